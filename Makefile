@@ -1,0 +1,35 @@
+# The two commands of the README. Each installs what it needs into .venv first.
+#   make sample   build the sample briefing from articles/ into audio/
+#   make test     lint, type-check and run every test (installs ffmpeg for ffprobe if missing)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: sample test lint install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+sample: install
+	$(BIN)/briefing build
+
+lint: install-test
+	$(BIN)/ruff check briefing tests benchmarks
+	$(BIN)/mypy
+
+test: install-test
+	bash .ci/system-deps
+	$(BIN)/ruff check briefing tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+clean:
+	rm -rf audio .briefing

@@ -1,0 +1,454 @@
+"""Read article files into frozen dataclasses.
+
+Two formats are accepted:
+
+* the plain-text format of the news feed: the first paragraph starts with ``date YYYY-MM-DD``,
+  summary paragraphs are separated by blank lines, and the last block holds photo captions, each
+  followed by a credit line (``Alain Jocard/AFP/Getty Images``);
+* a structured JSON or YAML article with the same fields (see ``docs/article-format.md``), where
+  a producer may also give a photo's alt text directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.dates import DateMention, resolve_mentions
+from briefing.errors import ArticleError
+from briefing.yamlload import YamlError, load_yaml
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = (".txt", ".json", ".yaml", ".yml")
+"""File name endings that are read as articles when a folder is given."""
+
+MAX_ARTICLE_BYTES = 1_000_000
+"""Articles larger than this are refused (a news summary is a few kilobytes)."""
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who made a photo, as given on its credit line."""
+
+    raw: str
+    """The credit line as written (``"Alain Jocard/AFP/Getty Images"``)."""
+
+    photographer: str | None
+    """The person who took the photo, when the credit names one."""
+
+    organisations: tuple[str, ...]
+    """Agencies and distributors, in the order given (``("AFP", "Getty Images")``)."""
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photo of an article."""
+
+    caption: str
+    """The caption as written."""
+
+    credit: Credit | None
+    """The credit, or ``None`` when the article gives none."""
+
+    kind: str
+    """What kind of image: ``photo``, ``satellite image``, ``aerial image``, ``map`` ..."""
+
+    date: dt.date | None
+    """The date the caption refers to, resolved with the article's year."""
+
+    alt_text: str | None = None
+    """A producer-written description that replaces the generated one."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article with its photos."""
+
+    date: dt.date
+    """The article's date; it decides which briefing the article joins."""
+
+    headline: str
+    """The headline (derived from the first sentence when the file has none)."""
+
+    paragraphs: tuple[str, ...]
+    """Summary paragraphs, in order."""
+
+    photos: tuple[Photo, ...]
+    """Photos, in order."""
+
+    source: Path
+    """The file the article was read from."""
+
+    warnings: tuple[str, ...] = field(default=())
+    """Problems found that did not stop the article from being read."""
+
+
+# --------------------------------------------------------------------------- credits
+
+_ORG_WORDS = {
+    "images", "image", "technologies", "news", "press", "agency", "reuters", "ap", "afp",
+    "getty", "pool", "handout", "labs", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "media",
+    "photos", "photo", "pictures", "service", "services", "ministry", "department", "office",
+    "army", "navy", "force", "forces", "police", "government", "nasa", "esa", "maxar", "planet",
+    "epa", "efe", "xinhua", "tass", "anadolu", "sipa", "usa", "today", "times", "post", "bbc",
+    "cnn", "network", "foundation", "institute", "university", "museum", "archive", "archives",
+    "collection", "library", "courtesy", "studio", "studios", "group", "company", "co.",
+    "copernicus", "sentinel", "sentinel-2", "landsat", "airbus", "dpa", "keystone",
+}
+_CONNECTORS = {
+    "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "al", "el",
+    "bin", "ibn", "of", "for", "and", "the", "y", "via", "courtesy", "&", "e", "dos", "das",
+}
+_SENTENCE_END = re.compile(r"[.!?:;,\"”’)]$")
+_NAME_TOKEN = re.compile(r"^[\w@'’.&-]+$")
+
+
+def looks_like_credit(line: str) -> bool:
+    """Whether a line of the captions block is a credit line rather than a caption.
+
+    A credit is short, does not end like a sentence, and is made of names: every word is
+    capitalised (or a connector such as "de", "van", "via"), e.g. ``Alain Jocard/AFP/Getty
+    Images``, ``Maxar Technologies``, ``Courtesy of the Smith family``.  Captions are sentences
+    with lower-case words and final punctuation, so a caption whose credit is missing is never
+    taken for the credit of the one before it.
+    """
+    line = line.strip()
+    if not line or len(line) > 100:
+        return False
+    if _SENTENCE_END.search(line) and not re.search(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr)\.$", line):
+        return False
+    if re.match(r"^(?:Photo )?[Cc]ourtesy\b", line) and len(line.split()) <= 10:
+        return True
+    parts = line.split("/")
+    if len(line.split()) > 12 or any(not p.strip() for p in parts):
+        return False
+    for part in parts:
+        words = part.split()
+        for word in words:
+            if not _NAME_TOKEN.match(word):
+                return False
+            if word.lower() in _CONNECTORS:
+                continue
+            first = word.lstrip("@'’")[:1]
+            # A lower-case agency name stands alone between slashes ("dpa", "picture alliance").
+            if not (first.isupper() or first.isdigit() or (len(parts) > 1 and len(words) <= 2)):
+                return False
+    return True
+
+
+def parse_credit(raw: str) -> Credit:
+    """Split a credit line into photographer and organisations."""
+    parts = [p.strip() for p in raw.split("/") if p.strip()] or [raw.strip()]
+    if _is_organisation(parts[0]):
+        return Credit(raw.strip(), None, tuple(parts))
+    return Credit(raw.strip(), parts[0], tuple(parts[1:]))
+
+
+def _is_organisation(name: str) -> bool:
+    """Whether a credit part names an organisation rather than a person."""
+    words = name.split()
+    return (
+        len(words) == 1
+        or any(w.lower().strip(".,") in _ORG_WORDS for w in words)
+        or any(w.isupper() and len(w) > 1 for w in words)
+    )
+
+
+# --------------------------------------------------------------------------- image kinds
+
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("satellite image", re.compile(r"\bsatellite (?:image|photo|picture|imagery|view)", re.I)),
+    ("drone image", re.compile(r"\bdrone (?:image|photo|view|footage|shot)", re.I)),
+    ("aerial image", re.compile(r"\baerial (?:image|photo|view|picture|shot)|\bseen from above",
+                                re.I)),
+    ("video still", re.compile(r"\b(?:video still|still from (?:a )?video|screengrab|screenshot"
+                               r"|screen grab)", re.I)),
+    ("map", re.compile(r"^(?:this |the |a )?map\b|\bmap shows\b", re.I)),
+    ("chart", re.compile(r"^(?:this |the |a )?(?:chart|graph|graphic)\b", re.I)),
+    ("illustration", re.compile(r"\b(?:illustration|artist'?s? (?:impression|rendering))\b", re.I)),
+)
+_SATELLITE_CREDITS = re.compile(r"\b(?:Maxar|Planet Labs|Airbus DS|Sentinel|Copernicus)\b")
+
+
+def detect_kind(caption: str, credit: Credit | None) -> str:
+    """What kind of image a caption describes (``photo`` when nothing else is said)."""
+    for kind, pattern in _KINDS:
+        if pattern.search(caption):
+            return kind
+    if credit is not None and _SATELLITE_CREDITS.search(credit.raw):
+        return "satellite image"
+    return "photo"
+
+
+# --------------------------------------------------------------------------- headline
+
+_CLAUSE_BREAKS = (
+    " after ", " as ", " when ", " while ", " because ", " following ", ", ", " amid ",
+    " despite ", " but ", "; ", " — ", " – ",
+)
+_ABBREV_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Prof|Jr|Sr|U\.S|U\.N|"
+                         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|No|vs|etc|[A-Z])\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping abbreviations ("Dr.", "U.S.", "Sept.") whole."""
+    sentences: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Ý])", text):
+        candidate = text[start : m.end()].strip()
+        if m.group(0).startswith(".") and _ABBREV_END.search(text[start : m.start() + 1]):
+            continue
+        if candidate:
+            sentences.append(candidate)
+        start = m.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def derive_headline(paragraph: str, max_words: int = 14) -> str:
+    """A headline made from the first sentence: its main clause, without final punctuation."""
+    sentences = split_sentences(paragraph)
+    first = sentences[0] if sentences else paragraph
+    first = first.strip().rstrip(".!?").strip()
+    words = first.split()
+    if len(words) > max_words:
+        lowered = first
+        cut = len(first)
+        for marker in _CLAUSE_BREAKS:
+            pos = lowered.find(marker)
+            if pos != -1 and len(lowered[:pos].split()) >= 4:
+                cut = min(cut, pos)
+        first = first[:cut]
+        words = first.split()
+        if len(words) > max_words:
+            first = " ".join(words[:max_words])
+    return first.strip(" ,;:—–-")
+
+
+# --------------------------------------------------------------------------- text format
+
+_DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\S+)(?:[ \t]+(?P<rest>.*))?$", re.S)
+
+
+def parse_date(value: str, path: Path) -> dt.date:
+    """A strict ``YYYY-MM-DD`` date, or an :class:`ArticleError` naming the problem."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ArticleError(f"the date {value!r} is not a YYYY-MM-DD date", path)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ArticleError(f"the date {value} does not exist", path) from None
+
+
+def _clean_text(raw: str) -> str:
+    text = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _make_photo(caption: str, credit_line: str | None, day: dt.date, warnings: list[str],
+                alt_text: str | None = None, kind: str | None = None,
+                photo_date: dt.date | None = None) -> Photo:
+    credit = parse_credit(credit_line) if credit_line else None
+    mentions: list[DateMention] = resolve_mentions(caption, day)
+    if photo_date is None and mentions:
+        photo_date = mentions[-1].date
+    for mention in mentions:
+        if not mention.weekday_matches:
+            warnings.append(
+                f"caption says {mention.text!r} but {mention.date.isoformat()} is a "
+                f"{mention.date.strftime('%A')}: {caption[:60]!r}"
+            )
+    return Photo(
+        caption=caption,
+        credit=credit,
+        kind=kind or detect_kind(caption, credit),
+        date=photo_date,
+        alt_text=alt_text,
+    )
+
+
+def parse_text_article(raw: str, path: Path) -> Article:
+    """Parse the plain-text article format."""
+    text = _clean_text(raw)
+    blocks = [b.strip("\n") for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+    if not blocks:
+        raise ArticleError("the file is empty", path)
+    m = _DATE_LINE.match(blocks[0])
+    if not m:
+        raise ArticleError("the first paragraph does not start with 'date YYYY-MM-DD'", path)
+    day = parse_date(m.group("date"), path)
+    first = " ".join((m.group("rest") or "").split())
+    paragraphs: list[str] = [first] if first else []
+    warnings: list[str] = []
+    photos: list[Photo] = []
+    in_photos = False
+    for block in blocks[1:]:
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        credits = [looks_like_credit(ln) for ln in lines]
+        has_pairs = any(credits[i] and not credits[i - 1] for i in range(1, len(lines)))
+        if not in_photos and not has_pairs:
+            paragraphs.append(" ".join(" ".join(lines).split()))
+            continue
+        in_photos = True
+        caption: str | None = None
+        for line, is_credit in zip(lines, credits, strict=True):
+            if is_credit and caption is not None:
+                photos.append(_make_photo(caption, line, day, warnings))
+                caption = None
+                continue
+            if caption is not None:
+                warnings.append(f"photo {len(photos) + 1} has no credit line: {caption[:60]!r}")
+                photos.append(_make_photo(caption, None, day, warnings))
+            if is_credit:
+                warnings.append(f"credit line with no caption before it, read as a caption: "
+                                f"{line!r}")
+            caption = line
+        if caption is not None:
+            warnings.append(f"photo {len(photos) + 1} has no credit line: {caption[:60]!r}")
+            photos.append(_make_photo(caption, None, day, warnings))
+    if not paragraphs:
+        raise ArticleError("the article has no text after the date", path)
+    return Article(
+        date=day,
+        headline=derive_headline(paragraphs[0]),
+        paragraphs=tuple(paragraphs),
+        photos=tuple(photos),
+        source=path,
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- structured format
+
+_ARTICLE_KEYS = {"date", "headline", "paragraphs", "photos"}
+_PHOTO_KEYS = {"caption", "credit", "alt_text", "kind", "date"}
+
+
+def _require_str(value: Any, what: str, path: Path) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ArticleError(f"{what} must be a non-empty string", path)
+    return " ".join(value.split())
+
+
+def parse_structured_article(data: Any, path: Path) -> Article:
+    """Build an article from parsed JSON or YAML data (unknown keys are refused)."""
+    if not isinstance(data, dict):
+        raise ArticleError("a structured article must be a mapping of fields", path)
+    unknown = set(data) - _ARTICLE_KEYS
+    if unknown:
+        raise ArticleError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", path)
+    if "date" not in data:
+        raise ArticleError("the field 'date' is missing", path)
+    raw_date = data["date"]
+    day = raw_date if isinstance(raw_date, dt.date) else parse_date(str(raw_date), path)
+    paras = data.get("paragraphs")
+    if not isinstance(paras, list) or not paras:
+        raise ArticleError("'paragraphs' must be a non-empty list of strings", path)
+    paragraphs = tuple(_require_str(p, f"paragraph {i + 1}", path) for i, p in enumerate(paras))
+    headline = data.get("headline")
+    warnings: list[str] = []
+    photos: list[Photo] = []
+    raw_photos = data.get("photos") or []
+    if not isinstance(raw_photos, list):
+        raise ArticleError("'photos' must be a list", path)
+    for i, item in enumerate(raw_photos, start=1):
+        if not isinstance(item, dict):
+            raise ArticleError(f"photo {i} must be a mapping", path)
+        unknown = set(item) - _PHOTO_KEYS
+        if unknown:
+            raise ArticleError(f"photo {i}: unknown field(s): {', '.join(sorted(unknown))}", path)
+        caption = _require_str(item.get("caption"), f"photo {i}: 'caption'", path)
+        credit = item.get("credit")
+        if credit is not None:
+            credit = _require_str(credit, f"photo {i}: 'credit'", path)
+        alt = item.get("alt_text")
+        if alt is not None:
+            alt = _require_str(alt, f"photo {i}: 'alt_text'", path)
+        kind = item.get("kind")
+        if kind is not None:
+            kind = _require_str(kind, f"photo {i}: 'kind'", path).lower()
+        photo_date = item.get("date")
+        if photo_date is not None and not isinstance(photo_date, dt.date):
+            photo_date = parse_date(str(photo_date), path)
+        photos.append(_make_photo(caption, credit, day, warnings, alt, kind, photo_date))
+    return Article(
+        date=day,
+        headline=(_require_str(headline, "'headline'", path) if headline is not None
+                  else derive_headline(paragraphs[0])),
+        paragraphs=paragraphs,
+        photos=tuple(photos),
+        source=path,
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------- files
+
+def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read one article file (``.txt``, ``.json``, ``.yaml``/``.yml``)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(
+                f"the file is {size:,} bytes, larger than the {max_bytes:,}-byte limit for an "
+                "article", path)
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ArticleError("is a folder, not an article file", path) from None
+    except FileNotFoundError:
+        raise ArticleError("no such file", path) from None
+    except PermissionError:
+        raise ArticleError("permission denied", path) from None
+    except OSError as exc:
+        raise ArticleError(f"cannot be read: {exc.strerror or exc}", path) from None
+    if b"\x00" in data:
+        raise ArticleError("is binary data, not a text article", path)
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"is not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8", path
+        ) from None
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            parsed = json.loads(raw.removeprefix("\ufeff"))
+        except json.JSONDecodeError as exc:
+            raise ArticleError(f"invalid JSON at line {exc.lineno}: {exc.msg}", path) from None
+        article = parse_structured_article(parsed, path)
+    elif suffix in (".yaml", ".yml"):
+        try:
+            parsed = load_yaml(raw.removeprefix("\ufeff"))
+        except YamlError as exc:
+            raise ArticleError(str(exc), path) from None
+        article = parse_structured_article(parsed, path)
+    else:
+        article = parse_text_article(raw, path)
+    for warning in article.warnings:
+        log.warning("%s: %s", path, warning)
+    return article
+
+
+def find_articles(paths: list[Path]) -> list[Path]:
+    """Expand folders into the article files directly inside them, sorted by name."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.iterdir()
+                       if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                       and not p.name.startswith("."))
+            )
+        else:
+            found.append(path)
+    return found

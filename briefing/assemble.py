@@ -1,0 +1,150 @@
+"""Join synthesised segments into chapters with natural pauses, keeping exact boundaries.
+
+Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
+the engine's own leading and trailing silence first, so pauses are the same whatever the engine.
+Audio is built chapter by chapter from raw PCM (no quadratic ``+=``), so memory is bounded by
+one chapter.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from pydub import AudioSegment
+from pydub.silence import detect_leading_silence
+
+from briefing.segments import Chapter, Paragraph, Pause
+
+SAMPLE_RATE = 22050
+"""Sample rate of all assembled audio (mono, 16-bit)."""
+
+SILENCE_THRESHOLD_DBFS = -50.0
+"""Audio quieter than this at a segment's edges is the engine's own silence."""
+
+EDGE_MARGIN_MS = 20
+"""Silence kept at each edge of a trimmed segment, so no consonant is clipped."""
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Pause lengths in milliseconds."""
+
+    sentence_ms: int
+    """Between sentences of a paragraph."""
+
+    paragraph_ms: int
+    """Between paragraphs."""
+
+    chapter_ms: int
+    """At the end of a chapter."""
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    """Where one spoken sentence lies in the briefing."""
+
+    chapter: int
+    """Index of its chapter."""
+
+    text: str
+    """The sentence as written in the script."""
+
+    start_ms: float
+    """Start in the full briefing."""
+
+    end_ms: float
+    """End in the full briefing."""
+
+
+@dataclass(frozen=True)
+class ChapterAudio:
+    """One chapter's audio and where it lies in the briefing."""
+
+    index: int
+    """0-based chapter number."""
+
+    title: str
+    """Chapter title."""
+
+    pcm: bytes
+    """Mono 16-bit PCM at :data:`SAMPLE_RATE`."""
+
+    start_ms: float
+    """Start in the full briefing."""
+
+    end_ms: float
+    """End in the full briefing (the start of the next chapter)."""
+
+    segments: tuple[SegmentTiming, ...]
+    """The sentences of the chapter."""
+
+    @property
+    def duration_ms(self) -> float:
+        """Length of the chapter."""
+        return self.end_ms - self.start_ms
+
+
+def samples_to_ms(samples: int) -> float:
+    """Milliseconds for a number of samples at :data:`SAMPLE_RATE`."""
+    return samples * 1000.0 / SAMPLE_RATE
+
+
+def _silence(ms: int) -> bytes:
+    return b"\x00\x00" * round(ms * SAMPLE_RATE / 1000)
+
+
+def trimmed_pcm(wav: bytes) -> bytes:
+    """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, edges' silence trimmed."""
+    audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
+    audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
+    start = detect_leading_silence(audio, silence_threshold=SILENCE_THRESHOLD_DBFS)
+    end = len(audio) - detect_leading_silence(audio.reverse(),
+                                              silence_threshold=SILENCE_THRESHOLD_DBFS)
+    if end <= start:  # all below the threshold: keep it as it is
+        return bytes(audio.raw_data)
+    audio = audio[max(0, start - EDGE_MARGIN_MS) : min(len(audio), end + EDGE_MARGIN_MS)]
+    return bytes(audio.raw_data)
+
+
+def assemble(chapters: tuple[Chapter, ...], segment_wav: Callable[[int, int], bytes],
+             gaps: Gaps) -> Iterator[ChapterAudio]:
+    """Yield each chapter's audio in order.
+
+    ``segment_wav(chapter_index, sentence_index)`` returns the WAV of a sentence, numbered
+    within its chapter in reading order.
+    """
+    position = 0  # samples since the start of the briefing
+    for index, chapter in enumerate(chapters):
+        parts: list[bytes] = []
+        length = 0
+        timings: list[SegmentTiming] = []
+        pending_gap = 0
+        sentence_no = 0
+        for block in chapter.blocks:
+            if isinstance(block, Pause):
+                pending_gap = block.ms
+                continue
+            assert isinstance(block, Paragraph)
+            for i, sentence in enumerate(block.sentences):
+                gap = pending_gap if i == 0 else gaps.sentence_ms
+                if parts and gap:
+                    silence = _silence(gap)
+                    parts.append(silence)
+                    length += len(silence) // 2
+                pcm = trimmed_pcm(segment_wav(index, sentence_no))
+                sentence_no += 1
+                start = position + length
+                parts.append(pcm)
+                length += len(pcm) // 2
+                timings.append(SegmentTiming(index, sentence, samples_to_ms(start),
+                                             samples_to_ms(position + length)))
+            pending_gap = gaps.paragraph_ms
+        tail = chapter.blocks[-1].ms if isinstance(chapter.blocks[-1], Pause) else gaps.chapter_ms
+        silence = _silence(tail)
+        parts.append(silence)
+        length += len(silence) // 2
+        yield ChapterAudio(index, chapter.title, b"".join(parts), samples_to_ms(position),
+                           samples_to_ms(position + length), tuple(timings))
+        position += length

@@ -1,0 +1,384 @@
+"""The ``briefing`` command line.  The only module that prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from briefing import __version__
+from briefing.build import Builder, BuildReport, ProgressFn, script_dates
+from briefing.config import Settings, load_settings
+from briefing.engines import available_engines, load_engine
+from briefing.errors import BriefingError, InputError
+from briefing.workspace import Workspace
+
+app = typer.Typer(
+    name="briefing",
+    help=(
+        "Turn news articles with photo captions into accessible audio briefings.\n\n"
+        "Articles → narrated scripts (scripts/<date>.md, which producers may edit) → "
+        "chaptered MP3s in audio/<date>/. Run 'briefing build' in a workspace that has an "
+        "articles/ folder, or give article files and folders."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+WorkspaceOpt = Annotated[Path, typer.Option(
+    "--workspace", "-w", help="Workspace folder holding articles/, scripts/ and audio/.",
+    file_okay=False)]
+EngineOpt = Annotated[str | None, typer.Option(
+    "--engine", help="Speech engine (see 'briefing engines'). Default: pyttsx3 (espeak-ng).")]
+VoiceOpt = Annotated[str | None, typer.Option(
+    "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us.")]
+RateOpt = Annotated[int | None, typer.Option(
+    "--rate", help="Speaking rate in words per minute (default 175).", min=40, max=900)]
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Print one JSON document describing the result on stdout.")]
+VerboseOpt = Annotated[int, typer.Option(
+    "--verbose", "-v", count=True, help="Say more (-v: progress details, -vv: debug).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")]
+PathsArg = Annotated[list[Path] | None, typer.Argument(
+    help="Article files (.txt, .json, .yaml) or folders of them. Default: <workspace>/articles.",
+    show_default=False)]
+
+
+class _Fail(Exception):
+    """Raised inside a command to exit with a status after output was printed."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
+        min(verbose, 2)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("briefing")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one line on stderr and an exit status; no tracebacks."""
+    try:
+        yield
+    except _Fail as fail:
+        raise typer.Exit(fail.code) from None
+    except BriefingError as exc:
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        err.print(f"error: {_one_line(exc)}", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        raise typer.Exit(130) from None
+    except OSError as exc:
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"error: {where}{exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _settings(ws: Workspace, engine: str | None, voice: str | None,
+              rate: int | None) -> Settings:
+    return load_settings(ws.root).overridden(engine=engine, voice=voice, rate=rate)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(f"synthesising {label}", total=total)
+            bar.update(tasks[label], completed=done, total=total)
+
+        yield update
+
+
+def _fmt_duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _report_json(report: BuildReport) -> dict[str, Any]:
+    return {
+        "dates": [
+            {
+                "date": d.date,
+                "stories": d.stories,
+                "photos": d.photos,
+                "script": d.script,
+                "script_status": d.script_status,
+                "audio": d.audio,
+                "chapters": [asdict(c) for c in d.chapters],
+                "segments": {"total": d.segments_total, "synthesized": d.segments_synthesized,
+                             "reused": d.segments_reused},
+                "duration_ms": d.duration_ms,
+                "files": d.files,
+            }
+            for d in report.dates
+        ],
+        "conflicts": [
+            {"date": c.date.isoformat(), "script": str(c.path),
+             "new": str(c.new_path) if c.new_path else None}
+            for c in report.conflicts
+        ],
+        "warnings": report.warnings,
+        "errors": [
+            {"path": str(e.path) if e.path else None, "message": e.message} for e in report.errors
+        ],
+    }
+
+
+def _finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
+    """Print the report; exit 2 if any input was bad, 1 for other failures."""
+    if as_json:
+        sys.stdout.write(json.dumps(_report_json(report), indent=2, ensure_ascii=False) + "\n")
+    elif not quiet:
+        for d in report.dates:
+            parts = [d.date]
+            if d.script_status or d.stories:
+                parts.append(f"{d.stories} {'story' if d.stories == 1 else 'stories'}, "
+                             f"{d.photos} photo{'s' if d.photos != 1 else ''}"
+                             f" (script {d.script_status or 'read'}: {d.script})")
+            if d.audio:
+                parts.append(
+                    f"{len(d.chapters)} chapters, {_fmt_duration(d.duration_ms)}, "
+                    f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
+                    f"audio {d.audio}: {d.files.get('mp3', '')}")
+            print(" — ".join(parts))
+    for c in report.conflicts:
+        err.print(f"conflict: {c.path} was edited by hand and kept; the regenerated script is "
+                  f"in {c.new_path} (use --force to replace it, keeping a backup)", markup=False)
+    for e in report.errors:
+        err.print(f"error: {_one_line(e)}", markup=False)
+    if report.errors:
+        raise _Fail(max(e.exit_code for e in report.errors))
+
+
+def _article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
+    if paths:
+        return paths
+    if not ws.articles.is_dir():
+        raise InputError(f"no articles given and {ws.articles} does not exist; give article "
+                         "files or folders, or create articles/ in the workspace")
+    return [ws.articles]
+
+
+def _builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
+    factory: Callable[[str], Any] = load_engine
+    return Builder(ws, settings, factory, progress)
+
+
+@app.command()
+def build(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build everything: articles → scripts → chaptered MP3s, playlists.
+
+    Scripts a producer edited are never overwritten: the regenerated text goes to
+    scripts/<date>.new.md and the audio is built from the edited script.
+    """
+    _setup_logging(verbose, quiet)
+    with _errors():
+        ws = Workspace(workspace)
+        settings = _settings(ws, engine, voice, rate)
+        report = BuildReport()
+        with _progress(not quiet and not as_json) as progress:
+            builder = _builder(ws, settings, progress)
+            try:
+                dates = builder.write_scripts(_article_paths(ws, paths), report, force=force)
+                builder.render_dates(dates, report)
+            finally:
+                builder.close()
+        _finish(report, as_json, quiet)
+
+
+@app.command()
+def script(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the narration scripts (scripts/<date>.md) from articles, and stop there."""
+    _setup_logging(verbose, quiet)
+    with _errors():
+        ws = Workspace(workspace)
+        settings = _settings(ws, None, voice, rate)
+        report = BuildReport()
+        builder = _builder(ws, settings, None)
+        try:
+            builder.write_scripts(_article_paths(ws, paths), report, force=force)
+        finally:
+            builder.close()
+        _finish(report, as_json, quiet)
+
+
+def _parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
+    if not dates:
+        found = script_dates(ws)
+        if not found:
+            raise InputError(f"no scripts in {ws.scripts}; run 'briefing script' first")
+        return found
+    parsed = []
+    for value in dates:
+        try:
+            parsed.append(dt.date.fromisoformat(value))
+        except ValueError:
+            raise InputError(f"{value!r} is not a YYYY-MM-DD date") from None
+        if not ws.script_path(parsed[-1]).is_file():
+            raise InputError(f"no script for {value}", ws.script_path(parsed[-1]))
+    return parsed
+
+
+@app.command()
+def render(
+    dates: Annotated[list[str] | None, typer.Argument(
+        help="Dates (YYYY-MM-DD) to render. Default: every script in the workspace.",
+        show_default=False)] = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build the audio from the existing scripts (after a producer's edit)."""
+    _setup_logging(verbose, quiet)
+    with _errors():
+        ws = Workspace(workspace)
+        settings = _settings(ws, engine, voice, rate)
+        report = BuildReport()
+        days = _parse_dates(ws, dates)
+        with _progress(not quiet and not as_json) as progress:
+            builder = _builder(ws, settings, progress)
+            try:
+                builder.render_dates(days, report)
+            finally:
+                builder.close()
+        _finish(report, as_json, quiet)
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Validate articles (and existing scripts) without writing anything."""
+    from briefing.build import group_by_date, load_articles
+    from briefing.segments import read_script
+
+    _setup_logging(verbose, quiet)
+    with _errors():
+        ws = Workspace(workspace)
+        settings = load_settings(ws.root)
+        report = BuildReport()
+        articles = load_articles(_article_paths(ws, paths), settings, report)
+        from briefing.build import DateReport
+
+        for day, group in group_by_date(articles).items():
+            report.dates.append(DateReport(day.isoformat(), stories=len(group),
+                                           photos=sum(len(a.photos) for a in group)))
+        for day in script_dates(ws):
+            try:
+                read_script(ws.script_path(day))
+            except BriefingError as exc:
+                report.errors.append(exc)
+        _finish(report, as_json, quiet)
+
+
+@app.command()
+def voices(
+    engine: EngineOpt = None,
+    workspace: WorkspaceOpt = Path(),
+    as_json: JsonOpt = False,
+) -> None:
+    """List the voices of the speech engine."""
+    _setup_logging(0, False)
+    with _errors():
+        settings = _settings(Workspace(workspace), engine, None, None)
+        eng = load_engine(settings.engine)
+        try:
+            found = eng.voices()
+        finally:
+            eng.close()
+        if as_json:
+            sys.stdout.write(json.dumps([asdict(v) for v in found], indent=2) + "\n")
+            return
+        for v in found:
+            print(f"{v.id:24} {v.name:30} {', '.join(v.languages)}")
+
+
+@app.command()
+def engines() -> None:
+    """List the installed speech engines."""
+    for name in available_engines():
+        print(name)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"briefing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Turn news articles with photo captions into accessible audio briefings."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,129 @@
+"""Settings: defaults, ``briefing.toml`` in the workspace, and command-line overrides.
+
+Every setting says what it invalidates when it changes (as sphinx's config values do):
+
+* ``script``: the generated scripts are rendered again;
+* ``synthesis``: segments are synthesised again (it is part of every segment's cache key);
+* ``assembly``: the dated audio is assembled, encoded and tagged again;
+* ``encoding``: the MP3s are encoded and tagged again;
+* ``none``: nothing is rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import ConfigError
+
+CONFIG_NAME = "briefing.toml"
+
+
+def _opt(default: Any, invalidates: str) -> Any:
+    return field(default=default, metadata={"invalidates": invalidates})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of a build."""
+
+    engine: str = _opt("pyttsx3", "synthesis")
+    """Speech engine (``briefing voices`` lists what it offers)."""
+
+    voice: str | None = _opt(None, "script")
+    """Voice written into new scripts (``None``: the engine's default). A script's own
+    ``voice`` front matter decides what that date is synthesised with."""
+
+    rate: int = _opt(175, "script")
+    """Speaking rate in words per minute written into new scripts."""
+
+    lang: str = _opt("en", "script")
+    """Language code written into new scripts."""
+
+    sentence_pause_ms: int = _opt(250, "assembly")
+    """Silence between sentences of a paragraph."""
+
+    paragraph_pause_ms: int = _opt(650, "assembly")
+    """Silence between paragraphs."""
+
+    chapter_pause_ms: int = _opt(1200, "assembly")
+    """Silence at the end of each chapter, before the next one starts."""
+
+    bitrate_kbps: int = _opt(64, "encoding")
+    """MP3 bitrate (constant bitrate, mono)."""
+
+    mp3_quality: int = _opt(5, "encoding")
+    """LAME quality from 0 (best, slowest) to 9 (fastest)."""
+
+    artist: str = _opt("briefing", "encoding")
+    """ID3 artist (TPE1) of every MP3."""
+
+    album: str = _opt("News briefings", "encoding")
+    """ID3 album (TALB) of every MP3."""
+
+    max_article_bytes: int = _opt(1_000_000, "none")
+    """Articles larger than this are refused."""
+
+    def overridden(self, **changes: Any) -> Settings:
+        """A copy with the given settings changed; ``None`` values are ignored."""
+        real = {k: v for k, v in changes.items() if v is not None}
+        return validate(dataclasses.replace(self, **real))
+
+
+def invalidates(name: str) -> str:
+    """What changing setting ``name`` invalidates."""
+    for f in dataclasses.fields(Settings):
+        if f.name == name:
+            return str(f.metadata["invalidates"])
+    raise KeyError(name)
+
+
+_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+
+
+def validate(settings: Settings, source: Path | None = None) -> Settings:
+    """Check every value; raise :class:`ConfigError` naming the setting and the problem."""
+    def bad(message: str) -> ConfigError:
+        return ConfigError(message, source)
+
+    if not 40 <= settings.rate <= 900:
+        raise bad(f"rate {settings.rate} must be words per minute between 40 and 900")
+    if settings.bitrate_kbps not in _BITRATES:
+        raise bad(f"bitrate {settings.bitrate_kbps} kbps is not one of "
+                  f"{', '.join(map(str, _BITRATES))}")
+    if not 0 <= settings.mp3_quality <= 9:
+        raise bad(f"mp3_quality {settings.mp3_quality} must be 0 to 9")
+    for name in ("sentence_pause_ms", "paragraph_pause_ms", "chapter_pause_ms"):
+        value = getattr(settings, name)
+        if not 0 <= value <= 10_000:
+            raise bad(f"{name} {value} must be 0 to 10000 milliseconds")
+    if settings.max_article_bytes <= 0:
+        raise bad("max_article_bytes must be positive")
+    return settings
+
+
+def load_settings(workspace: Path) -> Settings:
+    """Defaults updated from ``<workspace>/briefing.toml`` when it exists."""
+    path = workspace / CONFIG_NAME
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot be read: {exc.strerror or exc}", path) from None
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)}", path)
+    for name, value in data.items():
+        expected = type(getattr(Settings(), name))
+        if name == "voice":
+            expected = str
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(f"{name} must be a {expected.__name__}, not {value!r}", path)
+    return validate(dataclasses.replace(Settings(), **data), path)

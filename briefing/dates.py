@@ -1,0 +1,92 @@
+"""Resolve the dates captions mention ("on Wednesday, September 27") to full dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name):
+    if _name:
+        _MONTHS[_name.lower()] = _i
+        _MONTHS[_name[:3].lower()] = _i
+_MONTHS["sept"] = 9
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_MONTH_RE = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+DATE_RE = re.compile(
+    r"\b(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    + _MONTH_RE
+    + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?"
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date mentioned in a caption, resolved to a full date."""
+
+    date: dt.date
+    """The resolved date."""
+
+    text: str
+    """The words of the caption that name it (``"Wednesday, September 27"``)."""
+
+    weekday_given: str | None
+    """The weekday the caption names, if any."""
+
+    @property
+    def weekday_matches(self) -> bool:
+        """Whether the named weekday (if any) is the resolved date's weekday."""
+        if self.weekday_given is None:
+            return True
+        return _WEEKDAYS[self.weekday_given.lower()] == self.date.weekday()
+
+
+def resolve_mentions(text: str, reference: dt.date) -> list[DateMention]:
+    """Every date named in ``text``, resolved with ``reference`` (the article's date).
+
+    A date without a year takes the reference year, or the year before when that would put it
+    more than six months after the reference (a January article about "December 30").
+    """
+    found: list[DateMention] = []
+    for m in DATE_RE.finditer(text):
+        month = _MONTHS[m.group("month").lower()]
+        day = int(m.group("day"))
+        candidate = _resolve(reference, month, day,
+                             int(m.group("year")) if m.group("year") else None)
+        if candidate is None:
+            continue
+        found.append(DateMention(candidate, m.group(0), m.group("weekday")))
+    return found
+
+
+def _resolve(reference: dt.date, month: int, day: int, year: int | None) -> dt.date | None:
+    if year is not None:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    for candidate_year in (reference.year, reference.year - 1):
+        try:
+            candidate = dt.date(candidate_year, month, day)
+        except ValueError:
+            return None
+        if (candidate - reference).days <= 183:
+            return candidate
+    return None
+
+
+def say_date(day: dt.date, *, weekday: bool = True, year: bool = True) -> str:
+    """A date as it is read aloud: ``"Wednesday, September 27, 2023"``."""
+    text = f"{calendar.month_name[day.month]} {day.day}"
+    if year:
+        text += f", {day.year}"
+    if weekday:
+        text = f"{calendar.day_name[day.weekday()]}, {text}"
+    return text

@@ -1,0 +1,66 @@
+"""The engine interface: text and voice settings in, WAV bytes out."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Everything that selects how an engine speaks. Part of every segment's cache key."""
+
+    voice: str | None = None
+    """Engine-specific voice identifier (``None``: the engine's default voice)."""
+
+    rate: int = 175
+    """Speaking rate in words per minute."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice an engine offers."""
+
+    id: str
+    """Identifier to pass as ``--voice``."""
+
+    name: str
+    """Human-readable name."""
+
+    languages: tuple[str, ...] = ()
+    """Language codes the voice speaks (``en``, ``en-us`` ...)."""
+
+
+class Engine(abc.ABC):
+    """A speech synthesiser.
+
+    Subclasses set :attr:`name` and :attr:`version` (both are part of every cache key, so bump
+    the version whenever the same text would sound different) and implement :meth:`synthesize`.
+    An engine instance is used from one process only; create one per worker process.
+    """
+
+    name: str = ""
+    """Registered name of the engine (``--engine NAME``)."""
+
+    sample_rate: int = 22050
+    """Sample rate of the WAV data :meth:`synthesize` returns."""
+
+    @property
+    @abc.abstractmethod
+    def version(self) -> str:
+        """Version string; part of the cache key."""
+
+    @abc.abstractmethod
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        """Return a complete mono 16-bit PCM WAV file speaking ``text``.
+
+        Raises :class:`~briefing.errors.EngineError` when synthesis fails or ``text`` has
+        nothing to speak.
+        """
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices this engine offers."""
+        return []
+
+    def close(self) -> None:  # noqa: B027 - optional hook, empty on purpose
+        """Release resources held by the engine."""

@@ -1,0 +1,42 @@
+"""Find engines through the ``briefing.engines`` entry-point group.
+
+Built-in engines are registered in ``pyproject.toml`` exactly like third-party ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import EntryPoint, entry_points
+
+from briefing.engines.base import Engine
+from briefing.errors import ConfigError, EngineUnavailableError
+
+log = logging.getLogger(__name__)
+
+GROUP = "briefing.engines"
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def available_engines() -> list[str]:
+    """Names of the installed engines, sorted."""
+    return sorted(_entry_points())
+
+
+def load_engine(name: str) -> Engine:
+    """Create an instance of the engine registered as ``name``."""
+    eps = _entry_points()
+    if name not in eps:
+        known = ", ".join(sorted(eps)) or "none"
+        raise ConfigError(f"unknown engine {name!r} (installed engines: {known})")
+    try:
+        cls = eps[name].load()
+    except ImportError as exc:
+        raise EngineUnavailableError(f"engine {name!r} cannot be loaded: {exc}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Engine)):
+        raise EngineUnavailableError(f"entry point {name!r} is not a briefing Engine")
+    log.debug("loaded engine %s from %s", name, eps[name].value)
+    engine: Engine = cls()
+    return engine

@@ -1,0 +1,87 @@
+"""Write generated scripts without ever destroying a producer's edit.
+
+A script that nobody edited since briefing generated it (its hash is the one recorded in the
+state) is replaced.  A script edited by hand is kept: the new version is written beside it as
+``scripts/<date>.new.md`` and a conflict is reported; with ``force`` the edited script is backed
+up first and then replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from briefing.fsutil import sha256_hex, write_bytes_atomic, write_if_changed
+from briefing.state import State
+from briefing.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class ScriptStatus(StrEnum):
+    """What happened to a date's script."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    FORCED = "forced"
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """The outcome of writing one generated script."""
+
+    date: dt.date
+    status: ScriptStatus
+    path: Path
+    new_path: Path | None = None
+    """Where the regenerated text was put when the script was edited by hand."""
+
+    backup_path: Path | None = None
+    """Where an edited script was backed up (``force``)."""
+
+
+def new_path_for(script: Path) -> Path:
+    """``scripts/<date>.new.md`` beside ``scripts/<date>.md``."""
+    return script.with_name(script.stem + ".new.md")
+
+
+def write_script(ws: Workspace, day: dt.date, text: str, state: State,
+                 force: bool = False) -> ScriptResult:
+    """Write the generated ``text`` of ``day``'s script, protecting a producer's edit."""
+    path = ws.script_path(day)
+    data = text.encode("utf-8")
+    new_hash = sha256_hex(data)
+    key = day.isoformat()
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        write_bytes_atomic(path, data)
+        state.generated[key] = new_hash
+        return ScriptResult(day, ScriptStatus.CREATED, path)
+    stale_new = new_path_for(path)
+    if current == data:
+        state.generated[key] = new_hash
+        stale_new.unlink(missing_ok=True)
+        return ScriptResult(day, ScriptStatus.UNCHANGED, path)
+    if sha256_hex(current) == state.generated.get(key):
+        write_bytes_atomic(path, data)
+        state.generated[key] = new_hash
+        stale_new.unlink(missing_ok=True)
+        return ScriptResult(day, ScriptStatus.UPDATED, path)
+    if force:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.{stamp}.bak")
+        write_bytes_atomic(backup, current)
+        write_bytes_atomic(path, data)
+        state.generated[key] = new_hash
+        stale_new.unlink(missing_ok=True)
+        log.info("%s was edited; backed up to %s and regenerated", path, backup.name)
+        return ScriptResult(day, ScriptStatus.FORCED, path, backup_path=backup)
+    write_if_changed(stale_new, data)
+    log.warning("%s was edited by hand; kept it, new version in %s", path, stale_new.name)
+    return ScriptResult(day, ScriptStatus.CONFLICT, path, new_path=stale_new)

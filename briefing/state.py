@@ -1,0 +1,50 @@
+"""The workspace's small state file: what was generated and what was built.
+
+Kept in ``.briefing/state.json``, never inside the producer's text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.fsutil import write_if_changed
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+
+@dataclass
+class State:
+    """Mutable build state, loaded at the start of a build and saved at its end."""
+
+    generated: dict[str, str] = field(default_factory=dict)
+    """Date → SHA-256 of the script text briefing last generated for it."""
+
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Date → ``{"key": assembly key, "files": [relative paths]}`` of the last audio build."""
+
+    @classmethod
+    def load(cls, path: Path) -> State:
+        """Read the state; a missing or unreadable file gives an empty state (rebuilds all)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("%s is unreadable (%s); starting from an empty state", path, exc)
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            log.info("%s has another format version; starting from an empty state", path)
+            return cls()
+        return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})))
+
+    def save(self, path: Path) -> None:
+        """Write the state atomically (only when it changed)."""
+        payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs}
+        text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        write_if_changed(path, text.encode("utf-8"))

@@ -1,0 +1,89 @@
+"""ID3v2 tags and chapters (CHAP/CTOC) written with mutagen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mutagen import MutagenError
+from mutagen.id3 import (
+    CHAP,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TPE1,
+    TRCK,
+    CTOCFlags,
+)
+
+from briefing.errors import EncoderError
+
+NO_OFFSET = 0xFFFFFFFF
+"""CHAP byte offsets are unused: players seek by time."""
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """Tags shared by a briefing's MP3s."""
+
+    title: str
+    """Title of the full briefing (TIT2)."""
+
+    album: str
+    """TALB."""
+
+    artist: str
+    """TPE1."""
+
+    date: str
+    """TDRC, ``YYYY-MM-DD``."""
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    """A chapter's title and position in milliseconds."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def _base_tags(info: TagInfo, title: str) -> ID3:
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TALB(encoding=3, text=[info.album]))
+    tags.add(TPE1(encoding=3, text=[info.artist]))
+    tags.add(TDRC(encoding=3, text=[info.date]))
+    tags.add(TCON(encoding=3, text=["Speech"]))
+    return tags
+
+
+def _save(tags: ID3, path: Path) -> None:
+    try:
+        tags.save(str(path), v2_version=3)
+    except (MutagenError, OSError) as exc:
+        raise EncoderError(f"cannot write ID3 tags: {exc}", path) from exc
+
+
+def tag_briefing(path: Path, info: TagInfo, chapters: Sequence[ChapterMark]) -> None:
+    """Tag the full briefing MP3 with its chapters: one ordered top-level CTOC, one CHAP each."""
+    tags = _base_tags(info, info.title)
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                  child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[info.title])]))
+    for element_id, mark in zip(ids, chapters, strict=True):
+        tags.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
+                      start_offset=NO_OFFSET, end_offset=NO_OFFSET,
+                      sub_frames=[TIT2(encoding=3, text=[mark.title])]))
+    _save(tags, path)
+
+
+def tag_chapter(path: Path, info: TagInfo, title: str, track: int, total: int) -> None:
+    """Tag one chapter MP3 with its title and track number ``track/total``."""
+    tags = _base_tags(info, title)
+    tags.add(TRCK(encoding=3, text=[f"{track}/{total}"]))
+    _save(tags, path)

@@ -1,0 +1,53 @@
+"""Where a workspace keeps its articles, scripts, audio, cache and state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders of one workspace (``--workspace``, default the current folder)."""
+
+    root: Path
+    """The workspace folder."""
+
+    @property
+    def articles(self) -> Path:
+        """Default article folder."""
+        return self.root / "articles"
+
+    @property
+    def scripts(self) -> Path:
+        """Narration scripts, one per date."""
+        return self.root / "scripts"
+
+    @property
+    def audio(self) -> Path:
+        """Built audio, one folder per date."""
+        return self.root / "audio"
+
+    @property
+    def state_dir(self) -> Path:
+        """Private state: the segment cache and what was generated."""
+        return self.root / ".briefing"
+
+    @property
+    def cache(self) -> Path:
+        """The content-addressed segment cache."""
+        return self.state_dir / "cache"
+
+    @property
+    def state_file(self) -> Path:
+        """Hashes of generated scripts and built outputs."""
+        return self.state_dir / "state.json"
+
+    def script_path(self, day: dt.date) -> Path:
+        """``scripts/<YYYY-MM-DD>.md``."""
+        return self.scripts / f"{day.isoformat()}.md"
+
+    def audio_dir(self, day: dt.date) -> Path:
+        """``audio/<YYYY-MM-DD>/``."""
+        return self.audio / day.isoformat()

@@ -1,0 +1,158 @@
+"""Assembly, encoding and tagging, with the deterministic fake engine: exact timings."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from briefing.assemble import SAMPLE_RATE, Gaps, assemble, trimmed_pcm
+from briefing.engines.base import VoiceSettings
+from briefing.engines.fake import FakeEngine, fake_duration_ms
+from briefing.segments import parse_script
+from tests.conftest import ffprobe_chapters, ffprobe_duration, needs_ffprobe
+
+SCRIPT = """---
+date: 2024-01-01
+title: Test briefing
+rate: 120
+---
+## Opening
+
+One two three. Four five.
+
+Six seven eight nine.
+
+## Middle
+
+[pause 2s]
+
+Ten.
+
+[pause 1s]
+"""
+
+
+def wav_ms(wav: bytes) -> float:
+    with wave.open(io.BytesIO(wav)) as w:
+        return w.getnframes() * 1000 / w.getframerate()
+
+
+def test_fake_engine_duration_is_exact() -> None:
+    wav = FakeEngine().synthesize("one two three", VoiceSettings(rate=120))
+    assert wav_ms(wav) == pytest.approx(1500, abs=0.05)
+    assert fake_duration_ms("one two three", 120) == 1500
+
+
+def test_trimming_keeps_speech_of_fake_segments() -> None:
+    wav = FakeEngine().synthesize("one two", VoiceSettings(rate=120))
+    pcm = trimmed_pcm(wav)
+    # the tone starts at full level, so only the margin logic can change the length
+    assert abs(len(pcm) / 2 / SAMPLE_RATE * 1000 - 1000) < 25
+
+
+def test_assembly_gaps_and_boundaries() -> None:
+    script = parse_script(SCRIPT, Path("2024-01-01.md"))
+    engine = FakeEngine()
+    settings = VoiceSettings(rate=120)
+
+    def wav(c: int, n: int) -> bytes:
+        return engine.synthesize(script.chapters[c].sentences[n], settings)
+
+    gaps = Gaps(sentence_ms=300, paragraph_ms=700, chapter_ms=1200)
+    chapters = list(assemble(script.chapters, wav, gaps))
+    one, two = chapters
+    # chapter 1: 1500 + 300 + 1000 + 700 + 2000 + 1200 (tail); trimming changes each by <25 ms
+    assert one.start_ms == 0
+    assert one.end_ms == pytest.approx(1500 + 300 + 1000 + 700 + 2000 + 1200, abs=80)
+    # chapter 2 starts where chapter 1 ends, its explicit pause replaces the chapter tail
+    assert two.start_ms == one.end_ms
+    assert two.duration_ms == pytest.approx(500 + 1000, abs=30)
+    first, second, third = one.segments
+    assert second.start_ms - first.end_ms == pytest.approx(300, abs=1)
+    assert third.start_ms - second.end_ms == pytest.approx(700, abs=1)
+    assert len(one.pcm) / 2 * 1000 / SAMPLE_RATE == pytest.approx(one.duration_ms, abs=0.1)
+
+
+@pytest.fixture
+def built(ws: Path, cli, seed_path: Path) -> tuple[Path, dict]:  # type: ignore[no-untyped-def]
+    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    return ws, result.json()
+
+
+def test_outputs_of_the_seed(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    ws, report = built
+    [day] = report["dates"]
+    folder = ws / "audio" / "2023-09-27"
+    mp3 = folder / "briefing-2023-09-27.mp3"
+    chapters = day["chapters"]
+    assert len(chapters) == 16
+    # mutagen reads the chapter frames back: ordered CTOC, one CHAP per chapter
+    tags = ID3(mp3)
+    toc = tags.getall("CTOC")[0]
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    assert list(toc.child_element_ids) == [f"chp{i}" for i in range(16)]
+    assert toc.flags & 0x03 == 0x03  # top-level and ordered
+    read_back = sorted(chaps.values(), key=lambda f: f.start_time)
+    for frame, expected in zip(read_back, chapters, strict=True):
+        assert frame.sub_frames["TIT2"].text[0] == expected["title"]
+        assert abs(frame.start_time - expected["start_ms"]) <= 1
+        assert abs(frame.end_time - expected["end_ms"]) <= 1
+    assert tags["TCON"].text == ["Speech"]
+    assert str(tags["TDRC"].text[0]) == "2023-09-27"
+    assert tags["TIT2"].text == ["News briefing, Wednesday, September 27, 2023"]
+    # the audio is as long as the chapters say
+    audio = MP3(mp3)
+    assert audio.info.channels == 1 and audio.info.bitrate == 64000
+    assert audio.info.length * 1000 == pytest.approx(day["duration_ms"], abs=120)
+    # one chapter file per chapter, in order, with track numbers
+    files = sorted((folder / "chapters").glob("*.mp3"))
+    assert [f.relative_to(ws).as_posix() for f in files] == day["files"]["chapters"]
+    total = 0.0
+    for track, (path, chapter) in enumerate(zip(files, chapters, strict=True), start=1):
+        ctags = ID3(path)
+        assert ctags["TRCK"].text == [f"{track}/16"]
+        assert ctags["TIT2"].text == [chapter["title"]]
+        length = MP3(path).info.length * 1000
+        assert length == pytest.approx(chapter["end_ms"] - chapter["start_ms"], abs=120)
+        total += length
+    assert total == pytest.approx(audio.info.length * 1000, rel=0.03)
+
+
+def test_playlist(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    ws, report = built
+    [day] = report["dates"]
+    text = (ws / day["files"]["playlist"]).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "#EXTM3U"
+    entries = [(lines[i], lines[i + 1]) for i in range(2, len(lines), 2)]
+    assert len(entries) == 16
+    for (extinf, path), chapter, file in zip(entries, day["chapters"], day["files"]["chapters"],
+                                            strict=True):
+        seconds = round((chapter["end_ms"] - chapter["start_ms"]) / 1000)
+        assert extinf == f"#EXTINF:{seconds},{chapter['title']}"
+        assert (ws / "audio" / "2023-09-27" / path).is_file()
+        assert f"audio/2023-09-27/{path}" == file
+
+
+@needs_ffprobe
+def test_ffprobe_reads_every_chapter(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    ws, report = built
+    [day] = report["dates"]
+    mp3 = ws / day["files"]["mp3"]
+    chapters = ffprobe_chapters(mp3)
+    assert len(chapters) == 16
+    titles = [c["tags"]["title"] for c in chapters]
+    assert all(titles) and len(set(titles)) == len(titles)
+    for probed, expected in zip(chapters, day["chapters"], strict=True):
+        assert probed["tags"]["title"] == expected["title"]
+        assert abs(float(probed["start_time"]) * 1000 - expected["start_ms"]) <= 50
+        assert abs(float(probed["end_time"]) * 1000 - expected["end_ms"]) <= 50
+    full = ffprobe_duration(mp3)
+    parts = sum(ffprobe_duration(ws / f) for f in day["files"]["chapters"])
+    assert parts == pytest.approx(full, rel=0.03)

@@ -1,0 +1,229 @@
+"""The command line, in-process, in an isolated workspace, with the fake engine."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, REPO
+
+
+def files_under(root: Path) -> dict[str, int]:
+    """Relative path → mtime_ns of every file under ``root``."""
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_seed_json(ws: Path, cli, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert report["errors"] == [] and report["conflicts"] == []
+    [day] = report["dates"]
+    assert day["date"] == "2023-09-27"
+    assert (day["stories"], day["photos"]) == (1, 13)
+    assert len(day["chapters"]) >= 15
+    assert day["segments"]["total"] == day["segments"]["synthesized"] + day["segments"]["reused"]
+    assert day["segments"]["synthesized"] > 0
+    assert day["files"]["mp3"] == "audio/2023-09-27/briefing-2023-09-27.mp3"
+    assert day["duration_ms"] == day["chapters"][-1]["end_ms"]
+    script = (ws / "scripts" / "2023-09-27.md").read_text(encoding="utf-8")
+    for credit in ("Alain Jocard", "Irakli Gedenidze", "Maxar Technologies",
+                   "Emmanuel Dunand", "Vasily Krestyaninov", "Astrig Agopian"):
+        assert credit in script
+
+
+def test_unseen_articles_per_date(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("build", DATA, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    counts = {d["date"]: (d["stories"], d["photos"]) for d in result.json()["dates"]}
+    assert counts == {"2024-03-08": (2, 4), "2024-03-09": (1, 2)}
+    assert "photo 2 has no credit line" in result.stderr
+
+
+def test_second_build_changes_nothing(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("build", DATA, "-w", ws, "--engine", "fake").exit_code == 0
+    before = files_under(ws)
+    result = cli("build", DATA, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0
+    for day in result.json()["dates"]:
+        assert day["segments"]["synthesized"] == 0
+        assert day["audio"] == "up to date"
+    assert files_under(ws) == before
+
+
+def test_edited_script_is_kept_and_rendered(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    articles = ws / "articles"
+    articles.mkdir()
+    shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
+    assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
+    script = ws / "scripts" / "2024-03-08.md"
+    edited = script.read_text(encoding="utf-8").replace(
+        "longer opening hours on weekends.", "longer opening hours on Saturdays and Sundays.")
+    script.write_text(edited, encoding="utf-8")
+
+    # render after the edit: exactly the edited sentence is synthesised again
+    result = cli("render", "2024-03-08", "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    [day] = result.json()["dates"]
+    assert day["segments"]["synthesized"] == 1
+    assert day["audio"] == "built"
+
+    # the article changes too: the edit survives, the new text is offered beside it
+    (articles / "lib.txt").write_text(
+        (articles / "lib.txt").read_text().replace("12 librarians", "14 librarians"))
+    result = cli("build", "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert script.read_text(encoding="utf-8") == edited
+    new = ws / "scripts" / "2024-03-08.new.md"
+    assert "14 librarians" in new.read_text(encoding="utf-8")
+    assert result.json()["conflicts"] == [
+        {"date": "2024-03-08", "script": str(script), "new": str(new)}]
+    assert "was edited by hand and kept" in result.stderr
+
+    # --force regenerates, keeping a backup of the edit
+    result = cli("build", "-w", ws, "--engine", "fake", "--force")
+    assert result.exit_code == 0
+    assert "14 librarians" in script.read_text(encoding="utf-8")
+    [backup] = (ws / "scripts").glob("2024-03-08.md.*.bak")
+    assert backup.read_text(encoding="utf-8") == edited
+    assert not new.exists()
+
+
+def test_unedited_script_is_regenerated(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    articles = ws / "articles"
+    articles.mkdir()
+    shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
+    assert cli("script", "-w", ws).exit_code == 0
+    (articles / "lib.txt").write_text(
+        (articles / "lib.txt").read_text().replace("12 librarians", "14 librarians"))
+    result = cli("script", "-w", ws, "--json")
+    assert result.json()["dates"][0]["script_status"] == "updated"
+    assert "14 librarians" in (ws / "scripts" / "2024-03-08.md").read_text(encoding="utf-8")
+    assert not (ws / "audio").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "the file is empty"),
+    (b"no date here\n", "does not start with 'date YYYY-MM-DD'"),
+    (b" date 2023-02-30 Text.\n", "the date 2023-02-30 does not exist"),
+    (b" date ../../x Text.\n", "is not a YYYY-MM-DD date"),
+    (b"\x00\x01\x02binary", "is binary data"),
+    (b" date 2023-09-27 Caf\xe9\n", "is not UTF-8 text"),
+])
+def test_bad_article_one_line_exit_2_nothing_written(
+        ws: Path, cli, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = cli("build", bad, "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: {bad}: {message}"] or (
+        result.stderr.count("\n") == 1 and message in result.stderr and str(bad) in result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exception is None
+    assert not (ws / "scripts").exists() and not (ws / "audio").exists()
+
+
+def test_mixed_folder_builds_the_good_and_reports_the_bad(
+        ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(DATA / "no_photos.txt", folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "nodate.txt").write_text("hello\n")
+    result = cli("build", folder, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 2
+    report = result.json()
+    assert [d["date"] for d in report["dates"]] == ["2024-03-08"]
+    assert report["dates"][0]["audio"] == "built"
+    assert sorted(Path(e["path"]).name for e in report["errors"]) == ["empty.txt", "nodate.txt"]
+    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+
+
+def test_folder_without_articles(ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("build", empty, "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2
+    assert result.stderr == f"error: no article files (*.txt, *.json, *.yaml) in {empty}\n"
+
+
+def test_no_articles_folder(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("build", "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2
+    assert "articles does not exist" in result.stderr
+
+
+def test_unknown_engine(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("build", DATA, "-w", ws, "--engine", "nope")
+    assert result.exit_code == 2
+    assert "unknown engine 'nope'" in result.stderr and "fake" in result.stderr
+
+
+def test_broken_script_is_reported(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (ws / "scripts").mkdir()
+    (ws / "scripts" / "2024-01-01.md").write_text("---\ndate: 2024-01-01\n---\nstray\n")
+    result = cli("render", "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {ws / 'scripts' / '2024-01-01.md'}: line 4: text before the first '## ' "
+        "chapter heading")
+
+
+def test_render_unknown_date(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("render", "2024-01-01", "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2 and "no script for 2024-01-01" in result.stderr
+    result = cli("render", "yesterday", "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2 and "'yesterday' is not a YYYY-MM-DD date" in result.stderr
+
+
+def test_check_writes_nothing(ws: Path, cli, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("check", seed_path, DATA, "-w", ws, "--json")
+    assert result.exit_code == 0
+    assert {d["date"]: d["photos"] for d in result.json()["dates"]} == {
+        "2023-09-27": 13, "2024-03-08": 4, "2024-03-09": 2}
+    assert list(ws.iterdir()) == []
+
+
+def test_config_file(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (ws / "briefing.toml").write_text('engine = "fake"\nrate = 250\n')
+    assert cli("script", DATA / "no_photos.txt", "-w", ws).exit_code == 0
+    assert "rate: 250" in (ws / "scripts" / "2024-03-08.md").read_text()
+    (ws / "briefing.toml").write_text("rat = 250\n")
+    result = cli("script", DATA / "no_photos.txt", "-w", ws)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {ws / 'briefing.toml'}: unknown setting(s): rat\n"
+
+
+def test_voices_and_engines(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("voices", "--engine", "fake")
+    assert result.exit_code == 0 and "Fake test voice" in result.stdout
+    result = cli("engines")
+    assert result.stdout.split() == ["fake", "pyttsx3"]
+
+
+def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("build", "script", "render", "check", "voices"):
+        assert command in result.stdout
+    result = cli("build", "--help")
+    assert "--workspace" in result.stdout and "--json" in result.stdout
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "briefing", "--version"], capture_output=True,
+                         text=True, check=True, cwd=tmp_path)
+    assert out.stdout.startswith("briefing ")
+
+
+def test_committed_sample_scripts_match_the_generator(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("script", REPO / "articles", "-w", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    for generated in sorted((tmp_path / "scripts").glob("*.md")):
+        committed = REPO / "scripts" / generated.name
+        assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8")

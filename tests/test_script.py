@@ -1,0 +1,189 @@
+"""Rendering scripts from articles and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.article import parse_credit, read_article
+from briefing.describe import describe_photo, say_credit, short_title
+from briefing.errors import ScriptError
+from briefing.script import md_escape, render_script
+from briefing.segments import Paragraph, Pause, parse_script
+from tests.conftest import DATA
+
+
+def headings(text: str) -> list[str]:
+    return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+
+
+def test_seed_script_describes_every_photo(seed_path: Path) -> None:
+    article = read_article(seed_path)
+    text = render_script(article.date, [article], voice="default", rate=175)
+    titles = headings(text)
+    assert titles[0] == "Opening" and titles[-1] == "Closing"
+    assert titles[1].startswith("Story 1: ")
+    photo_titles = [t for t in titles if t.startswith("Photo ")]
+    assert len(photo_titles) == 13
+    assert len(set(t.lower() for t in titles)) == len(titles)
+    assert all(len(t.split()) <= 11 for t in titles)
+    for i in range(1, 14):
+        assert f"Photo {i} of 13" in text
+    assert text.count("Photo by Alain Jocard, AFP, via Getty Images.") == 3
+    assert "Photo 4 of 13, a satellite image. A long traffic jam" in text
+    assert "This satellite image shows" not in text
+    assert "Satellite image by Maxar Technologies." in text
+    assert "This is your news briefing for Wednesday, September 27, 2023." in text
+    assert "It has 1 story and 13 photo descriptions." in text
+    # the article's wording is kept: numbers stay digits
+    assert "120,000 ethnic Armenians" in text
+    front = text.split("---")[1]
+    assert "date: 2023-09-27" in front and "rate: 175" in front
+
+
+def test_script_round_trips_through_the_reader(seed_path: Path) -> None:
+    article = read_article(seed_path)
+    text = render_script(article.date, [article], voice="default", rate=175)
+    script = parse_script(text, Path("2023-09-27.md"))
+    assert script.date == dt.date(2023, 9, 27)
+    assert script.voice is None and script.rate == 175
+    assert [c.title for c in script.chapters] == headings(text)
+    spoken = " ".join(s for c in script.chapters for s in c.sentences)
+    for paragraph in article.paragraphs:
+        assert paragraph in spoken
+    assert "Narration script" not in spoken  # the producer note is not spoken
+
+
+def test_several_articles_share_one_script() -> None:
+    fire = read_article(DATA / "crlf_bom_accents_missing_credit.txt")
+    library = read_article(DATA / "no_photos.txt")
+    text = render_script(fire.date, [fire, library], voice="default", rate=175)
+    titles = headings(text)
+    assert [t.split(":")[0] for t in titles if t.startswith("Story")] == ["Story 1", "Story 2"]
+    assert "It has 2 stories and 4 photo descriptions." in text
+    assert "Photo 2 of 4. Smoke rises over the hills above the village on March 6. " \
+           "Photo credit not given." in text
+    assert "José Ángel Núñez" in text
+
+
+def test_credit_wording() -> None:
+    assert say_credit(parse_credit("Alain Jocard/AFP/Getty Images")) == (
+        "Photo by Alain Jocard, AFP, via Getty Images")
+    assert say_credit(parse_credit("Vasily Krestyaninov/AP")) == "Photo by Vasily Krestyaninov, AP"
+    assert say_credit(parse_credit("Maxar Technologies"), "satellite image") == (
+        "Satellite image by Maxar Technologies")
+    assert say_credit(None) == "Photo credit not given"
+
+
+def test_short_titles() -> None:
+    assert short_title("A woman cries in a truck after crossing the border near Kornidzor on "
+                       "Wednesday, September 27.") == "Woman cries in a truck"
+    assert short_title("Samantha Power, the administrator of the US Agency for International "
+                       "Development, speaks to the press after visiting the hub.") == (
+        "Samantha Power speaks to the press")
+
+
+def test_date_is_said_when_the_caption_does_not(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"date": "2024-02-01", "paragraphs": ["Text."], "photos": ['
+                    '{"caption": "A plough clears a road.", "date": "2024-01-31"}]}')
+    photo = read_article(path).photos[0]
+    assert describe_photo(photo, 1, 1) == (
+        "Photo 1 of 1, taken on Wednesday, January 31, 2024. A plough clears a road. "
+        "Photo credit not given.")
+
+
+def test_producer_alt_text_wins(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"date": "2024-02-01", "paragraphs": ["Text."], "photos": ['
+                    '{"caption": "Kids on February 1.", "credit": "Pia Lang/AP", '
+                    '"alt_text": "Two children on a red sled"}]}')
+    photo = read_article(path).photos[0]
+    assert describe_photo(photo, 1, 1) == (
+        "Photo 1 of 1. Two children on a red sled. Photo by Pia Lang, AP.")
+
+
+def test_hostile_text_is_inert_and_keeps_structure(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(
+        " date 2024-01-02 {{ 7 * 7 }} and {% raw %} are {# not #} templates <script>x</script>.\n\n"
+        "## Not a chapter [pause 9s] <!-- not a comment --> back\\slash.\n\n"
+        "## A caption that looks like a heading on January 2.\n"
+        "Ann Lee/AP\n", encoding="utf-8")
+    article = read_article(path)
+    text = render_script(article.date, [article], voice="default", rate=175)
+    assert "49" not in text
+    assert len([t for t in headings(text) if t.startswith("Photo")]) == 1
+    script = parse_script(text, Path("x.md"))
+    spoken = " ".join(s for c in script.chapters for s in c.sentences)
+    assert "{{ 7 * 7 }} and {% raw %} are {# not #} templates <script>x</script>." in spoken
+    assert "## Not a chapter [pause 9s] <!-- not a comment --> back\\slash." in spoken
+    assert "## A caption that looks like a heading on January 2." in spoken
+    assert not any(isinstance(b, Pause) for c in script.chapters for b in c.blocks)
+
+
+@pytest.mark.parametrize("text", ["## x", "---", "[pause 2s]", "<!-- c -->", "a \\ b", "#tag"])
+def test_md_escape_round_trip(text: str) -> None:
+    doc = f"---\ndate: 2024-01-01\n---\n## Chapter\n\n{md_escape(text)}\n"
+    [chapter] = parse_script(doc, Path("x.md")).chapters
+    assert chapter.sentences == (text,)
+
+
+SCRIPT = """---
+date: 2024-01-01
+title: Test
+voice: default
+rate: 200
+---
+<!-- a producer note
+over two lines -->
+## One
+
+First sentence. Second sentence.
+Same paragraph.
+
+[pause 1.5s]
+
+Third *emphasised* paragraph with a [link](http://example.com).
+<!-- inline note --> After note.
+
+## Two
+
+- a list item
+- another
+
+[pause 500ms]
+"""
+
+
+def test_reader_structure() -> None:
+    script = parse_script(SCRIPT, Path("2024-01-01.md"))
+    assert script.title == "Test" and script.rate == 200 and script.voice is None
+    one, two = script.chapters
+    assert one.blocks == (
+        Paragraph(("First sentence.", "Second sentence.", "Same paragraph.")),
+        Pause(1500),
+        Paragraph(("Third emphasised paragraph with a link.", "After note.")),
+    )
+    assert two.blocks == (Paragraph(("a list item",)), Paragraph(("another",)), Pause(500))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("no front matter\n## A\n\nx\n", "must start with '---'"),
+    ("---\ndate: 2024-01-01\n## A\n", "never closed"),
+    ("---\ndate: 2024-01-01\nrte: 3\n---\n## A\n\nx\n", "unknown front matter key"),
+    ("---\ndate: 2024-13-01\n---\n## A\n\nx\n", "not a YYYY-MM-DD date"),
+    ("---\ndate: 2024-01-01\nrate: fast\n---\n## A\n\nx\n", "rate 'fast'"),
+    ("---\ndate: 2024-01-01\n---\nstray text\n## A\n\nx\n", "line 4: text before the first"),
+    ("---\ndate: 2024-01-01\n---\n## A\n\nx\n## A\n\ny\n", "line 7: chapter title 'A' is used"),
+    ("---\ndate: 2024-01-01\n---\n## A\n\n## B\n\ny\n", "chapter 'A' has nothing to speak"),
+    ("---\ndate: 2024-01-01\n---\n## A\n\nx <!-- open\n", "line 6: a comment '<!--' is never"),
+    ("---\ndate: 2024-01-01\n---\n## A\n\nx [pause soon]\n", "line 6: pause 'soon'"),
+    ("---\ndate: 2024-01-01\n---\n", "no '## ' chapter"),
+])
+def test_reader_errors(text: str, message: str) -> None:
+    with pytest.raises(ScriptError, match=re.escape(message)):
+        parse_script(text, Path("2024-01-01.md"))
