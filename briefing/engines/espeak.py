@@ -1,0 +1,552 @@
+"""The ``pyttsx3`` engine: espeak-ng, driven through pyttsx3's espeak driver.
+
+Library loading
+    pip only: the ``espeakng-loader`` package ships ``libespeak-ng`` together with its
+    ``espeak-ng-data``.  Its library is loaded with ``RTLD_GLOBAL`` and ``ESPEAK_DATA_PATH`` is
+    pointed at its data *before* pyttsx3 is imported, so pyttsx3's own ``dlopen`` of
+    ``libespeak-ng.so.1`` finds the already loaded copy (matched by soname).  The bundled library
+    is preferred over a system one because it makes the output reproducible; a system
+    ``libespeak-ng`` is used only when ``espeakng-loader`` is missing or cannot be loaded.
+
+Workarounds for pyttsx3 2.99's espeak driver (all reproduced on Linux, espeak-ng 1.52):
+
+a. ``runAndWait()`` can return ~10 ms after queuing, before the WAV file exists (always on the
+   first call in a process): we wait for the ``finished-utterance`` notification carrying our
+   utterance name, with a timeout, and then validate the file.
+b. ``runAndWait()`` calls the driver's ``stop()``, whose ``espeak_Cancel`` (when espeak-ng is
+   still busy finishing the previous message, typically under CPU load) cancels the next
+   utterance (empty or missing file) or drops the queued rate change: our driver's ``stop()`` is
+   a no-op, and the rate espeak-ng actually holds is checked after every segment.
+c. several ``save_to_file`` calls before one ``runAndWait`` write only the last file: exactly
+   one utterance per ``runAndWait``.
+d. ``save_to_file('')`` fails an assertion: empty text is rejected before pyttsx3 sees it.
+e. the driver prints "Audio saved to ..." on stdout: our driver never prints.
+f. forking after pyttsx3/espeak-ng was initialised leaves the child without espeak-ng's worker
+   thread, and it hangs: initialisation is lazy and bound to the process that did it.
+
+The fixed driver is a subclass of ``pyttsx3.drivers.espeak.EspeakDriver`` living in a private
+driver module, registered as ``pyttsx3.drivers._briefing_espeak`` and selected with
+``pyttsx3.init("_briefing_espeak")``; nothing of pyttsx3 itself is patched.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import importlib
+import importlib.metadata
+import io
+import itertools
+import logging
+import os
+import sys
+import tempfile
+import threading
+import types
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.errors import EngineError, EngineUnavailableError
+
+logger = logging.getLogger(__name__)
+
+_INSTALL_HINT = "pip install espeakng-loader (or apt-get install espeak-ng)"
+_DRIVER_NAME = "_briefing_espeak"
+_DRIVER_MODULE = f"pyttsx3.drivers.{_DRIVER_NAME}"
+_SYSTEM_LIBRARIES = (
+    "libespeak-ng.so.1",
+    "libespeak-ng.1.dylib",
+    "/opt/homebrew/lib/libespeak-ng.1.dylib",
+    "/usr/local/lib/libespeak-ng.1.dylib",
+    "libespeak-ng.dll",
+)
+_ESPEAK_RATE = 1
+"""``espeakRATE`` in espeak-ng's ``espeak_PARAMETER``."""
+_SLOWEST_RATE = 80
+"""espeak-ng speaks every slower rate at 80 words per minute."""
+_SAMPLE_RATE = 22050
+"""pyttsx3's espeak driver writes every file at this rate (espeak-ng's own, except MBROLA)."""
+
+
+@functools.cache
+def _dist_version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# --------------------------------------------------------------------------------------------
+# The library: loaded (dlopen) once per process; loading starts no thread, so it is fork-safe.
+
+
+@dataclass(frozen=True)
+class _Library:
+    """The espeak-ng library pyttsx3 uses in this process (loaded, not yet initialised)."""
+
+    espeak: Any
+    """``pyttsx3.drivers._espeak``: pyttsx3's ctypes binding."""
+
+    version: str
+    """espeak-ng's version string (``espeak_Info``), e.g. ``1.52.0``."""
+
+    origin: str
+    """``espeakng-loader`` or ``system``."""
+
+    current_parameter: Callable[[int], int]
+    """``espeak_GetParameter(parameter, current=1)``: the value espeak-ng actually holds."""
+
+
+def _import_loader() -> Any:
+    try:
+        import espeakng_loader
+    except ImportError:
+        return None
+    return espeakng_loader
+
+
+def _preload() -> tuple[ctypes.CDLL, str, str | None]:
+    """``dlopen`` libespeak-ng globally; return it, its origin and the ``ESPEAK_DATA_PATH`` set."""
+    loader = _import_loader()
+    if loader is not None:
+        try:
+            lib_path = str(loader.get_library_path())
+            data_dir = Path(loader.get_data_path())
+            lib = ctypes.CDLL(lib_path, mode=ctypes.RTLD_GLOBAL)
+        except (OSError, RuntimeError) as exc:
+            logger.warning(
+                "espeakng-loader's espeak-ng cannot be loaded (%s); trying the system's", exc
+            )
+        else:
+            # espeak-ng looks for <ESPEAK_DATA_PATH>/espeak-ng-data (the directory itself is
+            # accepted too).  Without it the bundled library looks in its build directory and
+            # exits the whole process ("Error processing file ... phontab").
+            data_path = str(data_dir.parent)
+            previous = os.environ.get("ESPEAK_DATA_PATH")
+            if previous not in (None, data_path, str(data_dir)):
+                logger.info(
+                    "overriding ESPEAK_DATA_PATH=%s: the bundled espeak-ng needs its data", previous
+                )
+            os.environ["ESPEAK_DATA_PATH"] = data_path
+            logger.debug("using espeak-ng from espeakng-loader: %s (data %s)", lib_path, data_dir)
+            return lib, "espeakng-loader", data_path
+    names = [ctypes.util.find_library("espeak-ng"), *_SYSTEM_LIBRARIES]
+    for name in names:
+        if not name:
+            continue
+        try:
+            lib = ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
+        except OSError:
+            continue
+        logger.debug("using the system's espeak-ng: %s", name)
+        return lib, "system", None
+    raise EngineUnavailableError(f"the espeak-ng library is not installed: {_INSTALL_HINT}")
+
+
+def _symbol_address(lib: ctypes.CDLL, symbol: str) -> int | None:
+    return ctypes.cast(lib[symbol], ctypes.c_void_p).value
+
+
+def _open_library() -> _Library:
+    ours, origin, data_path = _preload()
+    try:
+        espeak = importlib.import_module("pyttsx3.drivers._espeak")
+    except ImportError as exc:
+        raise EngineUnavailableError("pyttsx3 is not installed: pip install pyttsx3") from exc
+    except (OSError, RuntimeError) as exc:
+        raise EngineUnavailableError(
+            f"pyttsx3 cannot load the espeak-ng library: {_INSTALL_HINT}"
+        ) from exc
+    dll: ctypes.CDLL = espeak.dll
+    if _symbol_address(dll, "espeak_Info") != _symbol_address(ours, "espeak_Info"):
+        # pyttsx3 found another copy (e.g. an absolute Homebrew path on macOS): use what it uses.
+        logger.warning("pyttsx3 uses %s rather than %s's espeak-ng", dll._name, origin)
+        origin = "system"
+        if data_path is not None and os.environ.get("ESPEAK_DATA_PATH") == data_path:
+            del os.environ["ESPEAK_DATA_PATH"]
+    info = ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.c_void_p)(("espeak_Info", dll))
+    get_parameter = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)(
+        ("espeak_GetParameter", dll)
+    )
+    raw_version = info(None)
+    version = raw_version.decode("utf-8", "replace") if raw_version else "unknown"
+
+    def current_parameter(parameter: int) -> int:
+        value: int = get_parameter(parameter, 1)
+        return value
+
+    return _Library(
+        espeak=espeak, version=version, origin=origin, current_parameter=current_parameter
+    )
+
+
+_library_lock = threading.Lock()
+_library: _Library | None = None
+
+
+def _load_library() -> _Library:
+    global _library
+    with _library_lock:
+        if _library is None:
+            _library = _open_library()
+        return _library
+
+
+# --------------------------------------------------------------------------------------------
+# The driver: pyttsx3's espeak driver with the bugs above fixed, in a private driver module.
+
+
+def _install_driver_module() -> None:
+    """Register ``pyttsx3.drivers._briefing_espeak`` (idempotent)."""
+    if _DRIVER_MODULE in sys.modules:
+        return
+    from pyttsx3.drivers import _espeak as espeak
+    from pyttsx3.drivers import espeak as stock
+
+    class BriefingEspeakDriver(stock.EspeakDriver):  # type: ignore[misc]  # pyttsx3 is untyped
+        """pyttsx3's espeak driver, made safe for writing one file per ``runAndWait``.
+
+        * :meth:`stop` does nothing: ``espeak_Cancel`` there races with the next utterance.
+        * The synthesis callback never prints; it writes the file, releases the run loop and
+          only then reports ``finished-utterance`` with the name of the utterance it wrote.
+        * The text is forgotten once spoken, so a later ``runAndWait`` cannot speak it again.
+        """
+
+        # Attributes of pyttsx3's EspeakDriver this class uses (declared for the type checker).
+        _proxy: Any
+        _speaking: bool
+        _save_file: str | None
+        _text_to_say: str | None
+
+        def __init__(self, proxy: Any) -> None:
+            self._chunks: list[bytes] = []
+            self._utterance: str | None = None
+            super().__init__(proxy)
+
+        def stop(self) -> None:
+            """Do nothing (pyttsx3 calls this from every ``runAndWait``)."""
+
+        def save_to_file(self, text: str, filename: str) -> None:
+            super().save_to_file(text, filename)
+            # The proxy sets the command's utterance name just before running the command.
+            self._utterance = getattr(self._proxy, "_name", None)
+
+        def _start_synthesis(self, text: str) -> None:
+            self._chunks = []
+            super()._start_synthesis(text)
+
+        def _onSynth(self, wav: Any, numsamples: int, events: Any) -> int:
+            # Runs on espeak-ng's thread; an exception must not escape into ctypes.
+            if not self._speaking:
+                return 0
+            try:
+                if numsamples > 0:
+                    self._chunks.append(ctypes.string_at(wav, numsamples * 2))
+                i = 0
+                while events[i].type != espeak.EVENT_LIST_TERMINATED:
+                    if events[i].type == espeak.EVENT_MSG_TERMINATED:
+                        self._finish(None)
+                        break
+                    i += 1
+            except Exception as exc:  # noqa: BLE001 - reported through the proxy, not lost
+                self._finish(exc)
+                return 1
+            return 0
+
+        def _finish(self, error: BaseException | None) -> None:
+            name, path = self._utterance, self._save_file
+            data = b"".join(self._chunks)
+            self._chunks = []
+            self._speaking = False
+            self._text_to_say = None
+            self._save_file = None
+            if error is None and path is not None:
+                try:
+                    with wave.open(str(path), "wb") as out:
+                        out.setnchannels(1)
+                        out.setsampwidth(2)
+                        out.setframerate(_SAMPLE_RATE)
+                        out.writeframes(data)
+                except OSError as exc:
+                    error = exc
+            self._proxy.setBusy(False)
+            self.endLoop()
+            if error is not None:
+                self._proxy.notify("error", exception=error, name=name)
+            self._proxy.notify("finished-utterance", completed=error is None, name=name)
+
+    def build_driver(proxy: Any) -> BriefingEspeakDriver:
+        return BriefingEspeakDriver(proxy)
+
+    module = types.ModuleType(_DRIVER_MODULE, "briefing's fixed pyttsx3 espeak driver.")
+    module.__dict__["buildDriver"] = build_driver
+    module.__dict__["BriefingEspeakDriver"] = BriefingEspeakDriver
+    sys.modules[_DRIVER_MODULE] = module
+
+
+def _voice_languages(voice: Any) -> tuple[str, ...]:
+    """Decode espeak_VOICE.languages: (priority byte, NUL-terminated name) pairs, then a 0 byte."""
+    address = ctypes.c_void_p.from_buffer(voice, type(voice).languages.offset).value
+    languages: list[str] = []
+    offset = 0
+    while address and len(languages) < 32:
+        if ctypes.string_at(address + offset, 1) == b"\0":
+            break
+        language = ctypes.string_at(address + offset + 1)
+        if not language:
+            break
+        languages.append(language.decode("utf-8", "replace"))
+        offset += len(language) + 2
+    return tuple(languages)
+
+
+def _is_mbrola(voice: str) -> bool:
+    return voice.lower().startswith(("mb/", "mb-"))
+
+
+# --------------------------------------------------------------------------------------------
+# The runtime: pyttsx3 + espeak-ng initialised once, in one process.
+
+
+class _Runtime:
+    """One initialised pyttsx3 engine for this process; segments are synthesised one at a time."""
+
+    def __init__(self, library: _Library) -> None:
+        self.pid = os.getpid()
+        self._library = library
+        self._lock = threading.Lock()
+        self._names = itertools.count(1)
+        self._finished: dict[str, threading.Event] = {}
+        self._completed: dict[str, bool] = {}
+        self._errors: list[BaseException] = []
+        self._pending: str | None = None
+        _install_driver_module()
+        import pyttsx3
+
+        try:
+            self._engine: Any = pyttsx3.init(_DRIVER_NAME)
+        except RuntimeError as exc:
+            raise EngineUnavailableError(f"espeak-ng cannot be initialised: {exc}") from exc
+        self._engine.connect("finished-utterance", self._on_finished)
+        self._engine.connect("error", self._on_error)
+        self.default_voice = str(self._engine.getProperty("voice") or "en")
+        # An empty run loop leaves the proxy idle, so later commands run as soon as they are
+        # queued and a bad voice is reported before anything is synthesised.
+        self._engine.runAndWait()
+        logger.debug(
+            "initialised espeak-ng %s (%s) in process %d, default voice %s",
+            library.version,
+            library.origin,
+            self.pid,
+            self.default_voice,
+        )
+
+    def _on_finished(self, name: str | None = None, completed: bool = False, **_: Any) -> None:
+        if name is None:
+            return
+        self._completed[name] = bool(completed)
+        event = self._finished.get(name)
+        if event is not None:
+            event.set()
+
+    def _on_error(self, exception: BaseException | None = None, **_: Any) -> None:
+        if exception is not None:
+            logger.debug("pyttsx3 reported: %r", exception)
+            self._errors.append(exception)
+
+    def _wait_for_pending(self, timeout: float) -> None:
+        """Wait for a segment that timed out earlier, so two never overlap."""
+        if self._pending is None:
+            return
+        event = self._finished.get(self._pending)
+        if event is not None and not event.wait(timeout):
+            raise EngineError("espeak-ng is still busy with a segment that timed out earlier")
+        self._finished.pop(self._pending, None)
+        self._completed.pop(self._pending, None)
+        self._pending = None
+
+    def _select_voice(self, voice: str | None) -> None:
+        target = self.default_voice if voice is None else voice
+        if _is_mbrola(target):
+            raise EngineError(f"MBROLA voices are not supported: {target!r}")
+        self._errors.clear()
+        self._engine.setProperty("voice", target)
+        if self._errors:
+            raise EngineError(
+                f"unknown voice {target!r}: espeak-ng voices look like 'gmw/en-us' or 'en-us'"
+            )
+
+    def voices(self, timeout: float) -> list[VoiceInfo]:
+        with self._lock:
+            self._wait_for_pending(timeout)
+            result = []
+            for voice in self._library.espeak.ListVoices(None):
+                identifier = voice.identifier.decode("utf-8", "replace").lower()
+                if _is_mbrola(identifier):
+                    continue
+                name = voice.name.decode("utf-8", "replace")
+                result.append(
+                    VoiceInfo(id=identifier, name=name, languages=_voice_languages(voice))
+                )
+            return result
+
+    def synthesize(self, text: str, voice: str | None, rate: int, timeout: float) -> bytes:
+        with self._lock:
+            self._wait_for_pending(timeout)
+            self._select_voice(voice)
+            self._engine.setProperty("rate", rate)
+            name = f"briefing-{next(self._names)}"
+            done = threading.Event()
+            self._finished[name] = done
+            with tempfile.TemporaryDirectory(prefix="briefing-espeak-") as tmp:
+                path = Path(tmp) / "segment.wav"
+                try:
+                    self._engine.save_to_file(text, str(path), name)
+                    self._engine.runAndWait()
+                except (RuntimeError, ValueError, OSError, ctypes.ArgumentError) as exc:
+                    self._finished.pop(name, None)
+                    raise EngineError(f"pyttsx3 failed to synthesise the segment: {exc}") from exc
+                try:
+                    finished = done.wait(timeout)
+                finally:
+                    if not done.is_set():  # timed out or interrupted: still speaking
+                        self._pending = name
+                if not finished:
+                    raise EngineError(f"espeak-ng did not finish the segment within {timeout:g} s")
+                self._finished.pop(name, None)
+                completed = self._completed.pop(name, False)
+                if self._errors or not completed:
+                    reason = f": {self._errors[0]}" if self._errors else ""
+                    raise EngineError(f"espeak-ng did not complete the segment{reason}")
+                applied = self._library.current_parameter(_ESPEAK_RATE)
+                if applied != rate:
+                    raise EngineError(
+                        f"espeak-ng spoke at {applied} words per minute instead of {rate}"
+                    )
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise EngineError(f"espeak-ng wrote no audio file: {exc}") from exc
+        return data
+
+
+_runtime_lock = threading.Lock()
+_runtime: _Runtime | None = None
+
+
+def _acquire_runtime() -> _Runtime:
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = _Runtime(_load_library())
+        elif _runtime.pid != os.getpid():
+            raise EngineError(
+                f"espeak-ng was initialised in process {_runtime.pid}, which then forked this one;"
+                " it cannot work after fork(): create the engine in each worker process"
+            )
+        return _runtime
+
+
+def _validate_wav(data: bytes, sample_rate: int) -> float:
+    """Check ``data`` is a mono 16-bit WAV with audio at ``sample_rate``; return its duration."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            channels, width = wav.getnchannels(), wav.getsampwidth()
+            rate, frames = wav.getframerate(), wav.getnframes()
+    except (wave.Error, EOFError) as exc:
+        raise EngineError(f"espeak-ng produced an unreadable WAV file: {exc}") from exc
+    if channels != 1 or width != 2 or rate != sample_rate:
+        raise EngineError(
+            f"espeak-ng produced {channels} channel(s), {8 * width}-bit, {rate} Hz audio;"
+            f" expected mono 16-bit {sample_rate} Hz"
+        )
+    if frames == 0:
+        raise EngineError("espeak-ng produced no audio for the segment")
+    return frames / rate
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class Pyttsx3Engine(Engine):
+    """espeak-ng through pyttsx3: offline, free, pip-installable.
+
+    espeak-ng is initialised lazily, on the first :meth:`synthesize` or :meth:`voices` call, and
+    then belongs to the process that initialised it: espeak-ng runs a worker thread, and a
+    process forked after that point hangs.  Create one engine per worker process, and do not
+    synthesise in a parent before forking workers (reading :attr:`version` is fine: it loads
+    the library without initialising it).  Using an engine in a forked child of a process that
+    already synthesised raises :class:`~briefing.errors.EngineError` instead of hanging.
+
+    All engines in one process share the single espeak-ng instance; segments are synthesised
+    one at a time.  :meth:`close` drops the engine's hold on it, but espeak-ng itself stays
+    initialised until the process exits (it cannot be initialised twice).
+
+    Args:
+        timeout: Seconds to wait for one segment, plus one second per 1000 characters.
+    """
+
+    name = "pyttsx3"
+    sample_rate = _SAMPLE_RATE
+
+    def __init__(self, *, timeout: float = 30.0) -> None:
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, not {timeout}")
+        self.timeout = timeout
+        self._runtime: _Runtime | None = None
+
+    @property
+    def version(self) -> str:
+        """``pyttsx3-<version>/espeak-ng-<version>/<origin>``, e.g.
+
+        ``pyttsx3-2.99/espeak-ng-1.52.0/espeakng-loader``; *origin* is ``espeakng-loader`` (the
+        bundled library and data) or ``system``.
+        """
+        library = _load_library()
+        return f"pyttsx3-{_dist_version('pyttsx3')}/espeak-ng-{library.version}/{library.origin}"
+
+    def _runtime_for_process(self) -> _Runtime:
+        if self._runtime is None or self._runtime.pid != os.getpid():
+            self._runtime = _acquire_runtime()
+        return self._runtime
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        """Speak ``text`` at ``settings.rate`` words per minute with ``settings.voice``.
+
+        ``settings.voice`` is an espeak-ng voice (``gmw/en-us``, ``en-us``, ``en-us+f3`` ...);
+        ``None`` is espeak-ng's default voice.  Voice and rate are set for every segment.
+        """
+        text = text.replace("\0", " ")
+        if not text.strip():
+            raise EngineError("nothing to speak: the text is empty or only whitespace")
+        if settings.rate <= 0:
+            raise EngineError(f"rate must be positive, not {settings.rate}")
+        if settings.rate < _SLOWEST_RATE:
+            logger.warning(
+                "espeak-ng speaks no slower than %d words per minute (asked for %d)",
+                _SLOWEST_RATE,
+                settings.rate,
+            )
+        timeout = self.timeout + len(text) / 1000
+        data = self._runtime_for_process().synthesize(text, settings.voice, settings.rate, timeout)
+        duration = _validate_wav(data, self.sample_rate)
+        logger.debug(
+            "synthesised %d characters at %d wpm (voice %s): %.2f s",
+            len(text),
+            settings.rate,
+            settings.voice or "default",
+            duration,
+        )
+        return data
+
+    def voices(self) -> list[VoiceInfo]:
+        """espeak-ng's voices (MBROLA voices excluded), ids as ``gmw/en-us``."""
+        return self._runtime_for_process().voices(self.timeout)
+
+    def close(self) -> None:
+        self._runtime = None
