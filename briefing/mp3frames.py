@@ -1,0 +1,148 @@
+"""MPEG audio frames: parse headers, and write the LAME "Info" tag that makes MP3s gapless.
+
+An MP3 encoder delays the audio by ``ENCODER_DELAY`` samples and pads the last frame, so a
+plain MP3 starts about 50 ms late (at 22.05 kHz) and ends with silence.  A LAME tag in a first,
+silent frame records the delay and padding; decoders (ffmpeg, browsers, mutagen) then drop them
+and the decoded audio is sample-exact, so chapter marks fall exactly where the chapters start.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+ENCODER_DELAY = 576
+"""Samples LAME adds before the audio (``lame_get_encoder_delay``)."""
+
+_BITRATES = {
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1 layer III
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),  # MPEG-2/2.5 layer III
+}
+_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+@dataclass(frozen=True)
+class FrameHeader:
+    """The fields of a layer III frame header that decide its size."""
+
+    raw: bytes
+    """The four header bytes."""
+
+    version_bits: int
+    """3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5."""
+
+    bitrate_kbps: int
+    sample_rate: int
+    padding: bool
+    mono: bool
+
+    @property
+    def samples(self) -> int:
+        """Samples per frame."""
+        return 1152 if self.version_bits == 3 else 576
+
+    @property
+    def length(self) -> int:
+        """Frame length in bytes, header included."""
+        factor = 144 if self.version_bits == 3 else 72
+        return factor * self.bitrate_kbps * 1000 // self.sample_rate + int(self.padding)
+
+    @property
+    def side_info_length(self) -> int:
+        """Bytes of side information after the header (no CRC)."""
+        if self.version_bits == 3:
+            return 17 if self.mono else 32
+        return 9 if self.mono else 17
+
+
+def parse_header(data: bytes, offset: int = 0) -> FrameHeader | None:
+    """The layer III frame header at ``offset``, or ``None`` when there is none."""
+    if offset + 4 > len(data):
+        return None
+    b0, b1, b2, b3 = data[offset : offset + 4]
+    if b0 != 0xFF or (b1 & 0xE0) != 0xE0:
+        return None
+    version_bits = (b1 >> 3) & 0x03
+    layer_bits = (b1 >> 1) & 0x03
+    bitrate_index = b2 >> 4
+    rate_index = (b2 >> 2) & 0x03
+    if version_bits == 1 or layer_bits != 1 or bitrate_index in (0, 15) or rate_index == 3:
+        return None
+    table = _BITRATES[1 if version_bits == 3 else 2]
+    return FrameHeader(
+        raw=bytes(data[offset : offset + 4]),
+        version_bits=version_bits,
+        bitrate_kbps=table[bitrate_index],
+        sample_rate=_SAMPLE_RATES[version_bits][rate_index],
+        padding=bool((b2 >> 1) & 0x01),
+        mono=(b3 >> 6) == 3,
+    )
+
+
+def iter_frames(data: bytes) -> Iterator[tuple[int, FrameHeader]]:
+    """Offsets and headers of consecutive frames from the start of an MP3 stream."""
+    offset = 0
+    while True:
+        header = parse_header(data, offset)
+        if header is None:
+            return
+        yield offset, header
+        offset += header.length
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16 (polynomial 0x8005, reflected, as LAME computes its tag CRC)."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def info_frame(first: FrameHeader, frames: int, stream_bytes: int, samples: int,
+               delay: int = ENCODER_DELAY) -> bytes:
+    """A silent first frame holding a Xing "Info" header and a LAME tag.
+
+    ``frames`` and ``stream_bytes`` describe the audio frames that follow; ``samples`` is the
+    number of real samples they carry.
+    """
+    header = bytearray(first.raw)
+    header[2] &= ~0x02  # no padding in the tag frame
+    size = FrameHeader(bytes(header), first.version_bits, first.bitrate_kbps, first.sample_rate,
+                       False, first.mono).length
+    padding = frames * first.samples - delay - samples
+    if not 0 <= padding < 4096 or not 0 <= delay < 4096:
+        raise ValueError(f"encoder delay {delay} or padding {padding} out of range")
+    frame = bytearray(size)
+    frame[0:4] = header
+    pos = 4 + first.side_info_length
+    frame[pos : pos + 4] = b"Info"
+    frame[pos + 4 : pos + 8] = struct.pack(">I", 0x03)  # frames and bytes fields present
+    frame[pos + 8 : pos + 12] = struct.pack(">I", frames)
+    frame[pos + 12 : pos + 16] = struct.pack(">I", stream_bytes + size)
+    lame = pos + 16
+    frame[lame : lame + 9] = b"LAME3.100"
+    # revision 0 / CBR (1); lowpass, replay gain, flags left zero
+    frame[lame + 9] = 0x01
+    frame[lame + 20] = min(first.bitrate_kbps, 255)
+    frame[lame + 21 : lame + 24] = ((delay << 12) | padding).to_bytes(3, "big")
+    music_length = stream_bytes + size
+    frame[lame + 28 : lame + 32] = struct.pack(">I", music_length)
+    # music CRC (lame + 32) left zero; the tag CRC covers everything before it
+    tag_end = lame + 34
+    frame[tag_end : tag_end + 2] = struct.pack(">H", _crc16(bytes(frame[:tag_end])))
+    return bytes(frame)
+
+
+def add_info_frame(stream: bytes, samples: int) -> bytes:
+    """Prefix a CBR MP3 stream (no tags) with a LAME Info frame for ``samples`` samples."""
+    frames = list(iter_frames(stream))
+    if not frames:
+        raise ValueError("no MPEG layer III frames in the stream")
+    first = frames[0][1]
+    end = frames[-1][0] + frames[-1][1].length
+    if end != len(stream):
+        raise ValueError(f"the stream has {len(stream) - end} bytes after its last frame")
+    return info_frame(first, len(frames), len(stream), samples) + stream
