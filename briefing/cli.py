@@ -65,11 +65,18 @@ class _Fail(Exception):
         self.code = code
 
 
+class _LowerLevelFormatter(logging.Formatter):
+    """``warning: message`` rather than ``WARNING: message``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace(record.levelname, record.levelname.lower(), 1)
+
+
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_LowerLevelFormatter("%(levelname)s: %(message)s"))
     root = logging.getLogger("briefing")
     root.handlers[:] = [handler]
     root.setLevel(level)

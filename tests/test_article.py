@@ -226,3 +226,13 @@ def test_find_articles_takes_article_files_directly_in_folders(tmp_path: Path) -
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.txt").write_text("x")
     assert [p.name for p in find_articles([tmp_path])] == ["a.json", "b.txt", "c.yaml"]
+
+
+def test_weekday_mismatch_warns(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(" date 2023-09-27 Text.\n\nPeople wait on Friday, September 27.\nAnn Lee/AP\n")
+    article = read_article(path)
+    assert article.photos[0].date == dt.date(2023, 9, 27)
+    assert article.warnings == (
+        "caption says 'Friday, September 27' but 2023-09-27 is a Wednesday: "
+        "'People wait on Friday, September 27.'",)
