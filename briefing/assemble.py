@@ -2,14 +2,14 @@
 
 Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
 the engine's own leading and trailing silence first, so pauses are the same whatever the engine.
-Audio is built chapter by chapter from raw PCM (no quadratic ``+=``), so memory is bounded by
-one chapter.
+Audio is built one chapter at a time from raw PCM (no quadratic ``+=``), so memory is bounded
+by one chapter.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydub import AudioSegment
@@ -43,47 +43,32 @@ class Gaps:
 
 @dataclass(frozen=True)
 class SegmentTiming:
-    """Where one spoken sentence lies in the briefing."""
-
-    chapter: int
-    """Index of its chapter."""
+    """Where one spoken sentence lies in its chapter."""
 
     text: str
     """The sentence as written in the script."""
 
     start_ms: float
-    """Start in the full briefing."""
+    """Start, from the start of the chapter."""
 
     end_ms: float
-    """End in the full briefing."""
+    """End, from the start of the chapter."""
 
 
 @dataclass(frozen=True)
-class ChapterAudio:
-    """One chapter's audio and where it lies in the briefing."""
-
-    index: int
-    """0-based chapter number."""
-
-    title: str
-    """Chapter title."""
+class ChapterPcm:
+    """One chapter's audio: its sentences with their pauses, ending in the chapter pause."""
 
     pcm: bytes
     """Mono 16-bit PCM at :data:`SAMPLE_RATE`."""
 
-    start_ms: float
-    """Start in the full briefing."""
-
-    end_ms: float
-    """End in the full briefing (the start of the next chapter)."""
-
     segments: tuple[SegmentTiming, ...]
-    """The sentences of the chapter."""
+    """The sentences of the chapter, timed from its start."""
 
     @property
-    def duration_ms(self) -> float:
-        """Length of the chapter."""
-        return self.end_ms - self.start_ms
+    def samples(self) -> int:
+        """Length in samples."""
+        return len(self.pcm) // 2
 
 
 def samples_to_ms(samples: int) -> float:
@@ -108,43 +93,37 @@ def trimmed_pcm(wav: bytes) -> bytes:
     return bytes(audio.raw_data)
 
 
-def assemble(chapters: tuple[Chapter, ...], segment_wav: Callable[[int, int], bytes],
-             gaps: Gaps) -> Iterator[ChapterAudio]:
-    """Yield each chapter's audio in order.
+def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
+                     gaps: Gaps) -> ChapterPcm:
+    """Join a chapter's sentences with pauses: sentence < paragraph < chapter.
 
-    ``segment_wav(chapter_index, sentence_index)`` returns the WAV of a sentence, numbered
-    within its chapter in reading order.
+    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order.
+    An explicit ``[pause]`` replaces the pause that would otherwise stand there; one that ends
+    the chapter replaces the chapter pause.
     """
-    position = 0  # samples since the start of the briefing
-    for index, chapter in enumerate(chapters):
-        parts: list[bytes] = []
-        length = 0
-        timings: list[SegmentTiming] = []
-        pending_gap = 0
-        sentence_no = 0
-        for block in chapter.blocks:
-            if isinstance(block, Pause):
-                pending_gap = block.ms
-                continue
-            assert isinstance(block, Paragraph)
-            for i, sentence in enumerate(block.sentences):
-                gap = pending_gap if i == 0 else gaps.sentence_ms
-                if parts and gap:
-                    silence = _silence(gap)
-                    parts.append(silence)
-                    length += len(silence) // 2
-                pcm = trimmed_pcm(segment_wav(index, sentence_no))
-                sentence_no += 1
-                start = position + length
-                parts.append(pcm)
-                length += len(pcm) // 2
-                timings.append(SegmentTiming(index, sentence, samples_to_ms(start),
-                                             samples_to_ms(position + length)))
-            pending_gap = gaps.paragraph_ms
-        tail = chapter.blocks[-1].ms if isinstance(chapter.blocks[-1], Pause) else gaps.chapter_ms
-        silence = _silence(tail)
-        parts.append(silence)
-        length += len(silence) // 2
-        yield ChapterAudio(index, chapter.title, b"".join(parts), samples_to_ms(position),
-                           samples_to_ms(position + length), tuple(timings))
-        position += length
+    parts: list[bytes] = []
+    length = 0
+    timings: list[SegmentTiming] = []
+    pending_gap = 0
+    number = 0
+    for block in chapter.blocks:
+        if isinstance(block, Pause):
+            pending_gap = block.ms
+            continue
+        assert isinstance(block, Paragraph)
+        for i, sentence in enumerate(block.sentences):
+            gap = pending_gap if i == 0 else gaps.sentence_ms
+            if parts and gap:
+                silence = _silence(gap)
+                parts.append(silence)
+                length += len(silence) // 2
+            pcm = trimmed_pcm(sentence_wav(number))
+            number += 1
+            start = length
+            parts.append(pcm)
+            length += len(pcm) // 2
+            timings.append(SegmentTiming(sentence, samples_to_ms(start), samples_to_ms(length)))
+        pending_gap = gaps.paragraph_ms
+    last = chapter.blocks[-1]
+    parts.append(_silence(last.ms if isinstance(last, Pause) else gaps.chapter_ms))
+    return ChapterPcm(b"".join(parts), tuple(timings))

@@ -1,7 +1,9 @@
 """The build: articles → scripts → segments → audio → outputs.
 
-Each stage lives in its own module; this one only runs them in order, decides what is out of
-date, and reports what happened.
+Each stage lives in its own module; this one decides what is out of date (:meth:`Builder.plan`,
+one function that says what would be rebuilt and why), runs the stages that are, and reports
+what happened.  The cheap checks come first: a date whose outputs' recorded key, sizes and
+mtimes all match is not even read back.
 """
 
 from __future__ import annotations
@@ -15,30 +17,46 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefing.article import Article, find_articles, read_article
-from briefing.assemble import Gaps, assemble
-from briefing.cache import SegmentCache
+from briefing.assemble import SAMPLE_RATE, Gaps, assemble_chapter
+from briefing.cache import chapter_store, segment_store
 from briefing.config import Settings
+from briefing.encode import encode_mp3
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, InputError
-from briefing.generate import ScriptResult, ScriptStatus, write_script
-from briefing.outputs import write_date_outputs
+from briefing.generate import (
+    ScriptResult,
+    ScriptStatus,
+    decide_script,
+    new_path_for,
+    write_script,
+)
+from briefing.lexicon import Lexicon, load_lexicon
+from briefing.outputs import EncodedChapter, date_outputs
 from briefing.script import render_script
-from briefing.segments import Script, read_script
+from briefing.segments import Chapter, Pause, Script, parse_script, read_script
 from briefing.state import State
-from briefing.synth import plan_segments, synthesize_missing
+from briefing.synth import PlannedSegment, missing_segments, plan_segments, synthesize
 from briefing.tags import TagInfo
 from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-ASSEMBLY_VERSION = 1
+ASSEMBLY_VERSION = 2
 """Bumped when assembly, encoding or tagging changes the outputs for the same segments."""
 
 ProgressFn = Callable[[str, int, int], None]
 """``progress(label, done, total)``: called as segments are synthesised."""
 
+
+def _digest(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- reports
 
 @dataclass(frozen=True)
 class ChapterInfo:
@@ -51,7 +69,7 @@ class ChapterInfo:
 
 @dataclass
 class DateReport:
-    """What the build did for one date."""
+    """What the build did (or, planning, would do) for one date."""
 
     date: str
     stories: int = 0
@@ -62,10 +80,15 @@ class DateReport:
     segments_total: int = 0
     segments_synthesized: int = 0
     segments_reused: int = 0
+    chapters_encoded: int = 0
     duration_ms: int = 0
     audio: str = ""
-    """``built``, ``up to date`` or ``""`` (no audio stage)."""
+    """``built``, ``up to date``, ``would build`` or ``""`` (no audio stage)."""
+    reason: str = ""
+    """Why the audio is (or would be) rebuilt."""
     files: dict[str, object] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    """Output files whose bytes changed on disk."""
 
 
 @dataclass
@@ -81,6 +104,15 @@ class BuildReport:
     def ok(self) -> bool:
         """Whether everything asked for was built."""
         return not self.errors
+
+    def date(self, day: dt.date) -> DateReport:
+        """The entry of ``day``, created on first use."""
+        for entry in self.dates:
+            if entry.date == day.isoformat():
+                return entry
+        entry = DateReport(day.isoformat())
+        self.dates.append(entry)
+        return entry
 
 
 # --------------------------------------------------------------------------- articles
@@ -112,7 +144,57 @@ def group_by_date(articles: Sequence[Article]) -> dict[dt.date, list[Article]]:
     return dict(sorted(groups.items()))
 
 
-# --------------------------------------------------------------------------- builder
+def script_dates(ws: Workspace) -> list[dt.date]:
+    """Dates that have a script in the workspace."""
+    dates = []
+    for path in sorted(ws.scripts.glob("*.md")):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", path.stem):
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(path.stem))
+        except ValueError:
+            continue
+    return dates
+
+
+# --------------------------------------------------------------------------- plans
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """One chapter: its segments and the key of its encoded audio."""
+
+    index: int
+    title: str
+    key: str
+    segments: tuple[PlannedSegment, ...]
+    cached: bool
+
+
+@dataclass(frozen=True)
+class DatePlan:
+    """What building one date's audio takes."""
+
+    day: dt.date
+    script_path: Path
+    script: Script
+    voice: VoiceSettings
+    segments: tuple[PlannedSegment, ...]
+    to_synthesize: tuple[PlannedSegment, ...]
+    chapters: tuple[ChapterPlan, ...]
+    outputs_key: str
+    outputs_current: bool
+    reason: str
+
+    @property
+    def to_encode(self) -> tuple[ChapterPlan, ...]:
+        """Chapters whose encoded audio is not cached."""
+        return tuple(c for c in self.chapters if not c.cached)
+
+
+def _chapter_shape(chapter: Chapter) -> list[Any]:
+    return [["pause", b.ms] if isinstance(b, Pause) else ["para", len(b.sentences)]
+            for b in chapter.blocks]
+
 
 class Builder:
     """Runs the stages for one workspace with one set of settings."""
@@ -125,8 +207,10 @@ class Builder:
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self.progress = progress
-        self.cache = SegmentCache(ws.cache)
+        self.segments = segment_store(ws.segment_cache)
+        self.chapters = chapter_store(ws.chapter_cache)
         self.state = State.load(ws.state_file)
+        self._lexicon: Lexicon | None = None
 
     @property
     def engine(self) -> Engine:
@@ -134,6 +218,13 @@ class Builder:
         if self._engine is None:
             self._engine = self._engine_factory(self.settings.engine)
         return self._engine
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The workspace's pronunciation lexicon."""
+        if self._lexicon is None:
+            self._lexicon = load_lexicon(self.ws.lexicon)
+        return self._lexicon
 
     def close(self) -> None:
         """Save the state and release the engine."""
@@ -150,36 +241,34 @@ class Builder:
 
     # ----------------------------------------------------------------- scripts
 
+    def generated_scripts(self, paths: Sequence[Path],
+                          report: BuildReport) -> dict[dt.date, str]:
+        """Articles → the text of each date's generated script (nothing written)."""
+        articles = load_articles(paths, self.settings, report)
+        texts: dict[dt.date, str] = {}
+        for day, group in group_by_date(articles).items():
+            texts[day] = render_script(day, group, voice=self.settings.voice or "default",
+                                       rate=self.settings.rate, lang=self.settings.lang,
+                                       workspace=self.ws.root)
+            entry = report.date(day)
+            entry.stories = len(group)
+            entry.photos = sum(len(a.photos) for a in group)
+            entry.script = self.rel(self.ws.script_path(day))
+        return texts
+
     def write_scripts(self, paths: Sequence[Path], report: BuildReport,
                       force: bool = False) -> list[dt.date]:
         """Articles → scripts; returns the dates whose scripts exist afterwards."""
-        articles = load_articles(paths, self.settings, report)
-        dates: list[dt.date] = []
-        for day, group in group_by_date(articles).items():
-            text = render_script(day, group, voice=self.settings.voice or "default",
-                                 rate=self.settings.rate, lang=self.settings.lang,
-                                 workspace=self.ws.root)
+        texts = self.generated_scripts(paths, report)
+        for day, text in texts.items():
             result = write_script(self.ws, day, text, self.state, force=force)
             if result.status is ScriptStatus.CONFLICT:
                 report.conflicts.append(result)
-            entry = self._date_report(report, day)
-            entry.stories = len(group)
-            entry.photos = sum(len(a.photos) for a in group)
-            entry.script = self.rel(result.path)
-            entry.script_status = result.status.value
-            dates.append(day)
+            report.date(day).script_status = result.status.value
         self.state.save(self.ws.state_file)
-        return dates
+        return list(texts)
 
-    def _date_report(self, report: BuildReport, day: dt.date) -> DateReport:
-        for entry in report.dates:
-            if entry.date == day.isoformat():
-                return entry
-        entry = DateReport(day.isoformat())
-        report.dates.append(entry)
-        return entry
-
-    # ----------------------------------------------------------------- audio
+    # ----------------------------------------------------------------- audio plan
 
     def voice_settings(self, script: Script) -> VoiceSettings:
         """Voice and rate for a script: its front matter, else the settings."""
@@ -187,70 +276,120 @@ class Builder:
                              else self.settings.voice,
                              rate=script.rate or self.settings.rate)
 
-    def _assembly_key(self, script: Script, digests: list[str]) -> str:
-        s = self.settings
-        payload = {
-            "assembly_version": ASSEMBLY_VERSION,
-            "segments": digests,
-            "chapters": [[c.title, [repr(b) for b in c.blocks]] for c in script.chapters],
-            "title": script.title,
-            "gaps": [s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms],
-            "encoding": [s.bitrate_kbps, s.mp3_quality, s.artist, s.album],
-        }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    def _tag_info(self, script: Script) -> TagInfo:
+        return TagInfo(title=script.title, album=self.settings.album,
+                       artist=self.settings.artist, date=script.date.isoformat())
 
-    def _outputs_intact(self, key: str, day: str) -> bool:
-        recorded = self.state.outputs.get(day)
+    def _outputs_recorded(self, label: str, key: str) -> bool:
+        recorded = self.state.outputs.get(label)
         if not recorded or recorded.get("key") != key:
             return False
-        return all((self.ws.root / f).is_file() for f in recorded.get("files", []))
+        for rel, (size, mtime_ns) in recorded.get("stat", {}).items():
+            try:
+                st = (self.ws.root / rel).stat()
+            except FileNotFoundError:
+                return False
+            if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+                return False
+        return True
 
-    def render_date(self, day: dt.date, report: BuildReport) -> None:
-        """Script → segments → audio → outputs for one date."""
+    def plan(self, day: dt.date, text: str | None = None) -> DatePlan:
+        """What building ``day``'s audio takes, and why; ``text`` overrides the script file."""
         path = self.ws.script_path(day)
-        script = read_script(path)
+        script = parse_script(text, path) if text is not None else read_script(path)
         if script.date != day:
             raise InputError(f"front matter date {script.date} does not match the file name",
                              path)
-        entry = self._date_report(report, day)
-        entry.script = entry.script or self.rel(path)
         voice = self.voice_settings(script)
-        planned = plan_segments(script, self.engine, voice)
+        segments = plan_segments(script, self.engine, voice, self.lexicon)
+        missing = missing_segments(segments, self.segments)
+        s = self.settings
+        chapters: list[ChapterPlan] = []
+        for index, chapter in enumerate(script.chapters):
+            own = tuple(p for p in segments if p.chapter == index)
+            key = _digest({
+                "assembly_version": ASSEMBLY_VERSION,
+                "sample_rate": SAMPLE_RATE,
+                "segments": [p.digest for p in own],
+                "shape": _chapter_shape(chapter),
+                "gaps": [s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms],
+                "encoding": [s.bitrate_kbps, s.mp3_quality],
+            })
+            chapters.append(ChapterPlan(index, chapter.title, key, own, self.chapters.has(key)))
+        info = self._tag_info(script)
+        outputs_key = _digest({
+            "assembly_version": ASSEMBLY_VERSION,
+            "chapters": [[c.key, c.title] for c in chapters],
+            "tags": [info.title, info.album, info.artist, info.date],
+        })
         label = day.isoformat()
+        current = self._outputs_recorded(label, outputs_key)
+        to_encode = sum(1 for c in chapters if not c.cached)
+        if current:
+            reason = "up to date"
+        elif label not in self.state.outputs:
+            reason = f"{self.rel(path)}: not built yet"
+        elif self.state.outputs[label].get("key") == outputs_key:
+            reason = f"{self.rel(path)}: outputs missing or modified on disk"
+        else:
+            reason = (f"{self.rel(path)} changed: {len(missing)} segment(s) to synthesise, "
+                      f"{to_encode} chapter(s) to encode")
+        log.info("%s: %s", label, reason)
+        return DatePlan(day, path, script, voice, tuple(segments), tuple(missing),
+                        tuple(chapters), outputs_key, current, reason)
+
+    # ----------------------------------------------------------------- audio build
+
+    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan) -> bytes:
+        def sentence_wav(number: int) -> bytes:
+            seg = chapter.segments[number]
+            wav = self.segments.get(seg.digest)
+            if wav is None:  # removed or damaged behind our back: synthesise again
+                wav = self.engine.synthesize(seg.spoken, plan.voice)
+                self.segments.put(seg.digest, wav)
+            return wav
+
+        s = self.settings
+        gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
+        pcm = assemble_chapter(plan.script.chapters[chapter.index], sentence_wav, gaps)
+        mp3 = encode_mp3(pcm.pcm, s.bitrate_kbps, s.mp3_quality)
+        self.chapters.put(chapter.key, mp3)
+        return mp3
+
+    def execute(self, plan: DatePlan, report: BuildReport) -> None:
+        """Build ``plan``'s date: synthesise, encode changed chapters, write changed files."""
+        label = plan.day.isoformat()
+        entry = report.date(plan.day)
+        entry.script = entry.script or self.rel(plan.script_path)
+        entry.segments_total = len(plan.segments)
+        entry.reason = plan.reason
+        if plan.outputs_current:
+            recorded = self.state.outputs[label]
+            entry.audio = "up to date"
+            entry.segments_reused = len(plan.segments)
+            entry.chapters = [ChapterInfo(**c) for c in recorded["chapters"]]
+            entry.duration_ms = int(recorded["duration_ms"])
+            entry.files = dict(recorded["report_files"])
+            return
 
         def tick(done: int, total: int) -> None:
             if self.progress is not None:
                 self.progress(label, done, total)
 
-        synthesized, reused = synthesize_missing(planned, self.cache, self.engine, voice, tick)
-        entry.segments_total = len(planned)
+        synthesized = synthesize(list(plan.to_synthesize), self.segments, self.engine,
+                                 plan.voice, tick)
         entry.segments_synthesized = synthesized
-        entry.segments_reused = reused
-        key = self._assembly_key(script, [p.digest for p in planned])
-        recorded = self.state.outputs.get(label, {})
-        if self._outputs_intact(key, label):
-            entry.audio = "up to date"
-            entry.chapters = [ChapterInfo(**c) for c in recorded["chapters"]]
-            entry.duration_ms = int(recorded["duration_ms"])
-            entry.files = dict(recorded["report_files"])
-            return
-        by_position = {(p.chapter, p.number): p.digest for p in planned}
-
-        def segment_wav(chapter: int, number: int) -> bytes:
-            wav = self.cache.get(by_position[(chapter, number)])
-            if wav is None:  # removed behind our back: synthesise again
-                seg = next(p for p in planned if (p.chapter, p.number) == (chapter, number))
-                wav = self.engine.synthesize(seg.spoken, voice)
-                self.cache.put(seg.digest, wav)
-            return wav
-
-        s = self.settings
-        gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
-        info = TagInfo(title=script.title, album=s.album, artist=s.artist, date=label)
-        outputs = write_date_outputs(self.ws.audio_dir(day), label,
-                                     info, assemble(script.chapters, segment_wav, gaps),
-                                     s.bitrate_kbps, s.mp3_quality)
+        entry.segments_reused = len(plan.segments) - synthesized
+        encoded: list[EncodedChapter] = []
+        for chapter in plan.chapters:
+            mp3 = self.chapters.get(chapter.key) if chapter.cached else None
+            if mp3 is None:
+                mp3 = self._encode_chapter(plan, chapter)
+                entry.chapters_encoded += 1
+            encoded.append(EncodedChapter(chapter.title, mp3))
+        outputs = date_outputs(self.ws.audio_dir(plan.day), label,
+                               self._tag_info(plan.script), encoded)
+        entry.written = [self.rel(p) for p in outputs.write()]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
                           for c in outputs.chapters]
@@ -260,33 +399,65 @@ class Builder:
             "chapters": [self.rel(c.path) for c in outputs.chapters],
             "playlist": self.rel(outputs.playlist),
         }
+        stat = {}
+        for path in outputs.files:
+            st = path.stat()
+            stat[self.rel(path)] = [st.st_size, st.st_mtime_ns]
         self.state.outputs[label] = {
-            "key": key,
-            "files": [self.rel(outputs.mp3), self.rel(outputs.playlist),
-                      *(self.rel(c.path) for c in outputs.chapters)],
+            "key": plan.outputs_key,
+            "stat": stat,
             "chapters": [c.__dict__ for c in entry.chapters],
             "duration_ms": entry.duration_ms,
             "report_files": entry.files,
         }
         self.state.save(self.ws.state_file)
+        log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
+                 label, synthesized, entry.chapters_encoded, len(entry.written))
 
     def render_dates(self, dates: Sequence[dt.date], report: BuildReport) -> None:
-        """Render each date; an input error in one script is reported, the others go on."""
+        """Build each date's audio; an input error in one script is reported, others go on."""
         for day in dates:
             try:
-                self.render_date(day, report)
+                self.execute(self.plan(day), report)
             except InputError as exc:
                 report.errors.append(exc)
 
+    # ----------------------------------------------------------------- status
 
-def script_dates(ws: Workspace) -> list[dt.date]:
-    """Dates that have a script in the workspace."""
-    dates = []
-    for path in sorted(ws.scripts.glob("*.md")):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", path.stem):
-            continue
-        try:
-            dates.append(dt.date.fromisoformat(path.stem))
-        except ValueError:
-            continue
-    return dates
+    def status(self, paths: Sequence[Path] | None, report: BuildReport,
+               force: bool = False) -> None:
+        """Fill ``report`` with what a build (``paths`` given) or a render would do.
+
+        Nothing is written: the scripts a build would regenerate are planned from their new
+        text, the others from the files.
+        """
+        if paths is None:
+            generated: dict[dt.date, str | None] = dict.fromkeys(script_dates(self.ws))
+        else:
+            generated = dict(self.generated_scripts(paths, report))
+        for day, text in generated.items():
+            entry = report.date(day)
+            override = None
+            if text is not None:
+                decision = decide_script(self.ws, day, text, self.state, force)
+                entry.script_status = decision.value
+                if decision in (ScriptStatus.CREATED, ScriptStatus.UPDATED,
+                                ScriptStatus.FORCED):
+                    entry.script_status = f"would be {decision.value}"
+                    override = text
+                elif decision is ScriptStatus.CONFLICT:
+                    path = self.ws.script_path(day)
+                    report.conflicts.append(ScriptResult(day, decision, path,
+                                                         new_path=new_path_for(path)))
+            try:
+                plan = self.plan(day, override)
+            except InputError as exc:
+                report.errors.append(exc)
+                continue
+            entry.script = entry.script or self.rel(plan.script_path)
+            entry.segments_total = len(plan.segments)
+            entry.segments_synthesized = len(plan.to_synthesize)
+            entry.segments_reused = len(plan.segments) - len(plan.to_synthesize)
+            entry.chapters_encoded = len(plan.to_encode)
+            entry.audio = "up to date" if plan.outputs_current else "would build"
+            entry.reason = plan.reason

@@ -1,4 +1,4 @@
-"""A content-addressed cache of synthesised segments.
+"""Content-addressed caches: synthesised segments and encoded chapters.
 
 Each entry is a WAV file named by a canonical hash of everything that changes its sound: the
 text actually spoken, the engine's name and version, the voice, the rate, the sample rate and
@@ -14,10 +14,12 @@ import io
 import json
 import logging
 import wave
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.fsutil import write_bytes_atomic
+from briefing.mp3frames import read_stream
 
 log = logging.getLogger(__name__)
 
@@ -74,33 +76,75 @@ def check_wav(data: bytes) -> bool:
         return False
 
 
-class SegmentCache:
-    """WAV files under ``<root>/<first two hex digits>/<digest>.wav``."""
+def check_mp3(data: bytes) -> bool:
+    """Whether ``data`` is a complete MP3 with a LAME Info frame (as the encoder writes)."""
+    try:
+        read_stream(data)
+    except ValueError:
+        return False
+    return True
 
-    def __init__(self, root: Path) -> None:
+
+class ContentStore:
+    """Files named by their key's digest under ``<root>/<first two hex digits>/``.
+
+    Entries are written atomically and checked on read; a damaged entry is removed and reported
+    as absent, so it is rebuilt.
+    """
+
+    def __init__(self, root: Path, suffix: str, check: Callable[[bytes], bool]) -> None:
         self.root = root
+        self.suffix = suffix
+        self._check = check
 
     def path(self, digest: str) -> Path:
         """Where the entry for ``digest`` lives."""
-        return self.root / digest[:2] / f"{digest}.wav"
+        return self.root / digest[:2] / f"{digest}{self.suffix}"
 
     def get(self, digest: str) -> bytes | None:
-        """The cached WAV, or ``None`` when absent or damaged (a damaged entry is removed)."""
+        """The entry, or ``None`` when absent or damaged (a damaged entry is removed)."""
         path = self.path(digest)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
-        if check_wav(data):
+        if self._check(data):
             return data
-        log.warning("cache entry %s is damaged; it will be synthesised again", path.name)
+        log.warning("cache entry %s is damaged; it will be built again", path.name)
         path.unlink(missing_ok=True)
         return None
 
     def has(self, digest: str) -> bool:
-        """Whether a valid entry exists (reads and checks it)."""
-        return self.get(digest) is not None
+        """Whether an entry exists (cheap: not read; :meth:`get` checks it)."""
+        return self.path(digest).is_file()
 
     def put(self, digest: str, data: bytes) -> None:
-        """Store a WAV atomically."""
+        """Store an entry atomically."""
         write_bytes_atomic(self.path(digest), data)
+
+    def digests(self) -> Iterator[str]:
+        """Every stored digest."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob(f"??/*{self.suffix}"):
+            yield path.name.removesuffix(self.suffix)
+
+    def remove(self, digest: str) -> int:
+        """Delete an entry; returns the bytes freed."""
+        path = self.path(digest)
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return 0
+        return size
+
+
+def segment_store(root: Path) -> ContentStore:
+    """Synthesised segments (WAV), keyed by :meth:`SegmentKey.digest`."""
+    return ContentStore(root, ".wav", check_wav)
+
+
+def chapter_store(root: Path) -> ContentStore:
+    """Encoded chapters (untagged MP3 with an Info frame), keyed by their assembly hash."""
+    return ContentStore(root, ".mp3", check_mp3)

@@ -150,8 +150,11 @@ def _report_json(report: BuildReport) -> dict[str, Any]:
                 "chapters": [asdict(c) for c in d.chapters],
                 "segments": {"total": d.segments_total, "synthesized": d.segments_synthesized,
                              "reused": d.segments_reused},
+                "chapters_encoded": d.chapters_encoded,
+                "reason": d.reason,
                 "duration_ms": d.duration_ms,
                 "files": d.files,
+                "written": d.written,
             }
             for d in report.dates
         ],
@@ -178,7 +181,13 @@ def _finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
                 parts.append(f"{d.stories} {'story' if d.stories == 1 else 'stories'}, "
                              f"{d.photos} photo{'s' if d.photos != 1 else ''}"
                              f" (script {d.script_status or 'read'}: {d.script})")
-            if d.audio:
+            if d.audio == "would build":
+                parts.append(f"would synthesise {d.segments_synthesized} of {d.segments_total} "
+                             f"segments and encode {d.chapters_encoded} chapter(s) "
+                             f"({d.reason})")
+            elif d.audio and not d.chapters:
+                parts.append("audio up to date")
+            elif d.audio:
                 parts.append(
                     f"{len(d.chapters)} chapters, {_fmt_duration(d.duration_ms)}, "
                     f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
@@ -216,20 +225,29 @@ def build(
     rate: RateOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only say what would be regenerated, synthesised and encoded.")] = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
     """Build everything: articles → scripts → chaptered MP3s, playlists.
 
-    Scripts a producer edited are never overwritten: the regenerated text goes to
-    scripts/<date>.new.md and the audio is built from the edited script.
+    Only what changed is rebuilt: sentences are synthesised once and cached by content,
+    chapters are re-encoded only when their sentences or settings change, and unchanged files
+    are not rewritten. Scripts a producer edited are never overwritten: the regenerated text
+    goes to scripts/<date>.new.md and the audio is built from the edited script.
     """
     _setup_logging(verbose, quiet)
     with _errors():
         ws = Workspace(workspace)
         settings = _settings(ws, engine, voice, rate)
         report = BuildReport()
+        if dry_run:
+            builder = _builder(ws, settings, None)
+            builder.status(_article_paths(ws, paths), report, force=force)
+            _finish(report, as_json, quiet)
+            return
         with _progress(not quiet and not as_json) as progress:
             builder = _builder(ws, settings, progress)
             try:
@@ -310,6 +328,26 @@ def render(
             finally:
                 builder.close()
         _finish(report, as_json, quiet)
+
+
+@app.command()
+def status(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Article files or folders: plan a build of them. Default: plan a render of the "
+             "workspace's scripts.", show_default=False)] = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing."""
+    _setup_logging(verbose, False)
+    with _errors():
+        ws = Workspace(workspace)
+        settings = _settings(ws, engine, None, None)
+        report = BuildReport()
+        _builder(ws, settings, None).status(paths or None, report)
+        _finish(report, as_json, False)
 
 
 @app.command()

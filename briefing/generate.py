@@ -50,38 +50,41 @@ def new_path_for(script: Path) -> Path:
     return script.with_name(script.stem + ".new.md")
 
 
+def decide_script(ws: Workspace, day: dt.date, text: str, state: State,
+                  force: bool = False) -> ScriptStatus:
+    """What :func:`write_script` would do with ``text``, without writing anything."""
+    path = ws.script_path(day)
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        return ScriptStatus.CREATED
+    if current == text.encode("utf-8"):
+        return ScriptStatus.UNCHANGED
+    if sha256_hex(current) == state.generated.get(day.isoformat()):
+        return ScriptStatus.UPDATED
+    return ScriptStatus.FORCED if force else ScriptStatus.CONFLICT
+
+
 def write_script(ws: Workspace, day: dt.date, text: str, state: State,
                  force: bool = False) -> ScriptResult:
     """Write the generated ``text`` of ``day``'s script, protecting a producer's edit."""
     path = ws.script_path(day)
     data = text.encode("utf-8")
-    new_hash = sha256_hex(data)
     key = day.isoformat()
-    try:
-        current = path.read_bytes()
-    except FileNotFoundError:
-        write_bytes_atomic(path, data)
-        state.generated[key] = new_hash
-        return ScriptResult(day, ScriptStatus.CREATED, path)
+    status = decide_script(ws, day, text, state, force)
     stale_new = new_path_for(path)
-    if current == data:
-        state.generated[key] = new_hash
-        stale_new.unlink(missing_ok=True)
-        return ScriptResult(day, ScriptStatus.UNCHANGED, path)
-    if sha256_hex(current) == state.generated.get(key):
-        write_bytes_atomic(path, data)
-        state.generated[key] = new_hash
-        stale_new.unlink(missing_ok=True)
-        return ScriptResult(day, ScriptStatus.UPDATED, path)
-    if force:
+    if status is ScriptStatus.CONFLICT:
+        write_if_changed(stale_new, data)
+        log.warning("%s was edited by hand; kept it, new version in %s", path, stale_new.name)
+        return ScriptResult(day, status, path, new_path=stale_new)
+    backup = None
+    if status is ScriptStatus.FORCED:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.name}.{stamp}.bak")
-        write_bytes_atomic(backup, current)
-        write_bytes_atomic(path, data)
-        state.generated[key] = new_hash
-        stale_new.unlink(missing_ok=True)
+        write_bytes_atomic(backup, path.read_bytes())
         log.info("%s was edited; backed up to %s and regenerated", path, backup.name)
-        return ScriptResult(day, ScriptStatus.FORCED, path, backup_path=backup)
-    write_if_changed(stale_new, data)
-    log.warning("%s was edited by hand; kept it, new version in %s", path, stale_new.name)
-    return ScriptResult(day, ScriptStatus.CONFLICT, path, new_path=stale_new)
+    if status is not ScriptStatus.UNCHANGED:
+        write_bytes_atomic(path, data)
+    state.generated[key] = sha256_hex(data)
+    stale_new.unlink(missing_ok=True)
+    return ScriptResult(day, status, path, backup_path=backup)

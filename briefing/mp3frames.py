@@ -146,3 +146,81 @@ def add_info_frame(stream: bytes, samples: int) -> bytes:
     if end != len(stream):
         raise ValueError(f"the stream has {len(stream) - end} bytes after its last frame")
     return info_frame(first, len(frames), len(stream), samples) + stream
+
+
+@dataclass(frozen=True)
+class Mp3Stream:
+    """An MP3 made by :func:`add_info_frame`, taken apart again."""
+
+    frames: bytes
+    """The audio frames, without the Info frame."""
+
+    frame_count: int
+    """Number of audio frames."""
+
+    samples: int
+    """Real samples they carry (delay and padding excluded)."""
+
+    samples_per_frame: int
+    """576 or 1152."""
+
+
+def read_stream(data: bytes) -> Mp3Stream:
+    """Split an MP3 with a LAME Info frame into its parts; ``ValueError`` when it is damaged."""
+    frames = list(iter_frames(data))
+    if len(frames) < 2:
+        raise ValueError("too few MPEG frames")
+    end = frames[-1][0] + frames[-1][1].length
+    if end != len(data):
+        raise ValueError("the stream is truncated or has trailing bytes")
+    first = frames[0][1]
+    pos = 4 + first.side_info_length
+    if data[pos : pos + 4] != b"Info" or data[pos + 16 : pos + 20] != b"LAME":
+        raise ValueError("no LAME Info frame")
+    count = struct.unpack(">I", data[pos + 8 : pos + 12])[0]
+    if count != len(frames) - 1:
+        raise ValueError("the Info frame's frame count does not match the stream")
+    value = int.from_bytes(data[pos + 16 + 21 : pos + 16 + 24], "big")
+    delay, padding = value >> 12, value & 0xFFF
+    samples = count * first.samples - delay - padding
+    if samples <= 0:
+        raise ValueError("the stream holds no samples")
+    return Mp3Stream(data[first.length :], count, samples, first.samples)
+
+
+@dataclass(frozen=True)
+class JoinedMp3:
+    """Several MP3 streams joined frame by frame into one."""
+
+    data: bytes
+    """The joined MP3, with one Info frame for the whole."""
+
+    starts: tuple[int, ...]
+    """Sample position where each part's audio starts in the decoded whole."""
+
+    samples: int
+    """Total samples of the decoded whole."""
+
+
+def join_streams(parts: list[bytes]) -> JoinedMp3:
+    """Join MP3s made by :func:`add_info_frame` without decoding or re-encoding them.
+
+    Every part starts a fresh bit reservoir, so its frames can follow another part's.  Each part
+    keeps its own encoder delay and padding inside the whole (a few dozen milliseconds of
+    silence, at a chapter's end where there is silence anyway); the start of each part's audio
+    in the whole is computed exactly from the frame counts.
+    """
+    streams = [read_stream(p) for p in parts]
+    if not streams:
+        raise ValueError("nothing to join")
+    spf = streams[0].samples_per_frame
+    starts: list[int] = []
+    position = 0
+    for stream in streams:
+        starts.append(position)
+        position += stream.frame_count * spf
+    last = streams[-1]
+    padding = last.frame_count * spf - ENCODER_DELAY - last.samples
+    total = position - ENCODER_DELAY - padding
+    body = b"".join(s.frames for s in streams)
+    return JoinedMp3(add_info_frame(body, total), tuple(starts), total)

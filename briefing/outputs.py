@@ -1,7 +1,10 @@
-"""Write a date's audio outputs: the chaptered MP3, one MP3 per chapter, and the playlist.
+"""A date's audio outputs: the chaptered MP3, one MP3 per chapter, and the playlist.
 
-Every file is written to a temporary file, tagged there, and renamed into place, so an old
-MP3 stays playable until its replacement is complete.
+The full MP3 is not encoded on its own: it is the chapters' encoded frames joined, so every
+sample is encoded once and a change to one chapter re-encodes only that chapter.  Every file's
+bytes are computed first and written only when they differ from what is on disk (atomically:
+temp file + rename), so an unchanged output keeps its bytes and mtime and an old MP3 stays
+playable until its replacement is complete.
 """
 
 from __future__ import annotations
@@ -9,13 +12,14 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.assemble import ChapterAudio
-from briefing.encode import Mp3Encoder, encode_mp3
-from briefing.fsutil import atomic_path, write_if_changed
+from briefing.assemble import samples_to_ms
+from briefing.errors import EncoderError
+from briefing.fsutil import write_if_changed
+from briefing.mp3frames import join_streams, read_stream
 from briefing.tags import ChapterMark, TagInfo, tag_briefing, tag_chapter
 
 log = logging.getLogger(__name__)
@@ -33,8 +37,16 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 
 @dataclass(frozen=True)
+class EncodedChapter:
+    """A chapter's title and its encoded, untagged MP3 (with a LAME Info frame)."""
+
+    title: str
+    mp3: bytes
+
+
+@dataclass(frozen=True)
 class ChapterFile:
-    """A written chapter MP3."""
+    """A chapter's file and its place in the full briefing."""
 
     title: str
     path: Path
@@ -44,53 +56,62 @@ class ChapterFile:
 
 @dataclass(frozen=True)
 class DateOutputs:
-    """The files written for one date."""
+    """Every output file of one date, as bytes, and the chapter layout."""
 
+    folder: Path
     mp3: Path
     playlist: Path
     chapters: tuple[ChapterFile, ...]
     duration_ms: float
+    files: dict[Path, bytes]
+
+    def write(self) -> list[Path]:
+        """Write the files that changed; remove chapter files that are no longer outputs.
+
+        Returns the paths written.
+        """
+        written = [path for path, data in self.files.items() if write_if_changed(path, data)]
+        chapter_dir = self.folder / "chapters"
+        if chapter_dir.is_dir():
+            for old in chapter_dir.glob("*.mp3"):
+                if old not in self.files:
+                    old.unlink()
+                    log.info("removed stale chapter file %s", old)
+        return written
 
 
-def _playlist(title: str, chapters: Iterable[ChapterFile], folder: Path) -> str:
+def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
+              folder: Path) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{' '.join(title.split())}"]
-    for ch in chapters:
-        seconds = round((ch.end_ms - ch.start_ms) / 1000)
-        lines.append(f"#EXTINF:{seconds},{' '.join(ch.title.split())}")
+    for ch, length_ms in zip(chapters, lengths, strict=True):
+        lines.append(f"#EXTINF:{round(length_ms / 1000)},{' '.join(ch.title.split())}")
         lines.append(ch.path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 
 
-def write_date_outputs(folder: Path, day: str, info: TagInfo, chapters: Iterable[ChapterAudio],
-                       bitrate_kbps: int, quality: int) -> DateOutputs:
-    """Encode and write every output of one date into ``folder`` (``audio/<date>/``)."""
-    chapter_dir = folder / "chapters"
-    full = Mp3Encoder(bitrate_kbps, quality)
-    written: list[ChapterFile] = []
-    audios: list[tuple[int, str, float, float]] = []
-    pending: list[tuple[Path, bytes, str]] = []
-    for ch in chapters:
-        full.feed(ch.pcm)
-        audios.append((ch.index, ch.title, ch.start_ms, ch.end_ms))
-        name = f"{ch.index + 1:02d}-{slugify(ch.title)}.mp3"
-        pending.append((chapter_dir / name, encode_mp3(ch.pcm, bitrate_kbps, quality), ch.title))
-        written.append(ChapterFile(ch.title, chapter_dir / name, ch.start_ms, ch.end_ms))
-    total = len(pending)
-    for track, (path, data, title) in enumerate(pending, start=1):
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(data)
-            tag_chapter(tmp, info, title, track, total)
+def date_outputs(folder: Path, day: str, info: TagInfo,
+                 chapters: Sequence[EncodedChapter]) -> DateOutputs:
+    """Compute every output of one date (``audio/<date>/``) from its encoded chapters."""
+    if not chapters:
+        raise EncoderError("a briefing needs at least one chapter")
+    try:
+        joined = join_streams([c.mp3 for c in chapters])
+        lengths = [samples_to_ms(read_stream(c.mp3).samples) for c in chapters]
+    except ValueError as exc:
+        raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
+    bounds = [*joined.starts, joined.samples]
+    files: dict[Path, bytes] = {}
+    layout: list[ChapterFile] = []
+    total = len(chapters)
+    for i, chapter in enumerate(chapters):
+        path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
+        files[path] = tag_chapter(chapter.mp3, info, chapter.title, i + 1, total)
+        layout.append(ChapterFile(chapter.title, path, samples_to_ms(bounds[i]),
+                                  samples_to_ms(bounds[i + 1])))
+    marks = [ChapterMark(c.title, round(c.start_ms), round(c.end_ms)) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
-    marks = [ChapterMark(t, round(s), round(e)) for _, t, s, e in audios]
-    with atomic_path(mp3_path) as tmp:
-        tmp.write_bytes(full.finish())
-        tag_briefing(tmp, info, marks)
-    keep = {p for p, _, _ in pending}
-    for old in chapter_dir.glob("*.mp3"):
-        if old not in keep:
-            old.unlink()
-            log.info("removed stale chapter file %s", old)
+    files[mp3_path] = tag_briefing(joined.data, info, marks)
     playlist = folder / f"briefing-{day}.m3u8"
-    write_if_changed(playlist, _playlist(info.title, written, folder).encode("utf-8"))
-    duration = written[-1].end_ms if written else 0.0
-    return DateOutputs(mp3_path, playlist, tuple(written), duration)
+    files[playlist] = _playlist(info.title, layout, lengths, folder).encode("utf-8")
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(joined.samples),
+                       files)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.lexicon import Lexicon
+
 SPEECH_VERSION = 1
 """Bumped whenever :func:`spoken_text` changes its output for the same input."""
 
@@ -20,8 +22,10 @@ _REPLACEMENTS = (
 )
 
 
-def spoken_text(text: str, lang: str = "en") -> str:
-    """What the engine is asked to say for ``text``."""
+def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None) -> str:
+    """What the engine is asked to say for ``text``: the lexicon applied, then tidied."""
+    if lexicon is not None:
+        text = lexicon.apply(text)
     for pattern, replacement in _REPLACEMENTS:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())

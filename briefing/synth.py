@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefing.cache import SegmentCache, SegmentKey
+from briefing.cache import ContentStore, SegmentKey
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import EngineError
+from briefing.lexicon import Lexicon
 from briefing.segments import Script
 from briefing.speech import SPEECH_VERSION, spoken_text
 
@@ -35,32 +36,35 @@ class PlannedSegment:
     """Canonical hash of everything that changes its sound."""
 
 
-def plan_segments(script: Script, engine: Engine, settings: VoiceSettings) -> list[PlannedSegment]:
+def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
+                  lexicon: Lexicon | None = None) -> list[PlannedSegment]:
     """Every sentence of ``script`` with its cache key, in reading order."""
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
     for c, chapter in enumerate(script.chapters):
         for n, sentence in enumerate(chapter.sentences):
-            spoken = spoken_text(sentence, script.lang)
+            spoken = spoken_text(sentence, script.lang, lexicon)
             key = SegmentKey(spoken, engine.name, version, settings.voice, settings.rate,
                              engine.sample_rate)
             planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))
     return planned
 
 
-def synthesize_missing(planned: list[PlannedSegment], cache: SegmentCache, engine: Engine,
-                       settings: VoiceSettings,
-                       progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
-    """Synthesise every planned segment the cache lacks; returns (synthesised, reused).
-
-    Identical sentences share one cache entry and are synthesised once.
-    """
+def missing_segments(planned: list[PlannedSegment], cache: ContentStore) -> list[PlannedSegment]:
+    """The planned segments the cache lacks, each distinct text once."""
     missing: dict[str, PlannedSegment] = {}
     for seg in planned:
         if seg.digest not in missing and not cache.has(seg.digest):
             missing[seg.digest] = seg
+    return list(missing.values())
+
+
+def synthesize(missing: list[PlannedSegment], cache: ContentStore, engine: Engine,
+               settings: VoiceSettings,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """Synthesise ``missing`` into the cache; returns how many were synthesised."""
     total = len(missing)
-    for done, seg in enumerate(missing.values(), start=1):
+    for done, seg in enumerate(missing, start=1):
         try:
             wav = engine.synthesize(seg.spoken, settings)
         except EngineError as exc:
@@ -69,5 +73,4 @@ def synthesize_missing(planned: list[PlannedSegment], cache: SegmentCache, engin
         cache.put(seg.digest, wav)
         if progress is not None:
             progress(done, total)
-    log.info("synthesised %d segment(s), reused %d", total, len(planned) - total)
-    return total, len(planned) - total
+    return total

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from mutagen import MutagenError
 from mutagen.id3 import (
@@ -62,15 +62,20 @@ def _base_tags(info: TagInfo, title: str) -> ID3:
     return tags
 
 
-def _save(tags: ID3, path: Path) -> None:
+def _tagged(tags: ID3, mp3: bytes) -> bytes:
+    buffer = io.BytesIO(mp3)
     try:
-        tags.save(str(path), v2_version=3)
+        tags.save(buffer, v2_version=3)
     except (MutagenError, OSError) as exc:
-        raise EncoderError(f"cannot write ID3 tags: {exc}", path) from exc
+        raise EncoderError(f"cannot write ID3 tags: {exc}") from exc
+    return buffer.getvalue()
 
 
-def tag_briefing(path: Path, info: TagInfo, chapters: Sequence[ChapterMark]) -> None:
-    """Tag the full briefing MP3 with its chapters: one ordered top-level CTOC, one CHAP each."""
+def tag_briefing(mp3: bytes, info: TagInfo, chapters: Sequence[ChapterMark]) -> bytes:
+    """The full briefing MP3 tagged with its chapters: one ordered top-level CTOC, one CHAP each.
+
+    Tagging is deterministic: the same audio, info and chapters give the same bytes.
+    """
     tags = _base_tags(info, info.title)
     ids = [f"chp{i}" for i in range(len(chapters))]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
@@ -79,11 +84,11 @@ def tag_briefing(path: Path, info: TagInfo, chapters: Sequence[ChapterMark]) -> 
         tags.add(CHAP(element_id=element_id, start_time=mark.start_ms, end_time=mark.end_ms,
                       start_offset=NO_OFFSET, end_offset=NO_OFFSET,
                       sub_frames=[TIT2(encoding=3, text=[mark.title])]))
-    _save(tags, path)
+    return _tagged(tags, mp3)
 
 
-def tag_chapter(path: Path, info: TagInfo, title: str, track: int, total: int) -> None:
-    """Tag one chapter MP3 with its title and track number ``track/total``."""
+def tag_chapter(mp3: bytes, info: TagInfo, title: str, track: int, total: int) -> bytes:
+    """One chapter MP3 tagged with its title and track number ``track/total``."""
     tags = _base_tags(info, title)
     tags.add(TRCK(encoding=3, text=[f"{track}/{total}"]))
-    _save(tags, path)
+    return _tagged(tags, mp3)

@@ -35,9 +35,19 @@ class Workspace:
         return self.root / ".briefing"
 
     @property
-    def cache(self) -> Path:
-        """The content-addressed segment cache."""
-        return self.state_dir / "cache"
+    def segment_cache(self) -> Path:
+        """Synthesised segments, by content hash."""
+        return self.state_dir / "segments"
+
+    @property
+    def chapter_cache(self) -> Path:
+        """Encoded chapters, by content hash."""
+        return self.state_dir / "chapters"
+
+    @property
+    def lexicon(self) -> Path:
+        """The pronunciation lexicon."""
+        return self.root / "pronunciations.toml"
 
     @property
     def state_file(self) -> Path:

@@ -1,0 +1,66 @@
+"""The pronunciation lexicon: ``pronunciations.toml`` in the workspace.
+
+Each entry maps a word or phrase, matched case-sensitively as whole words, to what the engine
+is asked to say instead: a respelling (``Kornidzor = "Kor-nid-zor"``) or espeak-ng phonemes in
+double brackets (``Pashinyan = "[[paSIn'jan]]"``).  It is applied between the script and the
+engine, so the script keeps the real spelling, and because the spoken text is part of each
+segment's cache key, changing one entry re-synthesises exactly the segments containing it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words or phrases and how to say them."""
+
+    entries: tuple[tuple[str, str], ...] = ()
+    """``(written, spoken)`` pairs."""
+
+    _pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_entries(cls, entries: dict[str, str]) -> Lexicon:
+        """A lexicon of ``entries``; longer phrases win over the words inside them."""
+        ordered = tuple(sorted(entries.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+        pattern = None
+        if ordered:
+            alternatives = "|".join(re.escape(k) for k, _ in ordered)
+            pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+        return cls(ordered, pattern)
+
+    def apply(self, text: str) -> str:
+        """``text`` with every entry replaced by its pronunciation."""
+        if self._pattern is None:
+            return text
+        lookup = dict(self.entries)
+        return self._pattern.sub(lambda m: lookup[m.group(0)], text)
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read ``pronunciations.toml``; a missing file is an empty lexicon."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lexicon()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read: {exc}", path) from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path) from None
+    entries: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"the pronunciation of {key!r} must be a non-empty string", path)
+        if not key.strip():
+            raise ConfigError("an entry has an empty word", path)
+        entries[key.strip()] = " ".join(value.split())
+    return Lexicon.from_entries(entries)
