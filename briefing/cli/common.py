@@ -1,4 +1,6 @@
-"""The ``briefing`` command line.  The only module that prints."""
+"""Shared pieces of the command line: the app, options, error handling, reports.
+
+The ``briefing.cli`` package is the only place that prints."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from briefing import __version__
 from briefing.build import Builder, BuildReport, ProgressFn, script_dates
 from briefing.config import Settings, load_settings
-from briefing.engines import available_engines, load_engine
+from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.workspace import Workspace
 
@@ -72,7 +74,7 @@ class _LowerLevelFormatter(logging.Formatter):
         return super().format(record).replace(record.levelname, record.levelname.lower(), 1)
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
+def setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
         min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
@@ -88,7 +90,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def errors() -> Iterator[None]:
     """Turn library errors into one line on stderr and an exit status; no tracebacks."""
     try:
         yield
@@ -110,13 +112,13 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def _settings(ws: Workspace, engine: str | None, voice: str | None,
+def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
               rate: int | None) -> Settings:
     return load_settings(ws.root).overridden(engine=engine, voice=voice, rate=rate)
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
+def progress_bar(enabled: bool) -> Iterator[ProgressFn | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
@@ -132,12 +134,12 @@ def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _fmt_duration(ms: int) -> str:
+def fmt_duration(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _report_json(report: BuildReport) -> dict[str, Any]:
+def report_json(report: BuildReport) -> dict[str, Any]:
     return {
         "dates": [
             {
@@ -170,10 +172,10 @@ def _report_json(report: BuildReport) -> dict[str, Any]:
     }
 
 
-def _finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
+def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
     """Print the report; exit 2 if any input was bad, 1 for other failures."""
     if as_json:
-        sys.stdout.write(json.dumps(_report_json(report), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
         for d in report.dates:
             parts = [d.date]
@@ -189,7 +191,7 @@ def _finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
                 parts.append("audio up to date")
             elif d.audio:
                 parts.append(
-                    f"{len(d.chapters)} chapters, {_fmt_duration(d.duration_ms)}, "
+                    f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
                     f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
                     f"audio {d.audio}: {d.files.get('mp3', '')}")
             print(" — ".join(parts))
@@ -202,7 +204,7 @@ def _finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
         raise _Fail(max(e.exit_code for e in report.errors))
 
 
-def _article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
+def article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
     if paths:
         return paths
     if not ws.articles.is_dir():
@@ -211,80 +213,12 @@ def _article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
     return [ws.articles]
 
 
-def _builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
+def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
     factory: Callable[[str], Any] = load_engine
     return Builder(ws, settings, factory, progress)
 
 
-@app.command()
-def build(
-    paths: PathsArg = None,
-    workspace: WorkspaceOpt = Path(),
-    engine: EngineOpt = None,
-    voice: VoiceOpt = None,
-    rate: RateOpt = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Only say what would be regenerated, synthesised and encoded.")] = False,
-    as_json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    quiet: QuietOpt = False,
-) -> None:
-    """Build everything: articles → scripts → chaptered MP3s, playlists.
-
-    Only what changed is rebuilt: sentences are synthesised once and cached by content,
-    chapters are re-encoded only when their sentences or settings change, and unchanged files
-    are not rewritten. Scripts a producer edited are never overwritten: the regenerated text
-    goes to scripts/<date>.new.md and the audio is built from the edited script.
-    """
-    _setup_logging(verbose, quiet)
-    with _errors():
-        ws = Workspace(workspace)
-        settings = _settings(ws, engine, voice, rate)
-        report = BuildReport()
-        if dry_run:
-            builder = _builder(ws, settings, None)
-            builder.status(_article_paths(ws, paths), report, force=force)
-            _finish(report, as_json, quiet)
-            return
-        with _progress(not quiet and not as_json) as progress:
-            builder = _builder(ws, settings, progress)
-            try:
-                dates = builder.write_scripts(_article_paths(ws, paths), report, force=force)
-                builder.render_dates(dates, report)
-            finally:
-                builder.close()
-        _finish(report, as_json, quiet)
-
-
-@app.command()
-def script(
-    paths: PathsArg = None,
-    workspace: WorkspaceOpt = Path(),
-    voice: VoiceOpt = None,
-    rate: RateOpt = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
-    as_json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    quiet: QuietOpt = False,
-) -> None:
-    """Write the narration scripts (scripts/<date>.md) from articles, and stop there."""
-    _setup_logging(verbose, quiet)
-    with _errors():
-        ws = Workspace(workspace)
-        settings = _settings(ws, None, voice, rate)
-        report = BuildReport()
-        builder = _builder(ws, settings, None)
-        try:
-            builder.write_scripts(_article_paths(ws, paths), report, force=force)
-        finally:
-            builder.close()
-        _finish(report, as_json, quiet)
-
-
-def _parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
+def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
     if not dates:
         found = script_dates(ws)
         if not found:
@@ -301,113 +235,6 @@ def _parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
     return parsed
 
 
-@app.command()
-def render(
-    dates: Annotated[list[str] | None, typer.Argument(
-        help="Dates (YYYY-MM-DD) to render. Default: every script in the workspace.",
-        show_default=False)] = None,
-    workspace: WorkspaceOpt = Path(),
-    engine: EngineOpt = None,
-    voice: VoiceOpt = None,
-    rate: RateOpt = None,
-    as_json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    quiet: QuietOpt = False,
-) -> None:
-    """Build the audio from the existing scripts (after a producer's edit)."""
-    _setup_logging(verbose, quiet)
-    with _errors():
-        ws = Workspace(workspace)
-        settings = _settings(ws, engine, voice, rate)
-        report = BuildReport()
-        days = _parse_dates(ws, dates)
-        with _progress(not quiet and not as_json) as progress:
-            builder = _builder(ws, settings, progress)
-            try:
-                builder.render_dates(days, report)
-            finally:
-                builder.close()
-        _finish(report, as_json, quiet)
-
-
-@app.command()
-def status(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Article files or folders: plan a build of them. Default: plan a render of the "
-             "workspace's scripts.", show_default=False)] = None,
-    workspace: WorkspaceOpt = Path(),
-    engine: EngineOpt = None,
-    as_json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-) -> None:
-    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing."""
-    _setup_logging(verbose, False)
-    with _errors():
-        ws = Workspace(workspace)
-        settings = _settings(ws, engine, None, None)
-        report = BuildReport()
-        _builder(ws, settings, None).status(paths or None, report)
-        _finish(report, as_json, False)
-
-
-@app.command()
-def check(
-    paths: PathsArg = None,
-    workspace: WorkspaceOpt = Path(),
-    as_json: JsonOpt = False,
-    verbose: VerboseOpt = 0,
-    quiet: QuietOpt = False,
-) -> None:
-    """Validate articles (and existing scripts) without writing anything."""
-    from briefing.build import group_by_date, load_articles
-    from briefing.segments import read_script
-
-    _setup_logging(verbose, quiet)
-    with _errors():
-        ws = Workspace(workspace)
-        settings = load_settings(ws.root)
-        report = BuildReport()
-        articles = load_articles(_article_paths(ws, paths), settings, report)
-        from briefing.build import DateReport
-
-        for day, group in group_by_date(articles).items():
-            report.dates.append(DateReport(day.isoformat(), stories=len(group),
-                                           photos=sum(len(a.photos) for a in group)))
-        for day in script_dates(ws):
-            try:
-                read_script(ws.script_path(day))
-            except BriefingError as exc:
-                report.errors.append(exc)
-        _finish(report, as_json, quiet)
-
-
-@app.command()
-def voices(
-    engine: EngineOpt = None,
-    workspace: WorkspaceOpt = Path(),
-    as_json: JsonOpt = False,
-) -> None:
-    """List the voices of the speech engine."""
-    _setup_logging(0, False)
-    with _errors():
-        settings = _settings(Workspace(workspace), engine, None, None)
-        eng = load_engine(settings.engine)
-        try:
-            found = eng.voices()
-        finally:
-            eng.close()
-        if as_json:
-            sys.stdout.write(json.dumps([asdict(v) for v in found], indent=2) + "\n")
-            return
-        for v in found:
-            print(f"{v.id:24} {v.name:30} {', '.join(v.languages)}")
-
-
-@app.command()
-def engines() -> None:
-    """List the installed speech engines."""
-    for name in available_engines():
-        print(name)
 
 
 def _version(value: bool) -> None:
@@ -423,7 +250,3 @@ def _main(
 ) -> None:
     """Turn news articles with photo captions into accessible audio briefings."""
 
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

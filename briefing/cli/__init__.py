@@ -1,0 +1,13 @@
+"""The ``briefing`` command line (typer). The only package that prints."""
+
+from __future__ import annotations
+
+from briefing.cli import build_cmds, tools_cmds
+from briefing.cli.common import app
+
+__all__ = ["app", "build_cmds", "main", "tools_cmds"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

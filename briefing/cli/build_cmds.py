@@ -1,0 +1,181 @@
+"""Commands that build: build, script, render, status, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefing.build import BuildReport, group_by_date, load_articles, script_dates
+from briefing.cli.common import (
+    EngineOpt,
+    JsonOpt,
+    PathsArg,
+    QuietOpt,
+    RateOpt,
+    VerboseOpt,
+    VoiceOpt,
+    WorkspaceOpt,
+    app,
+    article_paths,
+    errors,
+    finish,
+    make_builder,
+    parse_dates,
+    progress_bar,
+    resolve_settings,
+    setup_logging,
+)
+from briefing.config import load_settings
+from briefing.errors import BriefingError
+from briefing.segments import read_script
+from briefing.workspace import Workspace
+
+
+@app.command()
+def build(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only say what would be regenerated, synthesised and encoded.")] = False,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build everything: articles → scripts → chaptered MP3s, playlists.
+
+    Only what changed is rebuilt: sentences are synthesised once and cached by content,
+    chapters are re-encoded only when their sentences or settings change, and unchanged files
+    are not rewritten. Scripts a producer edited are never overwritten: the regenerated text
+    goes to scripts/<date>.new.md and the audio is built from the edited script.
+    """
+    setup_logging(verbose, quiet)
+    with errors():
+        ws = Workspace(workspace)
+        settings = resolve_settings(ws, engine, voice, rate)
+        report = BuildReport()
+        if dry_run:
+            builder = make_builder(ws, settings, None)
+            builder.status(article_paths(ws, paths), report, force=force)
+            finish(report, as_json, quiet)
+            return
+        with progress_bar(not quiet and not as_json) as progress:
+            builder = make_builder(ws, settings, progress)
+            try:
+                dates = builder.write_scripts(article_paths(ws, paths), report, force=force)
+                builder.render_dates(dates, report)
+            finally:
+                builder.close()
+        finish(report, as_json, quiet)
+
+
+@app.command()
+def script(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the narration scripts (scripts/<date>.md) from articles, and stop there."""
+    setup_logging(verbose, quiet)
+    with errors():
+        ws = Workspace(workspace)
+        settings = resolve_settings(ws, None, voice, rate)
+        report = BuildReport()
+        builder = make_builder(ws, settings, None)
+        try:
+            builder.write_scripts(article_paths(ws, paths), report, force=force)
+        finally:
+            builder.close()
+        finish(report, as_json, quiet)
+
+
+@app.command()
+def render(
+    dates: Annotated[list[str] | None, typer.Argument(
+        help="Dates (YYYY-MM-DD) to render. Default: every script in the workspace.",
+        show_default=False)] = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Build the audio from the existing scripts (after a producer's edit)."""
+    setup_logging(verbose, quiet)
+    with errors():
+        ws = Workspace(workspace)
+        settings = resolve_settings(ws, engine, voice, rate)
+        report = BuildReport()
+        days = parse_dates(ws, dates)
+        with progress_bar(not quiet and not as_json) as progress:
+            builder = make_builder(ws, settings, progress)
+            try:
+                builder.render_dates(days, report)
+            finally:
+                builder.close()
+        finish(report, as_json, quiet)
+
+
+@app.command()
+def status(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Article files or folders: plan a build of them. Default: plan a render of the "
+             "workspace's scripts.", show_default=False)] = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing."""
+    setup_logging(verbose, False)
+    with errors():
+        ws = Workspace(workspace)
+        settings = resolve_settings(ws, engine, None, None)
+        report = BuildReport()
+        make_builder(ws, settings, None).status(paths or None, report)
+        finish(report, as_json, False)
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Validate articles (and existing scripts) without writing anything."""
+
+    setup_logging(verbose, quiet)
+    with errors():
+        ws = Workspace(workspace)
+        settings = load_settings(ws.root)
+        report = BuildReport()
+        articles = load_articles(article_paths(ws, paths), settings, report)
+        from briefing.build import DateReport
+
+        for day, group in group_by_date(articles).items():
+            report.dates.append(DateReport(day.isoformat(), stories=len(group),
+                                           photos=sum(len(a.photos) for a in group)))
+        for day in script_dates(ws):
+            try:
+                read_script(ws.script_path(day))
+            except BriefingError as exc:
+                report.errors.append(exc)
+        finish(report, as_json, quiet)
+
+
