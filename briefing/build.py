@@ -340,13 +340,15 @@ class Builder:
 
     # ----------------------------------------------------------------- audio build
 
-    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan) -> bytes:
+    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> bytes:
         def sentence_wav(number: int) -> bytes:
             seg = chapter.segments[number]
             wav = self.segments.get(seg.digest)
-            if wav is None:  # removed or damaged behind our back: synthesise again
+            if wav is None:  # damaged or removed since planning: synthesise again
                 wav = self.engine.synthesize(seg.spoken, plan.voice)
                 self.segments.put(seg.digest, wav)
+                entry.segments_synthesized += 1
+                entry.segments_reused -= 1
             return wav
 
         s = self.settings
@@ -384,7 +386,7 @@ class Builder:
         for chapter in plan.chapters:
             mp3 = self.chapters.get(chapter.key) if chapter.cached else None
             if mp3 is None:
-                mp3 = self._encode_chapter(plan, chapter)
+                mp3 = self._encode_chapter(plan, chapter, entry)
                 entry.chapters_encoded += 1
             encoded.append(EncodedChapter(chapter.title, mp3))
         outputs = date_outputs(self.ws.audio_dir(plan.day), label,
@@ -412,7 +414,7 @@ class Builder:
         }
         self.state.save(self.ws.state_file)
         log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
-                 label, synthesized, entry.chapters_encoded, len(entry.written))
+                 label, entry.segments_synthesized, entry.chapters_encoded, len(entry.written))
 
     def render_dates(self, dates: Sequence[dt.date], report: BuildReport) -> None:
         """Build each date's audio; an input error in one script is reported, others go on."""

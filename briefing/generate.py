@@ -27,7 +27,10 @@ class ScriptStatus(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    KEPT = "kept"
+    """Edited by hand, and the generator has nothing new: the edit stands."""
     CONFLICT = "conflict"
+    """Edited by hand, and the generator has something new: offered beside it."""
     FORCED = "forced"
 
 
@@ -52,17 +55,27 @@ def new_path_for(script: Path) -> Path:
 
 def decide_script(ws: Workspace, day: dt.date, text: str, state: State,
                   force: bool = False) -> ScriptStatus:
-    """What :func:`write_script` would do with ``text``, without writing anything."""
+    """What :func:`write_script` would do with ``text``, without writing anything.
+
+    A script is only ever replaced when the generated text changed since briefing last wrote
+    it; an edited script whose articles and templates did not change is simply kept.
+    """
     path = ws.script_path(day)
     try:
         current = path.read_bytes()
     except FileNotFoundError:
         return ScriptStatus.CREATED
-    if current == text.encode("utf-8"):
+    data = text.encode("utf-8")
+    if current == data:
         return ScriptStatus.UNCHANGED
-    if sha256_hex(current) == state.generated.get(day.isoformat()):
+    recorded = state.generated.get(day.isoformat())
+    if sha256_hex(current) == recorded:
         return ScriptStatus.UPDATED
-    return ScriptStatus.FORCED if force else ScriptStatus.CONFLICT
+    if force:
+        return ScriptStatus.FORCED
+    if sha256_hex(data) == recorded:
+        return ScriptStatus.KEPT  # edited by hand; nothing new was generated
+    return ScriptStatus.CONFLICT
 
 
 def write_script(ws: Workspace, day: dt.date, text: str, state: State,
@@ -83,6 +96,9 @@ def write_script(ws: Workspace, day: dt.date, text: str, state: State,
         backup = path.with_name(f"{path.name}.{stamp}.bak")
         write_bytes_atomic(backup, path.read_bytes())
         log.info("%s was edited; backed up to %s and regenerated", path, backup.name)
+    if status is ScriptStatus.KEPT:
+        stale_new.unlink(missing_ok=True)
+        return ScriptResult(day, status, path)
     if status is not ScriptStatus.UNCHANGED:
         write_bytes_atomic(path, data)
     state.generated[key] = sha256_hex(data)

@@ -25,6 +25,7 @@ from briefing.cli.common import (
     parse_dates,
     progress_bar,
     resolve_settings,
+    run_build,
     setup_logging,
 )
 from briefing.config import load_settings
@@ -59,19 +60,14 @@ def build(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate)
-        report = BuildReport()
         if dry_run:
-            builder = make_builder(ws, settings, None)
-            builder.status(article_paths(ws, paths), report, force=force)
+            report = BuildReport()
+            make_builder(ws, settings, None).status(article_paths(ws, paths), report,
+                                                     force=force)
             finish(report, as_json, quiet)
             return
         with progress_bar(not quiet and not as_json) as progress:
-            builder = make_builder(ws, settings, progress)
-            try:
-                dates = builder.write_scripts(article_paths(ws, paths), report, force=force)
-                builder.render_dates(dates, report)
-            finally:
-                builder.close()
+            report = run_build(ws, settings, paths, force=force, progress=progress)
         finish(report, as_json, quiet)
 
 

@@ -174,6 +174,13 @@ def report_json(report: BuildReport) -> dict[str, Any]:
 
 def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
     """Print the report; exit 2 if any input was bad, 1 for other failures."""
+    print_report(report, as_json, quiet)
+    if report.errors:
+        raise _Fail(max(e.exit_code for e in report.errors))
+
+
+def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
+    """Print the report: a line per date on stdout (or JSON), conflicts and errors on stderr."""
     if as_json:
         sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
@@ -200,8 +207,6 @@ def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
                   f"in {c.new_path} (use --force to replace it, keeping a backup)", markup=False)
     for e in report.errors:
         err.print(f"error: {_one_line(e)}", markup=False)
-    if report.errors:
-        raise _Fail(max(e.exit_code for e in report.errors))
 
 
 def article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
@@ -211,6 +216,19 @@ def article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
         raise InputError(f"no articles given and {ws.articles} does not exist; give article "
                          "files or folders, or create articles/ in the workspace")
     return [ws.articles]
+
+
+def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,
+              progress: ProgressFn | None) -> BuildReport:
+    """Articles → scripts → audio; returns the report (errors are in it, not raised)."""
+    report = BuildReport()
+    builder = make_builder(ws, settings, progress)
+    try:
+        dates = builder.write_scripts(article_paths(ws, paths), report, force=force)
+        builder.render_dates(dates, report)
+    finally:
+        builder.close()
+    return report
 
 
 def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:

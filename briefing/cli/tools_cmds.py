@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from typing import Annotated
 
+import typer
+
+from briefing.clean import clean_cache
 from briefing.cli.common import (
     EngineOpt,
     JsonOpt,
+    PathsArg,
+    RateOpt,
+    VerboseOpt,
+    VoiceOpt,
     WorkspaceOpt,
     app,
+    article_paths,
+    err,
     errors,
+    make_builder,
+    parse_dates,
+    print_report,
     resolve_settings,
+    run_build,
     setup_logging,
 )
 from briefing.engines import available_engines, load_engine
+from briefing.engines.base import VoiceSettings
+from briefing.errors import BriefingError, InputError
+from briefing.fsutil import write_bytes_atomic
+from briefing.lexicon import load_lexicon
+from briefing.speech import spoken_text
+from briefing.watch import watch_inputs
 from briefing.workspace import Workspace
 
 
@@ -49,3 +72,147 @@ def engines() -> None:
         print(name)
 
 
+
+
+@app.command()
+def preview(
+    date: Annotated[str, typer.Argument(help="The date (YYYY-MM-DD) whose script to preview.")],
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print, segment by segment, the exact text the engine will be asked to say.
+
+    Each line is marked 'cached' when that segment's audio is already in the cache and 'new'
+    when it will be synthesised.
+    """
+    setup_logging(0, False)
+    with errors():
+        ws = Workspace(workspace)
+        [day] = parse_dates(ws, [date])
+        builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
+        plan = builder.plan(day)
+        missing = {p.digest for p in plan.to_synthesize}
+        if as_json:
+            doc = [{"chapter": plan.script.chapters[p.chapter].title, "text": p.text,
+                    "spoken": p.spoken, "cached": p.digest not in missing}
+                   for p in plan.segments]
+            sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            return
+        current = -1
+        for seg in plan.segments:
+            if seg.chapter != current:
+                current = seg.chapter
+                print(f"## {plan.script.chapters[current].title}")
+            mark = "new   " if seg.digest in missing else "cached"
+            print(f"  {mark} {seg.spoken}")
+
+
+_PLAYERS = (("paplay",), ("aplay", "-q"), ("afplay",), ("ffplay", "-nodisp", "-autoexit",
+                                                           "-loglevel", "quiet"))
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="The word or text to speak.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the audio to this WAV file instead of playing it.",
+        dir_okay=False)] = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+) -> None:
+    """Speak TEXT as a briefing would, with the workspace's lexicon applied.
+
+    Prints the exact text sent to the engine, then plays it (or writes it with --output).
+    """
+    setup_logging(0, False)
+    with errors():
+        ws = Workspace(workspace)
+        settings = resolve_settings(ws, engine, voice, rate)
+        spoken = spoken_text(" ".join(text.split()), settings.lang, load_lexicon(ws.lexicon))
+        print(spoken)
+        eng = load_engine(settings.engine)
+        try:
+            wav = eng.synthesize(spoken, VoiceSettings(settings.voice, settings.rate))
+        finally:
+            eng.close()
+        if output is not None:
+            write_bytes_atomic(output, wav)
+            return
+        player = next((p for p in _PLAYERS if shutil.which(p[0])), None)
+        if player is None:
+            raise InputError("no audio player found (paplay, aplay, afplay or ffplay); "
+                             "use --output FILE.wav")
+        with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+            tmp.write(wav)
+            tmp.flush()
+            subprocess.run([*player, tmp.name], check=False)
+
+
+@app.command()
+def clean(
+    cache: Annotated[bool, typer.Option(
+        "--cache", help="Remove cached segments and chapters that no script uses.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Only say what would be removed.")] = False,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove what is no longer needed (with --cache: unused cache entries).
+
+    Entries are kept when any script of the workspace uses them with the current settings;
+    if a script cannot be read, nothing is removed.
+    """
+    setup_logging(0, False)
+    with errors():
+        if not cache:
+            raise InputError("say what to clean: --cache")
+        ws = Workspace(workspace)
+        builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
+        result = clean_cache(builder, dry_run=dry_run)
+        if as_json:
+            sys.stdout.write(json.dumps(asdict(result), indent=2) + "\n")
+            return
+        verb = "would remove" if dry_run else "removed"
+        print(f"{verb} {result.segments_removed} segment(s) and {result.chapters_removed} "
+              f"chapter(s), {result.bytes_freed / 1e6:.1f} MB; kept {result.segments_kept} "
+              f"segment(s) and {result.chapters_kept} chapter(s)")
+
+
+@app.command()
+def watch(
+    paths: PathsArg = None,
+    workspace: WorkspaceOpt = Path(),
+    engine: EngineOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Build, then rebuild whenever articles, scripts, templates, the lexicon or settings change.
+
+    Changes are gathered for a moment (debounced) and only what changed is rebuilt. Stop with
+    Ctrl-C.
+    """
+    setup_logging(verbose, False)
+    with errors():
+        ws = Workspace(workspace)
+        sources = article_paths(ws, paths)
+        settings = resolve_settings(ws, engine, voice, rate)
+        print_report(run_build(ws, settings, paths, force=False, progress=None), False, False)
+        err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
+        try:
+            for changed in watch_inputs(ws, sources):
+                names = ", ".join(str(p) for p in changed)
+                err.print(f"changed: {names}", markup=False)
+                try:
+                    settings = resolve_settings(ws, engine, voice, rate)
+                    report = run_build(ws, settings, paths, force=False, progress=None)
+                except BriefingError as exc:
+                    err.print(f"error: {exc}", markup=False)
+                    continue
+                print_report(report, False, False)
+        except KeyboardInterrupt:
+            err.print("stopped watching", markup=False)
