@@ -12,9 +12,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pydub import AudioSegment
-from pydub.silence import detect_leading_silence
-
 from briefing.segments import Chapter, Paragraph, Pause
 
 SAMPLE_RATE = 22050
@@ -82,6 +79,9 @@ def _silence(ms: int) -> bytes:
 
 def trimmed_pcm(wav: bytes) -> bytes:
     """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, edges' silence trimmed."""
+    from pydub import AudioSegment  # imported here: a build with nothing to assemble skips it
+    from pydub.silence import detect_leading_silence
+
     audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
     audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
     start = detect_leading_silence(audio, silence_threshold=SILENCE_THRESHOLD_DBFS)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import lameenc
-
 from briefing.assemble import SAMPLE_RATE
 from briefing.errors import EncoderError
 from briefing.mp3frames import add_info_frame
@@ -16,6 +14,8 @@ def encode_mp3(pcm: bytes, bitrate_kbps: int, quality: int) -> bytes:
     audio has exactly the samples given; it also lets :func:`~briefing.mp3frames.join_streams`
     join encoded chapters without re-encoding.
     """
+    import lameenc  # imported here: a build with nothing to encode skips it
+
     if not pcm:
         raise EncoderError("nothing to encode: the audio is empty")
     try:

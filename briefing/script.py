@@ -9,6 +9,7 @@ chapter).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -78,9 +79,18 @@ def yaml_str(value: object) -> str:
 
 
 def make_environment(workspace: Path | None = None) -> jinja2.Environment:
-    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters)."""
+    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters).
+
+    One environment per set of template folders is kept, so each template is compiled once
+    per process (jinja2 still reloads a template whose file changed).
+    """
+    return _environment(tuple(template_dirs(workspace)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(workspace)]),
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
