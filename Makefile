@@ -1,12 +1,13 @@
 # The two commands of the README. Each installs what it needs into .venv first.
 #   make sample   build the sample briefing from articles/ into audio/
 #   make test     lint, type-check and run every test (installs ffmpeg for ffprobe if missing)
+#   make bench    run the benchmarks under benchmarks/ and print their figures
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: sample test lint install install-test clean
+.PHONY: sample test lint bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,9 @@ test: install-test
 	$(BIN)/ruff check briefing tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/incremental.py
 
 clean:
 	rm -rf audio .briefing

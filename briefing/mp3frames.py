@@ -8,6 +8,7 @@ and the decoded audio is sample-exact, so chapter marks fall exactly where the c
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class FrameHeader:
         """Samples per frame."""
         return 1152 if self.version_bits == 3 else 576
 
-    @property
+    @functools.cached_property
     def length(self) -> int:
         """Frame length in bytes, header included."""
         factor = 144 if self.version_bits == 3 else 72
@@ -60,7 +61,13 @@ def parse_header(data: bytes, offset: int = 0) -> FrameHeader | None:
     """The layer III frame header at ``offset``, or ``None`` when there is none."""
     if offset + 4 > len(data):
         return None
-    b0, b1, b2, b3 = data[offset : offset + 4]
+    return _parse_header_bytes(bytes(data[offset : offset + 4]))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_header_bytes(raw: bytes) -> FrameHeader | None:
+    # a stream repeats a handful of distinct headers, so each is parsed once
+    b0, b1, b2, b3 = raw
     if b0 != 0xFF or (b1 & 0xE0) != 0xE0:
         return None
     version_bits = (b1 >> 3) & 0x03
@@ -71,7 +78,7 @@ def parse_header(data: bytes, offset: int = 0) -> FrameHeader | None:
         return None
     table = _BITRATES[1 if version_bits == 3 else 2]
     return FrameHeader(
-        raw=bytes(data[offset : offset + 4]),
+        raw=raw,
         version_bits=version_bits,
         bitrate_kbps=table[bitrate_index],
         sample_rate=_SAMPLE_RATES[version_bits][rate_index],
@@ -83,8 +90,9 @@ def parse_header(data: bytes, offset: int = 0) -> FrameHeader | None:
 def iter_frames(data: bytes) -> Iterator[tuple[int, FrameHeader]]:
     """Offsets and headers of consecutive frames from the start of an MP3 stream."""
     offset = 0
-    while True:
-        header = parse_header(data, offset)
+    end = len(data) - 4
+    while offset <= end:
+        header = _parse_header_bytes(data[offset : offset + 4])
         if header is None:
             return
         yield offset, header
@@ -198,6 +206,9 @@ class JoinedMp3:
     starts: tuple[int, ...]
     """Sample position where each part's audio starts in the decoded whole."""
 
+    part_samples: tuple[int, ...]
+    """Real samples of each part on its own."""
+
     samples: int
     """Total samples of the decoded whole."""
 
@@ -223,4 +234,5 @@ def join_streams(parts: list[bytes]) -> JoinedMp3:
     padding = last.frame_count * spf - ENCODER_DELAY - last.samples
     total = position - ENCODER_DELAY - padding
     body = b"".join(s.frames for s in streams)
-    return JoinedMp3(add_info_frame(body, total), tuple(starts), total)
+    return JoinedMp3(add_info_frame(body, total), tuple(starts),
+                     tuple(s.samples for s in streams), total)

@@ -19,7 +19,7 @@ from pathlib import Path
 from briefing.assemble import samples_to_ms
 from briefing.errors import EncoderError
 from briefing.fsutil import write_if_changed
-from briefing.mp3frames import join_streams, read_stream
+from briefing.mp3frames import join_streams
 from briefing.tags import ChapterMark, TagInfo, tag_briefing, tag_chapter
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,10 @@ def date_outputs(folder: Path, day: str, info: TagInfo,
         raise EncoderError("a briefing needs at least one chapter")
     try:
         joined = join_streams([c.mp3 for c in chapters])
-        lengths = [samples_to_ms(read_stream(c.mp3).samples) for c in chapters]
     except ValueError as exc:
         raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
     bounds = [*joined.starts, joined.samples]
+    lengths = [samples_to_ms(n) for n in joined.part_samples]
     files: dict[Path, bytes] = {}
     layout: list[ChapterFile] = []
     total = len(chapters)
