@@ -25,7 +25,7 @@ from briefing.cache import chapter_store, segment_store
 from briefing.config import Settings
 from briefing.encode import encode_mp3
 from briefing.engines.base import Engine, VoiceSettings
-from briefing.errors import ArticleError, BriefingError, InputError
+from briefing.errors import ArticleError, BriefingError, EngineError, InputError
 from briefing.generate import (
     ScriptResult,
     ScriptStatus,
@@ -38,8 +38,9 @@ from briefing.outputs import EncodedChapter, date_outputs
 from briefing.script import render_script
 from briefing.segments import Chapter, Pause, Script, parse_script, read_script
 from briefing.state import State
-from briefing.synth import PlannedSegment, missing_segments, plan_segments, synthesize
+from briefing.synth import PlannedSegment, missing_segments, plan_segments
 from briefing.tags import TagInfo
+from briefing.workers import Job, Workers
 from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -201,12 +202,14 @@ class Builder:
 
     def __init__(self, ws: Workspace, settings: Settings,
                  engine_factory: Callable[[str], Engine],
-                 progress: ProgressFn | None = None) -> None:
+                 progress: ProgressFn | None = None,
+                 workers: Workers | None = None) -> None:
         self.ws = ws
         self.settings = settings
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self.progress = progress
+        self.workers = workers or Workers(settings.engine)
         self.segments = segment_store(ws.segment_cache)
         self.chapters = chapter_store(ws.chapter_cache)
         self.state = State.load(ws.state_file)
@@ -214,7 +217,10 @@ class Builder:
 
     @property
     def engine(self) -> Engine:
-        """The engine, created on first use."""
+        """The engine's description in this process (name, version, sample rate), for planning.
+
+        Synthesis itself runs in the worker processes (:mod:`briefing.workers`).
+        """
         if self._engine is None:
             self._engine = self._engine_factory(self.settings.engine)
         return self._engine
@@ -227,8 +233,9 @@ class Builder:
         return self._lexicon
 
     def close(self) -> None:
-        """Save the state and release the engine."""
+        """Save the state, stop the workers and release the engine."""
         self.state.save(self.ws.state_file)
+        self.workers.close()
         if self._engine is not None:
             self._engine.close()
 
@@ -340,26 +347,45 @@ class Builder:
 
     # ----------------------------------------------------------------- audio build
 
+    def _synthesize(self, jobs: list[Job]) -> None:
+        """Synthesise ``jobs`` in the workers and store them in the cache."""
+
+        def tick(done: int, total: int) -> None:
+            if self.progress is not None:
+                self.progress("synthesising", done, total)
+
+        for job, wav in self.workers.synthesize(jobs, tick):
+            self.segments.put(job.key, wav)
+
+    def _job(self, plan: DatePlan, seg: PlannedSegment) -> Job:
+        return Job(seg.digest, seg.spoken, plan.voice,
+                   f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
+
     def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> bytes:
-        def sentence_wav(number: int) -> bytes:
-            seg = chapter.segments[number]
+        wavs: list[bytes] = []
+        for seg in chapter.segments:
             wav = self.segments.get(seg.digest)
             if wav is None:  # damaged or removed since planning: synthesise again
-                wav = self.engine.synthesize(seg.spoken, plan.voice)
-                self.segments.put(seg.digest, wav)
+                self._synthesize([self._job(plan, seg)])
+                wav = self.segments.get(seg.digest)
+                if wav is None:
+                    raise EngineError(f"{self._job(plan, seg).label}: the audio could not be "
+                                      "stored in the cache")
                 entry.segments_synthesized += 1
                 entry.segments_reused -= 1
-            return wav
-
+            wavs.append(wav)
         s = self.settings
         gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
-        pcm = assemble_chapter(plan.script.chapters[chapter.index], sentence_wav, gaps)
+        pcm = assemble_chapter(plan.script.chapters[chapter.index], wavs.__getitem__, gaps)
         mp3 = encode_mp3(pcm.pcm, s.bitrate_kbps, s.mp3_quality)
         self.chapters.put(chapter.key, mp3)
         return mp3
 
-    def execute(self, plan: DatePlan, report: BuildReport) -> None:
-        """Build ``plan``'s date: synthesise, encode changed chapters, write changed files."""
+    def execute(self, plan: DatePlan, report: BuildReport, synthesized: int = 0) -> None:
+        """Build ``plan``'s date from cached segments: encode changed chapters, write files.
+
+        ``synthesized`` is how many of its segments were synthesised for it beforehand.
+        """
         label = plan.day.isoformat()
         entry = report.date(plan.day)
         entry.script = entry.script or self.rel(plan.script_path)
@@ -374,12 +400,6 @@ class Builder:
             entry.files = dict(recorded["report_files"])
             return
 
-        def tick(done: int, total: int) -> None:
-            if self.progress is not None:
-                self.progress(label, done, total)
-
-        synthesized = synthesize(list(plan.to_synthesize), self.segments, self.engine,
-                                 plan.voice, tick)
         entry.segments_synthesized = synthesized
         entry.segments_reused = len(plan.segments) - synthesized
         encoded: list[EncodedChapter] = []
@@ -417,12 +437,30 @@ class Builder:
                  label, entry.segments_synthesized, entry.chapters_encoded, len(entry.written))
 
     def render_dates(self, dates: Sequence[dt.date], report: BuildReport) -> None:
-        """Build each date's audio; an input error in one script is reported, others go on."""
+        """Build each date's audio; an input error in one script is reported, others go on.
+
+        Every date is planned first, then all their missing segments are synthesised together
+        (so the workers stay busy across dates), then each date is assembled.
+        """
+        plans: list[DatePlan] = []
         for day in dates:
             try:
-                self.execute(self.plan(day), report)
+                plans.append(self.plan(day))
             except InputError as exc:
                 report.errors.append(exc)
+        jobs: dict[str, Job] = {}
+        owner: dict[str, dt.date] = {}
+        for plan in plans:
+            if plan.outputs_current:
+                continue
+            for seg in plan.to_synthesize:
+                if seg.digest not in jobs:
+                    jobs[seg.digest] = self._job(plan, seg)
+                    owner[seg.digest] = plan.day
+        self._synthesize(list(jobs.values()))
+        for plan in plans:
+            count = sum(1 for day in owner.values() if day == plan.day)
+            self.execute(plan, report, synthesized=count)
 
     # ----------------------------------------------------------------- status
 

@@ -67,6 +67,12 @@ class Settings:
     max_article_bytes: int = _opt(1_000_000, "none")
     """Articles larger than this are refused."""
 
+    jobs: int = _opt(0, "none")
+    """Worker processes that synthesise segments (0: one per core)."""
+
+    segment_timeout_s: float = _opt(120.0, "none")
+    """A segment whose synthesis makes no progress for this long stops the build."""
+
     def overridden(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""
         real = {k: v for k, v in changes.items() if v is not None}
@@ -102,6 +108,10 @@ def validate(settings: Settings, source: Path | None = None) -> Settings:
             raise bad(f"{name} {value} must be 0 to 10000 milliseconds")
     if settings.max_article_bytes <= 0:
         raise bad("max_article_bytes must be positive")
+    if not 0 <= settings.jobs <= 256:
+        raise bad(f"jobs {settings.jobs} must be 0 (one per core) to 256")
+    if not 0 < settings.segment_timeout_s <= 3600:
+        raise bad(f"segment_timeout_s {settings.segment_timeout_s} must be 0 to 3600 seconds")
     return settings
 
 
@@ -121,9 +131,11 @@ def load_settings(workspace: Path) -> Settings:
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}", path)
     for name, value in data.items():
-        expected = type(getattr(Settings(), name))
+        expected: type = type(getattr(Settings(), name))
         if name == "voice":
             expected = str
+        if expected is float and isinstance(value, int):
+            value = data[name] = float(value)
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ConfigError(f"{name} must be a {expected.__name__}, not {value!r}", path)
     return validate(dataclasses.replace(Settings(), **data), path)

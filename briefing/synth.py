@@ -1,14 +1,12 @@
-"""Plan a script's segments and synthesise the ones the cache does not have."""
+"""Plan a script's segments: what each sentence is sent to the engine as, and its cache key."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from briefing.cache import ContentStore, SegmentKey
 from briefing.engines.base import Engine, VoiceSettings
-from briefing.errors import EngineError
 from briefing.lexicon import Lexicon
 from briefing.segments import Script
 from briefing.speech import SPEECH_VERSION, spoken_text
@@ -57,20 +55,3 @@ def missing_segments(planned: list[PlannedSegment], cache: ContentStore) -> list
         if seg.digest not in missing and not cache.has(seg.digest):
             missing[seg.digest] = seg
     return list(missing.values())
-
-
-def synthesize(missing: list[PlannedSegment], cache: ContentStore, engine: Engine,
-               settings: VoiceSettings,
-               progress: Callable[[int, int], None] | None = None) -> int:
-    """Synthesise ``missing`` into the cache; returns how many were synthesised."""
-    total = len(missing)
-    for done, seg in enumerate(missing, start=1):
-        try:
-            wav = engine.synthesize(seg.spoken, settings)
-        except EngineError as exc:
-            raise EngineError(f"chapter {seg.chapter + 1}, sentence {seg.number + 1} "
-                              f"({seg.text[:40]!r}): {exc.message}") from exc
-        cache.put(seg.digest, wav)
-        if progress is not None:
-            progress(done, total)
-    return total

@@ -10,6 +10,7 @@ import typer
 from briefing.build import BuildReport, group_by_date, load_articles, script_dates
 from briefing.cli.common import (
     EngineOpt,
+    JobsOpt,
     JsonOpt,
     PathsArg,
     QuietOpt,
@@ -41,6 +42,7 @@ def build(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    jobs: JobsOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
@@ -59,7 +61,7 @@ def build(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate)
+        settings = resolve_settings(ws, engine, voice, rate, jobs)
         if dry_run:
             report = BuildReport()
             make_builder(ws, settings, None).status(article_paths(ws, paths), report,
@@ -106,6 +108,7 @@ def render(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    jobs: JobsOpt = None,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
@@ -114,7 +117,7 @@ def render(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate)
+        settings = resolve_settings(ws, engine, voice, rate, jobs)
         report = BuildReport()
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:

@@ -24,6 +24,7 @@ from briefing.build import Builder, BuildReport, ProgressFn, script_dates
 from briefing.config import Settings, load_settings
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
+from briefing.workers import Workers
 from briefing.workspace import Workspace
 
 app = typer.Typer(
@@ -50,6 +51,9 @@ VoiceOpt = Annotated[str | None, typer.Option(
     "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us.")]
 RateOpt = Annotated[int | None, typer.Option(
     "--rate", help="Speaking rate in words per minute (default 175).", min=40, max=900)]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
+    max=256)]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(
@@ -113,8 +117,9 @@ def errors() -> Iterator[None]:
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
-              rate: int | None) -> Settings:
-    return load_settings(ws.root).overridden(engine=engine, voice=voice, rate=rate)
+                     rate: int | None, jobs: int | None = None) -> Settings:
+    """Settings from briefing.toml with the command line's overrides."""
+    return load_settings(ws.root).overridden(engine=engine, voice=voice, rate=rate, jobs=jobs)
 
 
 @contextmanager
@@ -233,7 +238,8 @@ def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, fo
 
 def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
     factory: Callable[[str], Any] = load_engine
-    return Builder(ws, settings, factory, progress)
+    workers = Workers(settings.engine, settings.jobs or None, timeout=settings.segment_timeout_s)
+    return Builder(ws, settings, factory, progress, workers)
 
 
 def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:

@@ -16,6 +16,7 @@ import typer
 from briefing.clean import clean_cache
 from briefing.cli.common import (
     EngineOpt,
+    JobsOpt,
     JsonOpt,
     PathsArg,
     RateOpt,
@@ -189,6 +190,7 @@ def watch(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    jobs: JobsOpt = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Build, then rebuild whenever articles, scripts, templates, the lexicon or settings change.
@@ -200,7 +202,7 @@ def watch(
     with errors():
         ws = Workspace(workspace)
         sources = article_paths(ws, paths)
-        settings = resolve_settings(ws, engine, voice, rate)
+        settings = resolve_settings(ws, engine, voice, rate, jobs)
         print_report(run_build(ws, settings, paths, force=False, progress=None), False, False)
         err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
         try:
@@ -208,7 +210,7 @@ def watch(
                 names = ", ".join(str(p) for p in changed)
                 err.print(f"changed: {names}", markup=False)
                 try:
-                    settings = resolve_settings(ws, engine, voice, rate)
+                    settings = resolve_settings(ws, engine, voice, rate, jobs)
                     report = run_build(ws, settings, paths, force=False, progress=None)
                 except BriefingError as exc:
                     err.print(f"error: {exc}", markup=False)

@@ -1,0 +1,158 @@
+"""Where synthesis runs: worker processes, each with its own engine.
+
+Every segment is synthesised in a worker process through a ``concurrent.futures.Executor``:
+a local process pool by default, or any other executor with the same interface (a Dask
+cluster's ``client.get_executor()``), so the local and distributed paths share one code path.
+Audio comes back to the parent as bytes and the parent alone writes the cache.
+
+Workers create their engine on first use, once per process (pyttsx3 must never be initialised
+before a fork, and a model is loaded once per worker, not per segment).  A segment that makes no
+progress for ``timeout`` seconds is reported as hung and the workers are killed, so a stuck
+engine can never hang a build.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from briefing.cache import check_wav
+from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.registry import load_engine
+from briefing.errors import BriefingError, EngineError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 120.0
+"""A segment that makes no progress for this long is reported as hung."""
+
+_engines: dict[str, Engine] = {}
+"""The engines of this (worker) process, by name."""
+
+
+def _engine(name: str) -> Engine:
+    if name not in _engines:
+        _engines[name] = load_engine(name)
+    return _engines[name]
+
+
+def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> bytes:
+    """Synthesise one segment in a worker; returns a checked WAV."""
+    wav = _engine(engine).synthesize(text, VoiceSettings(voice, rate))
+    if not check_wav(wav):
+        raise EngineError(f"engine {engine!r} returned an empty or invalid WAV")
+    return wav
+
+
+@dataclass(frozen=True)
+class Job:
+    """One segment to synthesise."""
+
+    key: str
+    """Its cache digest."""
+
+    text: str
+    """The text sent to the engine."""
+
+    voice: VoiceSettings
+    """Voice and rate."""
+
+    label: str
+    """Where it comes from, for messages (``2023-09-27, chapter 3, sentence 2``)."""
+
+
+def default_jobs() -> int:
+    """The number of worker processes by default: the machine's cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class Workers:
+    """A pool of synthesis workers; use as a context manager."""
+
+    def __init__(self, engine: str, jobs: int | None = None,
+                 executor: cf.Executor | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        self.engine = engine
+        self.jobs = jobs or default_jobs()
+        self.timeout = timeout
+        self._executor = executor
+        self._owned = executor is None
+
+    def _pool(self) -> cf.Executor:
+        if self._executor is None:
+            self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
+                                                    mp_context=_context())
+        return self._executor
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close(kill=exc is not None)
+
+    def close(self, kill: bool = False) -> None:
+        """Shut the pool down; ``kill`` stops running workers at once."""
+        if self._executor is None or not self._owned:
+            return
+        executor, self._executor = self._executor, None
+        if kill:
+            _kill_workers(executor)
+        executor.shutdown(wait=not kill, cancel_futures=True)
+
+    def synthesize(self, jobs: Sequence[Job],
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> Iterator[tuple[Job, bytes]]:
+        """Synthesise ``jobs``, yielding each with its WAV as it completes."""
+        if not jobs:
+            return
+        pool = self._pool()
+        pending: dict[cf.Future[bytes], Job] = {
+            pool.submit(synthesize_task, self.engine, job.text, job.voice.voice,
+                        job.voice.rate): job
+            for job in jobs
+        }
+        done_count = 0
+        try:
+            while pending:
+                done, _ = cf.wait(pending, timeout=self.timeout,
+                                  return_when=cf.FIRST_COMPLETED)
+                if not done:
+                    stuck = next(iter(pending.values()))
+                    raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
+                                      f"progress for {self.timeout:g} s; stopped it")
+                for future in done:
+                    job = pending.pop(future)
+                    try:
+                        wav = future.result()
+                    except BriefingError as exc:
+                        raise type(exc)(f"{job.label}: {exc.message}") from exc
+                    except cf.process.BrokenProcessPool as exc:
+                        raise EngineError(f"{job.label}: a synthesis worker died "
+                                          f"({exc})") from exc
+                    done_count += 1
+                    if progress is not None:
+                        progress(done_count, len(jobs))
+                    yield job, wav
+        except BaseException:
+            self.close(kill=True)
+            raise
+
+
+def _kill_workers(executor: cf.Executor) -> None:
+    """Kill a process pool's workers (Python < 3.14 has no public API for it)."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.kill()
