@@ -14,9 +14,14 @@ engine can never hang a build.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -72,6 +77,31 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker when the build that started it is killed.
+
+    A forked worker also holds the pool's pipes, so it would not notice its parent's death by
+    itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
+    watches the parent.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -92,7 +122,9 @@ class Workers:
     def _pool(self) -> cf.Executor:
         if self._executor is None:
             self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
-                                                    mp_context=_context())
+                                                    mp_context=_context(),
+                                                    initializer=_die_with_parent,
+                                                    initargs=(os.getpid(),))
         return self._executor
 
     def __enter__(self) -> Workers:

@@ -12,6 +12,7 @@ from briefing.cli.common import (
     EngineOpt,
     JobsOpt,
     JsonOpt,
+    NoWaitOpt,
     PathsArg,
     QuietOpt,
     RateOpt,
@@ -22,6 +23,7 @@ from briefing.cli.common import (
     article_paths,
     errors,
     finish,
+    locked,
     make_builder,
     parse_dates,
     progress_bar,
@@ -47,6 +49,7 @@ def build(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Only say what would be regenerated, synthesised and encoded.")] = False,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
@@ -69,7 +72,8 @@ def build(
             finish(report, as_json, quiet)
             return
         with progress_bar(not quiet and not as_json) as progress:
-            report = run_build(ws, settings, paths, force=force, progress=progress)
+            report = run_build(ws, settings, paths, force=force, progress=progress,
+                               no_wait=no_wait)
         finish(report, as_json, quiet)
 
 
@@ -91,11 +95,13 @@ def script(
         ws = Workspace(workspace)
         settings = resolve_settings(ws, None, voice, rate)
         report = BuildReport()
-        builder = make_builder(ws, settings, None)
-        try:
-            builder.write_scripts(article_paths(ws, paths), report, force=force)
-        finally:
-            builder.close()
+        sources = article_paths(ws, paths)
+        with locked(ws):
+            builder = make_builder(ws, settings, None)
+            try:
+                builder.write_scripts(sources, report, force=force)
+            finally:
+                builder.close()
         finish(report, as_json, quiet)
 
 
@@ -109,6 +115,7 @@ def render(
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     jobs: JobsOpt = None,
+    no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
@@ -120,7 +127,7 @@ def render(
         settings = resolve_settings(ws, engine, voice, rate, jobs)
         report = BuildReport()
         days = parse_dates(ws, dates)
-        with progress_bar(not quiet and not as_json) as progress:
+        with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):
             builder = make_builder(ws, settings, progress)
             try:
                 builder.render_dates(days, report)

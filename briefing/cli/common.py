@@ -24,6 +24,7 @@ from briefing.build import Builder, BuildReport, ProgressFn, script_dates
 from briefing.config import Settings, load_settings
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
+from briefing.lock import workspace_lock
 from briefing.workers import Workers
 from briefing.workspace import Workspace
 
@@ -223,16 +224,33 @@ def article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
     return [ws.articles]
 
 
+NoWaitOpt = Annotated[bool, typer.Option(
+    "--no-wait", help="Fail at once if another build is using the workspace, instead of "
+                      "waiting for it.")]
+
+
+@contextmanager
+def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
+    """Hold the workspace lock, saying so on stderr while waiting for another build."""
+    def waiting() -> None:
+        err.print(f"waiting for another build of {ws.root} to finish...", markup=False)
+
+    with workspace_lock(ws, wait=not no_wait, on_wait=waiting):
+        yield
+
+
 def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,
-              progress: ProgressFn | None) -> BuildReport:
-    """Articles → scripts → audio; returns the report (errors are in it, not raised)."""
+              progress: ProgressFn | None, no_wait: bool = False) -> BuildReport:
+    """Articles → scripts → audio under the workspace lock; returns the report."""
     report = BuildReport()
-    builder = make_builder(ws, settings, progress)
-    try:
-        dates = builder.write_scripts(article_paths(ws, paths), report, force=force)
-        builder.render_dates(dates, report)
-    finally:
-        builder.close()
+    sources = article_paths(ws, paths)
+    with locked(ws, no_wait):
+        builder = make_builder(ws, settings, progress)
+        try:
+            dates = builder.write_scripts(sources, report, force=force)
+            builder.render_dates(dates, report)
+        finally:
+            builder.close()
     return report
 
 

@@ -27,6 +27,7 @@ from briefing.cli.common import (
     article_paths,
     err,
     errors,
+    locked,
     make_builder,
     parse_dates,
     print_report,
@@ -172,8 +173,9 @@ def clean(
         if not cache:
             raise InputError("say what to clean: --cache")
         ws = Workspace(workspace)
-        builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
-        result = clean_cache(builder, dry_run=dry_run)
+        with locked(ws):
+            builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
+            result = clean_cache(builder, dry_run=dry_run)
         if as_json:
             sys.stdout.write(json.dumps(asdict(result), indent=2) + "\n")
             return

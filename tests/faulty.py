@@ -1,0 +1,45 @@
+"""Engines that fail on purpose, for the fault-injection tests."""
+
+from __future__ import annotations
+
+import io
+import time
+import wave
+
+from briefing.engines.base import VoiceSettings
+from briefing.engines.fake import FakeEngine
+from briefing.errors import EngineError
+
+
+class FailingEngine(FakeEngine):
+    """Raises on every segment, as a crashing synthesiser would."""
+
+    name = "failing"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        raise EngineError("the synthesiser crashed")
+
+
+class HangingEngine(FakeEngine):
+    """Never returns."""
+
+    name = "hanging"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        while True:
+            time.sleep(60)
+
+
+class EmptyEngine(FakeEngine):
+    """Returns a WAV with no audio in it."""
+
+    name = "empty"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(22050)
+            w.writeframes(b"")
+        return buf.getvalue()

@@ -1,0 +1,93 @@
+"""Crash safety: a real `briefing build` killed with SIGKILL at several moments, then rebuilt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+
+from tests.conftest import REPO
+
+MOMENTS = (0.4, 0.7, 1.0, 1.3, 1.6, 2.0)
+
+
+def make_ws(root: Path, engine: str) -> Path:
+    shutil.copytree(REPO / "articles", root / "articles")
+    (root / "briefing.toml").write_text(f'engine = "{engine}"\njobs = 2\n')
+    return root
+
+
+def build(ws: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "-q"],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def kill_after(ws: Path, seconds: float) -> None:
+    """Start a build in its own process group, SIGKILL its main process after ``seconds``."""
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws), "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(seconds)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # its worker processes notice and exit: nothing of the group is left running
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "worker processes outlived the killed build"
+        time.sleep(0.1)
+
+
+def outputs(ws: Path) -> dict[str, bytes]:
+    return {p.relative_to(ws).as_posix(): p.read_bytes()
+            for folder in ("audio", "scripts") for p in sorted((ws / folder).rglob("*"))
+            if p.is_file()}
+
+
+def test_sigkill_at_any_moment_then_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
+    clean = make_ws(tmp_path / "clean", "fake")
+    assert build(clean).returncode == 0
+    expected = outputs(clean)
+    ws = make_ws(tmp_path / "ws", "fake")
+    for moment in MOMENTS:
+        kill_after(ws, moment)
+        # whatever is on disk now is complete: every MP3 present parses
+        for path in (ws / "audio").rglob("*.mp3") if (ws / "audio").exists() else []:
+            if not path.name.startswith("."):
+                assert MP3(path).info.length > 0
+        result = build(ws)
+        assert result.returncode == 0, result.stderr
+        assert outputs(ws) == expected, f"after a kill at {moment} s"
+        assert list(ws.rglob("*.tmp")) == []
+        shutil.rmtree(ws / "audio")
+        shutil.rmtree(ws / ".briefing")
+        shutil.rmtree(ws / "scripts")
+
+
+@pytest.mark.real_engine
+def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
+    clean = make_ws(tmp_path / "clean", "pyttsx3")
+    assert build(clean).returncode == 0
+    ws = make_ws(tmp_path / "ws", "pyttsx3")
+    for moment in (0.5, 1.2):
+        kill_after(ws, moment)
+        result = build(ws)
+        assert result.returncode == 0, result.stderr
+        for day in ("2024-05-14", "2024-05-15"):
+            name = f"audio/{day}/briefing-{day}.mp3"
+            got, want = MP3(ws / name), MP3(clean / name)
+            # espeak-ng's output varies by a fraction of a percent from run to run
+            assert got.info.length == pytest.approx(want.info.length, rel=0.01)
+            assert [f.element_id for f in got.tags.getall("CHAP")] == [
+                f.element_id for f in want.tags.getall("CHAP")]
+        assert list(ws.rglob("*.tmp")) == []
