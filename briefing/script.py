@@ -56,13 +56,14 @@ _BLOCK_START = re.compile(r"^(\s*)(#|---|\[pause\b|<!--)", re.M)
 def md_escape(text: str) -> str:
     """Escape article text so it reads back as the same words and never as script structure.
 
-    Backslashes are doubled; a ``#``, ``---``, ``[pause`` or ``<!--`` that could start a
-    structural element gets a backslash; inline ``<!--`` and ``[pause`` are escaped too.
+    Backslashes are doubled; a ``#``, ``---``, list marker (``-``, ``*``, ``1.``), ``[pause``
+    or ``<!--`` that could start a structural element gets a backslash; inline ``<!--`` and
+    ``[pause`` are escaped too.
     """
     text = " ".join(text.split())
     text = text.replace("\\", "\\\\")
     text = text.replace("<!--", "<\\!--").replace("[pause", "\\[pause")
-    text = re.sub(r"^(#|---)", r"\\\1", text)
+    text = re.sub(r"^(#|---|[-*+](?=\s)|\d+[.)](?=\s))", r"\\\1", text)
     return text
 
 

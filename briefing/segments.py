@@ -86,7 +86,7 @@ MAX_PAUSE_MS = 60_000
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\([\\#\[<!-])", r"\1", text)
+    return re.sub(r"\\([\\#\[<!*+\d-])", r"\1", text)
 
 
 def _inline(text: str) -> str:

@@ -114,11 +114,14 @@ def test_unedited_script_is_regenerated(ws: Path, cli) -> None:  # type: ignore[
     (b" date ../../x Text.\n", "is not a YYYY-MM-DD date"),
     (b"\x00\x01\x02binary", "is binary data"),
     (b" date 2023-09-27 Caf\xe9\n", "is not UTF-8 text"),
+    (b" date 2023-09-27\n", "the article has no text after the date"),
+    (b" date 2023-09-27 " + b"word " * 300, "larger than the 1,000-byte limit"),
 ])
 def test_bad_article_one_line_exit_2_nothing_written(
         ws: Path, cli, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
+    (ws / "briefing.toml").write_text("max_article_bytes = 1000\n")
     result = cli("build", bad, "-w", ws, "--engine", "fake")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [f"error: {bad}: {message}"] or (
@@ -126,6 +129,38 @@ def test_bad_article_one_line_exit_2_nothing_written(
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exception is None
     assert not (ws / "scripts").exists() and not (ws / "audio").exists()
+
+
+@pytest.mark.parametrize("kind", ["dangling symlink", "folder", "missing"])
+def test_unreadable_paths(ws: Path, cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "article.txt"
+    if kind == "dangling symlink":
+        path.symlink_to(tmp_path / "nowhere.txt")
+    elif kind == "folder":
+        path.mkdir()
+        (path / "inner.md").write_text("x")
+    result = cli("build", path, "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2
+    expected = {"dangling symlink": f"error: {path}: no such file",
+                "folder": f"error: no article files (*.txt, *.json, *.yaml) in {path}",
+                "missing": f"error: {path}: no such file"}[kind]
+    assert result.stderr == expected + "\n"
+
+
+def test_missing_espeak_says_what_to_install(ws: Path, tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['espeakng_loader'] = None\n"
+            "import ctypes.util; ctypes.util.find_library = lambda name: None\n"
+            "import briefing.engines.espeak as e; e._SYSTEM_LIBRARIES = ()\n"
+            "from briefing.cli import main; main()\n")
+    out = subprocess.run([sys.executable, "-c", code, "build", str(DATA / "no_photos.txt"),
+                          "-w", str(ws), "-j", "1"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines()[-1].endswith(
+        "the espeak-ng library is not installed: pip install espeakng-loader "
+        "(or apt-get install espeak-ng)")
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
 
 
 def test_mixed_folder_builds_the_good_and_reports_the_bad(

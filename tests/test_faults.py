@@ -98,7 +98,8 @@ def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None
     assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
 
 
-def test_full_disk_leaves_old_outputs_intact(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_full_disk_leaves_old_outputs_intact(
+        ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from briefing import fsutil
 
     workspace_with_article(ws)
@@ -161,7 +162,7 @@ def test_second_build_waits_for_the_first(ws: Path) -> None:
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     build = run(ws, "build")
-    out, err = build.communicate(timeout=120)
+    _out, err = build.communicate(timeout=120)
     holder.wait(timeout=30)
     assert build.returncode == 0, err
     assert f"waiting for another build of {ws} to finish..." in err
