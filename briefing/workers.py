@@ -77,13 +77,17 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: end this worker when the build that started it is killed.
+def _init_worker(parent: int) -> None:
+    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
+
+    Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
+    workers), so workers ignore SIGINT rather than print tracebacks.
 
     A forked worker also holds the pool's pipes, so it would not notice its parent's death by
     itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
     watches the parent.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -123,7 +127,7 @@ class Workers:
         if self._executor is None:
             self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
                                                     mp_context=_context(),
-                                                    initializer=_die_with_parent,
+                                                    initializer=_init_worker,
                                                     initargs=(os.getpid(),))
         return self._executor
 

@@ -91,3 +91,28 @@ def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
             assert [f.element_id for f in got.tags.getall("CHAP")] == [
                 f.element_id for f in want.tags.getall("CHAP")]
         assert list(ws.rglob("*.tmp")) == []
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    ws = make_ws(tmp_path / "ws", "fake")
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    _out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:  # it finished before the signal arrived: nothing to check
+        pytest.skip("the build finished before Ctrl-C")
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in err
+    assert list(ws.rglob("*.tmp")) == []
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "worker processes outlived the interrupted build"
+        time.sleep(0.1)
+    assert build(ws).returncode == 0
