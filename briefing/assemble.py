@@ -37,6 +37,9 @@ class Gaps:
     chapter_ms: int
     """At the end of a chapter."""
 
+    end_ms: int = 500
+    """At the end of the last chapter, before the file ends."""
+
 
 @dataclass(frozen=True)
 class SegmentTiming:
@@ -94,12 +97,13 @@ def trimmed_pcm(wav: bytes) -> bytes:
 
 
 def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
-                     gaps: Gaps) -> ChapterPcm:
+                     gaps: Gaps, last: bool = False) -> ChapterPcm:
     """Join a chapter's sentences with pauses: sentence < paragraph < chapter.
 
     ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order.
     An explicit ``[pause]`` replaces the pause that would otherwise stand there; one that ends
-    the chapter replaces the chapter pause.
+    the chapter replaces the chapter pause.  The ``last`` chapter ends with the shorter
+    ``end_ms`` pause.
     """
     parts: list[bytes] = []
     length = 0
@@ -124,6 +128,7 @@ def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
             length += len(pcm) // 2
             timings.append(SegmentTiming(sentence, samples_to_ms(start), samples_to_ms(length)))
         pending_gap = gaps.paragraph_ms
-    last = chapter.blocks[-1]
-    parts.append(_silence(last.ms if isinstance(last, Pause) else gaps.chapter_ms))
+    final = chapter.blocks[-1]
+    tail = gaps.end_ms if last else gaps.chapter_ms
+    parts.append(_silence(final.ms if isinstance(final, Pause) else tail))
     return ChapterPcm(b"".join(parts), tuple(timings))

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from briefing.article import Article, find_articles, read_article
-from briefing.assemble import SAMPLE_RATE, Gaps, assemble_chapter
-from briefing.cache import chapter_store, segment_store
+from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming, assemble_chapter
+from briefing.cache import chapter_store, segment_store, timing_store
 from briefing.config import Settings
 from briefing.encode import encode_mp3
 from briefing.engines.base import Engine, VoiceSettings
@@ -45,7 +45,7 @@ from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-ASSEMBLY_VERSION = 2
+ASSEMBLY_VERSION = 3
 """Bumped when assembly, encoding or tagging changes the outputs for the same segments."""
 
 ProgressFn = Callable[[str, int, int], None]
@@ -212,6 +212,7 @@ class Builder:
         self.workers = workers or Workers(settings.engine)
         self.segments = segment_store(ws.segment_cache)
         self.chapters = chapter_store(ws.chapter_cache)
+        self.timings = timing_store(ws.chapter_cache)
         self.state = State.load(ws.state_file)
         self._lexicon: Lexicon | None = None
 
@@ -319,10 +320,12 @@ class Builder:
                 "sample_rate": SAMPLE_RATE,
                 "segments": [p.digest for p in own],
                 "shape": _chapter_shape(chapter),
+                "last": index == len(script.chapters) - 1,
                 "gaps": [s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms],
                 "encoding": [s.bitrate_kbps, s.mp3_quality],
             })
-            chapters.append(ChapterPlan(index, chapter.title, key, own, self.chapters.has(key)))
+            cached = self.chapters.has(key) and self.timings.has(key)
+            chapters.append(ChapterPlan(index, chapter.title, key, own, cached))
         info = self._tag_info(script)
         outputs_key = _digest({
             "assembly_version": ASSEMBLY_VERSION,
@@ -361,7 +364,8 @@ class Builder:
         return Job(seg.digest, seg.spoken, plan.voice,
                    f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
-    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> bytes:
+    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan,
+                        entry: DateReport) -> EncodedChapter:
         wavs: list[bytes] = []
         for seg in chapter.segments:
             wav = self.segments.get(seg.digest)
@@ -376,10 +380,22 @@ class Builder:
             wavs.append(wav)
         s = self.settings
         gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
-        pcm = assemble_chapter(plan.script.chapters[chapter.index], wavs.__getitem__, gaps)
+        pcm = assemble_chapter(plan.script.chapters[chapter.index], wavs.__getitem__, gaps,
+                               last=chapter.index == len(plan.chapters) - 1)
         mp3 = encode_mp3(pcm.pcm, s.bitrate_kbps, s.mp3_quality)
         self.chapters.put(chapter.key, mp3)
-        return mp3
+        timings = [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
+        self.timings.put(chapter.key, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        return EncodedChapter(chapter.title, mp3, pcm.segments)
+
+    def _cached_chapter(self, chapter: ChapterPlan) -> EncodedChapter | None:
+        mp3 = self.chapters.get(chapter.key)
+        timings = self.timings.get(chapter.key)
+        if mp3 is None or timings is None:
+            return None
+        segments = tuple(SegmentTiming(str(t), float(a), float(b))
+                         for t, a, b in json.loads(timings))
+        return EncodedChapter(chapter.title, mp3, segments)
 
     def execute(self, plan: DatePlan, report: BuildReport, synthesized: int = 0) -> None:
         """Build ``plan``'s date from cached segments: encode changed chapters, write files.
@@ -404,11 +420,11 @@ class Builder:
         entry.segments_reused = len(plan.segments) - synthesized
         encoded: list[EncodedChapter] = []
         for chapter in plan.chapters:
-            mp3 = self.chapters.get(chapter.key) if chapter.cached else None
-            if mp3 is None:
-                mp3 = self._encode_chapter(plan, chapter, entry)
+            cached = self._cached_chapter(chapter) if chapter.cached else None
+            if cached is None:
+                cached = self._encode_chapter(plan, chapter, entry)
                 entry.chapters_encoded += 1
-            encoded.append(EncodedChapter(chapter.title, mp3))
+            encoded.append(cached)
         outputs = date_outputs(self.ws.audio_dir(plan.day), label,
                                self._tag_info(plan.script), encoded)
         entry.written = [self.rel(p) for p in outputs.write()]
@@ -416,10 +432,14 @@ class Builder:
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
                           for c in outputs.chapters]
         entry.duration_ms = round(outputs.duration_ms)
+        folder = self.ws.audio_dir(plan.day)
         entry.files = {
             "mp3": self.rel(outputs.mp3),
             "chapters": [self.rel(c.path) for c in outputs.chapters],
             "playlist": self.rel(outputs.playlist),
+            "vtt": self.rel(folder / f"briefing-{label}.vtt"),
+            "srt": self.rel(folder / f"briefing-{label}.srt"),
+            "chapters_json": self.rel(folder / "chapters.json"),
         }
         stat = {}
         for path in outputs.files:

@@ -145,6 +145,20 @@ def segment_store(root: Path) -> ContentStore:
     return ContentStore(root, ".wav", check_wav)
 
 
+def check_json(data: bytes) -> bool:
+    """Whether ``data`` is complete JSON."""
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+def timing_store(root: Path) -> ContentStore:
+    """Sentence timings of encoded chapters (JSON), keyed like the chapters."""
+    return ContentStore(root, ".json", check_json)
+
+
 def chapter_store(root: Path) -> ContentStore:
     """Encoded chapters (untagged MP3 with an Info frame), keyed by their assembly hash."""
     return ContentStore(root, ".mp3", check_mp3)

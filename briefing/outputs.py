@@ -1,4 +1,4 @@
-"""A date's audio outputs: the chaptered MP3, one MP3 per chapter, and the playlist.
+"""A date's outputs: the chaptered MP3, one MP3 per chapter, playlist, transcripts, chapters.
 
 The full MP3 is not encoded on its own: it is the chapters' encoded frames joined, so every
 sample is encoded once and a change to one chapter re-encodes only that chapter.  Every file's
@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.assemble import samples_to_ms
+from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
 from briefing.fsutil import write_if_changed
 from briefing.mp3frames import join_streams
 from briefing.tags import ChapterMark, TagInfo, tag_briefing, tag_chapter
+from briefing.transcripts import Cue, chapters_json, subrip, webvtt
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,12 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 @dataclass(frozen=True)
 class EncodedChapter:
-    """A chapter's title and its encoded, untagged MP3 (with a LAME Info frame)."""
+    """A chapter's title, its encoded untagged MP3 (with a LAME Info frame) and sentences."""
 
     title: str
     mp3: bytes
+    segments: tuple[SegmentTiming, ...]
+    """Its sentences, timed from the start of the chapter."""
 
 
 @dataclass(frozen=True)
@@ -113,5 +116,14 @@ def date_outputs(folder: Path, day: str, info: TagInfo,
     files[mp3_path] = tag_briefing(joined.data, info, marks)
     playlist = folder / f"briefing-{day}.m3u8"
     files[playlist] = _playlist(info.title, layout, lengths, folder).encode("utf-8")
+    cues = [
+        Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
+            chapter.title if n == 0 else None)
+        for chapter, place in zip(chapters, layout, strict=True)
+        for n, seg in enumerate(chapter.segments)
+    ]
+    files[folder / f"briefing-{day}.vtt"] = webvtt(cues, info.title).encode("utf-8")
+    files[folder / f"briefing-{day}.srt"] = subrip(cues).encode("utf-8")
+    files[folder / "chapters.json"] = chapters_json(marks, info.title).encode("utf-8")
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(joined.samples),
                        files)
