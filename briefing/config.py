@@ -21,6 +21,24 @@ from briefing.errors import ConfigError
 
 CONFIG_NAME = "briefing.toml"
 
+RATE_PRESETS = {"slow": 140, "normal": 175, "fast": 240, "faster": 300, "fastest": 380}
+"""Named speaking rates in words per minute; many blind listeners prefer fast speech."""
+
+
+def parse_rate(value: str | int) -> int:
+    """A rate in words per minute from a number or a preset name (``fast``)."""
+    if isinstance(value, int):
+        return value
+    text = value.strip().lower()
+    if text in RATE_PRESETS:
+        return RATE_PRESETS[text]
+    try:
+        return int(text)
+    except ValueError:
+        names = ", ".join(f"{k} ({v})" for k, v in RATE_PRESETS.items())
+        raise ConfigError(f"rate {value!r} is neither words per minute nor one of: {names}")\
+            from None
+
 
 def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
@@ -38,7 +56,8 @@ class Settings:
     ``voice`` front matter decides what that date is synthesised with."""
 
     rate: int = _opt(175, "script")
-    """Speaking rate in words per minute written into new scripts."""
+    """Speaking rate in words per minute written into new scripts (or a preset name in
+    briefing.toml: slow 140, normal 175, fast 240, faster 300, fastest 380)."""
 
     lang: str = _opt("en", "script")
     """Language code written into new scripts."""
@@ -130,6 +149,8 @@ def load_settings(workspace: Path) -> Settings:
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}", path)
+    if isinstance(data.get("rate"), str):
+        data["rate"] = parse_rate(data["rate"])
     for name, value in data.items():
         expected: type = type(getattr(Settings(), name))
         if name == "voice":

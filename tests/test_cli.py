@@ -262,3 +262,14 @@ def test_committed_sample_scripts_match_the_generator(tmp_path: Path, cli) -> No
     for generated in sorted((tmp_path / "scripts").glob("*.md")):
         committed = REPO / "scripts" / generated.name
         assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8")
+
+
+def test_rate_presets(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("script", DATA / "no_photos.txt", "-w", ws, "--rate", "fast").exit_code == 0
+    assert "rate: 240" in (ws / "scripts" / "2024-03-08.md").read_text()
+    result = cli("script", DATA / "no_photos.txt", "-w", ws, "--rate", "warp")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: rate 'warp' is neither words per minute nor one of: "
+                                    "slow (140), normal (175), fast (240)")
+    result = cli("script", DATA / "no_photos.txt", "-w", ws, "--rate", "1000")
+    assert result.exit_code == 2 and "between 40 and 900" in result.stderr

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from briefing import __version__
 from briefing.build import Builder, BuildReport, ProgressFn, script_dates
-from briefing.config import Settings, load_settings
+from briefing.config import Settings, load_settings, parse_rate
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.lock import workspace_lock
@@ -50,8 +50,9 @@ EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="Speech engine (see 'briefing engines'). Default: pyttsx3 (espeak-ng).")]
 VoiceOpt = Annotated[str | None, typer.Option(
     "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us.")]
-RateOpt = Annotated[int | None, typer.Option(
-    "--rate", help="Speaking rate in words per minute (default 175).", min=40, max=900)]
+RateOpt = Annotated[str | None, typer.Option(
+    "--rate", help="Speaking rate: words per minute (40-900) or slow (140), normal (175), "
+                   "fast (240), faster (300), fastest (380). Default 175.")]
 JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
     max=256)]
@@ -118,9 +119,11 @@ def errors() -> Iterator[None]:
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
-                     rate: int | None, jobs: int | None = None) -> Settings:
+                     rate: str | None, jobs: int | None = None) -> Settings:
     """Settings from briefing.toml with the command line's overrides."""
-    return load_settings(ws.root).overridden(engine=engine, voice=voice, rate=rate, jobs=jobs)
+    return load_settings(ws.root).overridden(
+        engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
+        jobs=jobs)
 
 
 @contextmanager
