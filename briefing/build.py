@@ -426,7 +426,7 @@ class Builder:
                 entry.chapters_encoded += 1
             encoded.append(cached)
         outputs = date_outputs(self.ws.audio_dir(plan.day), label,
-                               self._tag_info(plan.script), encoded)
+                               self._tag_info(plan.script), encoded, plan.script.lang)
         entry.written = [self.rel(p) for p in outputs.write()]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
@@ -440,6 +440,7 @@ class Builder:
             "vtt": self.rel(folder / f"briefing-{label}.vtt"),
             "srt": self.rel(folder / f"briefing-{label}.srt"),
             "chapters_json": self.rel(folder / "chapters.json"),
+            "manifest": self.rel(folder / f"briefing-{label}.json"),
         }
         stat = {}
         for path in outputs.files:

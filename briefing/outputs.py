@@ -9,12 +9,14 @@ playable until its replacement is complete.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
@@ -92,8 +94,55 @@ def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[flo
     return "\n".join(lines) + "\n"
 
 
+MANIFEST_FORMAT = 1
+"""Version of ``briefing-<date>.json``; bumped when its layout changes."""
+
+
+class ManifestFile(TypedDict):
+    """A file of the date, relative to its folder."""
+
+    file: str
+    bytes: int
+
+
+class ManifestChapter(TypedDict):
+    """A chapter in the manifest."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+    file: str
+    bytes: int
+
+
+class ManifestCue(TypedDict):
+    """A spoken sentence in the manifest."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    chapter: int
+
+
+class Manifest(TypedDict):
+    """``audio/<date>/briefing-<date>.json``: everything pages and feeds need about a date."""
+
+    format: int
+    date: str
+    title: str
+    lang: str
+    duration_ms: int
+    mp3: ManifestFile
+    playlist: str
+    vtt: str
+    srt: str
+    chapters_json: str
+    chapters: list[ManifestChapter]
+    cues: list[ManifestCue]
+
+
 def date_outputs(folder: Path, day: str, info: TagInfo,
-                 chapters: Sequence[EncodedChapter]) -> DateOutputs:
+                 chapters: Sequence[EncodedChapter], lang: str = "en") -> DateOutputs:
     """Compute every output of one date (``audio/<date>/``) from its encoded chapters."""
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
@@ -118,12 +167,36 @@ def date_outputs(folder: Path, day: str, info: TagInfo,
     files[playlist] = _playlist(info.title, layout, lengths, folder).encode("utf-8")
     cues = [
         Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
-            chapter.title if n == 0 else None)
-        for chapter, place in zip(chapters, layout, strict=True)
+            chapter.title if n == 0 else None, index)
+        for index, (chapter, place) in enumerate(zip(chapters, layout, strict=True))
         for n, seg in enumerate(chapter.segments)
     ]
     files[folder / f"briefing-{day}.vtt"] = webvtt(cues, info.title).encode("utf-8")
     files[folder / f"briefing-{day}.srt"] = subrip(cues).encode("utf-8")
     files[folder / "chapters.json"] = chapters_json(marks, info.title).encode("utf-8")
+    manifest: Manifest = {
+        "format": MANIFEST_FORMAT,
+        "date": day,
+        "title": info.title,
+        "lang": lang,
+        "duration_ms": round(samples_to_ms(joined.samples)),
+        "mp3": {"file": mp3_path.name, "bytes": len(files[mp3_path])},
+        "playlist": playlist.name,
+        "vtt": f"briefing-{day}.vtt",
+        "srt": f"briefing-{day}.srt",
+        "chapters_json": "chapters.json",
+        "chapters": [
+            {"title": c.title, "start_ms": round(c.start_ms), "end_ms": round(c.end_ms),
+             "file": c.path.relative_to(folder).as_posix(), "bytes": len(files[c.path])}
+            for c in layout
+        ],
+        "cues": [
+            {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
+             "chapter": cue.chapter_index}
+            for cue in cues
+        ],
+    }
+    files[folder / f"briefing-{day}.json"] = (
+        json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(joined.samples),
                        files)

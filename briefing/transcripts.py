@@ -30,6 +30,9 @@ class Cue:
     chapter: str | None = None
     """The chapter title, on the first cue of each chapter."""
 
+    chapter_index: int = 0
+    """Which chapter the cue belongs to."""
+
 
 def _vtt_time(ms: float) -> str:
     total = round(ms)
