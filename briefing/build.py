@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from briefing.article import Article, find_articles, read_article
-from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming, assemble_chapter
+from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.cache import chapter_store, segment_store, timing_store
 from briefing.config import Settings
-from briefing.encode import encode_mp3
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EngineError, InputError
 from briefing.generate import (
@@ -40,7 +39,7 @@ from briefing.segments import Chapter, Pause, Script, parse_script, read_script
 from briefing.state import State
 from briefing.synth import PlannedSegment, missing_segments, plan_segments
 from briefing.tags import TagInfo
-from briefing.workers import Job, Workers
+from briefing.workers import Job, Task, Workers, encode_chapter_task
 from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -364,8 +363,9 @@ class Builder:
         return Job(seg.digest, seg.spoken, plan.voice,
                    f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
-    def _encode_chapter(self, plan: DatePlan, chapter: ChapterPlan,
-                        entry: DateReport) -> EncodedChapter:
+    def _chapter_wavs(self, plan: DatePlan, chapter: ChapterPlan,
+                      entry: DateReport) -> list[bytes]:
+        """The cached WAVs of a chapter's sentences; a damaged one is synthesised again."""
         wavs: list[bytes] = []
         for seg in chapter.segments:
             wav = self.segments.get(seg.digest)
@@ -376,17 +376,39 @@ class Builder:
                     raise EngineError(f"{self._job(plan, seg).label}: the audio could not be "
                                       "stored in the cache")
                 entry.segments_synthesized += 1
-                entry.segments_reused -= 1
             wavs.append(wav)
+        return wavs
+
+    def _encode_task(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> Task:
         s = self.settings
         gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
-        pcm = assemble_chapter(plan.script.chapters[chapter.index], wavs.__getitem__, gaps,
-                               last=chapter.index == len(plan.chapters) - 1)
-        mp3 = encode_mp3(pcm.pcm, s.bitrate_kbps, s.mp3_quality)
+        args = (plan.script.chapters[chapter.index], self._chapter_wavs(plan, chapter, entry),
+                gaps, chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality)
+        return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
+                    args, (plan, chapter))
+
+    def _store_chapter(self, chapter: ChapterPlan, mp3: bytes,
+                       timings: list[list[Any]]) -> EncodedChapter:
         self.chapters.put(chapter.key, mp3)
-        timings = [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
         self.timings.put(chapter.key, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-        return EncodedChapter(chapter.title, mp3, pcm.segments)
+        return EncodedChapter(chapter.title, mp3, tuple(
+            SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
+
+    def _encode_chapters(self, plans: Sequence[DatePlan], report: BuildReport) -> None:
+        """Assemble and encode, in the workers, every chapter the caches lack."""
+        todo = [(plan, chapter) for plan in plans if not plan.outputs_current
+                for chapter in plan.to_encode]
+        tasks = (self._encode_task(plan, chapter, report.date(plan.day))
+                 for plan, chapter in todo)
+
+        def tick(done: int, total: int) -> None:
+            if self.progress is not None:
+                self.progress("encoding", done, total)
+
+        for task, (mp3, timings) in self.workers.run(tasks, tick, len(todo)):
+            done: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
+            self._store_chapter(done[1], mp3, timings)
+            report.date(done[0].day).chapters_encoded += 1
 
     def _cached_chapter(self, chapter: ChapterPlan) -> EncodedChapter | None:
         mp3 = self.chapters.get(chapter.key)
@@ -416,15 +438,18 @@ class Builder:
             entry.files = dict(recorded["report_files"])
             return
 
-        entry.segments_synthesized = synthesized
-        entry.segments_reused = len(plan.segments) - synthesized
+        # (damaged cache entries found while encoding were already counted)
+        entry.segments_synthesized += synthesized
+        entry.segments_reused = len(plan.segments) - entry.segments_synthesized
         encoded: list[EncodedChapter] = []
         for chapter in plan.chapters:
-            cached = self._cached_chapter(chapter) if chapter.cached else None
-            if cached is None:
-                cached = self._encode_chapter(plan, chapter, entry)
+            cached = self._cached_chapter(chapter)
+            if cached is None:  # not encoded beforehand (or damaged since): encode it here
+                task = self._encode_task(plan, chapter, entry)
+                cached = self._store_chapter(chapter, *task.fn(*task.args))
                 entry.chapters_encoded += 1
             encoded.append(cached)
+        entry.segments_reused = len(plan.segments) - entry.segments_synthesized
         outputs = date_outputs(self.ws.audio_dir(plan.day), label,
                                self._tag_info(plan.script), encoded, plan.script.lang)
         entry.written = [self.rel(p) for p in outputs.write()]
@@ -479,6 +504,7 @@ class Builder:
                     jobs[seg.digest] = self._job(plan, seg)
                     owner[seg.digest] = plan.day
         self._synthesize(list(jobs.values()))
+        self._encode_chapters(plans, report)
         for plan in plans:
             count = sum(1 for day in owner.values() if day == plan.day)
             self.execute(plan, report, synthesized=count)

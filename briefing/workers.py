@@ -22,15 +22,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from briefing.assemble import Gaps
 from briefing.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, EngineError
+from briefing.segments import Chapter
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ def _context() -> Any:
 
 
 class Workers:
-    """A pool of synthesis workers; use as a context manager."""
+    """A pool of worker processes (or any executor) for synthesis and encoding."""
 
     def __init__(self, engine: str, jobs: int | None = None,
                  executor: cf.Executor | None = None,
@@ -147,21 +149,28 @@ class Workers:
             _kill_workers(executor)
         executor.shutdown(wait=not kill, cancel_futures=True)
 
-    def synthesize(self, jobs: Sequence[Job],
-                   progress: Callable[[int, int], None] | None = None
-                   ) -> Iterator[tuple[Job, bytes]]:
-        """Synthesise ``jobs``, yielding each with its WAV as it completes."""
-        if not jobs:
-            return
-        pool = self._pool()
-        pending: dict[cf.Future[bytes], Job] = {
-            pool.submit(synthesize_task, self.engine, job.text, job.voice.voice,
-                        job.voice.rate): job
-            for job in jobs
-        }
+    def run(self, tasks: Iterable[Task],
+            progress: Callable[[int, int], None] | None = None,
+            total: int | None = None) -> Iterator[tuple[Task, Any]]:
+        """Run ``tasks`` in the workers, yielding each with its result as it completes.
+
+        At most ``2 * jobs`` tasks are in flight, so the inputs of a long briefing are never
+        all in memory at once.  A task's :class:`BriefingError` is re-raised naming the task; a
+        stall longer than ``timeout`` seconds, or a dead worker, stops the workers.
+        """
+        pending: dict[cf.Future[Any], Task] = {}
+        queue = iter(tasks)
+        window = 2 * self.jobs
         done_count = 0
         try:
-            while pending:
+            while True:
+                while len(pending) < window:
+                    task = next(queue, None)
+                    if task is None:
+                        break
+                    pending[self._pool().submit(task.fn, *task.args)] = task
+                if not pending:
+                    return
                 done, _ = cf.wait(pending, timeout=self.timeout,
                                   return_when=cf.FIRST_COMPLETED)
                 if not done:
@@ -169,21 +178,60 @@ class Workers:
                     raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
                                       f"progress for {self.timeout:g} s; stopped it")
                 for future in done:
-                    job = pending.pop(future)
+                    task = pending.pop(future)
                     try:
-                        wav = future.result()
+                        result = future.result()
                     except BriefingError as exc:
-                        raise type(exc)(f"{job.label}: {exc.message}") from exc
+                        raise type(exc)(f"{task.label}: {exc.message}") from exc
                     except cf.process.BrokenProcessPool as exc:
-                        raise EngineError(f"{job.label}: a synthesis worker died "
+                        raise EngineError(f"{task.label}: a worker process died "
                                           f"({exc})") from exc
                     done_count += 1
                     if progress is not None:
-                        progress(done_count, len(jobs))
-                    yield job, wav
+                        progress(done_count, total or done_count)
+                    yield task, result
         except BaseException:
             self.close(kill=True)
             raise
+
+    def synthesize(self, jobs: Sequence[Job],
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> Iterator[tuple[Job, bytes]]:
+        """Synthesise ``jobs``, yielding each with its WAV as it completes."""
+        tasks = (Task(job.label, synthesize_task,
+                      (self.engine, job.text, job.voice.voice, job.voice.rate), job)
+                 for job in jobs)
+        for task, wav in self.run(tasks, progress, len(jobs)):
+            assert isinstance(task.item, Job)
+            yield task.item, wav
+
+
+@dataclass(frozen=True)
+class Task:
+    """A function call to run in a worker."""
+
+    label: str
+    """Where it comes from, for messages."""
+
+    fn: Callable[..., Any]
+    """A module-level function (it is pickled to the worker)."""
+
+    args: tuple[Any, ...]
+    """Its arguments (picklable)."""
+
+    item: object = None
+    """What the caller wants back with the result."""
+
+
+def encode_chapter_task(chapter: Chapter, wavs: list[bytes], gaps: Gaps, last: bool,
+                        bitrate_kbps: int, quality: int) -> tuple[bytes, list[list[Any]]]:
+    """Assemble and encode one chapter in a worker; returns the MP3 and sentence timings."""
+    from briefing.assemble import assemble_chapter
+    from briefing.encode import encode_mp3
+
+    pcm = assemble_chapter(chapter, wavs.__getitem__, gaps, last=last)
+    mp3 = encode_mp3(pcm.pcm, bitrate_kbps, quality)
+    return mp3, [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
 
 
 def _kill_workers(executor: cf.Executor) -> None:

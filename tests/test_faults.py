@@ -85,17 +85,18 @@ def test_hanging_engine_times_out(ws: Path, cli, fault_engines: None) -> None:  
 
 
 def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from briefing import build
+    from briefing import encode
     from briefing.errors import EncoderError
 
     def broken(*args: object) -> bytes:
         raise EncoderError("MP3 encoding failed: out of memory")
 
     workspace_with_article(ws)
-    monkeypatch.setattr(build, "encode_mp3", broken)
+    monkeypatch.setattr(encode, "encode_mp3", broken)
     result = cli("build", "-w", ws, "--engine", "fake")
     assert result.exit_code == 1
-    assert result.stderr == "error: MP3 encoding failed: out of memory\n"
+    assert re.fullmatch(r"error: 2024-03-08, chapter \d+: MP3 encoding failed: out of memory\n",
+                        result.stderr)
     assert not (ws / "audio").exists()
     monkeypatch.undo()
     assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
