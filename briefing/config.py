@@ -89,6 +89,10 @@ class Settings:
     jobs: int = _opt(0, "none")
     """Worker processes that synthesise segments (0: one per core)."""
 
+    executor: str | None = _opt(None, "none")
+    """A Dask scheduler address (``tcp://HOST:PORT``) to run synthesis and encoding on;
+    ``None``: local worker processes."""
+
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
 
@@ -153,7 +157,7 @@ def load_settings(workspace: Path) -> Settings:
         data["rate"] = parse_rate(data["rate"])
     for name, value in data.items():
         expected: type = type(getattr(Settings(), name))
-        if name == "voice":
+        if name in ("voice", "executor"):
             expected = str
         if expected is float and isinstance(value, int):
             value = data[name] = float(value)

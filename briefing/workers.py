@@ -9,6 +9,11 @@ Workers create their engine on first use, once per process (pyttsx3 must never b
 before a fork, and a model is loaded once per worker, not per segment).  A segment that makes no
 progress for ``timeout`` seconds is reported as hung and the workers are killed, so a stuck
 engine can never hang a build.
+
+With a Dask cluster (``--executor tcp://HOST:PORT``), the scheduler's workers run the same
+task functions: they need briefing (and the engine) installed, but no shared folder; inputs
+and results travel as bytes and only the machine running ``briefing build`` reads and writes
+the workspace.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from briefing.assemble import Gaps
 from briefing.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
-from briefing.errors import BriefingError, EngineError
+from briefing.errors import BriefingError, ConfigError, EngineError
 from briefing.segments import Chapter
 
 log = logging.getLogger(__name__)
@@ -106,6 +111,26 @@ def _init_worker(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def dask_executor(address: str) -> tuple[cf.Executor, int]:
+    """A ``concurrent.futures`` executor on a running Dask scheduler, and its thread count.
+
+    Needs ``pip install 'briefing[dask]'`` here and briefing installed on every worker.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            f"--executor {address} needs Dask: pip install 'briefing[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    threads = sum(client.nthreads().values()) or 1
+    log.info("using the Dask cluster at %s (%d worker threads)", address, threads)
+    executor: cf.Executor = client.get_executor()
+    return executor, threads
 
 
 def _context() -> Any:

@@ -10,6 +10,7 @@ import typer
 from briefing.build import BuildReport, group_by_date, load_articles, script_dates
 from briefing.cli.common import (
     EngineOpt,
+    ExecutorOpt,
     JobsOpt,
     JsonOpt,
     NoWaitOpt,
@@ -45,6 +46,7 @@ def build(
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     jobs: JobsOpt = None,
+    executor: ExecutorOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
@@ -64,7 +66,7 @@ def build(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
         if dry_run:
             report = BuildReport()
             make_builder(ws, settings, None).status(article_paths(ws, paths), report,
@@ -115,6 +117,7 @@ def render(
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     jobs: JobsOpt = None,
+    executor: ExecutorOpt = None,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
@@ -124,7 +127,7 @@ def render(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
         report = BuildReport()
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):

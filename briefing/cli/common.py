@@ -25,7 +25,7 @@ from briefing.config import Settings, load_settings, parse_rate
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.lock import workspace_lock
-from briefing.workers import Workers
+from briefing.workers import Workers, dask_executor
 from briefing.workspace import Workspace
 
 app = typer.Typer(
@@ -56,6 +56,9 @@ RateOpt = Annotated[str | None, typer.Option(
 JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
     max=256)]
+ExecutorOpt = Annotated[str | None, typer.Option(
+    "--executor", help="Run synthesis and encoding on a Dask cluster: the scheduler's address, "
+                       "e.g. tcp://10.0.0.5:8786 (needs pip install 'briefing[dask]').")]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(
@@ -119,11 +122,12 @@ def errors() -> Iterator[None]:
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
-                     rate: str | None, jobs: int | None = None) -> Settings:
+                     rate: str | None, jobs: int | None = None,
+                     executor: str | None = None) -> Settings:
     """Settings from briefing.toml with the command line's overrides."""
     return load_settings(ws.root).overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
-        jobs=jobs)
+        jobs=jobs, executor=executor)
 
 
 @contextmanager
@@ -259,7 +263,13 @@ def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, fo
 
 def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
     factory: Callable[[str], Any] = load_engine
-    workers = Workers(settings.engine, settings.jobs or None, timeout=settings.segment_timeout_s)
+    if settings.executor:
+        executor, threads = dask_executor(settings.executor)
+        workers = Workers(settings.engine, settings.jobs or threads, executor,
+                          timeout=settings.segment_timeout_s)
+    else:
+        workers = Workers(settings.engine, settings.jobs or None,
+                          timeout=settings.segment_timeout_s)
     return Builder(ws, settings, factory, progress, workers)
 
 

@@ -16,6 +16,7 @@ import typer
 from briefing.clean import clean_cache
 from briefing.cli.common import (
     EngineOpt,
+    ExecutorOpt,
     JobsOpt,
     JsonOpt,
     PathsArg,
@@ -193,6 +194,7 @@ def watch(
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     jobs: JobsOpt = None,
+    executor: ExecutorOpt = None,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Build, then rebuild whenever articles, scripts, templates, the lexicon or settings change.
@@ -204,7 +206,7 @@ def watch(
     with errors():
         ws = Workspace(workspace)
         sources = article_paths(ws, paths)
-        settings = resolve_settings(ws, engine, voice, rate, jobs)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
         print_report(run_build(ws, settings, paths, force=False, progress=None), False, False)
         err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
         try:
@@ -212,7 +214,7 @@ def watch(
                 names = ", ".join(str(p) for p in changed)
                 err.print(f"changed: {names}", markup=False)
                 try:
-                    settings = resolve_settings(ws, engine, voice, rate, jobs)
+                    settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
                     report = run_build(ws, settings, paths, force=False, progress=None)
                 except BriefingError as exc:
                     err.print(f"error: {exc}", markup=False)
