@@ -1,7 +1,8 @@
 # The two commands of the README. Each installs what it needs into .venv first.
 #   make sample   build the sample briefing from articles/ into audio/
 #   make test     lint, type-check and run every test (installs ffmpeg for ffprobe if missing)
-#   make bench    run the benchmarks under benchmarks/ and print their figures
+#   make bench    run the benchmarks under benchmarks/ and print their figures (installs
+#                 Debian's espeak-ng and ffmpeg for the raw-pipeline comparison)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -33,7 +34,8 @@ test: install-test
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python benchmarks/incremental.py
+	bash .ci/system-deps bench
+	$(BIN)/python benchmarks/performance.py
 
 clean:
 	rm -rf audio .briefing
