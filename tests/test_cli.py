@@ -237,8 +237,10 @@ def test_config_file(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
 def test_voices_and_engines(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("voices", "--engine", "fake")
     assert result.exit_code == 0 and "Fake test voice" in result.stdout
-    result = cli("engines")
-    assert result.stdout.split() == ["fake", "pyttsx3"]
+    result = cli("engines", "--json")
+    statuses = {e["name"]: e for e in result.json()}
+    assert {"fake", "pyttsx3"} <= set(statuses)
+    assert statuses["fake"]["usable"] and statuses["fake"]["version"] == "1"
 
 
 def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]

@@ -38,6 +38,7 @@ from briefing.cli.common import (
 )
 from briefing.engines import available_engines, load_engine
 from briefing.engines.base import VoiceSettings
+from briefing.engines.registry import engine_status
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import write_bytes_atomic
 from briefing.lexicon import load_lexicon
@@ -69,10 +70,15 @@ def voices(
 
 
 @app.command()
-def engines() -> None:
-    """List the installed speech engines."""
-    for name in available_engines():
-        print(name)
+def engines(as_json: JsonOpt = False) -> None:
+    """List the installed speech engines, whether each is usable here, and why not."""
+    found = [engine_status(name) for name in available_engines()]
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(s) for s in found], indent=2) + "\n")
+        return
+    for status in found:
+        state = f"usable ({status.version})" if status.usable else f"unusable: {status.reason}"
+        print(f"{status.name:10} {state}")
 
 
 

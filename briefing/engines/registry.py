@@ -6,10 +6,11 @@ Built-in engines are registered in ``pyproject.toml`` exactly like third-party o
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 from briefing.engines.base import Engine
-from briefing.errors import ConfigError, EngineUnavailableError
+from briefing.errors import BriefingError, ConfigError, EngineUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +41,27 @@ def load_engine(name: str) -> Engine:
     log.debug("loaded engine %s from %s", name, eps[name].value)
     engine: Engine = cls()
     return engine
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    """Whether an installed engine can be used here."""
+
+    name: str
+    usable: bool
+    version: str | None
+    reason: str | None
+    """Why it cannot be used (one line), when it cannot."""
+
+
+def engine_status(name: str) -> EngineStatus:
+    """Load ``name`` and ask for its version, without synthesising anything."""
+    try:
+        engine = load_engine(name)
+        try:
+            version = engine.version
+        finally:
+            engine.close()
+    except BriefingError as exc:
+        return EngineStatus(name, False, None, exc.message)
+    return EngineStatus(name, True, version, None)
