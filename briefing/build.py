@@ -39,6 +39,7 @@ from briefing.segments import Chapter, Pause, Script, parse_script, read_script
 from briefing.state import State
 from briefing.synth import PlannedSegment, missing_segments, plan_segments
 from briefing.tags import TagInfo
+from briefing.versions import LOUDNESS_VERSION
 from briefing.workers import Job, Task, Workers, encode_chapter_task
 from briefing.workspace import Workspace
 
@@ -322,6 +323,7 @@ class Builder:
                 "last": index == len(script.chapters) - 1,
                 "gaps": [s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms],
                 "encoding": [s.bitrate_kbps, s.mp3_quality],
+                "loudness": [LOUDNESS_VERSION, s.loudness_lufs, s.true_peak_dbtp],
             })
             cached = self.chapters.has(key) and self.timings.has(key)
             chapters.append(ChapterPlan(index, chapter.title, key, own, cached))
@@ -383,7 +385,8 @@ class Builder:
         s = self.settings
         gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
         args = (plan.script.chapters[chapter.index], self._chapter_wavs(plan, chapter, entry),
-                gaps, chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality)
+                gaps, chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
+                s.loudness_lufs, s.true_peak_dbtp)
         return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
                     args, (plan, chapter))
 

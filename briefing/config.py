@@ -4,7 +4,7 @@ Every setting says what it invalidates when it changes (as sphinx's config value
 
 * ``script``: the generated scripts are rendered again;
 * ``synthesis``: segments are synthesised again (it is part of every segment's cache key);
-* ``assembly``: the dated audio is assembled, encoded and tagged again;
+* ``assembly``: chapters are assembled (pauses, loudness) and encoded again;
 * ``encoding``: the MP3s are encoded and tagged again;
 * ``none``: nothing is rebuilt.
 """
@@ -71,6 +71,12 @@ class Settings:
     chapter_pause_ms: int = _opt(1200, "assembly")
     """Silence at the end of each chapter, before the next one starts."""
 
+    loudness_lufs: float = _opt(-16.0, "assembly")
+    """Integrated loudness of every output (−16 for podcasts; −23 for EBU R128 broadcast)."""
+
+    true_peak_dbtp: float = _opt(-1.0, "assembly")
+    """Highest true peak of every output, in dBTP."""
+
     bitrate_kbps: int = _opt(64, "encoding")
     """MP3 bitrate (constant bitrate, mono)."""
 
@@ -123,6 +129,10 @@ def validate(settings: Settings, source: Path | None = None) -> Settings:
     if settings.bitrate_kbps not in _BITRATES:
         raise bad(f"bitrate {settings.bitrate_kbps} kbps is not one of "
                   f"{', '.join(map(str, _BITRATES))}")
+    if not -60 <= settings.loudness_lufs <= -5:
+        raise bad(f"loudness {settings.loudness_lufs} LUFS must be between -60 and -5")
+    if not -20 <= settings.true_peak_dbtp <= 0:
+        raise bad(f"true peak {settings.true_peak_dbtp} dBTP must be between -20 and 0")
     if not 0 <= settings.mp3_quality <= 9:
         raise bad(f"mp3_quality {settings.mp3_quality} must be 0 to 9")
     for name in ("sentence_pause_ms", "paragraph_pause_ms", "chapter_pause_ms"):

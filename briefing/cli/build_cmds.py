@@ -13,6 +13,7 @@ from briefing.cli.common import (
     ExecutorOpt,
     JobsOpt,
     JsonOpt,
+    LoudnessOpt,
     NoWaitOpt,
     PathsArg,
     QuietOpt,
@@ -47,6 +48,7 @@ def build(
     rate: RateOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
+    loudness: LoudnessOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
@@ -66,7 +68,7 @@ def build(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness)
         if dry_run:
             report = BuildReport()
             make_builder(ws, settings, None).status(article_paths(ws, paths), report,
@@ -118,6 +120,7 @@ def render(
     rate: RateOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
+    loudness: LoudnessOpt = None,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
@@ -127,7 +130,7 @@ def render(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness)
         report = BuildReport()
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):

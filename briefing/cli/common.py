@@ -59,6 +59,9 @@ JobsOpt = Annotated[int | None, typer.Option(
 ExecutorOpt = Annotated[str | None, typer.Option(
     "--executor", help="Run synthesis and encoding on a Dask cluster: the scheduler's address, "
                        "e.g. tcp://10.0.0.5:8786 (needs pip install 'briefing[dask]').")]
+LoudnessOpt = Annotated[float | None, typer.Option(
+    "--loudness", help="Integrated loudness of every output in LUFS: -16 (default, podcasts) "
+                       "or -23 (EBU R128 broadcast).", min=-60, max=-5)]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(
@@ -123,11 +126,11 @@ def errors() -> Iterator[None]:
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
-                     executor: str | None = None) -> Settings:
+                     executor: str | None = None, loudness: float | None = None) -> Settings:
     """Settings from briefing.toml with the command line's overrides."""
     return load_settings(ws.root).overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
-        jobs=jobs, executor=executor)
+        jobs=jobs, executor=executor, loudness_lufs=loudness)
 
 
 @contextmanager
