@@ -1,8 +1,13 @@
 """The exact text sent to the engine for a sentence of the script.
 
 The script keeps the article's wording; what is changed for the ear happens here, between the
-script and the engine, so it is part of each segment's cache key.  For now this only tidies
-characters that engines read out badly; number and abbreviation normalisation comes next.
+script and the engine, so it is part of each segment's cache key:
+
+1. the workspace's pronunciation lexicon (names, respellings, espeak phonemes in ``[[...]]``);
+2. normalisation for the ear (:mod:`briefing.normalize`: numbers, years, money, units,
+   initialisms, URLs ...), which never touches phonemes written in ``[[...]]``;
+3. quotations read as quotations: a quoted passage of four words or more is framed by
+   "quote" and "end quote", as radio news reads them (short quoted phrases stay as they are).
 """
 
 from __future__ import annotations
@@ -10,22 +15,34 @@ from __future__ import annotations
 import re
 
 from briefing.lexicon import Lexicon
+from briefing.normalize import NORMALIZE_VERSION, normalize
 
-SPEECH_VERSION = 1
-"""Bumped whenever :func:`spoken_text` changes its output for the same input."""
+SPEECH_VERSION = f"2.{NORMALIZE_VERSION}"
+"""Part of every segment's cache key; bumped whenever :func:`spoken_text` changes."""
 
-_REPLACEMENTS = (
-    (re.compile(r"\s*[—–]\s*"), ", "),  # dashes are pauses, not "em dash"
-    (re.compile(r"[“”«»„]"), '"'),
-    (re.compile(r"[‘’]"), "'"),
-    (re.compile(r"…"), "..."),
-)
+_PHONEMES = re.compile(r"(\[\[.*?\]\])")
+_QUOTATION = re.compile(r'"([^"]+)"')
+_QUOTE_MIN_WORDS = 4
+
+
+def _frame_quotation(match: re.Match[str]) -> str:
+    inner = match.group(1).strip()
+    if len(inner.split()) < _QUOTE_MIN_WORDS:
+        return match.group(0)
+    body = inner.rstrip(",;:.!?")
+    ending = inner[len(body):]
+    final = next((c for c in reversed(ending) if c in ".!?"), ",")
+    return f"quote, {body}, end quote{final}"
 
 
 def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None) -> str:
-    """What the engine is asked to say for ``text``: the lexicon applied, then tidied."""
+    """What the engine is asked to say for ``text``."""
     if lexicon is not None:
         text = lexicon.apply(text)
-    for pattern, replacement in _REPLACEMENTS:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
+    parts = _PHONEMES.split(text)
+    for i in range(0, len(parts), 2):  # odd indexes are [[phonemes]]
+        parts[i] = normalize(parts[i], lang)
+        if lang.lower().startswith("en"):
+            parts[i] = _QUOTATION.sub(_frame_quotation, parts[i])
+            parts[i] = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", parts[i])
+    return " ".join(" ".join(parts).split()).replace(" ,", ",")

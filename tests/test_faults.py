@@ -110,7 +110,7 @@ def test_full_disk_leaves_old_outputs_intact(
     assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
     before = files(ws / "audio")
     script = ws / "scripts" / "2024-03-08.md"
-    script.write_text(script.read_text().replace("12 librarians", "twelve librarians"))
+    script.write_text(script.read_text().replace("12 librarians", "14 librarians"))
     real_fsync = os.fsync
     calls = {"n": 0}
 
@@ -134,7 +134,7 @@ def test_full_disk_leaves_old_outputs_intact(
     monkeypatch.undo()
     result = cli("build", "-w", ws, "--engine", "fake", "--json")
     assert result.exit_code == 0
-    assert "twelve librarians" in script.read_text()
+    assert "14 librarians" in script.read_text()
 
 
 def test_busy_workspace_refused_with_no_wait(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_preview_marks_new_and_cached_segments(ws: Path, cli) -> None:  # type: 
     lines = after.stdout.splitlines()
     assert lines[0] == "## Opening"
     assert all(line.startswith(("## ", "  cached ")) for line in lines)
-    assert "  cached The budget adds 12 librarians and longer opening hours on weekends." in lines
+    assert "  cached The budget adds twelve librarians and longer opening hours on weekends." in lines
 
 
 class Output:
@@ -93,7 +93,7 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path) -> None:
         mp3 = ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3"
         first = mp3.read_bytes()
         script = ws / "scripts" / "2024-03-08.md"
-        script.write_text(script.read_text().replace("12 librarians", "twelve librarians"))
+        script.write_text(script.read_text().replace("12 librarians", "14 librarians"))
         seen = output.wait_for("1 of 6 segments synthesised", 60)
         assert "changed:" in seen and "2024-03-08.md" in seen
         assert mp3.read_bytes() != first
