@@ -25,6 +25,7 @@ from briefing.cache import chapter_store, segment_store, timing_store
 from briefing.config import Settings
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EngineError, InputError
+from briefing.fsutil import sha256_hex
 from briefing.generate import (
     ScriptResult,
     ScriptStatus,
@@ -97,6 +98,8 @@ class BuildReport:
     """What a build did, date by date, and what went wrong."""
 
     dates: list[DateReport] = field(default_factory=list)
+    site: list[str] = field(default_factory=list)
+    """Web pages and feed files written."""
     errors: list[BriefingError] = field(default_factory=list)
     conflicts: list[ScriptResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -511,6 +514,31 @@ class Builder:
         for plan in plans:
             count = sum(1 for day in owner.values() if day == plan.day)
             self.execute(plan, report, synthesized=count)
+        self.write_site(report)
+
+    def write_site(self, report: BuildReport) -> None:
+        """Pages of the dates whose outputs changed, the index and the feed (:mod:`web`).
+
+        Every page is rendered again when the web templates or the base URL changed.
+        """
+        from briefing import web
+
+        key = _digest({
+            "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
+                self.ws.root)],
+            "base_url": self.settings.base_url,
+        })
+        changed = {d.date for d in report.dates if d.written}
+        changed |= {d.date for d in report.dates if d.audio and not (
+            self.ws.audio_dir(dt.date.fromisoformat(d.date)) / web.PAGE_NAME).is_file()}
+        all_pages = self.state.site_key != key
+        if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
+            return
+        written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
+                                 None if all_pages else changed)
+        self.state.site_key = key
+        self.state.save(self.ws.state_file)
+        report.site = [self.rel(p) for p in written]
 
     # ----------------------------------------------------------------- status
 

@@ -6,6 +6,7 @@ Every setting says what it invalidates when it changes (as sphinx's config value
 * ``synthesis``: segments are synthesised again (it is part of every segment's cache key);
 * ``assembly``: chapters are assembled (pauses, loudness) and encoded again;
 * ``encoding``: the MP3s are encoded and tagged again;
+* ``site``: the web pages and the feed are written again;
 * ``none``: nothing is rebuilt.
 """
 
@@ -95,6 +96,10 @@ class Settings:
     jobs: int = _opt(0, "none")
     """Worker processes that synthesise segments (0: one per core)."""
 
+    base_url: str | None = _opt(None, "site")
+    """Public URL of the ``audio/`` folder; with it, ``audio/feed.xml`` (a podcast feed) is
+    written."""
+
     executor: str | None = _opt(None, "none")
     """A Dask scheduler address (``tcp://HOST:PORT``) to run synthesis and encoding on;
     ``None``: local worker processes."""
@@ -167,7 +172,7 @@ def load_settings(workspace: Path) -> Settings:
         data["rate"] = parse_rate(data["rate"])
     for name, value in data.items():
         expected: type = type(getattr(Settings(), name))
-        if name in ("voice", "executor"):
+        if name in ("voice", "executor", "base_url"):
             expected = str
         if expected is float and isinstance(value, int):
             value = data[name] = float(value)

@@ -26,7 +26,10 @@ class State:
     """Date → SHA-256 of the script text briefing last generated for it."""
 
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Date → ``{"key": assembly key, "files": [relative paths]}`` of the last audio build."""
+    """Date → the key, file stats and report of the last audio build."""
+
+    site_key: str | None = None
+    """Hash of the web templates and base URL the pages were last written with."""
 
     @classmethod
     def load(cls, path: Path) -> State:
@@ -41,10 +44,12 @@ class State:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             log.info("%s has another format version; starting from an empty state", path)
             return cls()
-        return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})))
+        return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})),
+                   data.get("site_key"))
 
     def save(self, path: Path) -> None:
         """Write the state atomically (only when it changed)."""
-        payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs}
+        payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs,
+                   "site_key": self.site_key}
         text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         write_if_changed(path, text.encode("utf-8"))

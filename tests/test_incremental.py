@@ -96,6 +96,10 @@ def test_one_sentence_edit_rebuilds_one_segment_one_chapter_one_date(nine: Path,
     # the story chapter file changed; the other chapter files of that date did not
     chapter_files = {p for p in touched if "/chapters/" in p}
     assert len(chapter_files) == 1 and "story-1" in next(iter(chapter_files))
+    # the page of that date is rewritten (its transcript changed), no other date's page
+    site = set(result.json()["site"])
+    assert "audio/2024-05-05/index.html" in site
+    assert site <= {"audio/2024-05-05/index.html", "audio/index.html"}
     # the producer's edit is still the script (the article did not change: no conflict)
     assert "Town officials" in script.read_text(encoding="utf-8")
     assert not (nine / "scripts" / "2024-05-05.new.md").exists()
@@ -228,3 +232,27 @@ def test_clean_refuses_when_a_script_is_broken(nine: Path, cli) -> None:  # type
     assert result.exit_code == 2
     assert "2024-05-04.md" in result.stderr
     assert len(list((nine / ".briefing" / "segments").rglob("*.wav"))) == count
+
+
+def test_page_template_change_rewrites_every_page_and_nothing_else(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    templates = nine / "templates"
+    templates.mkdir()
+    original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
+    assert "</footer>" in original
+    (templates / "player.html.j2").write_text(
+        original.replace("</footer>", "<p>Produced by the newsroom.</p></footer>"),
+        encoding="utf-8")
+    before = snapshot(nine)
+    result = cli("build", "-w", nine, "--json")
+    assert result.exit_code == 0
+    assert sorted(result.json()["site"]) == sorted(f"audio/{d}/index.html" for d in DATES)
+    assert changed(before, snapshot(nine)) == {f"audio/{d}/index.html" for d in DATES}
+    assert all(d["segments"]["synthesized"] == 0 for d in result.json()["dates"])
+
+
+def test_feed_written_with_a_base_url(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("build", "-w", nine, "--json", "--base-url", "https://example.org/briefings/")
+    assert result.json()["site"][-1] == "audio/feed.xml"
+    feed = (nine / "audio" / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<item>") == 9
+    assert "https://example.org/briefings/2024-05-01/briefing-2024-05-01.mp3" in feed

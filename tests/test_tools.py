@@ -48,7 +48,8 @@ def test_preview_marks_new_and_cached_segments(ws: Path, cli) -> None:  # type: 
     lines = after.stdout.splitlines()
     assert lines[0] == "## Opening"
     assert all(line.startswith(("## ", "  cached ")) for line in lines)
-    assert "  cached The budget adds twelve librarians and longer opening hours on weekends." in lines
+    expected = "  cached The budget adds twelve librarians and longer opening hours on weekends."
+    assert expected in lines
 
 
 class Output:

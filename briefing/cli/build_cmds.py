@@ -9,6 +9,7 @@ import typer
 
 from briefing.build import BuildReport, group_by_date, load_articles, script_dates
 from briefing.cli.common import (
+    BaseUrlOpt,
     EngineOpt,
     ExecutorOpt,
     JobsOpt,
@@ -49,6 +50,7 @@ def build(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
+    base_url: BaseUrlOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
@@ -68,7 +70,7 @@ def build(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url)
         if dry_run:
             report = BuildReport()
             make_builder(ws, settings, None).status(article_paths(ws, paths), report,
@@ -121,6 +123,7 @@ def render(
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
+    base_url: BaseUrlOpt = None,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
@@ -130,7 +133,7 @@ def render(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url)
         report = BuildReport()
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):

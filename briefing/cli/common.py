@@ -59,6 +59,9 @@ JobsOpt = Annotated[int | None, typer.Option(
 ExecutorOpt = Annotated[str | None, typer.Option(
     "--executor", help="Run synthesis and encoding on a Dask cluster: the scheduler's address, "
                        "e.g. tcp://10.0.0.5:8786 (needs pip install 'briefing[dask]').")]
+BaseUrlOpt = Annotated[str | None, typer.Option(
+    "--base-url", help="Public URL of the audio/ folder, e.g. https://example.org/briefings/; "
+                       "with it a podcast feed (audio/feed.xml) is written.")]
 LoudnessOpt = Annotated[float | None, typer.Option(
     "--loudness", help="Integrated loudness of every output in LUFS: -16 (default, podcasts) "
                        "or -23 (EBU R128 broadcast).", min=-60, max=-5)]
@@ -126,11 +129,12 @@ def errors() -> Iterator[None]:
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
-                     executor: str | None = None, loudness: float | None = None) -> Settings:
+                     executor: str | None = None, loudness: float | None = None,
+                     base_url: str | None = None) -> Settings:
     """Settings from briefing.toml with the command line's overrides."""
     return load_settings(ws.root).overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
-        jobs=jobs, executor=executor, loudness_lufs=loudness)
+        jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url)
 
 
 @contextmanager
@@ -181,6 +185,7 @@ def report_json(report: BuildReport) -> dict[str, Any]:
              "new": str(c.new_path) if c.new_path else None}
             for c in report.conflicts
         ],
+        "site": report.site,
         "warnings": report.warnings,
         "errors": [
             {"path": str(e.path) if e.path else None, "message": e.message} for e in report.errors

@@ -1,4 +1,4 @@
-"""Commands around the build: voices, engines, preview, say, clean, watch."""
+"""Commands around the build: voices, engines, preview, say, clean, watch, serve."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ from briefing.engines.registry import engine_status
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import write_bytes_atomic
 from briefing.lexicon import load_lexicon
+from briefing.serve import serve as serve_audio
 from briefing.speech import spoken_text
 from briefing.watch import watch_inputs
 from briefing.workspace import Workspace
@@ -228,3 +229,25 @@ def watch(
                 print_report(report, False, False)
         except KeyboardInterrupt:
             err.print("stopped watching", markup=False)
+
+
+@app.command()
+def serve(
+    workspace: WorkspaceOpt = Path(),
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.", min=0,
+                                      max=65535)] = 8000,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on. Default 127.0.0.1: only this machine can "
+                       "connect; give another address only to share on purpose.")] = "127.0.0.1",
+) -> None:
+    """Serve audio/ (pages, MP3s with seeking, transcripts) for previewing in a browser."""
+    setup_logging(1, False)
+    with errors():
+        ws = Workspace(workspace)
+        if not ws.audio.is_dir():
+            raise InputError(f"{ws.audio} does not exist; run 'briefing build' first")
+        err.print(f"serving {ws.audio} at http://{host}:{port}/ (Ctrl-C to stop)", markup=False)
+        try:
+            serve_audio(ws.audio, host=host, port=port)
+        except KeyboardInterrupt:
+            err.print("stopped", markup=False)

