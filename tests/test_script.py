@@ -187,3 +187,19 @@ def test_reader_structure() -> None:
 def test_reader_errors(text: str, message: str) -> None:
     with pytest.raises(ScriptError, match=re.escape(message)):
         parse_script(text, Path("2024-01-01.md"))
+
+
+def test_sample_descriptions_aerial_and_dates() -> None:
+    from tests.conftest import REPO
+
+    article = read_article(REPO / "articles" / "2024-05-14-river-cleanup.txt")
+    descriptions = [describe_photo(p, i, len(article.photos))
+                    for i, p in enumerate(article.photos, start=1)]
+    # the kind is said once, and "This aerial photo shows" is not read after it
+    assert descriptions[1] == ("Photo 2 of 4, an aerial image. Volunteers sorting waste on the "
+                               "riverbank near the Sachsenbrücke on May 12. Aerial image by Tomás "
+                               "Ortega, Reuters.")
+    # the caption already gives the date, so it is not said twice
+    assert "taken on" not in descriptions[0]
+    assert descriptions[2].endswith("Photo credit not given.")
+    assert all("image of" not in d.lower() for d in descriptions)
