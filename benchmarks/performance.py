@@ -127,6 +127,46 @@ def _rss_tree(root: int) -> tuple[float, float]:
     return _rss_mb(root), total
 
 
+def ebur128(path: Path) -> tuple[float, float] | None:
+    """Integrated loudness and true peak as ffmpeg's ebur128 filter measures them."""
+    if not shutil.which("ffmpeg"):
+        return None
+    out = subprocess.run(["ffmpeg", "-nostats", "-hide_banner", "-i", str(path),
+                          "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    summary = out[out.rindex("Summary:"):]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if not integrated or not peak:
+        return None
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+def loudness_figures(ws: Path, tmp: Path) -> dict[str, Any]:
+    """ebur128 of the single-article build's outputs, and the time to normalise its audio."""
+    import wave
+
+    from briefing.loudness import LoudnessTarget, measure, normalize
+
+    figures: dict[str, Any] = {}
+    readings = [r for r in (ebur128(p) for p in sorted((ws / "audio").rglob("*.mp3"))) if r]
+    if readings:
+        figures["outputs_measured"] = len(readings)
+        figures["integrated_lufs_min"] = min(r[0] for r in readings)
+        figures["integrated_lufs_max"] = max(r[0] for r in readings)
+        figures["true_peak_dbtp_max"] = max(r[1] for r in readings)
+    raw = tmp / "raw.wav"
+    if raw.is_file():
+        with wave.open(str(raw)) as w:
+            pcm, rate = w.readframes(w.getnframes()), w.getframerate()
+        start = time.perf_counter()
+        normalize(pcm, rate, LoudnessTarget())
+        figures["normalize_seconds"] = round(time.perf_counter() - start, 3)
+        figures["normalized_audio_seconds"] = round(len(pcm) / 2 / rate, 1)
+        figures["raw_espeak"] = vars(measure(pcm, rate))
+    return figures
+
+
 def one_hour_workspace(root: Path, articles: int) -> None:
     """``articles`` distinct articles on one date (copies of the seed, made distinct)."""
     (root / "articles").mkdir(parents=True)
@@ -181,7 +221,9 @@ def main() -> int:
             "articles": count, "audio_minutes": round(report["dates"][0]["duration_ms"] / 60000, 1),
             "seconds": round(seconds, 2), "peak_main_mb": round(peaks["main_mb"], 1),
             "peak_tree_mb": round(peaks["tree_mb"], 1)}
-    # 4. the producer workflow
+        # 4. loudness: what the outputs measure (ffmpeg ebur128), and what normalising costs
+        results["loudness"] = loudness_figures(ws, tmp)
+    # 5. the producer workflow
     incremental = subprocess.run([sys.executable, str(REPO / "benchmarks" / "incremental.py"),
                                   "--json", str(args.json.with_name("incremental.json"))],
                                  capture_output=True, text=True, check=True)
@@ -206,6 +248,15 @@ def main() -> int:
     print(f"long briefing ({long_['articles']} articles, {long_['audio_minutes']} min): "
           f"{long_['seconds']:.1f} s, peak memory {long_['peak_main_mb']:.0f} MB main process, "
           f"{long_['peak_tree_mb']:.0f} MB with its workers (target <= 200 MB)")
+    loud = results["loudness"]
+    if "integrated_lufs_min" in loud:
+        print(f"loudness of {loud['outputs_measured']} outputs (ffmpeg ebur128): "
+              f"{loud['integrated_lufs_min']} to {loud['integrated_lufs_max']} LUFS, true peak "
+              f"<= {loud['true_peak_dbtp_max']} dBTP (target -16 +/- 1 LUFS, <= -1 dBTP)")
+    if "normalize_seconds" in loud:
+        print(f"normalising {loud['normalized_audio_seconds']} s of raw espeak-ng audio "
+              f"(measured {loud['raw_espeak']['integrated_lufs']:.1f} LUFS) took "
+              f"{loud['normalize_seconds']} s")
     print(incremental.stdout.strip())
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
