@@ -14,9 +14,9 @@ Voices
 Rate
     ``VoiceSettings.rate`` is words per minute.  Piper has no rate, only ``length_scale`` (a
     factor on every predicted phoneme duration).  The joe voice's natural rate, at its own
-    length scale 1.0, is :data:`REFERENCE_WPM` (159, measured); ``REFERENCE_WPM / rate`` is
-    only a first approximation, because speech does not stretch in proportion (each phoneme
-    lasts a whole number of 11.6 ms frames, so at 0.5 speech is 1.56x, not 2x, as fast).  So a
+    length scale 1.0, is :data:`REFERENCE_WPM` (167, measured); ``REFERENCE_WPM / rate`` is
+    only a first approximation, because speech does not stretch in proportion (at 0.5 joe is
+    1.56x, not 2x, as fast; probably as every phoneme lasts whole 11.6 ms frames).  So a
     rate is turned into a length scale through the measured curve :data:`RATE_CURVE`
     (interpolated, log-log), and proportionally beyond its ends.  Other voices are assumed to
     follow joe's curve relative to their own length scale (a fair guess for Piper voices
@@ -40,13 +40,23 @@ Sharing a process with the ``pyttsx3`` engine
     espeak-ng is global) :class:`~briefing.errors.EngineUnavailableError` is raised instead.
 
 Processes and fork
-    Phonemisation starts no thread (espeak-ng runs synchronously inside the bridge), and
-    creating an engine or listing its voices loads neither the model nor onnxruntime.  Once a
-    model is loaded, onnxruntime holds a thread pool for it, which a forked child does not
-    have: the child neither uses nor destroys the inherited session (destroying it hangs, see
-    :func:`_keep_inherited_voices`); the engine notices the new process id and loads the model
-    again (about 0.6 s).  So forking after synthesising works, but the best is still one engine
-    created in each worker process, or the ``spawn`` start method.
+    Creating an engine, reading its version or listing its voices imports neither piper nor
+    onnxruntime; the first :meth:`PiperEngine.synthesize` (or :meth:`PiperEngine.load`) does.
+    Phonemisation starts no thread (espeak-ng runs synchronously inside the bridge), but
+    onnxruntime 1.32 starts one when it is imported and a thread pool per loaded model, and
+    a forked child has none of them.  Measured here:
+
+    * a forked child that destroys an inherited session hangs in its destructor (about one
+      fork-pool run in 20; onnxruntime PR #31961 describes the same).  So after a fork the
+      child keeps every inherited voice alive for ever (:func:`_keep_inherited_voices`) and the
+      engine, seeing another process id, loads the model again for the child (about 0.6 s);
+    * a forked child of any process that imported onnxruntime hangs in onnxruntime's C exit
+      handlers if it leaves through ``sys.exit``/``exit()``; ``multiprocessing`` workers leave
+      through ``os._exit`` and are not affected.
+
+    So fork only through ``multiprocessing``/``concurrent.futures`` (or use ``spawn``), and
+    preferably create the engine in each worker; never import piper in a process (such as a
+    test runner) whose other children fork and exit normally.
 """
 
 from __future__ import annotations
@@ -88,37 +98,41 @@ DEFAULT_VOICE = "en_US-joe-medium"
 _JOE_ALIASES = frozenset({"joe", DEFAULT_VOICE, DEFAULT_VOICE.lower()})
 
 RATE_CURVE: tuple[tuple[float, float], ...] = (
-    (0.3, 311.0),
-    (0.4, 275.2),
-    (0.5, 249.0),
-    (0.6, 233.3),
-    (0.7, 205.1),
-    (0.8, 180.9),
-    (0.9, 166.3),
-    (1.0, 159.1),
-    (1.1, 152.2),
-    (1.25, 137.7),
-    (1.6, 110.5),
-    (2.0, 91.2),
+    (0.3, 326.2),
+    (0.4, 288.7),
+    (0.5, 261.2),
+    (0.6, 244.9),
+    (0.7, 215.2),
+    (0.8, 189.8),
+    (0.9, 174.5),
+    (1.0, 166.9),
+    (1.1, 159.7),
+    (1.25, 144.4),
+    (1.6, 115.9),
+    (2.0, 95.6),
 )
 """(length_scale, words per minute) of the joe voice, measured with piper-tts 1.8.0.
 
-The corpus: the 490-word benchmark seed, the three articles in ``articles/`` and the three in
-``tests/data``: 55 sentences, 963 words, synthesised one sentence per segment as a build does;
-words (whitespace-separated, of the spoken text) over the summed segment durations after the
-assembler's edge-silence trimming (-50 dBFS, 20 ms margins).  Three runs at 1.0 gave 159.0 to
-159.3, so the noise (piper's output varies run to run) is about 0.1 %.  Without trimming the
-rates are 2-3 % lower (154.9 at 1.0).  Bump :data:`RATE_MAPPING` whenever this changes.
+The corpus: the benchmark seed, the three articles in ``articles/`` and the three in
+``tests/data``, 55 sentences synthesised one per segment as a build does; words are the
+whitespace-separated words of the text sent to the engine (``briefing.speech.spoken_text``,
+numbers spelt out: 1005 words), over the summed segment durations after the assembler's
+edge-silence trimming (-50 dBFS, 20 ms margins).  Without trimming the rates are 2-3 % lower.
+Repeated runs at 1.0 agree within 0.2 % (piper's output varies slightly run to run).  The
+whole curve was first measured on the text before numbers were spelt out (963 words), then
+scaled by the ratio measured again at 0.6, 1.0 and 2.0 (1.048-1.050).  Per article the pace
+varies by about ±12 % (names and long words are slower); the curve is for the average.
+Bump :data:`RATE_MAPPING` whenever this changes.
 """
 
-REFERENCE_WPM = 159.1
+REFERENCE_WPM = 166.9
 """The joe voice's natural rate: words per minute at its own length scale (1.0)."""
 
 RATE_MAPPING = 1
 """Version of the rate → length-scale mapping; part of :attr:`PiperEngine.version`."""
 
 _SLOWEST_SCALE, _FASTEST_SCALE = 4.0, 0.2
-"""length_scale is clamped to this range (about 45 to 400 wpm for joe)."""
+"""length_scale is clamped to this range (about 48 to 490 wpm for joe)."""
 
 
 def length_scale_for(rate: float, voice_scale: float = 1.0) -> float:
