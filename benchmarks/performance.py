@@ -167,6 +167,13 @@ def loudness_figures(ws: Path, tmp: Path) -> dict[str, Any]:
     return figures
 
 
+def usable_engines() -> list[str]:
+    """Installed real engines that can run here (``briefing engines --json``)."""
+    out = subprocess.run([sys.executable, "-m", "briefing", "engines", "--json"],
+                         capture_output=True, text=True, check=True)
+    return [e["name"] for e in json.loads(out.stdout) if e["usable"] and e["name"] != "fake"]
+
+
 def one_hour_workspace(root: Path, articles: int) -> None:
     """``articles`` distinct articles on one date (copies of the seed, made distinct)."""
     (root / "articles").mkdir(parents=True)
@@ -201,6 +208,15 @@ def main() -> int:
         if "per_audio_second" in raw:
             results["cold_to_raw_ratio"] = round(cold["per_audio_second"] /
                                                  raw["per_audio_second"], 2)
+        # real-time factor of every usable engine on the same article (a cold build each)
+        results["engines"] = {}
+        for name in usable_engines():
+            engine_ws = tmp / f"engine-{name}"
+            seconds, report, _ = briefing("build", article(), "-w", engine_ws, "--engine", name)
+            audio = audio_seconds(engine_ws / report["dates"][0]["files"]["mp3"])
+            results["engines"][name] = {"seconds": round(seconds, 2),
+                                        "audio_seconds": round(audio, 1),
+                                        "real_time_factor": round(audio / seconds, 1)}
         # 2. --jobs 1 vs --jobs 2 on nine dates
         timings = {}
         for jobs in (1, 2):
@@ -241,6 +257,10 @@ def main() -> int:
           f"audio = {cold['per_audio_second'] * 1000:.1f} ms per second of audio"
           + (f"; {results['cold_to_raw_ratio']}x the raw pipeline (target <= 1.5x)"
              if "cold_to_raw_ratio" in results else ""))
+    for name, figures in results["engines"].items():
+        print(f"engine {name}: cold build {figures['seconds']:.2f} s for "
+              f"{figures['audio_seconds']:.0f} s of audio, {figures['real_time_factor']}x real "
+              "time")
     nine = results["nine_dates"]
     print(f"nine dates: --jobs 1 {nine['jobs1_seconds']:.2f} s, --jobs 2 "
           f"{nine['jobs2_seconds']:.2f} s, speed-up {nine['speedup']}x (target >= 1.8x)")
