@@ -51,16 +51,24 @@ def make_workspace(root: Path, dates: int) -> list[Path]:
     return made
 
 
+_WORKERS: Any = None
+
+
 def run_in_process(ws: Path) -> tuple[float, dict[str, Any]]:
-    """One build in this process, as ``briefing watch`` rebuilds (no interpreter start-up)."""
-    from briefing.cli.common import report_json, run_build
+    """One build in this process, as ``briefing watch`` rebuilds: no interpreter start-up, and
+    the same worker processes from one build to the next."""
+    global _WORKERS
+    from briefing.cli.common import make_workers, report_json, run_build
     from briefing.config import load_settings
     from briefing.workspace import Workspace
 
     logging.getLogger("briefing").setLevel(logging.ERROR)  # warnings are not what we time
+    settings = load_settings(ws)
+    if _WORKERS is None:
+        _WORKERS = make_workers(settings)
     start = time.perf_counter()
-    workspace = Workspace(ws)
-    report = run_build(workspace, load_settings(ws), None, force=False, progress=None)
+    report = run_build(Workspace(ws), settings, None, force=False, progress=None,
+                       workers=_WORKERS)
     return time.perf_counter() - start, report_json(report)
 
 

@@ -24,7 +24,7 @@ from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.cache import chapter_store, segment_store, timing_store
 from briefing.config import Settings
 from briefing.engines.base import Engine, VoiceSettings
-from briefing.errors import ArticleError, BriefingError, EngineError, InputError
+from briefing.errors import ArticleError, BriefingError, EncoderError, EngineError, InputError
 from briefing.fsutil import sha256_hex
 from briefing.generate import (
     ScriptResult,
@@ -34,7 +34,7 @@ from briefing.generate import (
     write_script,
 )
 from briefing.lexicon import Lexicon, load_lexicon
-from briefing.outputs import EncodedChapter, date_outputs
+from briefing.outputs import EncodedChapter, write_date_outputs
 from briefing.script import render_script
 from briefing.segments import Chapter, Pause, Script, parse_script, read_script
 from briefing.state import State
@@ -206,13 +206,14 @@ class Builder:
     def __init__(self, ws: Workspace, settings: Settings,
                  engine_factory: Callable[[str], Engine],
                  progress: ProgressFn | None = None,
-                 workers: Workers | None = None) -> None:
+                 workers: Workers | None = None, own_workers: bool = True) -> None:
         self.ws = ws
         self.settings = settings
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self.progress = progress
         self.workers = workers or Workers(settings.engine)
+        self._own_workers = own_workers or workers is None
         self.segments = segment_store(ws.segment_cache)
         self.chapters = chapter_store(ws.chapter_cache)
         self.timings = timing_store(ws.chapter_cache)
@@ -239,7 +240,8 @@ class Builder:
     def close(self) -> None:
         """Save the state, stop the workers and release the engine."""
         self.state.save(self.ws.state_file)
-        self.workers.close()
+        if self._own_workers:
+            self.workers.close()
         if self._engine is not None:
             self._engine.close()
 
@@ -397,8 +399,18 @@ class Builder:
                        timings: list[list[Any]]) -> EncodedChapter:
         self.chapters.put(chapter.key, mp3)
         self.timings.put(chapter.key, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-        return EncodedChapter(chapter.title, mp3, tuple(
+        return EncodedChapter(chapter.title, self._loader(chapter.key), tuple(
             SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
+
+    def _loader(self, key: str) -> Callable[[], bytes]:
+        def load() -> bytes:
+            mp3 = self.chapters.get(key)
+            if mp3 is None:
+                raise EncoderError(f"the encoded chapter {key[:12]} vanished from the cache; "
+                                   "build again")
+            return mp3
+
+        return load
 
     def _encode_chapters(self, plans: Sequence[DatePlan], report: BuildReport) -> None:
         """Assemble and encode, in the workers, every chapter the caches lack."""
@@ -417,13 +429,12 @@ class Builder:
             report.date(done[0].day).chapters_encoded += 1
 
     def _cached_chapter(self, chapter: ChapterPlan) -> EncodedChapter | None:
-        mp3 = self.chapters.get(chapter.key)
         timings = self.timings.get(chapter.key)
-        if mp3 is None or timings is None:
+        if timings is None or self.chapters.get(chapter.key) is None:  # checks the MP3 too
             return None
         segments = tuple(SegmentTiming(str(t), float(a), float(b))
                          for t, a, b in json.loads(timings))
-        return EncodedChapter(chapter.title, mp3, segments)
+        return EncodedChapter(chapter.title, self._loader(chapter.key), segments)
 
     def execute(self, plan: DatePlan, report: BuildReport, synthesized: int = 0) -> None:
         """Build ``plan``'s date from cached segments: encode changed chapters, write files.
@@ -456,9 +467,9 @@ class Builder:
                 entry.chapters_encoded += 1
             encoded.append(cached)
         entry.segments_reused = len(plan.segments) - entry.segments_synthesized
-        outputs = date_outputs(self.ws.audio_dir(plan.day), label,
-                               self._tag_info(plan.script), encoded, plan.script.lang)
-        entry.written = [self.rel(p) for p in outputs.write()]
+        outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
+                                     self._tag_info(plan.script), encoded, plan.script.lang)
+        entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
                           for c in outputs.chapters]
@@ -474,7 +485,7 @@ class Builder:
             "manifest": self.rel(folder / f"briefing-{label}.json"),
         }
         stat = {}
-        for path in outputs.files:
+        for path in outputs.paths:
             st = path.stat()
             stat[self.rel(path)] = [st.st_size, st.st_mtime_ns]
         self.state.outputs[label] = {

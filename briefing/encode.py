@@ -11,7 +11,7 @@ def encode_mp3(pcm: bytes, bitrate_kbps: int, quality: int) -> bytes:
     """Encode mono 16-bit PCM at :data:`SAMPLE_RATE` to a CBR MP3 with a LAME Info frame.
 
     The Info frame records the encoder delay and padding, so decoders drop them and the decoded
-    audio has exactly the samples given; it also lets :func:`~briefing.mp3frames.join_streams`
+    audio has exactly the samples given; it also lets :func:`~briefing.mp3frames.plan_join`
     join encoded chapters without re-encoding.
     """
     import lameenc  # imported here: a build with nothing to encode skips it

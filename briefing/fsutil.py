@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
@@ -59,3 +60,30 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def sha256_hex(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
+    """Write ``chunks`` to ``path`` atomically unless it already holds exactly these bytes.
+
+    The chunks go to a temporary file beside ``path`` (never all in memory at once), which is
+    compared with ``path`` and then renamed over it, or removed when they are the same.
+    Returns whether the file was written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            tmp.unlink()
+            return False
+        tmp.chmod(0o644)
+        tmp.replace(path)
+        return True
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

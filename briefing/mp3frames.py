@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 ENCODER_DELAY = 576
@@ -172,6 +172,12 @@ class Mp3Stream:
     samples_per_frame: int
     """576 or 1152."""
 
+    header: FrameHeader
+    """The header of its first audio frame."""
+
+    size: int
+    """Bytes of the audio frames."""
+
 
 def read_stream(data: bytes) -> Mp3Stream:
     """Split an MP3 with a LAME Info frame into its parts; ``ValueError`` when it is damaged."""
@@ -193,35 +199,35 @@ def read_stream(data: bytes) -> Mp3Stream:
     samples = count * first.samples - delay - padding
     if samples <= 0:
         raise ValueError("the stream holds no samples")
-    return Mp3Stream(data[first.length :], count, samples, first.samples)
+    return Mp3Stream(data[first.length :], count, samples, first.samples, frames[1][1],
+                     len(data) - first.length)
 
 
 @dataclass(frozen=True)
-class JoinedMp3:
-    """Several MP3 streams joined frame by frame into one."""
+class JoinPlan:
+    """How MP3 parts join: each part's audio start, and the Info frame of the whole."""
 
-    data: bytes
-    """The joined MP3, with one Info frame for the whole."""
+    info: bytes
+    """The Info frame that starts the joined stream; the parts' frames follow it."""
 
     starts: tuple[int, ...]
     """Sample position where each part's audio starts in the decoded whole."""
 
-    part_samples: tuple[int, ...]
-    """Real samples of each part on its own."""
-
     samples: int
     """Total samples of the decoded whole."""
 
+    size: int
+    """Bytes of the joined stream (Info frame included)."""
 
-def join_streams(parts: list[bytes]) -> JoinedMp3:
-    """Join MP3s made by :func:`add_info_frame` without decoding or re-encoding them.
+
+def plan_join(streams: Sequence[Mp3Stream]) -> JoinPlan:
+    """The layout of ``streams`` joined frame by frame, without holding their frames together.
 
     Every part starts a fresh bit reservoir, so its frames can follow another part's.  Each part
     keeps its own encoder delay and padding inside the whole (a few dozen milliseconds of
     silence, at a chapter's end where there is silence anyway); the start of each part's audio
     in the whole is computed exactly from the frame counts.
     """
-    streams = [read_stream(p) for p in parts]
     if not streams:
         raise ValueError("nothing to join")
     spf = streams[0].samples_per_frame
@@ -233,6 +239,7 @@ def join_streams(parts: list[bytes]) -> JoinedMp3:
     last = streams[-1]
     padding = last.frame_count * spf - ENCODER_DELAY - last.samples
     total = position - ENCODER_DELAY - padding
-    body = b"".join(s.frames for s in streams)
-    return JoinedMp3(add_info_frame(body, total), tuple(starts),
-                     tuple(s.samples for s in streams), total)
+    frames = sum(s.frame_count for s in streams)
+    body = sum(s.size for s in streams)
+    info = info_frame(streams[0].header, frames, body, total)
+    return JoinPlan(info, tuple(starts), total, len(info) + body)

@@ -13,15 +13,15 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
 from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
-from briefing.fsutil import write_if_changed
-from briefing.mp3frames import join_streams
+from briefing.fsutil import write_chunks_if_changed, write_if_changed
+from briefing.mp3frames import Mp3Stream, plan_join, read_stream
 from briefing.tags import ChapterMark, TagInfo, tag_briefing, tag_chapter
 from briefing.transcripts import Cue, chapters_json, subrip, webvtt
 
@@ -44,7 +44,9 @@ class EncodedChapter:
     """A chapter's title, its encoded untagged MP3 (with a LAME Info frame) and sentences."""
 
     title: str
-    mp3: bytes
+    load: Callable[[], bytes]
+    """Returns the MP3 (read when needed, so a long briefing is never all in memory)."""
+
     segments: tuple[SegmentTiming, ...]
     """Its sentences, timed from the start of the chapter."""
 
@@ -61,28 +63,18 @@ class ChapterFile:
 
 @dataclass(frozen=True)
 class DateOutputs:
-    """Every output file of one date, as bytes, and the chapter layout."""
+    """The outputs of one date, once written."""
 
     folder: Path
     mp3: Path
     playlist: Path
     chapters: tuple[ChapterFile, ...]
     duration_ms: float
-    files: dict[Path, bytes]
+    paths: tuple[Path, ...]
+    """Every output file."""
 
-    def write(self) -> list[Path]:
-        """Write the files that changed; remove chapter files that are no longer outputs.
-
-        Returns the paths written.
-        """
-        written = [path for path, data in self.files.items() if write_if_changed(path, data)]
-        chapter_dir = self.folder / "chapters"
-        if chapter_dir.is_dir():
-            for old in chapter_dir.glob("*.mp3"):
-                if old not in self.files:
-                    old.unlink()
-                    log.info("removed stale chapter file %s", old)
-        return written
+    written: tuple[Path, ...]
+    """The files whose bytes changed."""
 
 
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
@@ -141,53 +133,83 @@ class Manifest(TypedDict):
     cues: list[ManifestCue]
 
 
-def date_outputs(folder: Path, day: str, info: TagInfo,
-                 chapters: Sequence[EncodedChapter], lang: str = "en") -> DateOutputs:
-    """Compute every output of one date (``audio/<date>/``) from its encoded chapters."""
+def write_date_outputs(folder: Path, day: str, info: TagInfo,
+                       chapters: Sequence[EncodedChapter], lang: str = "en") -> DateOutputs:
+    """Write every output of one date (``audio/<date>/``) from its encoded chapters.
+
+    Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
+    time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
+    Each file is written only when its bytes differ from what is on disk.
+    """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
-    try:
-        joined = join_streams([c.mp3 for c in chapters])
-    except ValueError as exc:
-        raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
-    bounds = [*joined.starts, joined.samples]
-    lengths = [samples_to_ms(n) for n in joined.part_samples]
-    files: dict[Path, bytes] = {}
-    layout: list[ChapterFile] = []
+    written: list[Path] = []
+    sizes: dict[Path, int] = {}
+
+    def put(path: Path, data: bytes) -> None:
+        sizes[path] = len(data)
+        if write_if_changed(path, data):
+            written.append(path)
+
+    streams: list[Mp3Stream] = []
+    chapter_paths: list[Path] = []
     total = len(chapters)
     for i, chapter in enumerate(chapters):
+        mp3 = chapter.load()
+        try:
+            streams.append(_header_only(read_stream(mp3)))
+        except ValueError as exc:
+            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
         path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        files[path] = tag_chapter(chapter.mp3, info, chapter.title, i + 1, total)
-        layout.append(ChapterFile(chapter.title, path, samples_to_ms(bounds[i]),
-                                  samples_to_ms(bounds[i + 1])))
+        put(path, tag_chapter(mp3, info, chapter.title, i + 1, total))
+        chapter_paths.append(path)
+        del mp3
+    try:
+        join = plan_join(streams)
+    except ValueError as exc:
+        raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
+    bounds = [*join.starts, join.samples]
+    layout = [ChapterFile(c.title, path, samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
+              for i, (c, path) in enumerate(zip(chapters, chapter_paths, strict=True))]
     marks = [ChapterMark(c.title, round(c.start_ms), round(c.end_ms)) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
-    files[mp3_path] = tag_briefing(joined.data, info, marks)
+    tag = tag_briefing(b"", info, marks)
+
+    def full_mp3() -> Iterator[bytes]:
+        yield tag
+        yield join.info
+        for chapter in chapters:
+            yield read_stream(chapter.load()).frames
+
+    sizes[mp3_path] = len(tag) + join.size
+    if write_chunks_if_changed(mp3_path, full_mp3()):
+        written.append(mp3_path)
+    lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
-    files[playlist] = _playlist(info.title, layout, lengths, folder).encode("utf-8")
+    put(playlist, _playlist(info.title, layout, lengths, folder).encode("utf-8"))
     cues = [
         Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
             chapter.title if n == 0 else None, index)
         for index, (chapter, place) in enumerate(zip(chapters, layout, strict=True))
         for n, seg in enumerate(chapter.segments)
     ]
-    files[folder / f"briefing-{day}.vtt"] = webvtt(cues, info.title).encode("utf-8")
-    files[folder / f"briefing-{day}.srt"] = subrip(cues).encode("utf-8")
-    files[folder / "chapters.json"] = chapters_json(marks, info.title).encode("utf-8")
+    put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
+    put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
+    put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
     manifest: Manifest = {
         "format": MANIFEST_FORMAT,
         "date": day,
         "title": info.title,
         "lang": lang,
-        "duration_ms": round(samples_to_ms(joined.samples)),
-        "mp3": {"file": mp3_path.name, "bytes": len(files[mp3_path])},
+        "duration_ms": round(samples_to_ms(join.samples)),
+        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path]},
         "playlist": playlist.name,
         "vtt": f"briefing-{day}.vtt",
         "srt": f"briefing-{day}.srt",
         "chapters_json": "chapters.json",
         "chapters": [
             {"title": c.title, "start_ms": round(c.start_ms), "end_ms": round(c.end_ms),
-             "file": c.path.relative_to(folder).as_posix(), "bytes": len(files[c.path])}
+             "file": c.path.relative_to(folder).as_posix(), "bytes": sizes[c.path]}
             for c in layout
         ],
         "cues": [
@@ -196,7 +218,18 @@ def date_outputs(folder: Path, day: str, info: TagInfo,
             for cue in cues
         ],
     }
-    files[folder / f"briefing-{day}.json"] = (
-        json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(joined.samples),
-                       files)
+    put(folder / f"briefing-{day}.json",
+        (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    chapter_dir = folder / "chapters"
+    for old in chapter_dir.glob("*.mp3"):
+        if old not in sizes:
+            old.unlink()
+            log.info("removed stale chapter file %s", old)
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
+                       tuple(sizes), tuple(written))
+
+
+def _header_only(stream: Mp3Stream) -> Mp3Stream:
+    """The stream's figures without its frames (kept for every chapter of a long briefing)."""
+    return Mp3Stream(b"", stream.frame_count, stream.samples, stream.samples_per_frame,
+                     stream.header, stream.size)

@@ -62,10 +62,14 @@ def _base_tags(info: TagInfo, title: str) -> ID3:
     return tags
 
 
+PADDING = 1024
+"""Bytes of ID3 padding: fixed, so a tag is the same whatever the audio after it."""
+
+
 def _tagged(tags: ID3, mp3: bytes) -> bytes:
     buffer = io.BytesIO(mp3)
     try:
-        tags.save(buffer, v2_version=3)
+        tags.save(buffer, v2_version=3, padding=lambda _info: PADDING)
     except (MutagenError, OSError) as exc:
         raise EncoderError(f"cannot write ID3 tags: {exc}") from exc
     return buffer.getvalue()
@@ -74,7 +78,9 @@ def _tagged(tags: ID3, mp3: bytes) -> bytes:
 def tag_briefing(mp3: bytes, info: TagInfo, chapters: Sequence[ChapterMark]) -> bytes:
     """The full briefing MP3 tagged with its chapters: one ordered top-level CTOC, one CHAP each.
 
-    Tagging is deterministic: the same audio, info and chapters give the same bytes.
+    Tagging is deterministic: the same audio, info and chapters give the same bytes, and the
+    tag of empty ``mp3`` (``b""``) is exactly the prefix the tag adds to any audio, so a long
+    briefing can be written tag first, then its audio streamed after it.
     """
     tags = _base_tags(info, info.title)
     ids = [f"chp{i}" for i in range(len(chapters))]

@@ -30,7 +30,7 @@ from briefing.loudness import (
     measure,
     normalize,
 )
-from briefing.mp3frames import join_streams
+from briefing.mp3frames import plan_join, read_stream
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
 
@@ -194,7 +194,9 @@ def test_joined_chapters_are_on_target(target: LoudnessTarget, tmp_path: Path) -
         (tmp_path / f"{n}.mp3").write_bytes(mp3)
         assert_on_target(ebur128(tmp_path / f"{n}.mp3"), target)
         mp3s.append(mp3)
-    (tmp_path / "all.mp3").write_bytes(join_streams(mp3s).data)
+    streams = [read_stream(m) for m in mp3s]
+    joined = plan_join(streams).info + b"".join(s.frames for s in streams)
+    (tmp_path / "all.mp3").write_bytes(joined)
     assert_on_target(ebur128(tmp_path / "all.mp3"), target)
 
 

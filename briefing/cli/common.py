@@ -255,12 +255,16 @@ def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
 
 
 def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,
-              progress: ProgressFn | None, no_wait: bool = False) -> BuildReport:
-    """Articles → scripts → audio under the workspace lock; returns the report."""
+              progress: ProgressFn | None, no_wait: bool = False,
+              workers: Workers | None = None) -> BuildReport:
+    """Articles → scripts → audio under the workspace lock; returns the report.
+
+    ``workers`` (kept by ``briefing watch`` across rebuilds) saves starting new ones.
+    """
     report = BuildReport()
     sources = article_paths(ws, paths)
     with locked(ws, no_wait):
-        builder = make_builder(ws, settings, progress)
+        builder = make_builder(ws, settings, progress, workers)
         try:
             dates = builder.write_scripts(sources, report, force=force)
             builder.render_dates(dates, report)
@@ -269,16 +273,22 @@ def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, fo
     return report
 
 
-def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None) -> Builder:
-    factory: Callable[[str], Any] = load_engine
+def make_workers(settings: Settings) -> Workers:
+    """Local worker processes, or a Dask cluster's executor (``settings.executor``)."""
     if settings.executor:
         executor, threads = dask_executor(settings.executor)
-        workers = Workers(settings.engine, settings.jobs or threads, executor,
-                          timeout=settings.segment_timeout_s)
-    else:
-        workers = Workers(settings.engine, settings.jobs or None,
-                          timeout=settings.segment_timeout_s)
-    return Builder(ws, settings, factory, progress, workers)
+        return Workers(settings.engine, settings.jobs or threads, executor,
+                       timeout=settings.segment_timeout_s)
+    return Workers(settings.engine, settings.jobs or None, timeout=settings.segment_timeout_s)
+
+
+def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None,
+                 workers: Workers | None = None) -> Builder:
+    """A builder; it closes its workers when done unless they were given (and kept) here."""
+    factory: Callable[[str], Any] = load_engine
+    if workers is not None and workers.engine == settings.engine:
+        return Builder(ws, settings, factory, progress, workers, own_workers=False)
+    return Builder(ws, settings, factory, progress, make_workers(settings))
 
 
 def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:

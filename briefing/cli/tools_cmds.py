@@ -30,6 +30,7 @@ from briefing.cli.common import (
     errors,
     locked,
     make_builder,
+    make_workers,
     parse_dates,
     print_report,
     resolve_settings,
@@ -214,21 +215,29 @@ def watch(
         ws = Workspace(workspace)
         sources = article_paths(ws, paths)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
-        print_report(run_build(ws, settings, paths, force=False, progress=None), False, False)
-        err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
+        workers = make_workers(settings)  # kept across rebuilds: no start-up per change
         try:
+            print_report(run_build(ws, settings, paths, force=False, progress=None,
+                                   workers=workers), False, False)
+            err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
             for changed in watch_inputs(ws, sources):
                 names = ", ".join(str(p) for p in changed)
                 err.print(f"changed: {names}", markup=False)
                 try:
                     settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
-                    report = run_build(ws, settings, paths, force=False, progress=None)
+                    if settings.engine != workers.engine:
+                        workers.close()
+                        workers = make_workers(settings)
+                    report = run_build(ws, settings, paths, force=False, progress=None,
+                                       workers=workers)
                 except BriefingError as exc:
                     err.print(f"error: {exc}", markup=False)
                     continue
                 print_report(report, False, False)
         except KeyboardInterrupt:
             err.print("stopped watching", markup=False)
+        finally:
+            workers.close(kill=True)
 
 
 @app.command()
