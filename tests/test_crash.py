@@ -37,14 +37,18 @@ def kill_after(ws: Path, seconds: float) -> None:
     time.sleep(seconds)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    # its worker processes notice and exit: nothing of the group is left running
+    wait_for_group_to_end(proc.pid)
+
+
+def wait_for_group_to_end(pgid: int) -> None:
+    """The build's worker processes notice and exit: nothing of its group is left running."""
     deadline = time.monotonic() + 20
     while True:
         try:
-            os.killpg(proc.pid, 0)
+            os.killpg(pgid, 0)
         except ProcessLookupError:
-            break
-        assert time.monotonic() < deadline, "worker processes outlived the killed build"
+            return
+        assert time.monotonic() < deadline, "worker processes outlived the build"
         time.sleep(0.1)
 
 
@@ -107,12 +111,5 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert err.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in err
     assert list(ws.rglob("*.tmp")) == []
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            os.killpg(proc.pid, 0)
-        except ProcessLookupError:
-            break
-        assert time.monotonic() < deadline, "worker processes outlived the interrupted build"
-        time.sleep(0.1)
+    wait_for_group_to_end(proc.pid)
     assert build(ws).returncode == 0

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import abc
+import functools
+import importlib.metadata
 from dataclasses import dataclass
+
+
+@functools.cache
+def dist_version(dist: str) -> str:
+    """The installed version of the distribution ``dist`` ("unknown" when not installed)."""
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @dataclass(frozen=True)

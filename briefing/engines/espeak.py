@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
 import importlib
 import importlib.metadata
 import io
@@ -50,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -73,12 +72,6 @@ _SAMPLE_RATE = 22050
 """pyttsx3's espeak driver writes every file at this rate (espeak-ng's own, except MBROLA)."""
 
 
-@functools.cache
-def _dist_version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 # --------------------------------------------------------------------------------------------
@@ -508,7 +501,7 @@ class Pyttsx3Engine(Engine):
         bundled library and data) or ``system``.
         """
         library = _load_library()
-        return f"pyttsx3-{_dist_version('pyttsx3')}/espeak-ng-{library.version}/{library.origin}"
+        return f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}/{library.origin}"
 
     def _runtime_for_process(self) -> _Runtime:
         if self._runtime is None or self._runtime.pid != os.getpid():

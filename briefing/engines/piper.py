@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -84,7 +83,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -159,12 +158,6 @@ def length_scale_for(rate: float, voice_scale: float = 1.0) -> float:
     return min(max(scale * voice_scale, _FASTEST_SCALE), _SLOWEST_SCALE)
 
 
-@functools.cache
-def _dist_version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,7 +422,7 @@ class PiperEngine(Engine):
         digits of its config's SHA-256, the model's size) and :data:`RATE_MAPPING`, everything
         that changes how a segment sounds.
         """
-        return (f"piper-tts-{_dist_version('piper-tts')}/{self._own.identity}"
+        return (f"piper-tts-{dist_version('piper-tts')}/{self._own.identity}"
                 f"/rate{RATE_MAPPING}")
 
     def _files(self, voice: str | None) -> _VoiceFiles:
