@@ -241,6 +241,8 @@ def test_voices_and_engines(cli) -> None:  # type: ignore[no-untyped-def]
     statuses = {e["name"]: e for e in result.json()}
     assert {"fake", "pyttsx3"} <= set(statuses)
     assert statuses["fake"]["usable"] and statuses["fake"]["version"] == "1"
+    assert statuses["fake"]["settings"] == ["voice", "rate"]
+    assert statuses["fake"]["output"] == "WAV mono 16-bit 22050 Hz"
 
 
 def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]

@@ -79,7 +79,8 @@ def engines(as_json: JsonOpt = False) -> None:
         sys.stdout.write(json.dumps([asdict(s) for s in found], indent=2) + "\n")
         return
     for status in found:
-        state = f"usable ({status.version})" if status.usable else f"unusable: {status.reason}"
+        state = (f"usable ({status.version}; {', '.join(status.settings)}; {status.output})"
+                 if status.usable else f"unusable: {status.reason}")
         print(f"{status.name:10} {state}")
 
 

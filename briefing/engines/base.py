@@ -54,7 +54,11 @@ class Engine(abc.ABC):
     """Registered name of the engine (``--engine NAME``)."""
 
     sample_rate: int = 22050
-    """Sample rate of the WAV data :meth:`synthesize` returns."""
+    """Sample rate of the WAV data :meth:`synthesize` returns (mono, 16-bit)."""
+
+    settings: tuple[str, ...] = ("voice", "rate")
+    """The :class:`VoiceSettings` fields the engine honours (``rate`` may map to the engine's
+    own speed control, such as piper's length scale)."""
 
     @property
     @abc.abstractmethod

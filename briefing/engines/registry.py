@@ -53,6 +53,12 @@ class EngineStatus:
     reason: str | None
     """Why it cannot be used (one line), when it cannot."""
 
+    settings: tuple[str, ...] = ()
+    """The voice settings it honours."""
+
+    output: str = ""
+    """What it returns (``WAV mono 16-bit 22050 Hz``)."""
+
 
 def engine_status(name: str) -> EngineStatus:
     """Load ``name`` and ask for its version, without synthesising anything."""
@@ -60,8 +66,9 @@ def engine_status(name: str) -> EngineStatus:
         engine = load_engine(name)
         try:
             version = engine.version
+            output = f"WAV mono 16-bit {engine.sample_rate} Hz"
         finally:
             engine.close()
     except BriefingError as exc:
         return EngineStatus(name, False, None, exc.message)
-    return EngineStatus(name, True, version, None)
+    return EngineStatus(name, True, version, None, engine.settings, output)
