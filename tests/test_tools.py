@@ -107,3 +107,46 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import urllib.request
+
+    assert cli("build", DATA / "no_photos.txt", "-w", ws, "--engine", "fake").exit_code == 0
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "serve", "-w", str(ws), "-p", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        output = Output(proc)
+        line = output.wait_for("serving", 30)
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
+        request = urllib.request.Request(url + "2024-03-08/briefing-2024-03-08.mp3",
+                                         headers={"Range": "bytes=0-9"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 206
+            assert response.read() == (ws / "audio" / "2024-03-08" /
+                                       "briefing-2024-03-08.mp3").read_bytes()[:10]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert "2024-03-08" in response.read().decode("utf-8")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        output.wait_for("stopped", 10)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_serve_port_in_use_is_one_line(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    (ws / "audio").mkdir()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "-w", ws, "-p", str(port))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"

@@ -43,7 +43,7 @@ from briefing.engines.registry import engine_status
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import write_bytes_atomic
 from briefing.lexicon import load_lexicon
-from briefing.serve import serve as serve_audio
+from briefing.serve import make_server
 from briefing.speech import spoken_text
 from briefing.watch import watch_inputs
 from briefing.workspace import Workspace
@@ -251,13 +251,21 @@ def serve(
                        "connect; give another address only to share on purpose.")] = "127.0.0.1",
 ) -> None:
     """Serve audio/ (pages, MP3s with seeking, transcripts) for previewing in a browser."""
-    setup_logging(1, False)
+    setup_logging(0, False)
     with errors():
         ws = Workspace(workspace)
         if not ws.audio.is_dir():
             raise InputError(f"{ws.audio} does not exist; run 'briefing build' first")
-        err.print(f"serving {ws.audio} at http://{host}:{port}/ (Ctrl-C to stop)", markup=False)
         try:
-            serve_audio(ws.audio, host=host, port=port)
+            server = make_server(ws.audio, host, port)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        shown = f"[{host}]" if ":" in host else host
+        err.print(f"serving {ws.audio} at http://{shown}:{server.server_port}/ (Ctrl-C to "
+                  "stop)", markup=False)
+        try:
+            server.serve_forever()
         except KeyboardInterrupt:
             err.print("stopped", markup=False)
+        finally:
+            server.server_close()
