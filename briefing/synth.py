@@ -39,10 +39,11 @@ def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
     """Every sentence of ``script`` with its cache key, in reading order."""
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
+    voice = engine.voice_key(settings.voice)
     for c, chapter in enumerate(script.chapters):
         for n, sentence in enumerate(chapter.sentences):
             spoken = spoken_text(sentence, script.lang, lexicon)
-            key = SegmentKey(spoken, engine.name, version, settings.voice, settings.rate,
+            key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
                              engine.sample_rate)
             planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))
     return planned

@@ -611,3 +611,23 @@ def test_without_piper_one_line_says_how_to_install(
     assert "Traceback" not in done.stderr
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: ") and lines[0].endswith(PIPER_HINT), lines[0]
+
+
+def test_piper_voice_file_replaced_at_the_same_path_changes_the_cache_key(tmp_path: Path) -> None:
+    """A voice given as a model path is keyed by the file itself, not only by the path."""
+    pytest.importorskip("piper", reason="the piper extra is not installed")
+    import os
+
+    from briefing.engines.piper import PiperEngine
+
+    model = tmp_path / "voice.onnx"
+    model.write_bytes(b"model one")
+    (tmp_path / "voice.onnx.json").write_text(
+        '{"audio": {"sample_rate": 22050}, "inference": {"length_scale": 1.0}}')
+    engine = PiperEngine()
+    first = engine.voice_key(str(model))
+    assert engine.voice_key(str(model)) == first
+    model.write_bytes(b"model two, longer")
+    os.utime(model, ns=(1, 2))
+    assert engine.voice_key(str(model)) != first
+    assert engine.voice_key(None) is None and engine.voice_key("joe") == "joe"

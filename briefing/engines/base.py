@@ -77,5 +77,13 @@ class Engine(abc.ABC):
         """The voices this engine offers."""
         return []
 
+    def voice_key(self, voice: str | None) -> str | None:
+        """What identifies ``voice`` in cache keys (by default its name).
+
+        An engine whose voices are files overrides this so that a file replaced at the same
+        path gives new keys, and stale audio is never reused.
+        """
+        return voice
+
     def close(self) -> None:  # noqa: B027 - optional hook, empty on purpose
         """Release resources held by the engine."""

@@ -428,6 +428,13 @@ class PiperEngine(Engine):
     def _files(self, voice: str | None) -> _VoiceFiles:
         return self._own if voice is None else _resolve_voice(voice)
 
+    def voice_key(self, voice: str | None) -> str | None:
+        """A model file's identity and modification time, not just its path."""
+        if voice is None or voice.strip().lower() in _JOE_ALIASES:
+            return voice
+        files = _resolve_voice(voice)
+        return f"{files.key}|{files.identity}|{files.model.stat().st_mtime_ns}"
+
     def _voice(self, files: _VoiceFiles) -> _LoadedVoice:
         with self._lock:
             loaded = self._loaded.get(files.key)
