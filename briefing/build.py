@@ -104,11 +104,6 @@ class BuildReport:
     conflicts: list[ScriptResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        """Whether everything asked for was built."""
-        return not self.errors
-
     def date(self, day: dt.date) -> DateReport:
         """The entry of ``day``, created on first use."""
         for entry in self.dates:

@@ -177,5 +177,7 @@ def load_settings(workspace: Path) -> Settings:
         if expected is float and isinstance(value, int):
             value = data[name] = float(value)
         if not isinstance(value, expected) or isinstance(value, bool):
-            raise ConfigError(f"{name} must be a {expected.__name__}, not {value!r}", path)
+            kind = {int: "a whole number", float: "a number", str: "text"}.get(
+                expected, expected.__name__)
+            raise ConfigError(f"{name} must be {kind}, not {value!r}", path)
     return validate(dataclasses.replace(Settings(), **data), path)
