@@ -9,7 +9,6 @@ mtimes all match is not even read back.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import re
@@ -21,7 +20,7 @@ from typing import Any
 
 from briefing.article import Article, find_articles, read_article
 from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
-from briefing.cache import chapter_store, segment_store, timing_store
+from briefing.cache import canonical_hash, chapter_store, segment_store, timing_store
 from briefing.config import Settings
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EncoderError, EngineError, InputError
@@ -51,11 +50,6 @@ ASSEMBLY_VERSION = 3
 
 ProgressFn = Callable[[str, int, int], None]
 """``progress(label, done, total)``: called as segments are synthesised."""
-
-
-def _digest(payload: Any) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- reports
@@ -315,7 +309,7 @@ class Builder:
         chapters: list[ChapterPlan] = []
         for index, chapter in enumerate(script.chapters):
             own = tuple(p for p in segments if p.chapter == index)
-            key = _digest({
+            key = canonical_hash({
                 "assembly_version": ASSEMBLY_VERSION,
                 "sample_rate": SAMPLE_RATE,
                 "segments": [p.digest for p in own],
@@ -328,7 +322,7 @@ class Builder:
             cached = self.chapters.has(key) and self.timings.has(key)
             chapters.append(ChapterPlan(index, chapter.title, key, own, cached))
         info = self._tag_info(script)
-        outputs_key = _digest({
+        outputs_key = canonical_hash({
             "assembly_version": ASSEMBLY_VERSION,
             "chapters": [[c.key, c.title] for c in chapters],
             "tags": [info.title, info.album, info.artist, info.date],
@@ -529,7 +523,7 @@ class Builder:
         """
         from briefing import web
 
-        key = _digest({
+        key = canonical_hash({
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],
             "base_url": self.settings.base_url,

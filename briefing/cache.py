@@ -17,6 +17,7 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing.fsutil import write_bytes_atomic
 from briefing.mp3frames import read_stream
@@ -25,6 +26,13 @@ log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
 """Bumped when the key layout or the entry format changes."""
+
+
+def canonical_hash(payload: Any) -> str:
+    """SHA-256 of ``payload`` as canonical JSON (sorted keys, no spaces, UTF-8): the one
+    way every cache key in briefing is made."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,7 @@ class SegmentKey:
             "rate": self.rate,
             "sample_rate": self.sample_rate,
         }
-        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_hash(payload)
 
 
 def check_wav(data: bytes) -> bool:
