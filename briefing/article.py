@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing.captions import analyse_blocks, split_blocks
+from briefing.credits import Credit as Credit
+from briefing.credits import looks_like_credit as looks_like_credit
+from briefing.credits import parse_credit as parse_credit
 from briefing.dates import DateMention, resolve_mentions
 from briefing.errors import ArticleError
 from briefing.yamlload import YamlError, load_yaml
@@ -30,20 +34,6 @@ ARTICLE_SUFFIXES = (".txt", ".json", ".yaml", ".yml")
 
 MAX_ARTICLE_BYTES = 1_000_000
 """Articles larger than this are refused (a news summary is a few kilobytes)."""
-
-
-@dataclass(frozen=True)
-class Credit:
-    """Who made a photo, as given on its credit line."""
-
-    raw: str
-    """The credit line as written (``"Alain Jocard/AFP/Getty Images"``)."""
-
-    photographer: str | None
-    """The person who took the photo, when the credit names one."""
-
-    organisations: tuple[str, ...]
-    """Agencies and distributors, in the order given (``("AFP", "Getty Images")``)."""
 
 
 @dataclass(frozen=True)
@@ -89,77 +79,6 @@ class Article:
     """Problems found that did not stop the article from being read."""
 
 
-# --------------------------------------------------------------------------- credits
-
-_ORG_WORDS = {
-    "images", "image", "technologies", "news", "press", "agency", "reuters", "ap", "afp",
-    "getty", "pool", "handout", "labs", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "media",
-    "photos", "photo", "pictures", "service", "services", "ministry", "department", "office",
-    "army", "navy", "force", "forces", "police", "government", "nasa", "esa", "maxar", "planet",
-    "epa", "efe", "xinhua", "tass", "anadolu", "sipa", "usa", "today", "times", "post", "bbc",
-    "cnn", "network", "foundation", "institute", "university", "museum", "archive", "archives",
-    "collection", "library", "courtesy", "studio", "studios", "group", "company", "co.",
-    "copernicus", "sentinel", "sentinel-2", "landsat", "airbus", "dpa", "keystone",
-}
-_CONNECTORS = {
-    "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "al", "el",
-    "bin", "ibn", "of", "for", "and", "the", "y", "via", "courtesy", "&", "e", "dos", "das",
-}
-_SENTENCE_END = re.compile(r"[.!?:;,\"”’)]$")
-_NAME_TOKEN = re.compile(r"^[\w@'’.&-]+$")
-
-
-def looks_like_credit(line: str) -> bool:
-    """Whether a line of the captions block is a credit line rather than a caption.
-
-    A credit is short, does not end like a sentence, and is made of names: every word is
-    capitalised (or a connector such as "de", "van", "via"), e.g. ``Alain Jocard/AFP/Getty
-    Images``, ``Maxar Technologies``, ``Courtesy of the Smith family``.  Captions are sentences
-    with lower-case words and final punctuation, so a caption whose credit is missing is never
-    taken for the credit of the one before it.
-    """
-    line = line.strip()
-    if not line or len(line) > 100:
-        return False
-    if _SENTENCE_END.search(line) and not re.search(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr)\.$", line):
-        return False
-    if re.match(r"^(?:Photo )?[Cc]ourtesy\b", line) and len(line.split()) <= 10:
-        return True
-    parts = line.split("/")
-    if len(line.split()) > 12 or any(not p.strip() for p in parts):
-        return False
-    for part in parts:
-        words = part.split()
-        for word in words:
-            if not _NAME_TOKEN.match(word):
-                return False
-            if word.lower() in _CONNECTORS:
-                continue
-            first = word.lstrip("@'’")[:1]
-            # A lower-case agency name stands alone between slashes ("dpa", "picture alliance").
-            if not (first.isupper() or first.isdigit() or (len(parts) > 1 and len(words) <= 2)):
-                return False
-    return True
-
-
-def parse_credit(raw: str) -> Credit:
-    """Split a credit line into photographer and organisations."""
-    parts = [p.strip() for p in raw.split("/") if p.strip()] or [raw.strip()]
-    if _is_organisation(parts[0]):
-        return Credit(raw.strip(), None, tuple(parts))
-    return Credit(raw.strip(), parts[0], tuple(parts[1:]))
-
-
-def _is_organisation(name: str) -> bool:
-    """Whether a credit part names an organisation rather than a person."""
-    words = name.split()
-    return (
-        len(words) == 1
-        or any(w.lower().strip(".,") in _ORG_WORDS for w in words)
-        or any(w.isupper() and len(w) > 1 for w in words)
-    )
-
-
 # --------------------------------------------------------------------------- image kinds
 
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -173,7 +92,6 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chart", re.compile(r"^(?:this |the |a )?(?:chart|graph|graphic)\b", re.I)),
     ("illustration", re.compile(r"\b(?:illustration|artist'?s? (?:impression|rendering))\b", re.I)),
 )
-_SATELLITE_CREDITS = re.compile(r"\b(?:Maxar|Planet Labs|Airbus DS|Sentinel|Copernicus)\b")
 
 
 def detect_kind(caption: str, credit: Credit | None) -> str:
@@ -181,8 +99,8 @@ def detect_kind(caption: str, credit: Credit | None) -> str:
     for kind, pattern in _KINDS:
         if pattern.search(caption):
             return kind
-    if credit is not None and _SATELLITE_CREDITS.search(credit.raw):
-        return "satellite image"
+    if credit is not None and credit.kind:
+        return credit.kind
     return "photo"
 
 
@@ -276,46 +194,20 @@ def _make_photo(caption: str, credit_line: str | None, day: dt.date, warnings: l
 
 
 def parse_text_article(raw: str, path: Path) -> Article:
-    """Parse the plain-text article format."""
-    text = _clean_text(raw)
-    blocks = [b.strip("\n") for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+    """Parse the plain-text article format (captions and credits: :mod:`briefing.captions`)."""
+    blocks = split_blocks(_clean_text(raw))
     if not blocks:
         raise ArticleError("the file is empty", path)
-    m = _DATE_LINE.match(blocks[0])
+    m = _DATE_LINE.match(blocks[0].text)
     if not m:
         raise ArticleError("the first paragraph does not start with 'date YYYY-MM-DD'", path)
     day = parse_date(m.group("date"), path)
     first = " ".join((m.group("rest") or "").split())
-    paragraphs: list[str] = [first] if first else []
-    warnings: list[str] = []
-    photos: list[Photo] = []
-    in_photos = False
-    for block in blocks[1:]:
-        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        credits = [looks_like_credit(ln) for ln in lines]
-        has_pairs = any(credits[i] and not credits[i - 1] for i in range(1, len(lines)))
-        if not in_photos and not has_pairs:
-            paragraphs.append(" ".join(" ".join(lines).split()))
-            continue
-        in_photos = True
-        caption: str | None = None
-        for line, is_credit in zip(lines, credits, strict=True):
-            if is_credit and caption is not None:
-                photos.append(_make_photo(caption, line, day, warnings))
-                caption = None
-                continue
-            if caption is not None:
-                warnings.append(f"photo {len(photos) + 1} has no credit line: {caption[:60]!r}")
-                photos.append(_make_photo(caption, None, day, warnings))
-            if is_credit:
-                warnings.append(f"credit line with no caption before it, read as a caption: "
-                                f"{line!r}")
-            caption = line
-        if caption is not None:
-            warnings.append(f"photo {len(photos) + 1} has no credit line: {caption[:60]!r}")
-            photos.append(_make_photo(caption, None, day, warnings))
+    layout = analyse_blocks(blocks[1:])
+    paragraphs = ([first] if first else []) + list(layout.paragraphs)
+    warnings = list(layout.warnings)
+    photos = [_make_photo(p.caption.text, p.credit.text if p.credit else None, day, warnings)
+              for p in layout.photos]
     if not paragraphs:
         raise ArticleError("the article has no text after the date", path)
     return Article(

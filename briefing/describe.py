@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from briefing.article import Credit, Photo
+from briefing.article import Photo
+from briefing.credits import Credit, CreditRole, spoken_name
 from briefing.dates import resolve_mentions, say_date
 
 _LEADING_SHOWS = re.compile(
@@ -26,22 +27,46 @@ _TITLE_CUTS = re.compile(
 
 
 def say_credit(credit: Credit | None, kind: str = "photo") -> str:
-    """A credit as a listener hears it: ``"Photo by Alain Jocard, AFP, via Getty Images"``."""
-    noun = kind[:1].upper() + kind[1:]
+    """A credit as a newsreader says it, e.g. ``"Photo by Alain Jocard, AFP, via Getty Images"``.
+
+    Handouts, pools and file photos name the role first (``"Handout photo from Reuters"``,
+    ``"Pool photo from AFP, via Getty Images"``), courtesy lines say ``"Photo courtesy of ..."``,
+    press offices ``"Photo from the ... press office"``; a copyright sign and year are never
+    read out.  ``kind`` is the image's kind noun (``satellite image``).
+    """
     if credit is None:
-        return f"{noun} credit not given"
-    orgs = list(credit.organisations)
-    if credit.photographer:
-        parts = [credit.photographer]
-        if len(orgs) >= 2:
-            parts.extend(orgs[:-1])
-            parts.append(f"via {orgs[-1]}")
+        return f"{kind[:1].upper()}{kind[1:]} credit not given"
+    names = [spoken_name(s) for s in credit.sources]
+    via = spoken_name(credit.via) if credit.via else None
+    role = credit.role
+    if role in (CreditRole.HANDOUT, CreditRole.POOL, CreditRole.FILE):
+        head = " ".join(x for x in (credit.qualifier, role.value, kind) if x)
+        head = head[:1].upper() + head[1:] if credit.qualifier else head.capitalize()
+        if credit.photographer:
+            text = f"{head} by " + ", ".join([credit.photographer, *names])
+        elif names:
+            text = f"{head} from " + ", ".join(names)
         else:
-            parts.extend(orgs)
-        return f"{noun} by " + ", ".join(parts)
-    if len(orgs) >= 2:
-        return f"{noun} by " + ", ".join(orgs[:-1]) + f", via {orgs[-1]}"
-    return f"{noun} by {orgs[0]}" if orgs else f"{noun} credit not given"
+            text, via = (f"{head} from {via}", None) if via else (head, None)
+    else:
+        noun = kind[:1].upper() + kind[1:]
+        if role is CreditRole.COURTESY and names:
+            text = f"{noun} courtesy of " + ", ".join(names)
+        elif role is CreditRole.OFFICE and names and not credit.photographer:
+            text = f"{noun} from " + ", ".join(names)
+        elif credit.photographer or names:
+            by = [credit.photographer] if credit.photographer else []
+            text = f"{noun} by " + ", ".join(by + names)
+        elif via:
+            text, via = f"{noun} by {via}", None
+        else:
+            return f"{noun} credit not given"
+    if via:
+        text += f", via {via}"
+    if credit.for_org:
+        lone = credit.photographer and not names and not via
+        text += f"{'' if lone else ','} for {credit.for_org}"
+    return text
 
 
 def adapt_caption(caption: str) -> str:

@@ -19,13 +19,14 @@ from pathlib import Path
 import jinja2
 
 from briefing.article import Article, Photo
+from briefing.credits import spoken_name
 from briefing.dates import say_date
 from briefing.describe import describe_photo, short_title
 
 log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "script.md.j2"
-SCRIPT_FORMAT_VERSION = 1
+SCRIPT_FORMAT_VERSION = 2
 """Bumped when generated scripts change for the same articles and templates."""
 
 
@@ -164,7 +165,11 @@ def _join_names(names: Sequence[str]) -> str:
 
 
 def credits_sentence(photos: Sequence[Photo]) -> str:
-    """One sentence repeating every credit of the briefing, each name once."""
+    """One sentence naming every person and organisation credited in the briefing, each once.
+
+    Roles (``Handout``, ``Pool``, ``File``) are not names and are never listed; copyright signs
+    and years are left out; institutions take "the" as in the descriptions.
+    """
     people: list[str] = []
     agencies: list[str] = []
     others: list[str] = []
@@ -172,13 +177,20 @@ def credits_sentence(photos: Sequence[Photo]) -> str:
         credit = photo.credit
         if credit is None:
             continue
+        names = [spoken_name(o) for o in credit.organisations]
         if credit.photographer:
             people.append(credit.photographer)
-            agencies.extend(credit.organisations)
+            agencies.extend(names)
         else:
-            others.extend(credit.organisations)
-    people, agencies = list(dict.fromkeys(people)), list(dict.fromkeys(agencies))
-    others = [o for o in dict.fromkeys(others) if o not in agencies]
+            others.extend(names)
+    seen: set[str] = set()
+
+    def once(names: list[str]) -> list[str]:
+        kept = [n for n in dict.fromkeys(names) if n.lower() not in seen]
+        seen.update(n.lower() for n in kept)
+        return kept
+
+    people, agencies, others = once(people), once(agencies), once(others)
     parts = []
     if people:
         parts.append(_join_names(people) + (f", with {_join_names(agencies)}" if agencies else ""))

@@ -1,0 +1,378 @@
+"""Photo credit lines: what a credit says (a structured :class:`Credit`) and whether a line is one.
+
+Newsrooms write credits in many forms: agency chains (``Alain Jocard/AFP/Getty Images``),
+handouts and pools (``Handout via Reuters``, ``Pool/AFP/Getty Images``), file photos, courtesy
+lines, press offices, copyright notices (``Satellite image ©2024 Maxar Technologies``) and
+by-lines (``Jane Doe for The New York Times``).  No maintained library parses them, so this is a
+small hand-written grammar of those forms with tables of the words agencies use.  How a credit is
+*said* lives in :mod:`briefing.describe`; how a block of lines is split into captions and credits
+lives in :mod:`briefing.captions`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+
+class CreditRole(StrEnum):
+    """What a credit says about where a photo comes from."""
+
+    PHOTOGRAPHER = "photographer"
+    """A person took it; agencies that carry it may follow (``Jane Doe/AP``)."""
+    AGENCY = "agency"
+    """An agency or organisation only (``Xinhua/Getty Images``, ``U.S. Navy``)."""
+    HANDOUT = "handout"
+    """Handed out by the people in the news (``Handout/Reuters``, ``Family handout``)."""
+    POOL = "pool"
+    """Taken by a pool photographer shared by several outlets (``Pool photo via AP``)."""
+    FILE = "file"
+    """An older photo from the archive (``File photo``, ``File/AP``)."""
+    COURTESY = "courtesy"
+    """Lent by its owner (``Courtesy of the Lithuanian presidency``)."""
+    OFFICE = "office"
+    """Issued by a press office or press service (``Festival press office``)."""
+    PROVIDER = "provider"
+    """A copyright holder or imagery provider (``© Planet Labs PBC``, ``Maxar Technologies``)."""
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who made or supplied a photo, as given on its credit line."""
+
+    raw: str
+    """The credit line as written."""
+
+    role: CreditRole = CreditRole.AGENCY
+    """What the credit says about the photo's origin."""
+
+    photographer: str | None = None
+    """The person (or people) who took the photo, when named."""
+
+    sources: tuple[str, ...] = ()
+    """Agencies, offices or owners the photo comes from, in the order given."""
+
+    via: str | None = None
+    """The distributor (``via Getty Images``, or the last of a chain of agencies)."""
+
+    for_org: str | None = None
+    """The outlet a photographer worked for (``Jane Doe for The New York Times``)."""
+
+    qualifier: str | None = None
+    """A word qualifying the role: ``Family`` of ``Family handout``, ``Kremlin`` of a pool."""
+
+    year: int | None = None
+    """A copyright year (kept, never read out)."""
+
+    kind: str | None = None
+    """The image kind when the credit says it (``satellite image``)."""
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        """Every organisation named, in order: sources, distributor, outlet."""
+        extra = tuple(x for x in (self.via, self.for_org) if x)
+        return self.sources + extra
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+DISTRIBUTORS = frozenset({
+    "getty images", "shutterstock", "ap", "reuters", "afp", "alamy", "alamy stock photo",
+    "redux", "polaris", "zuma press", "zuma wire", "sipa usa", "sipa", "abaca", "imago",
+    "picture alliance", "bloomberg via getty images", "epa", "efe", "anadolu", "nurphoto",
+})
+"""Agencies that distribute other agencies' photos: the last of a chain is said with "via"."""
+
+KNOWN_AGENCIES = frozenset({
+    "ap", "afp", "reuters", "getty", "getty images", "epa", "efe", "epa-efe", "dpa", "imago",
+    "picture alliance", "xinhua", "tass", "ria novosti", "sputnik", "anadolu", "kyodo", "yonhap",
+    "jiji", "ansa", "bloomberg", "shutterstock", "alamy", "sipa", "abaca", "zuma", "nurphoto",
+    "lightrocket", "gamma-rapho", "redux", "polaris", "magnum", "vii", "nasa", "esa", "noaa",
+    "maxar", "planet labs", "airbus", "blacksky", "capella space", "copernicus", "ukrinform",
+    "wana", "sana", "irna", "mehr", "tasnim", "vna", "kcna", "bernama", "antara", "pti", "ani",
+    "al jazeera", "le monde", "der spiegel", "imaginechina", "europa press", "belga", "anp",
+    "ritzau", "ntb", "tt", "lusa", "pap", "ctk", "mti", "hina", "ина", "тасс", "риа новости",
+    "ap photo", "jpl-caltech", "keystone", "wenn", "pa", "pa images", "pa wire", "aap", "cp",
+})
+"""Wire services, photo agencies and imagery providers, lower-cased."""
+
+SATELLITE_PROVIDERS = re.compile(
+    r"\b(?:Maxar|Planet Labs|Airbus DS|Airbus Defence|BlackSky|Capella Space|Sentinel|Copernicus"
+    r"|Landsat|ICEYE|Umbra|Satellogic)\b", re.I)
+"""Companies and programmes whose credit says the image is a satellite image."""
+
+_ORG_WORDS = frozenset({
+    "images", "image", "imagery", "technologies", "news", "press", "agency", "labs", "inc",
+    "ltd", "corp", "co", "llc", "pbc", "gmbh", "media", "photos", "pictures", "service",
+    "services", "ministry", "department", "office", "army", "navy", "force", "forces", "police",
+    "government", "network", "foundation", "institute", "university", "museum", "archive",
+    "archives", "collection", "library", "studio", "studios", "group", "company", "alliance",
+    "times", "post", "journal", "herald", "tribune", "guardian", "telegraph", "gazette", "daily",
+    "wire", "stock", "presidency", "administration", "council", "committee", "commission",
+    "embassy", "command", "guard", "corps", "festival", "publishing", "broadcasting", "tv",
+    "television", "radio", "channel", "commons", "space", "center", "centre", "observatory",
+    "team", "club", "federation", "league", "party", "authority", "parliament", "house",
+    "kremlin", "palace", "municipality", "city", "hospital", "project", "partners", "systems",
+})
+"""Words that make a credit part an organisation rather than a person."""
+
+_INSTITUTIONS = frozenset({
+    "office", "service", "services", "ministry", "department", "army", "navy", "force",
+    "forces", "police", "government", "presidency", "administration", "council", "committee",
+    "commission", "embassy", "command", "guard", "corps", "parliament", "kremlin", "authority",
+    "municipality", "white house", "military", "coast guard", "marines", "marine corps",
+})
+"""Words that make a name take "the" when said (``the U.S. Navy``, ``the Kremlin``)."""
+
+_CONNECTORS = frozenset({
+    "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "al", "el",
+    "bin", "ibn", "of", "for", "and", "the", "y", "via", "&", "e", "dos", "das", "do", "ben",
+    "ter", "ten", "zu", "af", "bint", "abu",
+})
+_CREDIT_WORDS = frozenset({
+    "handout", "pool", "file", "photo", "photos", "photograph", "picture", "courtesy", "by",
+    "via", "press", "office", "image", "images", "satellite", "service", "provided",
+})
+_ROLE_WORDS = {"handout": CreditRole.HANDOUT, "pool": CreditRole.POOL, "file": CreditRole.FILE}
+_ABBREV_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr|LLC|PBC|Bros|U\.S|U\.K|U\.N|D\.C)\.$")
+_SENTENCE_END = re.compile(r"[.!?;:,\"”’)]$")
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?P<year>(?:19|20)\d\d)?\s*", re.I)
+_KIND_PREFIX = re.compile(
+    r"^(?P<kind>satellite|aerial|drone)\s+(?:image|photo|picture|imagery|view)s?\b\s*:?\s*", re.I)
+_PHOTO_PREFIX = re.compile(
+    r"^(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)\s*", re.I)
+_COURTESY = re.compile(r"^(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b)?\s*[:,]?\s*",
+                       re.I)
+_FILE_EDGE = re.compile(r"^file(?:\s+(?:photo|picture|image))?\b\s*(?::|/|,|\bby\b)?\s*"
+                        r"|\s*(?:[,/]\s*file|\(file(?:\s+photo)?\))$", re.I)
+_WORD = re.compile(r"^[\w@'’.&()-]+$")
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("/", " ").split()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def is_organisation(name: str) -> bool:
+    """Whether a credit part names an organisation rather than a person."""
+    words = name.split()
+    lowered = name.lower().strip(" .")
+    if not words:
+        return False
+    if lowered in KNOWN_AGENCIES or lowered.startswith("the "):
+        return True
+    if len(words) == 1 or any(_is_acronym(w) or any(c.isdigit() for c in w) for w in words):
+        return True
+    if any(w.lower().strip(".,()") in _ORG_WORDS for w in words):
+        return True
+    return not words[0][:1].isupper()
+
+
+def spoken_name(name: str) -> str:
+    """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
+    words = name.split()
+    if not words or words[0].lower() in ("the", "a", "an"):
+        return name
+    lowered = name.lower()
+    if any(w.lower().strip(".,") in _INSTITUTIONS for w in words) or "white house" in lowered:
+        first = words[0]
+        if first.lower() in ("press", "office", "presidential", "festival"):
+            name = first.lower() + name[len(first):]
+        return "the " + name
+    return name
+
+
+# --------------------------------------------------------------------------- parsing
+
+def _role_of_part(part: str) -> tuple[CreditRole | None, str | None]:
+    """The role a part names (``Family handout``, ``Kremlin Pool Photo``) and its qualifier."""
+    words = part.split()
+    trimmed = [w for w in words if w.lower().strip(".") not in ("photo", "photos", "picture",
+                                                               "image")]
+    if not trimmed:
+        return None, None
+    for i, word in enumerate(trimmed):
+        role = _ROLE_WORDS.get(word.lower().strip("."))
+        if role is not None and (i == len(trimmed) - 1 or i == 0):
+            rest = trimmed[:i] + trimmed[i + 1:]
+            if len(rest) <= 2:
+                return role, " ".join(rest) or None
+    return None, None
+
+
+def _clean_part(part: str) -> str:
+    part = part.strip(" ,;:-")
+    m = re.fullmatch(r"(.+?)\s+(?:photos?|pictures?)", part, re.I)
+    if m and is_organisation(m.group(1)):  # "AP Photo", "Kommersant Photo"
+        part = m.group(1)
+    return part
+
+
+def parse_credit(raw: str) -> Credit:
+    """Read a credit line into a :class:`Credit` (any form; unknown forms keep their names)."""
+    text = " ".join(raw.split())
+    rest = text.rstrip(".") if not _ABBREV_END.search(text) else text
+    kind = None
+    m = _KIND_PREFIX.match(rest)
+    if m:
+        kind = m.group("kind").lower() + " image"
+        rest = rest[m.end():]
+    year = None
+    m = _COPYRIGHT.search(rest)
+    copyright_sign = m is not None
+    if m:
+        year = int(m.group("year")) if m.group("year") else None
+        rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+    rest = _PHOTO_PREFIX.sub("", rest, count=1)
+    roles: list[CreditRole] = []
+    qualifier = None
+    m = _FILE_EDGE.search(rest)
+    if m and m.group(0).strip(" ,/:"):
+        roles.append(CreditRole.FILE)
+        rest = (rest[:m.start()] + rest[m.end():]).strip()
+        rest = _PHOTO_PREFIX.sub("", rest, count=1)
+    courtesy = None
+    m = _COURTESY.match(rest)
+    if m:
+        roles.append(CreditRole.COURTESY)
+        rest = rest[m.end():]
+    via = None
+    pieces = re.split(r"\s+via\s+", rest, flags=re.I)
+    if len(pieces) > 1:
+        via = _clean_part(pieces[-1].split("/")[0]) or None
+        rest = " via ".join(pieces[:-1])
+    for_org = None
+    m = re.match(r"^(?P<who>[^/]+?)\s+for\s+(?P<org>[^/]+)$", rest) or re.match(
+        r"^(?P<who>.+?)\s+for\s+(?P<org>[^/]+)$", rest)
+    if m and not _COURTESY.match(text) and m.group("org")[:1].isupper():
+        for_org, rest = _clean_part(m.group("org")), m.group("who")
+    people: list[str] = []
+    orgs: list[str] = []
+    for part in (p for p in re.split(r"\s*/\s*|,\s+", rest) if p.strip(" ,")):
+        part = _clean_part(part)
+        if not part:
+            continue
+        role, qual = _role_of_part(part)
+        if role is not None:
+            roles.append(role)
+            qualifier = qualifier or qual
+        elif CreditRole.COURTESY in roles and courtesy is None:
+            courtesy = part
+        elif is_organisation(part):
+            orgs.append(part)
+        else:
+            people.append(part)
+    if courtesy is not None:
+        orgs.insert(0, courtesy)
+    if via is None and len(orgs) >= 2 and orgs[-1].lower() in DISTRIBUTORS:
+        via = orgs.pop()
+    photographer = " and ".join(people) or None
+    if roles:
+        role = roles[0]
+    elif photographer:
+        role = CreditRole.PHOTOGRAPHER
+    elif any(re.search(r"\b(?:office|service|press centre|press center)\b", o, re.I)
+             for o in orgs):
+        role = CreditRole.OFFICE
+    elif copyright_sign or any(SATELLITE_PROVIDERS.search(o) for o in orgs):
+        role = CreditRole.PROVIDER
+    else:
+        role = CreditRole.AGENCY
+    if kind is None and SATELLITE_PROVIDERS.search(text):
+        kind = "satellite image"
+    return Credit(raw=text, role=role, photographer=photographer, sources=tuple(orgs), via=via,
+                  for_org=for_org, qualifier=qualifier, year=year, kind=kind)
+
+
+# --------------------------------------------------------------------------- line evidence
+
+class Likelihood(IntEnum):
+    """How much a line looks like a credit on its own (before its neighbours are weighed)."""
+
+    SENTENCE = -2
+    """Shaped like a sentence or a long phrase: not a credit."""
+    UNLIKELY = -1
+    """A short phrase with ordinary lower-case words."""
+    NAME = 1
+    """A short run of names (``Astrig Agopian``): a credit after a caption, or a short caption."""
+    FORM = 3
+    """A known credit form (agency, chain, handout, pool, courtesy, office, ©): a credit."""
+
+
+_FORM_START = re.compile(
+    r"^(?:handout|pool|file\b|courtesy|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
+    r"|pictures?\s*(?::|by\b)|images?\s*(?::|by\b)|(?:satellite|aerial|drone) "
+    r"(?:image|photo)s?\s*(?:©|\(c\)|by\b|:))", re.I)
+
+
+def _prose_words(text: str) -> int:
+    """Lower-case words that are neither connectors, credit words nor lower-case agencies."""
+    lowered = text.lower()
+    for name in ("picture alliance", "dpa", "imago"):
+        lowered = lowered.replace(name, " ")
+    count = 0
+    for raw_word, low in zip(_words(text), _words(lowered), strict=False):
+        word = raw_word.strip(",.;:()")
+        if not word or not word[:1].isalpha() or word[:1].isupper():
+            continue
+        low = low.strip(",.;:()")
+        if low and low not in _CONNECTORS and low not in _CREDIT_WORDS and low not in _ORG_WORDS:
+            count += 1
+    return count
+
+
+def _name_shaped(text: str) -> bool:
+    for word in _words(text.replace(",", " ")):
+        if not _WORD.match(word):
+            return False
+        bare = word.lstrip("@'’(")
+        if bare.lower() in _CONNECTORS or bare.lower() in ("dpa", "imago"):
+            continue
+        if not (bare[:1].isupper() or bare[:1].isdigit()):
+            return False
+    return True
+
+
+def credit_likelihood(line: str) -> Likelihood:
+    """How much one line, taken alone, looks like a photo credit."""
+    text = " ".join(line.split())
+    words = _words(text)
+    if not words or len(text) > 120 or len(words) > 14:
+        return Likelihood.SENTENCE
+    form = bool(_FORM_START.match(text) or _COPYRIGHT.search(text))
+    lowered = text.lower()
+    parts = [p.strip() for p in re.split(r"/|\s+via\s+", text, flags=re.I)]
+    known = any(p.lower().rstrip(".") in KNOWN_AGENCIES for p in parts) or any(
+        w.lower().strip(",.") in KNOWN_AGENCIES and (_is_acronym(w) or w[:1].isupper())
+        for w in words)
+    chain = len(parts) > 1 and all(p and (_name_shaped(p) or _prose_words(p) == 0)
+                                   for p in parts)
+    office = bool(re.search(r"\b(?:press|media) (?:office|service)\b|\bhandout\b", lowered))
+    by_line = bool(re.match(r"^[^/]+ for (?:the )?[A-Z]", text)) and len(words) <= 9
+    prose = _prose_words(text)
+    if _SENTENCE_END.search(text) and not _ABBREV_END.search(text):
+        if text.endswith(".") and len(words) <= 8 and (form or chain) and prose <= 1:
+            return Likelihood.FORM  # "Handout via Reuters."
+        return Likelihood.SENTENCE
+    if form and (prose <= 1 or (_COURTESY.match(text) and len(words) <= 10)):
+        return Likelihood.FORM
+    if prose >= 3:
+        return Likelihood.SENTENCE
+    if prose <= 1 and (chain or office or (known and len(words) <= 8)):
+        return Likelihood.FORM
+    if prose == 0 and (by_line or (_name_shaped(text) and len(words) <= 8 and any(
+            w.lower().strip(",.()") in _ORG_WORDS for w in words))):
+        return Likelihood.FORM
+    if prose == 0 and _name_shaped(text) and len(words) <= 6:
+        return Likelihood.NAME
+    return Likelihood.UNLIKELY
+
+
+def looks_like_credit(line: str) -> bool:
+    """Whether a line, taken alone, could be a credit line (a known form or a run of names)."""
+    return credit_likelihood(line) >= Likelihood.NAME
