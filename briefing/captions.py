@@ -86,12 +86,16 @@ _CREDIT_SCORE = {Likelihood.FORM: 3.0, Likelihood.NAME: 1.0, Likelihood.UNLIKELY
                  Likelihood.SENTENCE: -6.0}
 
 
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("\"”’)")[-1:] in (".", "!", "?")
+
+
 def _caption_score(line: str, likelihood: Likelihood) -> float:
     if likelihood is Likelihood.FORM:
         return _IMPOSSIBLE
     words = len(line.split())
     score = 1.0 if words >= 4 else 0.0
-    if line.rstrip("\"”’)")[-1:] in ".!?" and words >= 4:
+    if _ends_sentence(line) and words >= 4:
         score += 1.0
     return score - (1.0 if likelihood is Likelihood.NAME else 0.0)
 
@@ -135,13 +139,18 @@ def _is_captions(block: Block, labels: list[Label], is_last: bool) -> tuple[bool
         return True, None
     if credits:
         first = credits[0]
+        before = block.lines[block.lines.index(first) - 1]
+        wrapped = not _ends_sentence(before.text) or any(
+            ln.text[:1].islower() for ln, lab in zip(block.lines, labels, strict=True)
+            if lab is Label.CAPTION)
+        if wrapped:  # a hard-wrapped paragraph with a line of names in it
+            return False, None
         if is_last:
             return True, (f"line {first.number}: {first.text!r} read as a photo credit (it is "
                           "only a name; unsure)")
         return False, (f"line {first.number}: {first.text!r} could be a photo credit, but a "
                        "paragraph follows its block, so the block is read as a paragraph")
-    if is_last and len(block.lines) >= 2 and all(
-            ln.text.rstrip("\"”’)")[-1:] in ".!?" for ln in block.lines):
+    if is_last and len(block.lines) >= 2 and all(_ends_sentence(ln.text) for ln in block.lines):
         return False, (f"line {block.lines[0].number}: the last block has "
                        f"{len(block.lines)} lines and no credit line; read as a paragraph "
                        "(if these are captions, give each its credit line)")

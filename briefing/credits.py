@@ -139,7 +139,10 @@ _ABBREV_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr|LLC|PBC|Bros|U\.S|U\.K|U\.
 _SENTENCE_END = re.compile(r"[.!?;:,\"”’)]$")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?P<year>(?:19|20)\d\d)?\s*", re.I)
 _KIND_PREFIX = re.compile(
-    r"^(?P<kind>satellite|aerial|drone)\s+(?:image|photo|picture|imagery|view)s?\b\s*:?\s*", re.I)
+    r"^(?:(?P<kind>satellite|aerial|drone)\s+(?:image|photo|picture|imagery|view)s?\b\s*:?"
+    r"|(?:photo\s+)?(?P<illustration>illustration)\b\s*(?::|\bby\b)?)\s*", re.I)
+_ROLE_LEAD = re.compile(r"^(?P<role>handout|pool)(?:\s+(?:photo|picture|image)s?)?\s*(?::|\bby\b)"
+                        r"\s*", re.I)
 _PHOTO_PREFIX = re.compile(
     r"^(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)\s*", re.I)
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b)?\s*[:,]?\s*",
@@ -220,7 +223,7 @@ def parse_credit(raw: str) -> Credit:
     kind = None
     m = _KIND_PREFIX.match(rest)
     if m:
-        kind = m.group("kind").lower() + " image"
+        kind = m.group("kind").lower() + " image" if m.group("kind") else "illustration"
         rest = rest[m.end():]
     year = None
     m = _COPYRIGHT.search(rest)
@@ -231,6 +234,10 @@ def parse_credit(raw: str) -> Credit:
     rest = _PHOTO_PREFIX.sub("", rest, count=1)
     roles: list[CreditRole] = []
     qualifier = None
+    m = _ROLE_LEAD.match(rest)
+    if m:  # "Pool photo by Jane Doe via AP", "Handout: Ministry of Defence"
+        roles.append(_ROLE_WORDS[m.group("role").lower()])
+        rest = rest[m.end():]
     m = _FILE_EDGE.search(rest)
     if m and m.group(0).strip(" ,/:"):
         roles.append(CreditRole.FILE)
@@ -305,7 +312,8 @@ class Likelihood(IntEnum):
 
 
 _FORM_START = re.compile(
-    r"^(?:handout|pool|file\b|courtesy|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
+    r"^(?:handout|pool|file\b|courtesy|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
+    r"illustration\s*(?::|by\b)|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
     r"|pictures?\s*(?::|by\b)|images?\s*(?::|by\b)|(?:satellite|aerial|drone) "
     r"(?:image|photo)s?\s*(?:©|\(c\)|by\b|:))", re.I)
 

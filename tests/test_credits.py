@@ -1,0 +1,347 @@
+"""Credit lines and captions blocks as newsrooms write them: parse, spoken reading, block layout.
+
+The table holds real-world credit forms (agency chains, handouts, pools, file photos, courtesy
+lines, press offices, copyright notices, by-lines, names in any alphabet) with the structure
+expected and the words a newsreader would say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.article import parse_text_article, read_article
+from briefing.captions import analyse_blocks, split_blocks
+from briefing.credits import CreditRole, Likelihood, credit_likelihood, parse_credit
+from briefing.describe import say_credit
+from briefing.script import credits_sentence, render_script
+from tests.conftest import DATA
+
+PHOTOGRAPHER, AGENCY, HANDOUT, POOL, FILE, COURTESY, OFFICE, PROVIDER = (
+    CreditRole.PHOTOGRAPHER, CreditRole.AGENCY, CreditRole.HANDOUT, CreditRole.POOL,
+    CreditRole.FILE, CreditRole.COURTESY, CreditRole.OFFICE, CreditRole.PROVIDER)
+
+# (credit line, role, photographer, sources, via, spoken reading)
+CREDITS = [
+    ('Alain Jocard/AFP/Getty Images', PHOTOGRAPHER, 'Alain Jocard', ('AFP',), 'Getty Images',
+     'Photo by Alain Jocard, AFP, via Getty Images'),
+    ('File photo', FILE, None, (), None,
+     'File photo'),
+    ('File/AP', FILE, None, ('AP',), None,
+     'File photo from AP'),
+    ('Pool photo via AP', POOL, None, (), 'AP',
+     'Pool photo from AP'),
+    ('Family handout', HANDOUT, None, (), None,
+     'Family handout photo'),
+    ('Handout/Reuters', HANDOUT, None, ('Reuters',), None,
+     'Handout photo from Reuters'),
+    ('Handout via Reuters', HANDOUT, None, (), 'Reuters',
+     'Handout photo from Reuters'),
+    ('Pool/AFP/Getty Images', POOL, None, ('AFP',), 'Getty Images',
+     'Pool photo from AFP, via Getty Images'),
+    ('Courtesy of the Lithuanian presidency', COURTESY, None, ('the Lithuanian presidency',), None,
+     'Photo courtesy of the Lithuanian presidency'),
+    ('Courtesy John Smith', COURTESY, None, ('John Smith',), None,
+     'Photo courtesy of John Smith'),
+    ('Press office of the Cannes Film Festival', OFFICE, None, ('Press office of the Cannes Film Festival',), None,
+     'Photo from the press office of the Cannes Film Festival'),
+    ('Festival press office', OFFICE, None, ('Festival press office',), None,
+     'Photo from the festival press office'),
+    ('Ukrainian Presidential Press Service/Reuters', OFFICE, None, ('Ukrainian Presidential Press Service',), 'Reuters',
+     'Photo from the Ukrainian Presidential Press Service, via Reuters'),
+    ('picture alliance/dpa', AGENCY, None, ('picture alliance', 'dpa'), None,
+     'Photo by picture alliance, dpa'),
+    ('dpa', AGENCY, None, ('dpa',), None,
+     'Photo by dpa'),
+    ('imago', AGENCY, None, ('imago',), None,
+     'Photo by imago'),
+    ('Satellite image ©2024 Maxar Technologies', PROVIDER, None, ('Maxar Technologies',), None,
+     'Satellite image by Maxar Technologies'),
+    ('© Planet Labs PBC', PROVIDER, None, ('Planet Labs PBC',), None,
+     'Satellite image by Planet Labs PBC'),
+    ('Photo: Jane Doe', PHOTOGRAPHER, 'Jane Doe', (), None,
+     'Photo by Jane Doe'),
+    ('Photograph by Jane Doe', PHOTOGRAPHER, 'Jane Doe', (), None,
+     'Photo by Jane Doe'),
+    ('Jane Doe for The New York Times', PHOTOGRAPHER, 'Jane Doe', (), None,
+     'Photo by Jane Doe for The New York Times'),
+    ('Jane Doe/The Washington Post via Getty Images', PHOTOGRAPHER, 'Jane Doe', ('The Washington Post',), 'Getty Images',
+     'Photo by Jane Doe, The Washington Post, via Getty Images'),
+    ('AP Photo/Jane Doe', PHOTOGRAPHER, 'Jane Doe', ('AP',), None,
+     'Photo by Jane Doe, AP'),
+    ('Reuters/Jane Doe', PHOTOGRAPHER, 'Jane Doe', ('Reuters',), None,
+     'Photo by Jane Doe, Reuters'),
+    ('Anadolu Agency via Getty Images', AGENCY, None, ('Anadolu Agency',), 'Getty Images',
+     'Photo by Anadolu Agency, via Getty Images'),
+    ('Sputnik/Kremlin Pool Photo via AP', POOL, None, ('Sputnik',), 'AP',
+     'Kremlin pool photo from Sputnik, via AP'),
+    ('NASA/JPL-Caltech', AGENCY, None, ('NASA', 'JPL-Caltech'), None,
+     'Photo by NASA, JPL-Caltech'),
+    ('U.S. Navy', AGENCY, None, ('U.S. Navy',), None,
+     'Photo by the U.S. Navy'),
+    ('Jane Doe/Bloomberg/Getty Images', PHOTOGRAPHER, 'Jane Doe', ('Bloomberg',), 'Getty Images',
+     'Photo by Jane Doe, Bloomberg, via Getty Images'),
+    ('EPA-EFE/Shutterstock', AGENCY, None, ('EPA-EFE',), 'Shutterstock',
+     'Photo by EPA-EFE, via Shutterstock'),
+    ('SOPA Images/LightRocket/Getty Images', AGENCY, None, ('SOPA Images', 'LightRocket'), 'Getty Images',
+     'Photo by SOPA Images, LightRocket, via Getty Images'),
+    ('Xinhua/Getty Images', AGENCY, None, ('Xinhua',), 'Getty Images',
+     'Photo by Xinhua, via Getty Images'),
+    ('Дмитрий Иванов/ТАСС', PHOTOGRAPHER, 'Дмитрий Иванов', ('ТАСС',), None,
+     'Photo by Дмитрий Иванов, ТАСС'),
+    ('Nguyễn Văn A/VNA', PHOTOGRAPHER, 'Nguyễn Văn A', ('VNA',), None,
+     'Photo by Nguyễn Văn A, VNA'),
+    ('AP Photo/Jane Doe, File', FILE, 'Jane Doe', ('AP',), None,
+     'File photo by Jane Doe, AP'),
+    ('Maxar Technologies', PROVIDER, None, ('Maxar Technologies',), None,
+     'Satellite image by Maxar Technologies'),
+    ('Astrig Agopian', PHOTOGRAPHER, 'Astrig Agopian', (), None,
+     'Photo by Astrig Agopian'),
+    ('Irakli Gedenidze/Reuters', PHOTOGRAPHER, 'Irakli Gedenidze', ('Reuters',), None,
+     'Photo by Irakli Gedenidze, Reuters'),
+    ('Copernicus Sentinel-2/ESA', PROVIDER, None, ('Copernicus Sentinel-2', 'ESA'), None,
+     'Satellite image by Copernicus Sentinel-2, ESA'),
+    ('Jana Müller/dpa/Getty Images', PHOTOGRAPHER, 'Jana Müller', ('dpa',), 'Getty Images',
+     'Photo by Jana Müller, dpa, via Getty Images'),
+    ('Ukrainian Presidential Press Service/Handout via Reuters', HANDOUT, None, ('Ukrainian Presidential Press Service',), 'Reuters',
+     'Handout photo from the Ukrainian Presidential Press Service, via Reuters'),
+    ('Jane Doe/Pool via Reuters', POOL, 'Jane Doe', (), 'Reuters',
+     'Pool photo by Jane Doe, via Reuters'),
+    ('Europa Press/AP', AGENCY, None, ('Europa Press',), 'AP',
+     'Photo by Europa Press, via AP'),
+    ('Mikhail Metzel/Sputnik/Kremlin Pool Photo via AP', POOL, 'Mikhail Metzel', ('Sputnik',), 'AP',
+     'Kremlin pool photo by Mikhail Metzel, Sputnik, via AP'),
+    ('Handout', HANDOUT, None, (), None,
+     'Handout photo'),
+    ('Reuters/Handout', HANDOUT, None, ('Reuters',), None,
+     'Handout photo from Reuters'),
+    ('Iranian Presidency/WANA/Handout via Reuters', HANDOUT, None, ('Iranian Presidency', 'WANA'), 'Reuters',
+     'Handout photo from the Iranian Presidency, WANA, via Reuters'),
+    ('Courtesy of NASA', COURTESY, None, ('NASA',), None,
+     'Photo courtesy of NASA'),
+    ('Photo courtesy of the Smith family', COURTESY, None, ('the Smith family',), None,
+     'Photo courtesy of the Smith family'),
+    ('Photo by Jane Doe', PHOTOGRAPHER, 'Jane Doe', (), None,
+     'Photo by Jane Doe'),
+    ('Photos: Jane Doe/AP', PHOTOGRAPHER, 'Jane Doe', ('AP',), None,
+     'Photo by Jane Doe, AP'),
+    ('© 2024 Maxar Technologies', PROVIDER, None, ('Maxar Technologies',), None,
+     'Satellite image by Maxar Technologies'),
+    ('(c) Airbus DS', PROVIDER, None, ('Airbus DS',), None,
+     'Satellite image by Airbus DS'),
+    ('Planet Labs PBC via AP', PROVIDER, None, ('Planet Labs PBC',), 'AP',
+     'Satellite image by Planet Labs PBC, via AP'),
+    ('Jim Watson/AFP via Getty Images', PHOTOGRAPHER, 'Jim Watson', ('AFP',), 'Getty Images',
+     'Photo by Jim Watson, AFP, via Getty Images'),
+    ('Mandel Ngan/Pool/AFP via Getty Images', POOL, 'Mandel Ngan', ('AFP',), 'Getty Images',
+     'Pool photo by Mandel Ngan, AFP, via Getty Images'),
+    ('Kay Nietfeld/dpa/picture alliance via Getty Images', PHOTOGRAPHER, 'Kay Nietfeld', ('dpa', 'picture alliance'), 'Getty Images',
+     'Photo by Kay Nietfeld, dpa, picture alliance, via Getty Images'),
+    ('Lisi Niesner/Reuters/File', FILE, 'Lisi Niesner', ('Reuters',), None,
+     'File photo by Lisi Niesner, Reuters'),
+    ('AP Photo', AGENCY, None, ('AP',), None,
+     'Photo by AP'),
+    ('Mustafa Hassona/Anadolu via Getty Images', PHOTOGRAPHER, 'Mustafa Hassona', ('Anadolu',), 'Getty Images',
+     'Photo by Mustafa Hassona, Anadolu, via Getty Images'),
+    ('Ukrainian Defence Ministry/Handout via Reuters', HANDOUT, None, ('Ukrainian Defence Ministry',), 'Reuters',
+     'Handout photo from the Ukrainian Defence Ministry, via Reuters'),
+    ('Russian Defense Ministry Press Service/AP', OFFICE, None, ('Russian Defense Ministry Press Service',), 'AP',
+     'Photo from the Russian Defense Ministry Press Service, via AP'),
+    ('White House/Handout', HANDOUT, None, ('White House',), None,
+     'Handout photo from the White House'),
+    ('Israel Defense Forces', AGENCY, None, ('Israel Defense Forces',), None,
+     'Photo by the Israel Defense Forces'),
+    ('ESA/NASA', AGENCY, None, ('ESA', 'NASA'), None,
+     'Photo by ESA, NASA'),
+    ('Jane Doe/The New York Times', PHOTOGRAPHER, 'Jane Doe', ('The New York Times',), None,
+     'Photo by Jane Doe, The New York Times'),
+    ('Jae C. Hong/AP', PHOTOGRAPHER, 'Jae C. Hong', ('AP',), None,
+     'Photo by Jae C. Hong, AP'),
+    ('Pool photo by Jane Doe via AP', POOL, 'Jane Doe', (), 'AP',
+     'Pool photo by Jane Doe, via AP'),
+    ('Handout/Ukrainian Presidential Press Service/AFP', HANDOUT, None, ('Ukrainian Presidential Press Service',), 'AFP',
+     'Handout photo from the Ukrainian Presidential Press Service, via AFP'),
+    ('File photo: Jane Doe/Reuters', FILE, 'Jane Doe', ('Reuters',), None,
+     'File photo by Jane Doe, Reuters'),
+    ('Satellite image ©2023 Planet Labs PBC/Handout via Reuters', HANDOUT, None, ('Planet Labs PBC',), 'Reuters',
+     'Handout satellite image from Planet Labs PBC, via Reuters'),
+    ('Getty Images for Netflix', AGENCY, None, ('Getty Images',), None,
+     'Photo by Getty Images, for Netflix'),
+    ('Jane Doe/Getty Images for Tribeca Festival', PHOTOGRAPHER, 'Jane Doe', ('Getty Images',), None,
+     'Photo by Jane Doe, Getty Images, for Tribeca Festival'),
+    ('Courtesy of the artist and Gagosian', COURTESY, None, ('the artist and Gagosian',), None,
+     'Photo courtesy of the artist and Gagosian'),
+    ('Photo illustration by Jane Doe', PHOTOGRAPHER, 'Jane Doe', (), None,
+     'Illustration by Jane Doe'),
+    ('Kremlin Press Office/Handout/Anadolu Agency via Getty Images', HANDOUT, None, ('Kremlin Press Office', 'Anadolu Agency'), 'Getty Images',
+     'Handout photo from the Kremlin Press Office, Anadolu Agency, via Getty Images'),
+    ('Jane Doe/Anadolu Agency/Getty Images', PHOTOGRAPHER, 'Jane Doe', ('Anadolu Agency',), 'Getty Images',
+     'Photo by Jane Doe, Anadolu Agency, via Getty Images'),
+    ('Xinhua/Li Ming via Getty Images', PHOTOGRAPHER, 'Li Ming', ('Xinhua',), 'Getty Images',
+     'Photo by Li Ming, Xinhua, via Getty Images'),
+    ('Sipa USA via AP', AGENCY, None, ('Sipa USA',), 'AP',
+     'Photo by Sipa USA, via AP'),
+    ('Sven Hoppe/dpa', PHOTOGRAPHER, 'Sven Hoppe', ('dpa',), None,
+     'Photo by Sven Hoppe, dpa'),
+    ('imago images/Xinhua', AGENCY, None, ('imago images', 'Xinhua'), None,
+     'Photo by imago images, Xinhua'),
+    ('Thomas Peter/Reuters/Pool', POOL, 'Thomas Peter', ('Reuters',), None,
+     'Pool photo by Thomas Peter, Reuters'),
+    ('Yonhap via AP', AGENCY, None, ('Yonhap',), 'AP',
+     'Photo by Yonhap, via AP'),
+    ('Evelyn Hockstein/Reuters', PHOTOGRAPHER, 'Evelyn Hockstein', ('Reuters',), None,
+     'Photo by Evelyn Hockstein, Reuters'),
+    ('Courtesy Maxar Technologies', COURTESY, None, ('Maxar Technologies',), None,
+     'Satellite image courtesy of Maxar Technologies'),
+]
+NAME_ONLY = {"Astrig Agopian"}
+"""Credits that are only a person's name: a credit after a caption, not a known form alone."""
+
+
+@pytest.mark.parametrize(("line", "role", "photographer", "sources", "via", "spoken"), CREDITS)
+def test_credit_table(line: str, role: CreditRole, photographer: str | None,
+                      sources: tuple[str, ...], via: str | None, spoken: str) -> None:
+    credit = parse_credit(line)
+    assert (credit.role, credit.photographer, credit.sources, credit.via) == (
+        role, photographer, sources, via)
+    assert say_credit(credit, credit.kind or "photo") == spoken
+    expected = Likelihood.NAME if line in NAME_ONLY else Likelihood.FORM
+    assert credit_likelihood(line) is expected
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CREDITS) >= 40
+    assert len({line for line, *_ in CREDITS}) == len(CREDITS)
+
+
+def test_spoken_credits_never_say_signs_roles_as_names_or_years() -> None:
+    for line, *_ in CREDITS:
+        spoken = say_credit(parse_credit(line), parse_credit(line).kind or "photo")
+        assert "©" not in spoken and "(c)" not in spoken and "20" not in spoken
+        assert not spoken.startswith(("Photo by Handout", "Photo by Pool", "Photo by File",
+                                      "Photo by Courtesy", "Photo by Photo"))
+        assert "/" not in spoken and "  " not in spoken
+
+
+@pytest.mark.parametrize(("line", "field", "value"), [
+    ("Jane Doe for The New York Times", "for_org", "The New York Times"),
+    ("Jane Doe/Getty Images for Tribeca Festival", "for_org", "Tribeca Festival"),
+    ("Family handout", "qualifier", "Family"),
+    ("Sputnik/Kremlin Pool Photo via AP", "qualifier", "Kremlin"),
+    ("Satellite image ©2024 Maxar Technologies", "year", 2024),
+    ("© 2024 Maxar Technologies", "year", 2024),
+    ("© Planet Labs PBC", "year", None),
+    ("Satellite image ©2024 Maxar Technologies", "kind", "satellite image"),
+    ("Copernicus Sentinel-2/ESA", "kind", "satellite image"),
+    ("Photo illustration by Jane Doe", "kind", "illustration"),
+    ("Alain Jocard/AFP/Getty Images", "kind", None),
+    ("Alain Jocard/AFP/Getty Images", "organisations", ("AFP", "Getty Images")),
+    ("Europa Press/AP", "organisations", ("Europa Press", "AP")),
+])
+def test_credit_fields(line: str, field: str, value: object) -> None:
+    assert getattr(parse_credit(line), field) == value
+
+
+@pytest.mark.parametrize("line", [
+    "A woman cries in a truck", "Volunteers hand out water", "People wait at the border",
+    "Smoke rises over the hills above the village on March 6.",
+    "Photographers take pictures of the handout ceremony at the pool on Friday.",
+    "A file photo shows the old bridge before it collapsed in 2019.",
+    "Courtesy visits by the delegation continued for three days across the region.",
+    "Reuters journalists were among those detained by the police.",
+])
+def test_captions_are_not_credit_forms(line: str) -> None:
+    assert credit_likelihood(line) <= Likelihood.UNLIKELY
+
+
+# --------------------------------------------------------------------------- blocks
+
+def layout(text: str) -> list[tuple[str, str | None]]:
+    result = analyse_blocks(split_blocks(text))
+    return [(p.caption.text, p.credit.text if p.credit else None) for p in result.photos]
+
+
+BLOCKS = [
+    # the issue's block: lower-case agency, office and courtesy credits
+    ("A conductor leads a choir on July 5.\npicture alliance/dpa\n"
+     "Singers march in Vilnius on July 6.\nFestival press office\n"
+     "The president greets choir leaders.\nCourtesy of the Lithuanian presidency",
+     [("A conductor leads a choir on July 5.", "picture alliance/dpa"),
+      ("Singers march in Vilnius on July 6.", "Festival press office"),
+      ("The president greets choir leaders.", "Courtesy of the Lithuanian presidency")]),
+    # handouts, pools, file photos and a copyright sign
+    ("Rescuers carry a woman from a flooded house.\nHandout/Reuters\n"
+     "Officials inspect the dam.\nPool/AFP/Getty Images\n"
+     "The dam in 2019.\nFile photo\n"
+     "The reservoir on May 13.\nSatellite image ©2024 Maxar Technologies",
+     [("Rescuers carry a woman from a flooded house.", "Handout/Reuters"),
+      ("Officials inspect the dam.", "Pool/AFP/Getty Images"),
+      ("The dam in 2019.", "File photo"),
+      ("The reservoir on May 13.", "Satellite image ©2024 Maxar Technologies")]),
+    # a caption without a credit in the middle and at the end
+    ("A boy swims in the lake.\nAna Brito/Reuters\nClouds gather over the hills.\n"
+     "A family walks home in the rain.\nFamily handout\nThe storm passes at dusk.",
+     [("A boy swims in the lake.", "Ana Brito/Reuters"),
+      ("Clouds gather over the hills.", None),
+      ("A family walks home in the rain.", "Family handout"),
+      ("The storm passes at dusk.", None)]),
+    # a credit with no caption before it is left out, never made a photo
+    ("Handout via Reuters\nSoldiers cross the river.\nPool photo via AP\nFile/AP",
+     [("Soldiers cross the river.", "Pool photo via AP")]),
+    # names in other alphabets, and a name-only credit after a caption
+    ("Students wave flags.\nДмитрий Иванов/ТАСС\nDelegations meet.\nNguyễn Văn A/VNA\n"
+     "Tourists walk by the lake.\nLinh Pham",
+     [("Students wave flags.", "Дмитрий Иванов/ТАСС"), ("Delegations meet.", "Nguyễn Văn A/VNA"),
+      ("Tourists walk by the lake.", "Linh Pham")]),
+]
+
+
+@pytest.mark.parametrize(("block", "photos"), BLOCKS)
+def test_caption_blocks(block: str, photos: list[tuple[str, str | None]]) -> None:
+    assert layout(f"Summary paragraph of the story.\n\n{block}\n") == photos
+
+
+def test_summary_paragraphs_stay_paragraphs() -> None:
+    text = ("The council met on Friday.\n\nIt approved the budget, officials said.\n"
+            "Mayor Anna Berg\nwelcomed the decision.\n\nMore meetings follow.\n")
+    result = analyse_blocks(split_blocks(text))
+    assert result.photos == ()
+    assert len(result.paragraphs) == 3
+
+
+def test_unsure_lines_are_named_in_warnings() -> None:
+    result = analyse_blocks(split_blocks(
+        "Summary.\n\nA boy swims.\nAna Brito/Reuters\nHandout via Reuters\n"))
+    assert [p.caption.text for p in result.photos] == ["A boy swims."]
+    assert any(w.startswith("line 5: credit line with no caption") for w in result.warnings)
+
+
+# --------------------------------------------------------------------------- property
+
+CAPTIONS = st.sampled_from([
+    "A woman cries in a truck after crossing the border on Wednesday, September 27.",
+    "People board a bus near a Red Cross registration center.",
+    "Volunteers give apples to people arriving in Kornidzor.",
+    "This satellite image shows the breached dam on May 13.",
+    "Riot police stand guard at the airport.",
+    "Singers in folk costume march along the avenue",
+])
+FORM_CREDITS = [line for line, *_ in CREDITS if line not in NAME_ONLY]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(CAPTIONS, st.sampled_from(FORM_CREDITS)), min_size=1, max_size=14))
+def test_a_credit_line_never_becomes_a_caption(lines: list[str]) -> None:
+    article = parse_text_article(" date 2024-05-14 Summary.\n\n" + "\n".join(lines) + "\n",
+                                 Path("a.txt"))
+    credits = set(FORM_CREDITS)
+    assert not any(photo.caption in credits for photo in article.photos)
+    # every caption directly followed by a credit line gets that credit
+    pairs = [(a, b) for a, b in zip(lines, [*lines[1:], None], strict=True)
+             if a not in credits and b in credits]
+    got = [(p.caption, p.credit.raw if p.credit else None) for p in article.photos]
+    for pair in pairs:
+        assert pair in got
