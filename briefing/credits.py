@@ -15,6 +15,17 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
+from briefing.credit_words import (
+    CONNECTORS,
+    CREDIT_WORDS,
+    DISTRIBUTORS,
+    INSTITUTIONS,
+    KNOWN_AGENCIES,
+    ORG_WORDS,
+    SATELLITE_PROVIDERS,
+    TITLE_CASED,
+)
+
 
 class CreditRole(StrEnum):
     """What a credit says about where a photo comes from."""
@@ -77,74 +88,22 @@ class Credit:
 
 # --------------------------------------------------------------------------- vocabulary
 
-DISTRIBUTORS = frozenset({
-    "getty images", "shutterstock", "ap", "reuters", "afp", "alamy", "alamy stock photo",
-    "redux", "polaris", "zuma press", "zuma wire", "sipa usa", "sipa", "abaca", "imago",
-    "picture alliance", "bloomberg via getty images", "epa", "efe", "anadolu", "nurphoto",
-})
-"""Agencies that distribute other agencies' photos: the last of a chain is said with "via"."""
-
-KNOWN_AGENCIES = frozenset({
-    "ap", "afp", "reuters", "getty", "getty images", "epa", "efe", "epa-efe", "dpa", "imago",
-    "picture alliance", "xinhua", "tass", "ria novosti", "sputnik", "anadolu", "kyodo", "yonhap",
-    "jiji", "ansa", "bloomberg", "shutterstock", "alamy", "sipa", "abaca", "zuma", "nurphoto",
-    "lightrocket", "gamma-rapho", "redux", "polaris", "magnum", "vii", "nasa", "esa", "noaa",
-    "maxar", "planet labs", "airbus", "blacksky", "capella space", "copernicus", "ukrinform",
-    "wana", "sana", "irna", "mehr", "tasnim", "vna", "kcna", "bernama", "antara", "pti", "ani",
-    "al jazeera", "le monde", "der spiegel", "imaginechina", "europa press", "belga", "anp",
-    "ritzau", "ntb", "tt", "lusa", "pap", "ctk", "mti", "hina", "ина", "тасс", "риа новости",
-    "ap photo", "jpl-caltech", "keystone", "wenn", "pa", "pa images", "pa wire", "aap", "cp",
-})
-"""Wire services, photo agencies and imagery providers, lower-cased."""
-
-SATELLITE_PROVIDERS = re.compile(
-    r"\b(?:Maxar|Planet Labs|Airbus DS|Airbus Defence|BlackSky|Capella Space|Sentinel|Copernicus"
-    r"|Landsat|ICEYE|Umbra|Satellogic)\b", re.I)
-"""Companies and programmes whose credit says the image is a satellite image."""
-
-_ORG_WORDS = frozenset({
-    "images", "image", "imagery", "technologies", "news", "press", "agency", "labs", "inc",
-    "ltd", "corp", "co", "llc", "pbc", "gmbh", "media", "photos", "pictures", "service",
-    "services", "ministry", "department", "office", "army", "navy", "force", "forces", "police",
-    "government", "network", "foundation", "institute", "university", "museum", "archive",
-    "archives", "collection", "library", "studio", "studios", "group", "company", "alliance",
-    "times", "post", "journal", "herald", "tribune", "guardian", "telegraph", "gazette", "daily",
-    "wire", "stock", "presidency", "administration", "council", "committee", "commission",
-    "embassy", "command", "guard", "corps", "festival", "publishing", "broadcasting", "tv",
-    "television", "radio", "channel", "commons", "space", "center", "centre", "observatory",
-    "team", "club", "federation", "league", "party", "authority", "parliament", "house",
-    "kremlin", "palace", "municipality", "city", "hospital", "project", "partners", "systems",
-})
-"""Words that make a credit part an organisation rather than a person."""
-
-_INSTITUTIONS = frozenset({
-    "office", "service", "services", "ministry", "department", "army", "navy", "force",
-    "forces", "police", "government", "presidency", "administration", "council", "committee",
-    "commission", "embassy", "command", "guard", "corps", "parliament", "kremlin", "authority",
-    "municipality", "white house", "military", "coast guard", "marines", "marine corps",
-})
-"""Words that make a name take "the" when said (``the U.S. Navy``, ``the Kremlin``)."""
-
-_CONNECTORS = frozenset({
-    "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "al", "el",
-    "bin", "ibn", "of", "for", "and", "the", "y", "via", "&", "e", "dos", "das", "do", "ben",
-    "ter", "ten", "zu", "af", "bint", "abu",
-})
-_CREDIT_WORDS = frozenset({
-    "handout", "pool", "file", "photo", "photos", "photograph", "picture", "courtesy", "by",
-    "via", "press", "office", "image", "images", "satellite", "service", "provided",
-})
 _ROLE_WORDS = {"handout": CreditRole.HANDOUT, "pool": CreditRole.POOL, "file": CreditRole.FILE}
 _ABBREV_END = re.compile(r"\b(?:Inc|Ltd|Co|Corp|Jr|Sr|LLC|PBC|Bros|U\.S|U\.K|U\.N|D\.C)\.$")
 _SENTENCE_END = re.compile(r"[.!?;:,\"”’)]$")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b)\s*(?P<year>(?:19|20)\d\d)?\s*", re.I)
 _KIND_PREFIX = re.compile(
     r"^(?:(?P<kind>satellite|aerial|drone)\s+(?:image|photo|picture|imagery|view)s?\b\s*:?"
-    r"|(?:photo\s+)?(?P<illustration>illustration)\b\s*(?::|\bby\b)?)\s*", re.I)
+    r"|(?:photo\s+)?(?P<illustration>illustration)\b\s*(?::|\bby\b)?"
+    r"|(?P<still>screen ?grab|screenshot|video grab|video still)s?(?:\s+from\s+video)?\b\s*"
+    r"(?::|\bby\b|\bfrom\b|\bvia\b(?=\s*\S+\s*$))?)\s*", re.I)
 _ROLE_LEAD = re.compile(r"^(?P<role>handout|pool)(?:\s+(?:photo|picture|image)s?)?\s*(?::|\bby\b)"
                         r"\s*", re.I)
 _PHOTO_PREFIX = re.compile(
-    r"^(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)\s*", re.I)
+    r"^(?:(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)"
+    r"|credits?\s*:)\s*", re.I)
+_UNNAMED = frozenset({"staff", "stringer", "str", "staff photographer", "-"})
+"""Parts that name nobody (``REUTERS/Stringer``, ``STR/AFP``): left out."""
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b)?\s*[:,]?\s*",
                        re.I)
 _FILE_EDGE = re.compile(r"^file(?:\s+(?:photo|picture|image))?\b\s*(?::|/|,|\bby\b)?\s*"
@@ -153,7 +112,13 @@ _WORD = re.compile(r"^[\w@'’.&()-]+$")
 
 
 def _words(text: str) -> list[str]:
-    return text.replace("/", " ").split()
+    return text.replace("/", " ").replace(" | ", " ").split()
+
+
+def _unwrap(text: str) -> str:
+    """A credit without the brackets some sites put around it: ``(Photo: Jane Doe/AP)``."""
+    m = re.fullmatch(r"\((.+)\)|\[(.+)\]", text.strip())
+    return (m.group(1) or m.group(2)).strip() if m else text
 
 
 def _is_acronym(word: str) -> bool:
@@ -169,20 +134,33 @@ def is_organisation(name: str) -> bool:
         return False
     if lowered in KNOWN_AGENCIES or lowered.startswith("the "):
         return True
+    capitals = all(_is_acronym(w) or w.lower() in CONNECTORS for w in words)
+    if len(words) > 1 and capitals and not any(w.lower().strip(".,") in ORG_WORDS for w in words):
+        return False  # a name in capitals: "JOHN MACDOUGALL/AFP"
     if len(words) == 1 or any(_is_acronym(w) or any(c.isdigit() for c in w) for w in words):
         return True
-    if any(w.lower().strip(".,()") in _ORG_WORDS for w in words):
+    if any(w.lower().strip(".,()") in ORG_WORDS for w in words):
         return True
     return not words[0][:1].isupper()
 
 
+def spoken_person(name: str) -> str:
+    """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
+    words = name.split()
+    if len(words) > 1 and all(_is_acronym(w) or w.lower() in CONNECTORS for w in words):
+        return " ".join(w if w.lower() in CONNECTORS else w.title() for w in words)
+    return name
+
+
 def spoken_name(name: str) -> str:
     """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
+    if name.isupper() and name.lower() in TITLE_CASED:
+        name = name.title()  # "REUTERS" is a word, not letters
     words = name.split()
     if not words or words[0].lower() in ("the", "a", "an"):
         return name
     lowered = name.lower()
-    if any(w.lower().strip(".,") in _INSTITUTIONS for w in words) or "white house" in lowered:
+    if any(w.lower().strip(".,") in INSTITUTIONS for w in words) or "white house" in lowered:
         first = words[0]
         if first.lower() in ("press", "office", "presidential", "festival"):
             name = first.lower() + name[len(first):]
@@ -219,11 +197,13 @@ def _clean_part(part: str) -> str:
 def parse_credit(raw: str) -> Credit:
     """Read a credit line into a :class:`Credit` (any form; unknown forms keep their names)."""
     text = " ".join(raw.split())
-    rest = text.rstrip(".") if not _ABBREV_END.search(text) else text
+    rest = _unwrap(text)
+    rest = rest.rstrip(".") if not _ABBREV_END.search(rest) else rest
     kind = None
     m = _KIND_PREFIX.match(rest)
     if m:
-        kind = m.group("kind").lower() + " image" if m.group("kind") else "illustration"
+        kind = (m.group("kind").lower() + " image" if m.group("kind") else
+                "video still" if m.group("still") else "illustration")
         rest = rest[m.end():]
     year = None
     m = _COPYRIGHT.search(rest)
@@ -231,6 +211,10 @@ def parse_credit(raw: str) -> Credit:
     if m:
         year = int(m.group("year")) if m.group("year") else None
         rest = (rest[:m.start()] + " " + rest[m.end():]).strip()
+        found = re.search(r"\s*\b(?:19|20)\d\d\b", rest)  # "©Jane Doe 2024"
+        if found:
+            year = year or int(found.group(0))
+            rest = (rest[:found.start()] + rest[found.end():]).strip()
     rest = _PHOTO_PREFIX.sub("", rest, count=1)
     roles: list[CreditRole] = []
     qualifier = None
@@ -260,9 +244,9 @@ def parse_credit(raw: str) -> Credit:
         for_org, rest = _clean_part(m.group("org")), m.group("who")
     people: list[str] = []
     orgs: list[str] = []
-    for part in (p for p in re.split(r"\s*/\s*|,\s+", rest) if p.strip(" ,")):
+    for part in (p for p in re.split(r"\s*[/|]\s*|,\s+", rest) if p.strip(" ,")):
         part = _clean_part(part)
-        if not part:
+        if not part or part.lower() in _UNNAMED:
             continue
         role, qual = _role_of_part(part)
         if role is not None:
@@ -313,7 +297,8 @@ class Likelihood(IntEnum):
 
 _FORM_START = re.compile(
     r"^(?:handout|pool|file\b|courtesy|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
-    r"illustration\s*(?::|by\b)|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
+    r"illustration\s*(?::|by\b)|(?:photo\s+)?credits?\s*:|screen ?grab|screenshot|video grab"
+    r"|video still|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
     r"|pictures?\s*(?::|by\b)|images?\s*(?::|by\b)|(?:satellite|aerial|drone) "
     r"(?:image|photo)s?\s*(?:©|\(c\)|by\b|:))", re.I)
 
@@ -329,7 +314,7 @@ def _prose_words(text: str) -> int:
         if not word or not word[:1].isalpha() or word[:1].isupper():
             continue
         low = low.strip(",.;:()")
-        if low and low not in _CONNECTORS and low not in _CREDIT_WORDS and low not in _ORG_WORDS:
+        if low and low not in CONNECTORS and low not in CREDIT_WORDS and low not in ORG_WORDS:
             count += 1
     return count
 
@@ -339,7 +324,7 @@ def _name_shaped(text: str) -> bool:
         if not _WORD.match(word):
             return False
         bare = word.lstrip("@'’(")
-        if bare.lower() in _CONNECTORS or bare.lower() in ("dpa", "imago"):
+        if bare.lower() in CONNECTORS or bare.lower() in ("dpa", "imago"):
             continue
         if not (bare[:1].isupper() or bare[:1].isdigit()):
             return False
@@ -348,13 +333,13 @@ def _name_shaped(text: str) -> bool:
 
 def credit_likelihood(line: str) -> Likelihood:
     """How much one line, taken alone, looks like a photo credit."""
-    text = " ".join(line.split())
+    text = _unwrap(" ".join(line.split()))
     words = _words(text)
     if not words or len(text) > 120 or len(words) > 14:
         return Likelihood.SENTENCE
     form = bool(_FORM_START.match(text) or _COPYRIGHT.search(text))
     lowered = text.lower()
-    parts = [p.strip() for p in re.split(r"/|\s+via\s+", text, flags=re.I)]
+    parts = [p.strip() for p in re.split(r"/|\s\|\s|\s+via\s+", text, flags=re.I)]
     known = any(p.lower().rstrip(".") in KNOWN_AGENCIES for p in parts) or any(
         w.lower().strip(",.") in KNOWN_AGENCIES and (_is_acronym(w) or w[:1].isupper())
         for w in words)
@@ -374,7 +359,7 @@ def credit_likelihood(line: str) -> Likelihood:
     if prose <= 1 and (chain or office or (known and len(words) <= 8)):
         return Likelihood.FORM
     if prose == 0 and (by_line or (_name_shaped(text) and len(words) <= 8 and any(
-            w.lower().strip(",.()") in _ORG_WORDS for w in words))):
+            w.lower().strip(",.()") in ORG_WORDS for w in words))):
         return Likelihood.FORM
     if prose == 0 and _name_shaped(text) and len(words) <= 6:
         return Likelihood.NAME

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefing.article import Photo
-from briefing.credits import Credit, CreditRole, spoken_name
+from briefing.credits import Credit, CreditRole, spoken_name, spoken_person
 from briefing.dates import resolve_mentions, say_date
 
 _LEADING_SHOWS = re.compile(
@@ -38,12 +38,13 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
         return f"{kind[:1].upper()}{kind[1:]} credit not given"
     names = [spoken_name(s) for s in credit.sources]
     via = spoken_name(credit.via) if credit.via else None
+    person = spoken_person(credit.photographer) if credit.photographer else None
     role = credit.role
     if role in (CreditRole.HANDOUT, CreditRole.POOL, CreditRole.FILE):
         head = " ".join(x for x in (credit.qualifier, role.value, kind) if x)
         head = head[:1].upper() + head[1:] if credit.qualifier else head.capitalize()
-        if credit.photographer:
-            text = f"{head} by " + ", ".join([credit.photographer, *names])
+        if person:
+            text = f"{head} by " + ", ".join([person, *names])
         elif names:
             text = f"{head} from " + ", ".join(names)
         else:
@@ -52,10 +53,10 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
         noun = kind[:1].upper() + kind[1:]
         if role is CreditRole.COURTESY and names:
             text = f"{noun} courtesy of " + ", ".join(names)
-        elif role is CreditRole.OFFICE and names and not credit.photographer:
+        elif role is CreditRole.OFFICE and names and not person:
             text = f"{noun} from " + ", ".join(names)
-        elif credit.photographer or names:
-            by = [credit.photographer] if credit.photographer else []
+        elif person or names:
+            by = [person] if person else []
             text = f"{noun} by " + ", ".join(by + names)
         elif via:
             text, via = f"{noun} by {via}", None
@@ -64,7 +65,7 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
     if via:
         text += f", via {via}"
     if credit.for_org:
-        lone = credit.photographer and not names and not via
+        lone = person and not names and not via
         text += f"{'' if lone else ','} for {credit.for_org}"
     return text
 

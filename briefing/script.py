@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from briefing.article import Article, Photo
-from briefing.credits import spoken_name
+from briefing.credits import spoken_name, spoken_person
 from briefing.dates import say_date
 from briefing.describe import describe_photo, short_title
 
@@ -179,7 +179,7 @@ def credits_sentence(photos: Sequence[Photo]) -> str:
             continue
         names = [spoken_name(o) for o in credit.organisations]
         if credit.photographer:
-            people.append(credit.photographer)
+            people.append(spoken_person(credit.photographer))
             agencies.extend(names)
         else:
             others.extend(names)

@@ -209,6 +209,19 @@ CREDITS = [
      'Photo by Evelyn Hockstein, Reuters'),
     ('Courtesy Maxar Technologies', COURTESY, None, ('Maxar Technologies',), None,
      'Satellite image courtesy of Maxar Technologies'),
+    # brackets, "Credit:", pipes, names in capitals, unnamed staff, video stills
+    ('(Photo: Jane Doe/AP)', PHOTOGRAPHER, 'Jane Doe', ('AP',), None, 'Photo by Jane Doe, AP'),
+    ('Credit: Jane Doe/AP', PHOTOGRAPHER, 'Jane Doe', ('AP',), None, 'Photo by Jane Doe, AP'),
+    ('Photo credit: Jane Doe', PHOTOGRAPHER, 'Jane Doe', (), None, 'Photo by Jane Doe'),
+    ('Jane Doe | Bloomberg | Getty Images', PHOTOGRAPHER, 'Jane Doe', ('Bloomberg',),
+     'Getty Images', 'Photo by Jane Doe, Bloomberg, via Getty Images'),
+    ('JOHN MACDOUGALL/AFP via Getty Images', PHOTOGRAPHER, 'JOHN MACDOUGALL', ('AFP',),
+     'Getty Images', 'Photo by John Macdougall, AFP, via Getty Images'),
+    ('REUTERS/Stringer', AGENCY, None, ('REUTERS',), None, 'Photo by Reuters'),
+    ('STR/AFP via Getty Images', AGENCY, None, ('AFP',), 'Getty Images',
+     'Photo by AFP, via Getty Images'),
+    ('Screengrab/Reuters', AGENCY, None, ('Reuters',), None, 'Video still by Reuters'),
+    ('Handout via Reuters.', HANDOUT, None, (), 'Reuters', 'Handout photo from Reuters'),
 ]
 NAME_ONLY = {"Astrig Agopian"}
 """Credits that are only a person's name: a credit after a caption, not a known form alone."""
