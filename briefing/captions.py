@@ -90,6 +90,14 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip("\"”’)")[-1:] in (".", "!", "?")
 
 
+def _credit_score(line: str, likelihood: Likelihood, before: str) -> float:
+    """A credit's score; an unknown short phrase after a sentence is a credit by its shape."""
+    if (likelihood is Likelihood.UNLIKELY and _ends_sentence(before) and not _ends_sentence(line)
+            and len(line.split()) <= 8):
+        return -0.5
+    return _CREDIT_SCORE[likelihood]
+
+
 def _caption_score(line: str, likelihood: Likelihood) -> float:
     if likelihood is Likelihood.FORM:
         return _IMPOSSIBLE
@@ -107,15 +115,16 @@ def label_lines(texts: Sequence[str]) -> tuple[list[Label], float]:
     before it, it is a stray credit); a caption without a credit after it costs a little.
     """
     likes = [credit_likelihood(t) for t in texts]
+    previous = ["", *texts[:-1]]
     # best[state] = (score, labels) with state = label of the previous line (None at start)
     best: dict[Label | None, tuple[float, list[Label]]] = {None: (0.0, [])}
-    for text, like in zip(texts, likes, strict=True):
+    for text, like, before in zip(texts, likes, previous, strict=True):
         step: dict[Label | None, tuple[float, list[Label]]] = {}
         for prev, (score, labels) in best.items():
             missing = _MISSING_CREDIT if prev is Label.CAPTION else 0.0
             options = [(Label.CAPTION, missing + _caption_score(text, like))]
             if prev is Label.CAPTION:
-                options.append((Label.CREDIT, _CREDIT_SCORE[like]))
+                options.append((Label.CREDIT, _credit_score(text, like, before)))
             elif like is Likelihood.FORM:
                 options.append((Label.STRAY, -3.0))
             for label, gain in options:

@@ -101,7 +101,8 @@ _ROLE_LEAD = re.compile(r"^(?P<role>handout|pool)(?:\s+(?:photo|picture|image)s?
                         r"\s*", re.I)
 _PHOTO_PREFIX = re.compile(
     r"^(?:(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)"
-    r"|credits?\s*:)\s*", re.I)
+    r"|(?:(?:photo(?:graph)?|picture|image)s?\s+)?(?:provided|supplied|released|distributed"
+    r"|obtained|issued)\s+by\b|credits?\s*:)\s*", re.I)
 _UNNAMED = frozenset({"staff", "stringer", "str", "staff photographer", "-"})
 """Parts that name nobody (``REUTERS/Stringer``, ``STR/AFP``): left out."""
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b)?\s*[:,]?\s*",
@@ -215,8 +216,12 @@ def parse_credit(raw: str) -> Credit:
         if found:
             year = year or int(found.group(0))
             rest = (rest[:found.start()] + rest[found.end():]).strip()
-    rest = _PHOTO_PREFIX.sub("", rest, count=1)
     roles: list[CreditRole] = []
+    m = _PHOTO_PREFIX.match(rest)
+    if m:
+        if re.search(r"provided|supplied|released|issued", m.group(0), re.I):
+            roles.append(CreditRole.HANDOUT)  # "Photo provided by the city of Tartu"
+        rest = rest[m.end():]
     qualifier = None
     m = _ROLE_LEAD.match(rest)
     if m:  # "Pool photo by Jane Doe via AP", "Handout: Ministry of Defence"
@@ -297,8 +302,9 @@ class Likelihood(IntEnum):
 
 _FORM_START = re.compile(
     r"^(?:handout|pool|file\b|courtesy|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
-    r"illustration\s*(?::|by\b)|(?:photo\s+)?credits?\s*:|screen ?grab|screenshot|video grab"
-    r"|video still|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
+    r"illustration\s*(?::|by\b)|(?:(?:photo|picture|image)s?\s+)?(?:provided|supplied|released"
+    r"|distributed|obtained|issued)\s+by\b|(?:photo\s+)?credits?\s*:|screen ?grab|screenshot"
+    r"|video grab|video still|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
     r"|pictures?\s*(?::|by\b)|images?\s*(?::|by\b)|(?:satellite|aerial|drone) "
     r"(?:image|photo)s?\s*(?:©|\(c\)|by\b|:))", re.I)
 
@@ -349,10 +355,10 @@ def credit_likelihood(line: str) -> Likelihood:
     by_line = bool(re.match(r"^[^/]+ for (?:the )?[A-Z]", text)) and len(words) <= 9
     prose = _prose_words(text)
     if _SENTENCE_END.search(text) and not _ABBREV_END.search(text):
-        if text.endswith(".") and len(words) <= 8 and (form or chain) and prose <= 1:
+        if text.endswith(".") and len(words) <= 8 and (form or chain) and prose == 0:
             return Likelihood.FORM  # "Handout via Reuters."
         return Likelihood.SENTENCE
-    if form and (prose <= 1 or (_COURTESY.match(text) and len(words) <= 10)):
+    if form and (prose <= 1 or (_COURTESY.match(text) and len(words) <= 10 and prose <= 2)):
         return Likelihood.FORM
     if prose >= 3:
         return Likelihood.SENTENCE

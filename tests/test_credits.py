@@ -222,6 +222,10 @@ CREDITS = [
      'Photo by AFP, via Getty Images'),
     ('Screengrab/Reuters', AGENCY, None, ('Reuters',), None, 'Video still by Reuters'),
     ('Handout via Reuters.', HANDOUT, None, (), 'Reuters', 'Handout photo from Reuters'),
+    ('Photo provided by the city of Tartu', HANDOUT, None, ('the city of Tartu',), None,
+     'Handout photo from the city of Tartu'),
+    ('Image released by the Ministry of Defence via AP', HANDOUT, None,
+     ('the Ministry of Defence',), 'AP', 'Handout photo from the Ministry of Defence, via AP'),
 ]
 NAME_ONLY = {"Astrig Agopian"}
 """Credits that are only a person's name: a credit after a caption, not a known form alone."""
@@ -336,6 +340,17 @@ def test_summary_paragraphs_stay_paragraphs() -> None:
     result = analyse_blocks(split_blocks(text))
     assert result.photos == ()
     assert len(result.paragraphs) == 3
+
+
+def test_an_unknown_credit_form_is_placed_by_the_alternation() -> None:
+    result = analyse_blocks(split_blocks(
+        "Summary.\n\nA boy swims in the lake.\nKornidzor municipality press team\n"
+        "Two girls play on the shore.\nJane Doe/AP\n"))
+    assert [(p.caption.text, p.credit.text if p.credit else None) for p in result.photos] == [
+        ("A boy swims in the lake.", "Kornidzor municipality press team"),
+        ("Two girls play on the shore.", "Jane Doe/AP")]
+    assert result.warnings == ("line 4: 'Kornidzor municipality press team' read as the credit "
+                               "of photo 1 (it does not look like one; unsure)",)
 
 
 def test_unsure_lines_are_named_in_warnings() -> None:
