@@ -4,12 +4,15 @@ every credit said as a newsreader would, the closing naming only people and orga
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from briefing.article import read_article
 from briefing.script import render_script
 from tests.conftest import DATA
+
+UNSEEN = DATA / "unseen"
 
 EXPECTED = {
     "unseen_song_festival_crlf.txt": [
@@ -50,7 +53,7 @@ def photo_paragraphs(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_photo_found_and_every_credit_said_right(name: str) -> None:
-    article = read_article(DATA / name)
+    article = read_article(UNSEEN / name)
     expected = EXPECTED[name]
     assert len(article.photos) == len(expected)
     text = render_script(article.date, [article], voice="default", rate=175)
@@ -66,20 +69,20 @@ def test_every_photo_found_and_every_credit_said_right(name: str) -> None:
 
 
 def test_the_closing_names_people_and_organisations_once() -> None:
-    articles = [read_article(DATA / name) for name in sorted(EXPECTED)[:3]]
+    articles = [read_article(UNSEEN / name) for name in sorted(EXPECTED)[:3]]
     closing = ""
     for article in articles:
         text = render_script(article.date, [article], voice="default", rate=175)
         closing += text.split("## Closing", 1)[1]
     for word in ("Handout", "handout", "Pool", "pool", "File", "Courtesy", "©", "2024 Maxar"):
         assert word not in closing
-    dam = read_article(DATA / "unseen_dam_breach.txt")
+    dam = read_article(UNSEEN / "unseen_dam_breach.txt")
     text = render_script(dam.date, [dam], voice="default", rate=175)
     assert text.rstrip().endswith(
         "Images in this briefing by Maxar Technologies, Planet Labs PBC, Reuters, the Ukrainian "
         "State Emergency Service, the Ukrainian Presidential Press Service, AFP, Getty Images "
         "and AP.")
-    visit = read_article(DATA / "unseen_state_visit.txt")
+    visit = read_article(UNSEEN / "unseen_state_visit.txt")
     closing = render_script(visit.date, [visit], voice="default", rate=175).split("## Closing")[1]
     for name in ("Nguyễn Văn Hải", "Дмитрий Иванов", "Mara Lindqvist", "The New York Times",
                  "AP", "Sputnik", "Linh Pham"):
@@ -87,7 +90,7 @@ def test_the_closing_names_people_and_organisations_once() -> None:
 
 
 def test_crlf_article_warns_with_the_line_of_the_missing_credit() -> None:
-    article = read_article(DATA / "unseen_song_festival_crlf.txt")
+    article = read_article(UNSEEN / "unseen_song_festival_crlf.txt")
     assert article.paragraphs[0].endswith("every five years since 1924.")
     assert len(article.paragraphs) == 3
     assert article.warnings == (
@@ -96,14 +99,14 @@ def test_crlf_article_warns_with_the_line_of_the_missing_credit() -> None:
 
 
 def test_captions_split_over_two_final_blocks() -> None:
-    article = read_article(DATA / "unseen_state_visit.txt")
+    article = read_article(UNSEEN / "unseen_state_visit.txt")
     assert len(article.paragraphs) == 3
     assert article.photos[3].caption.startswith("Protesters gather outside the Russian embassy")
     assert article.warnings == ()
 
 
 def test_wrapped_paragraphs_are_not_photos() -> None:
-    article = read_article(DATA / "unseen_wrapped_no_photos.txt")
+    article = read_article(UNSEEN / "unseen_wrapped_no_photos.txt")
     assert article.photos == ()
     assert article.paragraphs[1] == ("About 25,000 people watched the opening, organisers said. "
                                      "Prime Minister Kaja Kallas and President Alar Karis "
@@ -112,10 +115,7 @@ def test_wrapped_paragraphs_are_not_photos() -> None:
     assert [w.split(":")[0] for w in article.warnings] == ["line 8"]
 
 
-def test_the_seed_is_unchanged(seed_path: object) -> None:
-    from pathlib import Path
-
-    assert isinstance(seed_path, Path)
+def test_the_seed_is_unchanged(seed_path: Path) -> None:
     article = read_article(seed_path)
     assert len(article.photos) == 13 and article.warnings == ()
     text = render_script(article.date, [article], voice="default", rate=175)
@@ -123,3 +123,17 @@ def test_the_seed_is_unchanged(seed_path: object) -> None:
         "Images in this briefing by Alain Jocard, Irakli Gedenidze, Emmanuel Dunand, Vasily "
         "Krestyaninov and Astrig Agopian, with AFP, Getty Images, Reuters and AP, and by Maxar "
         "Technologies.")
+
+
+def test_unseen_folder_builds_with_the_right_photo_counts(  # type: ignore[no-untyped-def]
+        ws: Path, cli) -> None:
+    result = cli("build", UNSEEN, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    counts = {d["date"]: d["photos"] for d in result.json()["dates"]}
+    assert counts == {"2024-02-12": 0, "2024-05-14": 7, "2024-06-20": 7, "2024-07-06": 6}
+    for name, credits in EXPECTED.items():
+        day = read_article(UNSEEN / name).date.isoformat()
+        script = (ws / "scripts" / f"{day}.md").read_text(encoding="utf-8")
+        assert [d.rsplit(". ", 1)[-1] for d in photo_paragraphs(script)] == [
+            f"{c}." for c in credits]
+    assert "line 15: photo 5 has no credit line" in result.stderr
