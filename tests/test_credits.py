@@ -386,3 +386,20 @@ def test_a_credit_line_never_becomes_a_caption(lines: list[str]) -> None:
     got = [(p.caption, p.credit.raw if p.credit else None) for p in article.photos]
     for pair in pairs:
         assert pair in got
+
+
+NAMES = st.sampled_from(["Astrig Agopian", "Linh Pham", "Ana Brito"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(CAPTIONS, st.sampled_from(FORM_CREDITS), NAMES), min_size=1,
+                max_size=14))
+def test_no_line_of_the_last_block_is_lost_silently(lines: list[str]) -> None:
+    article = parse_text_article(" date 2024-05-14 Summary.\n\n" + "\n".join(lines) + "\n",
+                                 Path("a.txt"))
+    kept = " ".join(article.paragraphs)
+    for photo in article.photos:
+        kept += " " + photo.caption + " " + (photo.credit.raw if photo.credit else "")
+    kept += " ".join(article.warnings)
+    for line in lines:
+        assert line in kept
