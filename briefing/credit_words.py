@@ -25,6 +25,9 @@ KNOWN_AGENCIES = frozenset({
     "al jazeera", "le monde", "der spiegel", "imaginechina", "europa press", "belga", "anp",
     "ritzau", "ntb", "tt", "lusa", "pap", "ctk", "mti", "hina", "ина", "тасс", "риа новости",
     "ap photo", "jpl-caltech", "keystone", "wenn", "pa", "pa images", "pa wire", "aap", "cp",
+    "associated press", "the associated press", "agence france-presse", "google earth",
+    "google maps", "openstreetmap", "scanpix", "ritzau scanpix", "lehtikuva", "tt news agency",
+    "kns", "cnn", "bbc", "nbc", "abc", "cbs", "npr", "sky news", "kremlin.ru", "social media",
 })
 """Wire services, photo agencies and imagery providers, lower-cased."""
 
@@ -45,6 +48,7 @@ ORG_WORDS = frozenset({
     "television", "radio", "channel", "commons", "space", "center", "centre", "observatory",
     "team", "club", "federation", "league", "party", "authority", "parliament", "house",
     "kremlin", "palace", "municipality", "city", "hospital", "project", "partners", "systems",
+    "agence", "presse", "society", "unit", "contributors", "scanpix", "crescent",
 })
 """Words that make a credit part an organisation rather than a person."""
 
@@ -53,6 +57,7 @@ INSTITUTIONS = frozenset({
     "forces", "police", "government", "presidency", "administration", "council", "committee",
     "commission", "embassy", "command", "guard", "corps", "parliament", "kremlin", "authority",
     "municipality", "white house", "military", "coast guard", "marines", "marine corps",
+    "unit", "society", "library", "museum", "archives",
 })
 """Words that make a name take "the" when said (``the U.S. Navy``, ``the Kremlin``)."""
 
@@ -69,3 +74,9 @@ CREDIT_WORDS = frozenset({
 TITLE_CASED = frozenset({"reuters", "xinhua", "anadolu", "sputnik", "bloomberg", "shutterstock",
                           "getty images", "kyodo", "yonhap", "getty"})
 """Agencies written in capitals on credit lines that are said as words, not letters."""
+
+PLATFORMS = frozenset({
+    "social media", "telegram", "instagram", "facebook", "x", "twitter", "tiktok", "youtube",
+    "vk", "vkontakte", "weibo", "wechat", "threads", "bluesky", "snapchat",
+})
+"""Social networks a photo was taken from: said with "from" (``Photo from Telegram``)."""

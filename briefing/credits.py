@@ -22,6 +22,7 @@ from briefing.credit_words import (
     INSTITUTIONS,
     KNOWN_AGENCIES,
     ORG_WORDS,
+    PLATFORMS,
     SATELLITE_PROVIDERS,
     TITLE_CASED,
 )
@@ -46,6 +47,8 @@ class CreditRole(StrEnum):
     """Issued by a press office or press service (``Festival press office``)."""
     PROVIDER = "provider"
     """A copyright holder or imagery provider (``© Planet Labs PBC``, ``Maxar Technologies``)."""
+    SOCIAL_MEDIA = "social media"
+    """Taken from a social network (``Social media/Reuters``, ``Telegram/Reuters``)."""
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,14 @@ _KIND_PREFIX = re.compile(
     r"|(?:photo\s+)?(?P<illustration>illustration)\b\s*(?::|\bby\b)?"
     r"|(?P<still>screen ?grab|screenshot|video grab|video still)s?(?:\s+from\s+video)?\b\s*"
     r"(?::|\bby\b|\bfrom\b|\bvia\b(?=\s*\S+\s*$))?)\s*", re.I)
-_ROLE_LEAD = re.compile(r"^(?P<role>handout|pool)(?:\s+(?:photo|picture|image)s?)?\s*(?::|\bby\b)"
-                        r"\s*", re.I)
+_ROLE_LEAD = re.compile(r"^(?P<role>handout|pool)(?:\s+(?:photo|picture|image)s?)?\s*"
+                        r"(?::|\bby\b|\bfrom\b)\s*", re.I)
 _PHOTO_PREFIX = re.compile(
     r"^(?:(?:photo(?:graph)?s?|pictures?|images?|imagery)\s*(?:credits?\s*)?(?::|\bby\b)"
     r"|(?:(?:photo(?:graph)?|picture|image)s?\s+)?(?:provided|supplied|released|distributed"
     r"|obtained|issued)\s+by\b|credits?\s*:)\s*", re.I)
-_UNNAMED = frozenset({"staff", "stringer", "str", "staff photographer", "-"})
+_UNNAMED = frozenset({"staff", "stringer", "str", "staff photographer", "-", "uncredited",
+                      "unknown", "photographer unknown"})
 """Parts that name nobody (``REUTERS/Stringer``, ``STR/AFP``): left out."""
 _COURTESY = re.compile(r"^(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b)?\s*[:,]?\s*",
                        re.I)
@@ -157,6 +161,8 @@ def spoken_name(name: str) -> str:
     """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
     if name.isupper() and name.lower() in TITLE_CASED:
         name = name.title()  # "REUTERS" is a word, not letters
+    if name.lower() == "social media":
+        return "social media"
     words = name.split()
     if not words or words[0].lower() in ("the", "a", "an"):
         return name
@@ -178,6 +184,8 @@ def _role_of_part(part: str) -> tuple[CreditRole | None, str | None]:
                                                                "image")]
     if not trimmed:
         return None, None
+    if [w.lower() for w in trimmed] == ["family"] and len(words) > 1:  # "Family photo via AP"
+        return CreditRole.HANDOUT, trimmed[0]
     for i, word in enumerate(trimmed):
         role = _ROLE_WORDS.get(word.lower().strip("."))
         if role is not None and (i == len(trimmed) - 1 or i == 0):
@@ -238,10 +246,11 @@ def parse_credit(raw: str) -> Credit:
         roles.append(CreditRole.COURTESY)
         rest = rest[m.end():]
     via = None
-    pieces = re.split(r"\s+via\s+", rest, flags=re.I)
-    if len(pieces) > 1:
-        via = _clean_part(pieces[-1].split("/")[0]) or None
-        rest = " via ".join(pieces[:-1])
+    pieces = re.split(r"(?:\s+|/|^)via\s+", rest, flags=re.I)
+    if len(pieces) > 1:  # "KCNA via KNS/AP": the chain goes on after "via"
+        after = [_clean_part(p) for p in pieces[-1].split("/") if _clean_part(p)]
+        via = after.pop() if after else None
+        rest = "/".join(p for p in [" via ".join(pieces[:-1]), *after] if p)
     for_org = None
     m = re.match(r"^(?P<who>[^/]+?)\s+for\s+(?P<org>[^/]+)$", rest) or re.match(
         r"^(?P<who>.+?)\s+for\s+(?P<org>[^/]+)$", rest)
@@ -249,11 +258,11 @@ def parse_credit(raw: str) -> Credit:
         for_org, rest = _clean_part(m.group("org")), m.group("who")
     people: list[str] = []
     orgs: list[str] = []
-    for part in (p for p in re.split(r"\s*[/|]\s*|,\s+", rest) if p.strip(" ,")):
-        part = _clean_part(part)
+    for raw_part in (p for p in re.split(r"\s*[/|]\s*|,\s+", rest) if p.strip(" ,")):
+        role, qual = _role_of_part(raw_part.strip(" ,;:-"))
+        part = _clean_part(raw_part)
         if not part or part.lower() in _UNNAMED:
             continue
-        role, qual = _role_of_part(part)
         if role is not None:
             roles.append(role)
             qualifier = qualifier or qual
@@ -275,6 +284,8 @@ def parse_credit(raw: str) -> Credit:
     elif any(re.search(r"\b(?:office|service|press centre|press center)\b", o, re.I)
              for o in orgs):
         role = CreditRole.OFFICE
+    elif orgs and all(o.lower() in PLATFORMS for o in orgs):
+        role = CreditRole.SOCIAL_MEDIA
     elif copyright_sign or any(SATELLITE_PROVIDERS.search(o) for o in orgs):
         role = CreditRole.PROVIDER
     else:
@@ -365,7 +376,7 @@ def credit_likelihood(line: str) -> Likelihood:
     if prose <= 1 and (chain or office or (known and len(words) <= 8)):
         return Likelihood.FORM
     if prose == 0 and (by_line or (_name_shaped(text) and len(words) <= 8 and any(
-            w.lower().strip(",.()") in ORG_WORDS for w in words))):
+            w.lower().strip(",.()") in ORG_WORDS or _is_acronym(w) for w in words))):
         return Likelihood.FORM
     if prose == 0 and _name_shaped(text) and len(words) <= 6:
         return Likelihood.NAME

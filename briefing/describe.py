@@ -53,7 +53,7 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
         noun = kind[:1].upper() + kind[1:]
         if role is CreditRole.COURTESY and names:
             text = f"{noun} courtesy of " + ", ".join(names)
-        elif role is CreditRole.OFFICE and names and not person:
+        elif role in (CreditRole.OFFICE, CreditRole.SOCIAL_MEDIA) and names and not person:
             text = f"{noun} from " + ", ".join(names)
         elif person or names:
             by = [person] if person else []

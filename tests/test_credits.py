@@ -248,12 +248,101 @@ def test_the_table_is_large_enough() -> None:
 
 
 def test_spoken_credits_never_say_signs_roles_as_names_or_years() -> None:
-    for line, *_ in CREDITS:
+    for line in [c[0] for c in CREDITS] + [c[0] for c in SPOKEN]:
         spoken = say_credit(parse_credit(line), parse_credit(line).kind or "photo")
         assert "©" not in spoken and "(c)" not in spoken and "20" not in spoken
         assert not spoken.startswith(("Photo by Handout", "Photo by Pool", "Photo by File",
                                       "Photo by Courtesy", "Photo by Photo"))
         assert "/" not in spoken and "  " not in spoken
+
+
+# More real-world credit lines (wire services of many countries), with the reading expected.
+SPOKEN = [
+    ('Yuki Iwamura/AFP via Getty Images/File', 'File photo by Yuki Iwamura, AFP, via Getty Images'),
+    ('Chris Ratcliffe/Bloomberg via Getty Images',
+     'Photo by Chris Ratcliffe, Bloomberg, via Getty Images'),
+    ('Kyodo News via AP', 'Photo by Kyodo News, via AP'),
+    ('KCNA via KNS/AP', 'Photo by KCNA, KNS, via AP'),
+    ('Ukrainian Armed Forces/Handout via Reuters',
+     'Handout photo from the Ukrainian Armed Forces, via Reuters'),
+    ('Ministry of Defence of Ukraine/AFP', 'Photo by the Ministry of Defence of Ukraine, via AFP'),
+    ('Uncredited/AP', 'Photo by AP'),
+    ('Provided by the family', 'Handout photo from the family'),
+    ('Wikimedia Commons', 'Photo by Wikimedia Commons'),
+    ('Library of Congress', 'Photo by the Library of Congress'),
+    ('The Associated Press', 'Photo by The Associated Press'),
+    ('Associated Press', 'Photo by Associated Press'),
+    ('Agence France-Presse', 'Photo by Agence France-Presse'),
+    ('ROBERTO SCHMIDT/AFP via Getty Images', 'Photo by Roberto Schmidt, AFP, via Getty Images'),
+    ('Sebastian Gollnow/picture alliance via Getty Images',
+     'Photo by Sebastian Gollnow, picture alliance, via Getty Images'),
+    ('Marijan Murat/dpa/AP', 'Photo by Marijan Murat, dpa, via AP'),
+    ('Michael Probst/AP Photo', 'Photo by Michael Probst, AP'),
+    ('Hannibal Hanschke/EPA-EFE/Shutterstock',
+     'Photo by Hannibal Hanschke, EPA-EFE, via Shutterstock'),
+    ('Stringer/Reuters', 'Photo by Reuters'),
+    ('AFP', 'Photo by AFP'),
+    ('via Reuters', 'Photo by Reuters'),
+    ('Obtained by CNN', 'Photo by CNN'),
+    ('CNN', 'Photo by CNN'),
+    ('Jane Doe/Instagram', 'Photo by Jane Doe, Instagram'),
+    ('Social media/Reuters', 'Photo from social media, via Reuters'),
+    ('Telegram/Reuters', 'Photo from Telegram, via Reuters'),
+    ('Google Earth', 'Photo by Google Earth'),
+    ('© OpenStreetMap contributors', 'Photo by OpenStreetMap contributors'),
+    ('Photo by Jane Doe/The Guardian', 'Photo by Jane Doe, The Guardian'),
+    ('Jane Doe for CNN', 'Photo by Jane Doe for CNN'),
+    ('Jane Doe/NPR', 'Photo by Jane Doe, NPR'),
+    ('Courtesy of Jane Doe via AP', 'Photo courtesy of Jane Doe, via AP'),
+    ('Family photo via AP', 'Family handout photo from AP'),
+    ('Handout from the Israel Defense Forces', 'Handout photo from the Israel Defense Forces'),
+    ("IDF Spokesperson's Unit via AP", "Photo by the IDF Spokesperson's Unit, via AP"),
+    ('Palestinian Red Crescent Society via AP',
+     'Photo by the Palestinian Red Crescent Society, via AP'),
+    ('Chen Yichen/Xinhua via Getty Images', 'Photo by Chen Yichen, Xinhua, via Getty Images'),
+    ('Kim Hong-Ji/Reuters', 'Photo by Kim Hong-Ji, Reuters'),
+    ('Li Tao/Xinhua/AP', 'Photo by Li Tao, Xinhua, via AP'),
+    ('Jean-François Badias/AP', 'Photo by Jean-François Badias, AP'),
+    ("O'Neil Arnold/AP", "Photo by O'Neil Arnold, AP"),
+    ('Mauricio Dueñas Castañeda/EPA', 'Photo by Mauricio Dueñas Castañeda, EPA'),
+    ('Ng Han Guan/AP', 'Photo by Ng Han Guan, AP'),
+    ('Evan Vucci/AP', 'Photo by Evan Vucci, AP'),
+    ('Leon Neal/Getty Images', 'Photo by Leon Neal, Getty Images'),
+    ('Anna Moneymaker/Getty Images', 'Photo by Anna Moneymaker, Getty Images'),
+    ('Sergei Supinsky/AFP via Getty Images', 'Photo by Sergei Supinsky, AFP, via Getty Images'),
+    ('Russian Emergency Ministry Press Service via AP',
+     'Photo from the Russian Emergency Ministry Press Service, via AP'),
+    ('Ukrainian Emergency Service via AP', 'Photo from the Ukrainian Emergency Service, via AP'),
+    ('State Emergency Service of Ukraine/Handout via Reuters',
+     'Handout photo from the State Emergency Service of Ukraine, via Reuters'),
+    ('Office of the President of Ukraine', 'Photo from the office of the President of Ukraine'),
+    ('Kremlin.ru/Handout via Reuters', 'Handout photo from Kremlin.ru, via Reuters'),
+    ('Gavriil Grigorov/Sputnik/AFP via Getty Images',
+     'Photo by Gavriil Grigorov, Sputnik, AFP, via Getty Images'),
+    ('Alexander Kazakov/Sputnik/Kremlin Pool Photo via AP',
+     'Kremlin pool photo by Alexander Kazakov, Sputnik, via AP'),
+    ('Dado Ruvić/Reuters', 'Photo by Dado Ruvić, Reuters'),
+    ('Ludovic Marin/Pool via AP', 'Pool photo by Ludovic Marin, via AP'),
+    ('Pool via Reuters', 'Pool photo from Reuters'),
+    ('Jacquelyn Martin/AP', 'Photo by Jacquelyn Martin, AP'),
+    ('Sarah Meyssonnier/Pool via Reuters', 'Pool photo by Sarah Meyssonnier, via Reuters'),
+    ('Sven Hoppe/dpa via AP', 'Photo by Sven Hoppe, dpa, via AP'),
+    ('Ina Fassbender/AFP via Getty Images', 'Photo by Ina Fassbender, AFP, via Getty Images'),
+    ('Ritzau Scanpix/via Reuters', 'Photo by Ritzau Scanpix, via Reuters'),
+    ('NTB/AFP via Getty Images', 'Photo by NTB, AFP, via Getty Images'),
+    ('Lehtikuva/Reuters', 'Photo by Lehtikuva, via Reuters'),
+    ('Vesa Moilanen/Lehtikuva via AP', 'Photo by Vesa Moilanen, Lehtikuva, via AP'),
+    ('TT News Agency/Reuters', 'Photo by TT News Agency, via Reuters'),
+    ('Jonathan Nackstrand/AFP', 'Photo by Jonathan Nackstrand, AFP'),
+    ('Jessica Gow/TT via AP', 'Photo by Jessica Gow, TT, via AP'),
+]
+
+
+@pytest.mark.parametrize(("line", "spoken"), SPOKEN)
+def test_more_credit_lines_are_said_right(line: str, spoken: str) -> None:
+    credit = parse_credit(line)
+    assert say_credit(credit, credit.kind or "photo") == spoken
+    assert credit_likelihood(line) is Likelihood.FORM
 
 
 @pytest.mark.parametrize(("line", "field", "value"), [
