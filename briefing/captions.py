@@ -82,8 +82,8 @@ class Label(Enum):
 
 _IMPOSSIBLE = -1_000.0
 _MISSING_CREDIT = -1.0
-_CREDIT_SCORE = {Likelihood.FORM: 3.0, Likelihood.NAME: 1.0, Likelihood.UNLIKELY: -2.0,
-                 Likelihood.SENTENCE: -6.0}
+_CREDIT_SCORE = {Likelihood.FORM: 3.0, Likelihood.ORGANISATION: 2.0, Likelihood.NAME: 1.0,
+                 Likelihood.UNLIKELY: -2.0, Likelihood.SENTENCE: -6.0}
 
 
 def _ends_sentence(text: str) -> bool:
@@ -105,7 +105,7 @@ def _caption_score(line: str, likelihood: Likelihood) -> float:
     score = 1.0 if words >= 4 else 0.0
     if _ends_sentence(line) and words >= 4:
         score += 1.0
-    return score - (1.0 if likelihood is Likelihood.NAME else 0.0)
+    return score - {Likelihood.NAME: 1.0, Likelihood.ORGANISATION: 2.0}.get(likelihood, 0.0)
 
 
 def label_lines(texts: Sequence[str]) -> tuple[list[Label], float]:
@@ -144,7 +144,7 @@ def _is_captions(block: Block, labels: list[Label], is_last: bool) -> tuple[bool
     """Whether a block (not after a captions block) holds captions; a doubt, if any."""
     credits = [ln for ln, lab in zip(block.lines, labels, strict=True) if lab is Label.CREDIT]
     likes = [credit_likelihood(ln.text) for ln in credits]
-    if any(like is Likelihood.FORM for like in likes) or len(credits) >= 2:
+    if any(like >= Likelihood.ORGANISATION for like in likes) or len(credits) >= 2:
         return True, None
     if credits:
         first = credits[0]
@@ -215,7 +215,7 @@ def _photos_of(block: Block, labels: list[Label], before: int,
                             f"left out: {line.text!r}")
         else:
             close()
-            if like is Likelihood.NAME:
+            if like in (Likelihood.NAME, Likelihood.ORGANISATION):
                 warnings.append(f"line {line.number}: {line.text!r} read as a caption (it "
                                 "looks like a name; unsure)")
             caption = line

@@ -307,12 +307,15 @@ class Likelihood(IntEnum):
     """A short phrase with ordinary lower-case words."""
     NAME = 1
     """A short run of names (``Astrig Agopian``): a credit after a caption, or a short caption."""
+    ORGANISATION = 2
+    """The name of an organisation (``U.S. Navy``, ``The White House``): a credit after a
+    caption, though a short caption may name one too."""
     FORM = 3
     """A known credit form (agency, chain, handout, pool, courtesy, office, ©): a credit."""
 
 
 _FORM_START = re.compile(
-    r"^(?:handout|pool|file\b|courtesy|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
+    r"^(?:handout|pool|file\b|courtesy|via\s|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
     r"illustration\s*(?::|by\b)|(?:(?:photo|picture|image)s?\s+)?(?:provided|supplied|released"
     r"|distributed|obtained|issued)\s+by\b|(?:photo\s+)?credits?\s*:|screen ?grab|screenshot"
     r"|video grab|video still|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
@@ -357,12 +360,13 @@ def credit_likelihood(line: str) -> Likelihood:
     form = bool(_FORM_START.match(text) or _COPYRIGHT.search(text))
     lowered = text.lower()
     parts = [p.strip() for p in re.split(r"/|\s\|\s|\s+via\s+", text, flags=re.I)]
-    known = any(p.lower().rstrip(".") in KNOWN_AGENCIES for p in parts) or any(
-        w.lower().strip(",.") in KNOWN_AGENCIES and (_is_acronym(w) or w[:1].isupper())
-        for w in words)
+    known = any(p.lower().rstrip(".") in KNOWN_AGENCIES for p in parts)
+    known_word = any(w.lower().strip(",.") in KNOWN_AGENCIES and (_is_acronym(w) or w[:1].isupper())
+                     for w in words)
     chain = len(parts) > 1 and all(p and (_name_shaped(p) or _prose_words(p) == 0)
                                    for p in parts)
-    office = bool(re.search(r"\b(?:press|media) (?:office|service)\b|\bhandout\b", lowered))
+    office = bool(re.search(r"\b(?:press|media) (?:office|service)\b|\bhandout\b", lowered)
+                  or re.match(r"(?i:office|press office|press service) of (?:the )?[A-Z]", text))
     by_line = bool(re.match(r"^[^/]+ for (?:the )?[A-Z]", text)) and len(words) <= 9
     prose = _prose_words(text)
     if _SENTENCE_END.search(text) and not _ABBREV_END.search(text):
@@ -373,11 +377,13 @@ def credit_likelihood(line: str) -> Likelihood:
         return Likelihood.FORM
     if prose >= 3:
         return Likelihood.SENTENCE
-    if prose <= 1 and (chain or office or (known and len(words) <= 8)):
+    if prose <= 1 and (chain or office or known):
         return Likelihood.FORM
-    if prose == 0 and (by_line or (_name_shaped(text) and len(words) <= 8 and any(
-            w.lower().strip(",.()") in ORG_WORDS or _is_acronym(w) for w in words))):
+    if prose == 0 and by_line:
         return Likelihood.FORM
+    if prose == 0 and _name_shaped(text) and len(words) <= 8 and (known_word or any(
+            w.lower().strip(",.()") in ORG_WORDS or _is_acronym(w) for w in words)):
+        return Likelihood.ORGANISATION
     if prose == 0 and _name_shaped(text) and len(words) <= 6:
         return Likelihood.NAME
     return Likelihood.UNLIKELY
