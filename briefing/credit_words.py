@@ -68,7 +68,8 @@ CONNECTORS = frozenset({
 })
 CREDIT_WORDS = frozenset({
     "handout", "pool", "file", "photo", "photos", "photograph", "picture", "courtesy", "by",
-    "via", "press", "office", "image", "images", "satellite", "service", "provided",
+    "via", "press", "office", "image", "images", "satellite", "service", "provided", "from",
+    "video", "screenshot", "screengrab", "grab", "still",
 })
 
 TITLE_CASED = frozenset({"reuters", "xinhua", "anadolu", "sputnik", "bloomberg", "shutterstock",

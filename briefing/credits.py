@@ -315,12 +315,16 @@ class Likelihood(IntEnum):
 
 
 _FORM_START = re.compile(
-    r"^(?:handout|pool|file\b|courtesy|via\s|(?:photo|image|picture)s? courtesy\b|(?:photo )?"
-    r"illustration\s*(?::|by\b)|(?:(?:photo|picture|image)s?\s+)?(?:provided|supplied|released"
-    r"|distributed|obtained|issued)\s+by\b|(?:photo\s+)?credits?\s*:|screen ?grab|screenshot"
-    r"|video grab|video still|©|\(c\)|copyright|photo(?:graph)?s?\s*(?::|by\b)"
-    r"|pictures?\s*(?::|by\b)|images?\s*(?::|by\b)|(?:satellite|aerial|drone) "
-    r"(?:image|photo)s?\s*(?:©|\(c\)|by\b|:))", re.I)
+    r"^(?:(?:\w+\s+)?(?:handout|pool|file)(?:\s+(?:photo|picture|image)s?)?\s*(?:$|[/:,]|by\b"
+    r"|via\b|from\b)"
+    r"|(?:(?:photo|image|picture)s?\s+)?courtesy\b(?:\s+of\b|\s*:|\s+(?-i:[A-Z0-9\"“]))"
+    r"|via\s+(?-i:[A-Z])|(?:photo )?illustration\s*(?::|by\b)"
+    r"|(?:(?:photo|picture|image)s?\s+)?(?:provided|supplied|released|distributed|obtained"
+    r"|issued)\s+by\b|(?:photo\s+)?credits?\s*:|(?:screen ?grab|screenshot|video grab"
+    r"|video still)s?(?:\s+from\s+(?:a\s+)?video)?\s*(?:$|[/:]|by\b|via\b|from\b)"
+    r"|©|\(c\)|copyright\b|photo(?:graph)?s?\s*(?::|by\b)|pictures?\s*(?::|by\b)"
+    r"|images?\s*(?::|by\b)|(?:satellite|aerial|drone) (?:image|photo)s?\s*(?:©|\(c\)|by\b|:))",
+    re.I)
 
 
 def _prose_words(text: str) -> int:
@@ -373,6 +377,8 @@ def credit_likelihood(line: str) -> Likelihood:
         if text.endswith(".") and len(words) <= 8 and (form or chain) and prose == 0:
             return Likelihood.FORM  # "Handout via Reuters."
         return Likelihood.SENTENCE
+    if form and text[:4].lower() == "via " and prose:
+        form = False  # "Via Dolorosa in Jerusalem" is a place
     if form and (prose <= 1 or (_COURTESY.match(text) and len(words) <= 10 and prose <= 2)):
         return Likelihood.FORM
     if prose >= 3:

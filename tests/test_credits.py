@@ -380,6 +380,9 @@ def test_credit_fields(line: str, field: str, value: object) -> None:
     "A file photo shows the old bridge before it collapsed in 2019.",
     "Courtesy visits by the delegation continued for three days across the region.",
     "Reuters journalists were among those detained by the police.",
+    "File photo of the bridge", "Courtesy visits continue", "Via Dolorosa in Jerusalem",
+    "Pool party in Miami", "Office workers leave the building", "Press conference at the Kremlin",
+    "A handout photo shows the damaged ship", "Getty Images photographer at work",
 ])
 def test_captions_are_not_credit_forms(line: str) -> None:
     assert credit_likelihood(line) <= Likelihood.UNLIKELY
