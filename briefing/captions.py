@@ -144,7 +144,11 @@ def _is_captions(block: Block, labels: list[Label], is_last: bool) -> tuple[bool
     """Whether a block (not after a captions block) holds captions; a doubt, if any."""
     credits = [ln for ln, lab in zip(block.lines, labels, strict=True) if lab is Label.CREDIT]
     likes = [credit_likelihood(ln.text) for ln in credits]
-    if any(like >= Likelihood.ORGANISATION for like in likes) or len(credits) >= 2:
+    if any(like >= Likelihood.ORGANISATION for like in likes):
+        return True, None
+    # credits placed by their shape alone do not make a block of captions
+    credits = [ln for ln, like in zip(credits, likes, strict=True) if like is Likelihood.NAME]
+    if len(credits) >= 2:
         return True, None
     if credits:
         first = credits[0]

@@ -446,6 +446,11 @@ def test_summary_paragraphs_stay_paragraphs() -> None:
     result = analyse_blocks(split_blocks(text))
     assert result.photos == ()
     assert len(result.paragraphs) == 3
+    wrapped = ("First paragraph.\n\nThe council met on Friday.\nMayor Anna Berg said the vote\n"
+               "was a victory. Others disagreed.\nCouncillor Jan Olsen called it rushed\n"
+               "and unfair.\n\nLast paragraph.\n")
+    result = analyse_blocks(split_blocks(wrapped))
+    assert result.photos == () and len(result.paragraphs) == 3
 
 
 def test_an_unknown_credit_form_is_placed_by_the_alternation() -> None:
