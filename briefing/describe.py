@@ -62,11 +62,10 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
             text, via = f"{noun} by {via}", None
         else:
             return f"{noun} credit not given"
+    if credit.for_org:  # "Photo by Jane Doe for The New York Times"
+        text += f"{'' if person and not names else ','} for {credit.for_org}"
     if via:
         text += f", via {via}"
-    if credit.for_org:
-        lone = person and not names and not via
-        text += f"{'' if lone else ','} for {credit.for_org}"
     return text
 
 
