@@ -222,6 +222,8 @@ CREDITS = [
      'Photo by AFP, via Getty Images'),
     ('Screengrab/Reuters', AGENCY, None, ('Reuters',), None, 'Video still by Reuters'),
     ('Handout via Reuters.', HANDOUT, None, (), 'Reuters', 'Handout photo from Reuters'),
+    ('Jane Doe for The Washington Post via Getty Images', PHOTOGRAPHER, 'Jane Doe', (),
+     'Getty Images', 'Photo by Jane Doe for The Washington Post, via Getty Images'),
     ('Photo provided by the city of Tartu', HANDOUT, None, ('the city of Tartu',), None,
      'Handout photo from the city of Tartu'),
     ('Image released by the Ministry of Defence via AP', HANDOUT, None,
