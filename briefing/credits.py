@@ -19,12 +19,10 @@ from briefing.credit_words import (
     CONNECTORS,
     CREDIT_WORDS,
     DISTRIBUTORS,
-    INSTITUTIONS,
     KNOWN_AGENCIES,
     ORG_WORDS,
     PLATFORMS,
     SATELLITE_PROVIDERS,
-    TITLE_CASED,
 )
 
 
@@ -126,7 +124,8 @@ def _unwrap(text: str) -> str:
     return (m.group(1) or m.group(2)).strip() if m else text
 
 
-def _is_acronym(word: str) -> bool:
+def is_acronym(word: str) -> bool:
+    """Whether a word is written in capitals (``AFP``, ``ТАСС``, ``U.S.``)."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
@@ -139,40 +138,14 @@ def is_organisation(name: str) -> bool:
         return False
     if lowered in KNOWN_AGENCIES or lowered.startswith("the "):
         return True
-    capitals = all(_is_acronym(w) or w.lower() in CONNECTORS for w in words)
+    capitals = all(is_acronym(w) or w.lower() in CONNECTORS for w in words)
     if len(words) > 1 and capitals and not any(w.lower().strip(".,") in ORG_WORDS for w in words):
         return False  # a name in capitals: "JOHN MACDOUGALL/AFP"
-    if len(words) == 1 or any(_is_acronym(w) or any(c.isdigit() for c in w) for w in words):
+    if len(words) == 1 or any(is_acronym(w) or any(c.isdigit() for c in w) for w in words):
         return True
     if any(w.lower().strip(".,()") in ORG_WORDS for w in words):
         return True
     return not words[0][:1].isupper()
-
-
-def spoken_person(name: str) -> str:
-    """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
-    words = name.split()
-    if len(words) > 1 and all(_is_acronym(w) or w.lower() in CONNECTORS for w in words):
-        return " ".join(w if w.lower() in CONNECTORS else w.title() for w in words)
-    return name
-
-
-def spoken_name(name: str) -> str:
-    """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
-    if name.isupper() and name.lower() in TITLE_CASED:
-        name = name.title()  # "REUTERS" is a word, not letters
-    if name.lower() == "social media":
-        return "social media"
-    words = name.split()
-    if not words or words[0].lower() in ("the", "a", "an"):
-        return name
-    lowered = name.lower()
-    if any(w.lower().strip(".,") in INSTITUTIONS for w in words) or "white house" in lowered:
-        first = words[0]
-        if first.lower() in ("press", "office", "presidential", "festival"):
-            name = first.lower() + name[len(first):]
-        return "the " + name
-    return name
 
 
 # --------------------------------------------------------------------------- parsing
@@ -365,7 +338,7 @@ def credit_likelihood(line: str) -> Likelihood:
     lowered = text.lower()
     parts = [p.strip() for p in re.split(r"/|\s\|\s|\s+via\s+", text, flags=re.I)]
     known = any(p.lower().rstrip(".") in KNOWN_AGENCIES for p in parts)
-    known_word = any(w.lower().strip(",.") in KNOWN_AGENCIES and (_is_acronym(w) or w[:1].isupper())
+    known_word = any(w.lower().strip(",.") in KNOWN_AGENCIES and (is_acronym(w) or w[:1].isupper())
                      for w in words)
     chain = len(parts) > 1 and all(p and (_name_shaped(p) or _prose_words(p) == 0)
                                    for p in parts)
@@ -388,7 +361,7 @@ def credit_likelihood(line: str) -> Likelihood:
     if prose == 0 and by_line:
         return Likelihood.FORM
     if prose == 0 and _name_shaped(text) and len(words) <= 8 and (known_word or any(
-            w.lower().strip(",.()") in ORG_WORDS or _is_acronym(w) for w in words)):
+            w.lower().strip(",.()") in ORG_WORDS or is_acronym(w) for w in words)):
         return Likelihood.ORGANISATION
     if prose == 0 and _name_shaped(text) and len(words) <= 6:
         return Likelihood.NAME

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from briefing.article import Photo
-from briefing.credits import Credit, CreditRole, spoken_name, spoken_person
+from briefing.credit_words import CONNECTORS, INSTITUTIONS, TITLE_CASED
+from briefing.credits import Credit, CreditRole, is_acronym
 from briefing.dates import resolve_mentions, say_date
 
 _LEADING_SHOWS = re.compile(
@@ -24,6 +25,32 @@ _TITLE_CUTS = re.compile(
     r"| following | on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February"
     r"|March|April|May|June|July|August|September|October|November|December)\b"
 )
+
+
+def spoken_person(name: str) -> str:
+    """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
+    words = name.split()
+    if len(words) > 1 and all(is_acronym(w) or w.lower() in CONNECTORS for w in words):
+        return " ".join(w if w.lower() in CONNECTORS else w.title() for w in words)
+    return name
+
+
+def spoken_name(name: str) -> str:
+    """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
+    if name.isupper() and name.lower() in TITLE_CASED:
+        name = name.title()  # "REUTERS" is a word, not letters
+    if name.lower() == "social media":
+        return "social media"
+    words = name.split()
+    if not words or words[0].lower() in ("the", "a", "an"):
+        return name
+    lowered = name.lower()
+    if any(w.lower().strip(".,") in INSTITUTIONS for w in words) or "white house" in lowered:
+        first = words[0]
+        if first.lower() in ("press", "office", "presidential", "festival"):
+            name = first.lower() + name[len(first):]
+        return "the " + name
+    return name
 
 
 def say_credit(credit: Credit | None, kind: str = "photo") -> str:

@@ -19,9 +19,8 @@ from pathlib import Path
 import jinja2
 
 from briefing.article import Article, Photo
-from briefing.credits import spoken_name, spoken_person
 from briefing.dates import say_date
-from briefing.describe import describe_photo, short_title
+from briefing.describe import describe_photo, short_title, spoken_name, spoken_person
 
 log = logging.getLogger(__name__)
 
