@@ -23,170 +23,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from briefing import wordclasses as wc
-from briefing.wordclasses import is_function_word, is_number, is_possessive
+from briefing.phrases import (
+    Token,
+    bare,
+    count_words,
+    cut_rank,
+    ends_well,
+    is_content,
+    is_determiner,
+    is_time_phrase,
+    starts_verb,
+    time_phrase_ends_clause,
+    tokens,
+)
+from briefing.wordclasses import is_number, is_possessive
 
-_EDGE_PUNCT = "\"'“”‘’«»„()[]{}"
-_CLAUSE_PUNCT = (",", ";", ":")
-_DASHES = frozenset({"—", "–", "-", "--"})
-_NAME_JOINERS = wc.words("of de del der di du von van & and y")
 _POSITION = re.compile(
     r",\s+(?:(?:second|third|far|top|bottom|front|back)\s+(?:from\s+)?)?"
     r"(?:left|right|center|centre)\b\s*,?\s*", re.I)
 _DATELINE = re.compile(
     r"^[A-ZÀ-ÝĀ-Ž][A-ZÀ-ÝĀ-Ž .'’-]{2,}(?:,\s+[\w .'’-]+?)?\s*(?:\([\w./ ]{1,20}\))?\s*[—–-]+\s+")
-
-
-@dataclass(frozen=True)
-class _Token:
-    """One word as written, with what the cutting rules need to know about it."""
-
-    text: str
-    word: str
-    lower: str
-    is_dash: bool
-    ends_clause: bool
-
-    @property
-    def capitalised(self) -> bool:
-        return bool(self.word) and self.word[0].isupper()
-
-
-def _tokens(text: str) -> list[_Token]:
-    found = []
-    for raw in text.split():
-        word = raw.strip(_EDGE_PUNCT).rstrip(",;:.!?…").strip(_EDGE_PUNCT)
-        found.append(_Token(raw, word, word.lower(), raw in _DASHES,
-                            raw.rstrip(_EDGE_PUNCT).endswith(_CLAUSE_PUNCT)))
-    return found
-
-
-def _bare(tok: _Token) -> _Token:
-    """The token without the punctuation that ended its clause."""
-    return _Token(tok.text.rstrip(",;:"), tok.word, tok.lower, tok.is_dash, False)
-
-
-def _is_content(tok: _Token) -> bool:
-    return bool(tok.word) and not tok.is_dash and not is_function_word(tok.word)
-
-
-def _is_determiner(tok: _Token) -> bool:
-    return tok.lower in wc.DETERMINERS or tok.lower in wc.POSSESSIVE_PRONOUNS or (
-        is_possessive(tok.word) and not tok.is_dash)
-
-
-# --------------------------------------------------------------------------- cut points
-
-def _is_time_phrase(toks: Sequence[_Token], i: int) -> bool:
-    """Whether ``toks[i:]`` starts a time adverbial: "on Monday", "in September", "last week"."""
-    tok = toks[i]
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if tok.lower in ("yesterday", "today", "tonight", "overnight"):
-        return True
-    if tok.lower in wc.TIME_STARTS:
-        return nxt is not None and nxt.lower in wc.TIME_NOUNS | wc.TIME_WORDS
-    if tok.lower in ("on", "in", "since", "until", "by") and nxt is not None:
-        return (nxt.lower.rstrip(".") in wc.TIME_WORDS or bool(re.fullmatch(r"\d{1,4}", nxt.word))
-                or (nxt.lower == "the" and i + 2 < len(toks)
-                    and toks[i + 2].lower in ("morning", "evening", "night", "weekend")))
-    return False
-
-
-def _cut_rank(toks: Sequence[_Token], i: int) -> int | None:
-    """How good a cut before ``toks[i]`` is: 0 ends a clause, 1 a phrase, 2 is weak, else None."""
-    prev, tok = toks[i - 1], toks[i]
-    if prev.ends_clause or tok.is_dash:
-        return 0
-    if prev.is_dash:
-        return None
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if _is_time_phrase(toks, i):
-        return 0
-    lower = tok.lower
-    if lower in wc.PARTICLES and _is_content(prev) and not prev.capitalised:
-        return None  # "line | up", "cools | off"
-    if lower == "as" and prev.lower in ("such", "known", "well", "same", "much", "long", "soon",
-                                         "far", "just", "so", "seen", "serves", "served"):
-        return None
-    if lower in wc.APPROXIMATORS and nxt is not None and is_number(nxt.word):
-        return None  # "lost | about 3 percent": the number is the object
-    if lower in wc.SUBORDINATORS and tok.text == tok.word:
-        return 0
-    between_names = prev.capitalised and nxt is not None and (
-        nxt.capitalised or (nxt.lower == "the" and i + 2 < len(toks) and toks[i + 2].capitalised))
-    if between_names and (lower in _NAME_JOINERS or (
-            lower == "for" and prev.lower in wc.INSTITUTIONS)):
-        return None  # "Bank of England", "Agency for International Development"
-    if lower == "of":
-        return None if prev.lower in wc.QUANTITIES else 2
-    if lower == "to" and (prev.lower in wc.CONTROL or prev.lower in wc.NO_END):
-        return None
-    if lower in wc.PREPOSITIONS:
-        return 1
-    if lower in wc.WEAK:
-        return 2
-    if (lower.endswith("ing") and len(lower) > 5 and tok.text == tok.word and i > 1
-            and _is_content(prev) and not prev.capitalised and lower not in wc.ING_NOUNS):
-        return 1  # "protesters | waving flags"
-    if ((lower in wc.PARTICIPLES or (lower.endswith("ed") and len(lower) > 4))
-            and tok.text == tok.word and i > 1 and _is_content(prev) and not prev.capitalised
-            and nxt is not None and nxt.lower in wc.PREPOSITIONS):
-        return 2  # "the hub | set up in Kornidzor"
-    return None
-
-
-def _ends_well(toks: Sequence[_Token], i: int) -> bool:
-    """Whether the words before ``toks[i]`` end a phrase (see the module docstring)."""
-    if i <= 0:
-        return False
-    last = toks[i - 1]
-    if not _is_content(last) or is_possessive(last.word) or last.lower in wc.PREPOSITIONS:
-        return False
-    if last.text.rstrip(",;:").endswith(("-", "/")):
-        return False
-    if i >= len(toks) or last.ends_clause or toks[i].is_dash:
-        return True
-    nxt = toks[i]
-    follows = toks[i + 1] if i + 1 < len(toks) else None
-    if is_number(last.word) and (nxt.lower in wc.SCALES or _is_content(nxt)) and not (
-            _is_time_phrase(toks, i) or nxt.lower in wc.SUBORDINATORS):
-        return False  # "3 | percent", "2,000 | people"
-    if last.capitalised and nxt.capitalised:
-        return False  # inside a name: "the Presidential | Palace"
-    if last.capitalised and i >= 2 and _is_content(nxt) and not nxt.capitalised:
-        return False  # a name modifying a noun: "the Lachin | corridor"
-    if i >= 2 and toks[i - 2].lower == "to" and (_is_content(nxt) or _is_determiner(nxt)):
-        return False  # "to receive | humanitarian aid"
-    if _is_determiner(nxt) or is_number(nxt.word) or (
-            nxt.lower in wc.APPROXIMATORS and follows is not None and is_number(follows.word)):
-        return False  # a verb cut from its object: "harvest | this year's wheat"
-    # inside a noun phrase: "humanitarian | aid"
-    return not (_is_content(nxt) and _cut_rank(toks, i) is None)
+"""An agency dateline: ``KYIV, Ukraine (AP) — ``."""
 
 
 # --------------------------------------------------------------------------- clean-up
 
-def _drop_leading_appositive(toks: list[_Token]) -> list[_Token]:
-    """``Samantha Power, the administrator of ..., speaks`` → ``Samantha Power speaks``."""
-    run = 0
-    while run < min(len(toks), 5) and toks[run].capitalised and not toks[run].ends_clause:
-        run += 1
-    if (run + 1 >= len(toks) or not toks[run].capitalised or not toks[run].ends_clause
-            or not (toks[run + 1].word[:1].islower() or is_number(toks[run + 1].word))):
+def _drop_interruption(toks: list[Token]) -> list[Token]:
+    """Drop what stands between commas after the subject, before its verb.
+
+    ``Samantha Power, the administrator of ..., speaks`` → ``Samantha Power speaks``;
+    ``Greek firefighters, backed by planes, battled``; ``the fire, which started ..., spread``.
+    The aside starts like one (an article, a name, a number, "who", a participle) so that a
+    list ("apples, pears, plums") is left alone.
+    """
+    first = next((k for k in range(min(len(toks), 8)) if toks[k].ends_clause or toks[k].is_dash),
+                 None)
+    if first is None or toks[first].is_dash or first + 2 >= len(toks):
         return toks
-    for j in range(run + 1, min(len(toks) - 1, run + 16)):
-        if toks[j].is_dash:
+    opener = toks[first + 1]
+    if not (opener.lower in wc.DETERMINERS or opener.capitalised or is_number(opener.word)
+            or opener.lower in ("who", "whose", "which", "himself", "herself")
+            or opener.lower.endswith(("ed", "ing"))):
+        return toks
+    for m in range(first + 1, min(len(toks) - 1, first + 22)):
+        if toks[m].is_dash:
             return toks
-        if toks[j].ends_clause:
-            if toks[j + 1].word[:1].islower() and toks[j + 1].lower not in wc.CONJUNCTIONS:
-                return [*toks[:run], _bare(toks[run]), *toks[j + 1:]]
+        if toks[m].ends_clause:
+            if starts_verb(toks[m + 1]):
+                return [*toks[:first], bare(toks[first]), *toks[m + 1:]]
             return toks
     return toks
 
 
-def _drop_intro(toks: list[_Token]) -> list[_Token]:
+def _drop_intro(toks: list[Token]) -> list[Token]:
     """``In Goris, refugees wait for news`` → ``refugees wait for news``."""
     if not toks or toks[0].lower not in wc.INTRO_STARTS:
         return toks
@@ -199,17 +90,17 @@ def _drop_intro(toks: list[_Token]) -> list[_Token]:
     return toks
 
 
-def _clean(text: str, *, dateline: bool) -> list[_Token]:
+def _clean(text: str, *, dateline: bool) -> list[Token]:
     text = " ".join(text.split())
     if dateline:
         text = _DATELINE.sub("", text, count=1)
     text = _POSITION.sub(" ", re.sub(r"\s*\([^()]*\)", "", text))
     text = re.sub(r"(?<=\w)([—–])(?=\w)", r" \1 ", text)
-    toks = _tokens(text.strip().rstrip(".!?…").strip())
-    return _drop_intro(_drop_leading_appositive(toks))
+    toks = tokens(text.strip().rstrip(".!?…").strip())
+    return _drop_intro(_drop_interruption(toks))
 
 
-def _render(toks: Sequence[_Token]) -> str:
+def _render(toks: Sequence[Token]) -> str:
     """The words joined, without edge punctuation or a quotation mark left open."""
     text = " ".join(t.text for t in toks).strip(" ,;:—–-")
     if text.count('"') % 2:
@@ -221,43 +112,39 @@ def _render(toks: Sequence[_Token]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _words(toks: Sequence[_Token], i: int | None = None) -> int:
-    return sum(1 for t in toks[:i] if not t.is_dash)
-
-
 # --------------------------------------------------------------------------- shortening
 
-def _drop_reporting_frame(toks: list[_Token]) -> list[_Token]:
+def _drop_reporting_frame(toks: list[Token]) -> list[Token]:
     """``Scientists say the glacier lost ...`` → ``the glacier lost ...``."""
     for j in range(1, min(len(toks) - 3, 5)):
-        if toks[j].lower in wc.REPORTING and all(_is_content(t) and not t.ends_clause
+        if toks[j].lower in wc.REPORTING and all(is_content(t) and not t.ends_clause
                                                   for t in toks[:j] if t.lower != "the"):
             rest = toks[j + 1:]
             if rest and rest[0].lower == "that":
                 rest = rest[1:]
-            return rest if (_words(rest) >= 3 and _is_content(rest[0])) or (
-                rest and _is_determiner(rest[0])) else toks
-        if not (_is_content(toks[j]) or toks[j].lower == "the"):
+            return rest if (count_words(rest) >= 3 and is_content(rest[0])) or (
+                rest and is_determiner(rest[0])) else toks
+        if not (is_content(toks[j]) or toks[j].lower == "the"):
             break
     return toks
 
 
-def _drop_person_titles(toks: list[_Token]) -> list[_Token]:
+def _drop_person_titles(toks: list[Token]) -> list[Token]:
     """``Lithuanian President Gitanas Nausėda`` → ``Gitanas Nausėda``."""
-    out: list[_Token] = []
+    out: list[Token] = []
     i = 0
     while i < len(toks):
         j = i
         while j < len(toks) and (toks[j].capitalised or (
-                toks[j].lower in ("of", "for") and j > i and j + 1 < len(toks)
-                and toks[j + 1].capitalised)):
+                toks[j].lower in wc.NAME_CONNECTORS | {"of", "for"} and j > i
+                and j + 1 < len(toks) and toks[j + 1].capitalised)):
             j += 1
             if toks[j - 1].ends_clause:
                 break
         run = toks[i:j]
         titled = [k for k, t in enumerate(run) if t.lower in wc.TITLES]
         if titled and len(run) - titled[-1] - 1 >= 2 and not any(
-                t.lower in wc.TITLES or is_possessive(t.word) for t in run[titled[-1] + 1:]):
+                t.lower in wc.TITLES or is_possessive(t.word) for t in run[titled[-1] + 1:-1]):
             if out and out[-1].lower in wc.DETERMINERS:
                 out.pop()
             out.extend(run[titled[-1] + 1:])
@@ -270,92 +157,156 @@ def _drop_person_titles(toks: list[_Token]) -> list[_Token]:
     return out
 
 
-def _drop_subject_place(toks: list[_Token]) -> list[_Token]:
-    """``Volunteers in Kornidzor give apples`` → ``Volunteers give apples``."""
+def _place_end(toks: list[Token], k: int) -> int | None:
+    """Where the place or name phrase at ``toks[k]`` ends when a verb follows it, else None.
+
+    A name ("Kornidzor", "the James Webb Space Telescope") or a phrase ending in a place noun
+    ("the southern German city of Munich") is followed by a verb or an auxiliary.
+    """
+    det = k < len(toks) and toks[k].lower in ("the", "a", "an")
+    for e in range(k + 1 + det, min(len(toks), k + 8)):
+        inside = toks[k + det:e]
+        if not inside or any(t.ends_clause or not is_content(t) or is_possessive(t.word)
+                             for t in inside):
+            return None
+        if not is_content(inside[-1]) or inside[-1].ends_clause:
+            return None
+        place = inside[-1].lower in wc.PLACE_NOUNS
+        name = all(t.capitalised for t in inside)
+        end = e
+        if place and end + 1 < len(toks) and toks[end].lower == "of" and toks[end + 1].capitalised:
+            end += 1
+            while end < len(toks) and toks[end].capitalised and not toks[end - 1].ends_clause:
+                end += 1
+            if toks[end - 1].ends_clause:
+                return None
+        if end >= len(toks):
+            return None
+        verb = toks[end]
+        if verb.lower in wc.AUXILIARIES and (name or place):
+            return end
+        if (starts_verb(verb) and cut_rank(toks, end) is None and not verb.capitalised
+                and ((name and not det) or place)):
+            return end
+    return None
+
+
+def _drop_subject_place(toks: list[Token]) -> list[Token]:
+    """``Volunteers in Kornidzor give apples`` → ``Volunteers give apples``; likewise
+    ``Police in the southern German city of Munich arrested``, ``Astronomers using the James
+    Webb Space Telescope have detected``."""
     start = 1 if toks and toks[0].lower in ("a", "an", "the") else 0
     for j in range(start + 1, min(len(toks), start + 4)):
-        if toks[j - 1].ends_clause or not _is_content(toks[j - 1]):
+        if toks[j - 1].ends_clause or not is_content(toks[j - 1]):
             return toks
-        if toks[j].lower not in ("from", "in", "at", "near", "outside"):
+        tok = toks[j]
+        if tok.lower in ("from", "in", "at", "near", "outside") or (
+                tok.lower.endswith("ing") and cut_rank(toks, j) == 1
+                and tok.lower not in wc.PREPOSITIONS):
+            end = _place_end(toks, j + 1)
+            if end is not None:
+                return [*toks[:j - 1], bare(toks[j - 1]), *toks[end:]]
+            return toks
+    return toks
+
+
+def _drop_time_phrase(toks: list[Token]) -> list[Token]:
+    """``The Security Council on Friday adopted`` → ``The Security Council adopted``."""
+    for i in range(1, len(toks)):
+        if is_time_phrase(toks, i) and not time_phrase_ends_clause(toks, i):
+            j = i + 1
+            while j < len(toks) and not starts_verb(toks[j]) and j < i + 4:
+                j += 1
+            if j < len(toks) and starts_verb(toks[j]):
+                return [*toks[:i], *toks[j:]]
+    return toks
+
+
+def _drop_relative_clause(toks: list[Token]) -> list[Token]:
+    """``A wildfire that tore through ... Maui has killed`` → ``A wildfire has killed``."""
+    for r in range(1, min(len(toks), 8)):
+        prev = toks[r - 1]
+        if toks[r].lower not in ("that", "which", "who") or prev.ends_clause or not (
+                is_content(prev) and prev.lower not in wc.REPORTING):
             continue
-        the = j + 1 < len(toks) and toks[j + 1].lower == "the"
-        k = run = j + 1 + the
-        while run < len(toks) and toks[run].capitalised and not toks[run - 1].ends_clause:
-            run += 1
-        place = run < len(toks) and toks[run].lower in wc.PLACE_NOUNS
-        if place and not toks[run - 1].ends_clause:
-            run += 1
-        if run == k or run >= len(toks) or toks[run - 1].ends_clause or (the and not place):
-            return toks  # "at the Red Cross hub" is no place name after a subject
-        verb = toks[run]
-        if _is_content(verb) and not verb.capitalised and _cut_rank(toks, run) is None:
-            return [*toks[:j - 1], _bare(toks[j - 1]), *toks[run:]]
+        for a in range(r + 2, min(len(toks), r + 18)):
+            if toks[a - 1].ends_clause or toks[a].is_dash:
+                return toks
+            if toks[a].lower in wc.AUXILIARIES and is_content(toks[a - 1]):
+                return [*toks[:r], *toks[a:]]
         return toks
     return toks
 
 
-def _compress_last_noun_phrase(toks: list[_Token], end: int, max_words: int) -> list[_Token]:
+def _compress_last_noun_phrase(toks: list[Token], end: int, max_words: int) -> list[Token]:
     """Drop modifiers inside the last noun phrase of ``toks[:end]`` until it fits.
 
     ``fire a BM-21 Grad multiple rocket launcher`` → ``fire a rocket launcher``.
     """
     start = end - 1
-    while start > 0 and _is_content(toks[start - 1]) and not toks[start - 1].ends_clause:
+    while start > 0 and is_content(toks[start - 1]) and not toks[start - 1].ends_clause:
         start -= 1
-    if start == 0 or not _is_determiner(toks[start - 1]):
+    if start == 0 or not is_determiner(toks[start - 1]):
         return []
-    keep = min(end - start - (_words(toks, end) - max_words), 2)
+    keep = min(end - start - (count_words(toks, end) - max_words), 2)
     dropped = toks[start:end - keep]
     if keep < 1 or not dropped or any(is_possessive(t.word) for t in dropped):
         return []
-    kept = [*toks[:start], *toks[end - keep:end]]
+    det = toks[start - 1]
+    if det.lower in ("a", "an"):
+        vowel = toks[end - keep].lower[:1] in "aeiou"
+        article = ("An" if vowel else "A") if det.capitalised else ("an" if vowel else "a")
+        det = Token(article, article, article.lower(), False, False)
+    kept = [*toks[:start - 1], det, *toks[end - keep:end]]
     return kept if len(kept) >= 3 else []
 
 
 # --------------------------------------------------------------------------- choosing the cut
 
-def _choose(toks: list[_Token], end: int, max_words: int,
-            min_words: int) -> tuple[int, list[_Token]]:
+def _choose(toks: list[Token], end: int, max_words: int,
+            min_words: int) -> tuple[int, list[Token]]:
     """The longest well-ended cut of ``toks[:end]`` within ``max_words``, with its quality.
 
     Quality 3: the clause itself; 2: a phrase cut of at least ``min_words``; 1: a shorter
     phrase cut or a shortened noun phrase; 0: any cut that ends well, or the first words.
     """
-    ranks = {i: _cut_rank(toks, i) for i in range(1, len(toks))}
+    ranks = {i: cut_rank(toks, i) for i in range(1, len(toks))}
 
     def well(i: int) -> bool:
-        return (i == len(toks) or ranks[i] is not None) and _ends_well(toks, i)
+        return (i == len(toks) or ranks[i] is not None) and ends_well(toks, i)
 
-    if _words(toks, end) <= max_words and _ends_well(toks, end):
+    if count_words(toks, end) <= max_words and ends_well(toks, end):
         return 3, toks[:end]
-    fits = [i for i in range(1, end + 1) if well(i) and _words(toks, i) <= max_words]
-    if fits and _words(toks, max(fits)) >= min_words:
+    fits = [i for i in range(1, end + 1) if well(i) and count_words(toks, i) <= max_words]
+    if fits and count_words(toks, max(fits)) >= min_words:
         return 2, toks[:max(fits)]
-    for i in (i for i in range(1, end + 1) if well(i) and _words(toks, i) > max_words):
+    for i in (i for i in range(1, end + 1) if well(i) and count_words(toks, i) > max_words):
         squeezed = _compress_last_noun_phrase(toks, i, max_words)
         if squeezed:
             return 1, squeezed
     if fits:
         return 1, toks[:max(fits)]
-    hard = [i for i in range(1, end + 1) if _words(toks, i) <= max_words and _ends_well(toks, i)]
+    hard = [i for i in range(1, end + 1)
+            if count_words(toks, i) <= max_words and ends_well(toks, i)]
     if hard:
         return 0, toks[:max(hard)]
     words = [t for t in toks[:end] if not t.is_dash][:max_words]
-    while len(words) > 1 and (not _is_content(words[-1]) or is_possessive(words[-1].word)):
+    while len(words) > 1 and (not is_content(words[-1]) or is_possessive(words[-1].word)):
         words.pop()
     return 0, words
 
 
-def _main_clause_end(toks: list[_Token], min_words: int) -> int:
+def _main_clause_end(toks: list[Token], min_words: int) -> int:
     for i in range(1, len(toks)):
-        if (_cut_rank(toks, i) == 0 and _words(toks, i) >= min_words
-                and _ends_well(toks, i)):
+        if (cut_rank(toks, i) == 0 and count_words(toks, i) >= min_words
+                and ends_well(toks, i)):
             return i
     return len(toks)
 
 
-_SHORTENINGS: tuple[Callable[[list[_Token]], list[_Token]], ...] = (
-    _drop_reporting_frame, _drop_person_titles, _drop_subject_place)
+_SHORTENINGS: tuple[Callable[[list[Token]], list[Token]], ...] = (
+    _drop_time_phrase, _drop_relative_clause, _drop_reporting_frame, _drop_person_titles,
+    _drop_subject_place)
 
 
 def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: bool = False,
@@ -374,11 +325,13 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
         toks = toks[1:]
     if not toks:
         return ""
-    if whole_if_fits and _words(toks) <= max_words and _ends_well(toks, len(toks)):
+    if whole_if_fits and count_words(toks) <= max_words and ends_well(toks, len(toks)):
         return _render(toks)
-    best: tuple[int, int, list[_Token]] | None = None
+    best: tuple[int, int, list[Token]] | None = None
     variant = toks
-    for shorten in (None, *(_SHORTENINGS if shorten_clause else ())):
+    for shorten in (None, *_SHORTENINGS):
+        if best is not None and not shorten_clause and best[0] >= 2:
+            break  # a headline keeps its attribution and names unless it cannot be cut
         if shorten is not None:
             shorter = shorten(variant)
             if shorter == variant:
@@ -386,8 +339,8 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
             variant = shorter
         end = _main_clause_end(variant, min_words)
         quality, chosen = _choose(variant, end, max_words, min_words)
-        if best is None or (quality, _words(chosen)) > best[:2]:
-            best = (quality, _words(chosen), chosen)
+        if best is None or (quality, count_words(chosen)) > best[:2]:
+            best = (quality, count_words(chosen), chosen)
         if quality == 3:
             break
     assert best is not None

@@ -111,9 +111,14 @@ INTRO_STARTS = words(
     "if because with without under")
 """Words that start an introductory phrase ("In Goris, ...") that a title may drop."""
 PARTICIPLES = words(
-    "set built held seen made taken left known shown brought found kept put hit struck "
-    "destroyed damaged abandoned flooded burned burnt parked stranded trapped")
-"""Past participles that start a reduced clause after a noun ("the hub | set up in ...")."""
+    "set built held seen made taken left known shown brought found kept put hit struck led run "
+    "sent caught given written hidden driven born worn torn shot fed bought paid destroyed "
+    "damaged abandoned flooded burned burnt parked stranded trapped suspected accused charged "
+    "convicted wanted named dubbed injured wounded displaced")
+"""Past participles that start a reduced clause after a noun and before a preposition ("the
+hub | set up in ...", "two men | suspected of ..."); any other -ed word does so before "by"."""
+NAME_CONNECTORS = words("bin ibn bint abu al el de del der di du da dos van von la le y")
+"""Lower-case words inside a person's name ("Mohammed bin Rashid Al Maktoum")."""
 ING_NOUNS = words(
     "morning evening building meeting wedding ceiling clothing housing funding spring string "
     "thing nothing something anything everything king ring wing sibling offering")
@@ -130,9 +135,14 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$", re.I)
 def is_function_word(word: str) -> bool:
     """Whether a title may not end on ``word`` because of its class alone."""
     lower = word.lower().strip(_EDGE)
-    return (lower in FUNCTION_WORDS or lower in NO_END
-            or (lower.endswith("ly") and len(lower) > 4 and lower not in _LY_NOUNS
-                and not word[:1].isupper()))
+    return lower in FUNCTION_WORDS or lower in NO_END
+
+
+def is_adverb(word: str) -> bool:
+    """An adverb in -ly ("repeatedly"): it ends a phrase only before a preposition or the end."""
+    lower = word.lower().strip(_EDGE)
+    return (lower.endswith("ly") and len(lower) > 4 and lower not in _LY_NOUNS
+            and not word[:1].isupper())
 
 
 def is_possessive(word: str) -> bool:
