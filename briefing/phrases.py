@@ -64,6 +64,11 @@ def is_determiner(tok: Token) -> bool:
 
 # --------------------------------------------------------------------------- cut points
 
+def _is_name(toks: Sequence[Token], k: int) -> bool:
+    """Whether ``toks[k]`` is capitalised as a name, not only as the first word of a sentence."""
+    return toks[k].capitalised and (k > 0 or (len(toks) > 1 and toks[1].capitalised))
+
+
 def is_time_phrase(toks: Sequence[Token], i: int) -> bool:
     """Whether ``toks[i:]`` starts a time adverbial: "on Monday", "in September", "last week"."""
     tok = toks[i]
@@ -97,7 +102,7 @@ def is_participle_start(toks: Sequence[Token], i: int) -> bool:
         return False
     prev, tok, nxt = toks[i - 1], toks[i], toks[i + 1]
     return ((tok.lower in wc.PARTICIPLES or (tok.lower.endswith("ed") and nxt.lower == "by"))
-            and tok.text == tok.word and is_content(prev) and not prev.capitalised
+            and tok.text == tok.word and is_content(prev) and not _is_name(toks, i - 1)
             and not prev.ends_clause and nxt.lower in wc.PREPOSITIONS)
 
 
@@ -114,7 +119,7 @@ def cut_rank(toks: Sequence[Token], i: int) -> int | None:
     lower = tok.lower
     if lower == "at" and nxt is not None and nxt.lower in ("least", "most"):
         return None  # "killed | at least 93 people"
-    if lower in wc.PARTICLES and is_content(prev) and not prev.capitalised:
+    if lower in wc.PARTICLES and is_content(prev) and not _is_name(toks, i - 1):
         return None  # "line | up", "cools | off"
     if lower == "as" and (prev.lower in _AS_BELONGS or (nxt is not None and nxt.lower in (
             "much", "many", "high", "low", "far", "long", "little", "few", "well", "soon",
@@ -137,12 +142,12 @@ def cut_rank(toks: Sequence[Token], i: int) -> int | None:
         return 1
     if lower in wc.WEAK:
         return 2
-    if (lower.endswith("ing") and len(lower) > 5 and tok.text == tok.word
-            and is_content(prev) and not prev.capitalised and lower not in wc.ING_NOUNS):
+    if (lower.endswith("ing") and len(lower) > 4 and tok.text == tok.word
+            and is_content(prev) and not _is_name(toks, i - 1) and lower not in wc.ING_NOUNS):
         return 1  # "protesters | waving flags"
     if is_participle_start(toks, i) or (
             lower.endswith("ed") and len(lower) > 4 and tok.text == tok.word and is_content(prev)
-            and not prev.capitalised and nxt is not None and nxt.lower in wc.PREPOSITIONS):
+            and not _is_name(toks, i - 1) and nxt is not None and nxt.lower in wc.PREPOSITIONS):
         return 2  # "the hub | set up in Kornidzor", "a victim | recovered from the rubble"
     return None
 

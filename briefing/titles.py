@@ -305,8 +305,10 @@ def _main_clause_end(toks: list[Token], min_words: int) -> int:
 
 
 _SHORTENINGS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _drop_time_phrase, _drop_relative_clause, _drop_reporting_frame, _drop_person_titles,
+    _drop_relative_clause, _drop_time_phrase, _drop_reporting_frame, _drop_person_titles,
     _drop_subject_place)
+"""Tried in this order, each on the result of the one before; a headline only drops a
+relative clause ("A wildfire that tore through ... has killed") unless it cannot be cut."""
 
 
 def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: bool = False,
@@ -330,7 +332,8 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
     best: tuple[int, int, list[Token]] | None = None
     variant = toks
     for shorten in (None, *_SHORTENINGS):
-        if best is not None and not shorten_clause and best[0] >= 2:
+        if (best is not None and not shorten_clause and best[0] >= 2
+                and shorten is not _drop_relative_clause):
             break  # a headline keeps its attribution and names unless it cannot be cut
         if shorten is not None:
             shorter = shorten(variant)
@@ -351,7 +354,7 @@ def headline(sentence: str, max_words: int = 14) -> str:
     """A spoken headline from an article's first sentence: whole when short, else its core.
 
     Unlike a chapter title, a headline keeps its attribution and names in full ("Scientists
-    say", "Armenian Prime Minister Nikol Pashinyan").
+    say", "Armenian Prime Minister Nikol Pashinyan") when it can be cut without dropping them.
     """
     return cut_phrase(sentence, max_words, min_words=4, whole_if_fits=True, dateline=True,
                       shorten_clause=False)
