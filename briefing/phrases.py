@@ -16,6 +16,8 @@ from briefing.wordclasses import is_adverb, is_function_word, is_number, is_poss
 
 _EDGE_PUNCT = "\"'“”‘’«»„()[]{}"
 _CLAUSE_PUNCT = (",", ";", ":")
+_OPENING_QUOTES = "\"“«„"
+_CLOSING_QUOTES = "\"”»“"
 _DASHES = frozenset({"—", "–", "-", "--"})
 _AS_BELONGS = wc.words("such known well same much long soon far just so seen serves served")
 _NAME_JOINERS = wc.words("of de del der di du von van & and y")
@@ -30,6 +32,8 @@ class Token:
     lower: str
     is_dash: bool
     ends_clause: bool
+    in_quote: bool = False
+    """Inside a quotation ("Monet: The Late Years"), which is never cut."""
 
     @property
     def capitalised(self) -> bool:
@@ -37,18 +41,27 @@ class Token:
 
 
 def tokens(text: str) -> list[Token]:
-    """The words of ``text`` split at spaces, each with its punctuation noted."""
+    """The words of ``text`` split at spaces, each with its punctuation noted.
+
+    A comma or colon inside a quotation ("Monet: The Late Years") does not end a clause.
+    """
     found = []
+    quoted = False
     for raw in text.split():
         word = raw.strip(_EDGE_PUNCT).rstrip(",;:.!?…").strip(_EDGE_PUNCT)
-        found.append(Token(raw, word, word.lower(), raw in _DASHES,
-                            raw.rstrip(_EDGE_PUNCT).endswith(_CLAUSE_PUNCT)))
+        core = raw.rstrip(",;:.!?…")
+        opens = not quoted and raw[:1] in _OPENING_QUOTES
+        closes = (quoted or opens) and core[-1:] in _CLOSING_QUOTES and len(core) > 1
+        inside = (quoted or opens) and not closes
+        ends = raw.rstrip(_EDGE_PUNCT).endswith(_CLAUSE_PUNCT)
+        found.append(Token(raw, word, word.lower(), raw in _DASHES, ends and not inside, inside))
+        quoted = inside
     return found
 
 
 def bare(tok: Token) -> Token:
     """The token without the punctuation that ended its clause."""
-    return Token(tok.text.rstrip(",;:"), tok.word, tok.lower, tok.is_dash, False)
+    return Token(tok.text.rstrip(",;:"), tok.word, tok.lower, tok.is_dash, False, tok.in_quote)
 
 
 def is_content(tok: Token) -> bool:
@@ -109,10 +122,14 @@ def is_participle_start(toks: Sequence[Token], i: int) -> bool:
 def cut_rank(toks: Sequence[Token], i: int) -> int | None:
     """How good a cut before ``toks[i]`` is: 0 ends a clause, 1 a phrase, 2 is weak, else None."""
     prev, tok = toks[i - 1], toks[i]
+    if prev.in_quote:
+        return None  # never inside a quotation
     if prev.ends_clause or tok.is_dash:
         return 0
     if prev.is_dash:
         return None
+    if tok.in_quote and tok.text[:1] in _OPENING_QUOTES:
+        return 2  # before a quoted name: "the exhibition | "Monet: The Late Years""
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if is_time_phrase(toks, i):
         return 0 if time_phrase_ends_clause(toks, i) else 1

@@ -81,7 +81,9 @@ def _drop_intro(toks: list[Token]) -> list[Token]:
     """``In Goris, refugees wait for news`` → ``refugees wait for news``."""
     if not toks or toks[0].lower not in wc.INTRO_STARTS:
         return toks
-    for j in range(1, min(len(toks), 12)):
+    for j in range(min(len(toks), 12)):
+        if toks[j].word.endswith(("'s", "’s")) or toks[j].in_quote:
+            return toks  # "Last year's floods, which ..." is a subject
         if toks[j].ends_clause:
             rest = toks[j + 1:]
             return rest if len(rest) >= 3 else toks
@@ -145,6 +147,10 @@ def _drop_person_titles(toks: list[Token]) -> list[Token]:
         titled = [k for k, t in enumerate(run) if t.lower in wc.TITLES]
         if titled and len(run) - titled[-1] - 1 >= 2 and not any(
                 t.lower in wc.TITLES or is_possessive(t.word) for t in run[titled[-1] + 1:-1]):
+            while out and not out[-1].ends_clause and (
+                    out[-1].lower in wc.TITLE_MODIFIERS
+                    or (is_possessive(out[-1].word) and out[-1].capitalised)):
+                out.pop()  # "Brazil's former | President Jair Bolsonaro"
             if out and out[-1].lower in wc.DETERMINERS:
                 out.pop()
             out.extend(run[titled[-1] + 1:])
@@ -174,7 +180,8 @@ def _place_end(toks: list[Token], k: int) -> int | None:
         place = inside[-1].lower in wc.PLACE_NOUNS
         name = all(t.capitalised for t in inside)
         end = e
-        if place and end + 1 < len(toks) and toks[end].lower == "of" and toks[end + 1].capitalised:
+        if (place and end + 1 < len(toks) and toks[end].lower in ("of", "in", "near")
+                and toks[end + 1].capitalised):
             end += 1
             while end < len(toks) and toks[end].capitalised and not toks[end - 1].ends_clause:
                 end += 1
@@ -250,7 +257,8 @@ def _compress_last_noun_phrase(toks: list[Token], end: int, max_words: int) -> l
         return []
     keep = min(end - start - (count_words(toks, end) - max_words), 2)
     dropped = toks[start:end - keep]
-    if keep < 1 or not dropped or any(is_possessive(t.word) for t in dropped):
+    if keep < 1 or not dropped or any(is_possessive(t.word) or t.in_quote or t.text != t.word
+                                      for t in dropped):
         return []
     det = toks[start - 1]
     if det.lower in ("a", "an"):
@@ -304,9 +312,43 @@ def _main_clause_end(toks: list[Token], min_words: int) -> int:
     return len(toks)
 
 
+def _first_auxiliary(toks: Sequence[Token], end: int) -> int | None:
+    """Where the first auxiliary of the clause ``toks[:end]`` is, before any clause break."""
+    for a in range(1, end):
+        if toks[a - 1].ends_clause or toks[a].is_dash or cut_rank(toks, a) == 0:
+            return None
+        if toks[a].lower in wc.AUXILIARIES:
+            return a
+    return None
+
+
+def _subject_only(toks: Sequence[Token], chosen: Sequence[Token], end: int) -> bool:
+    """Whether ``chosen`` is a prefix of ``toks`` that stops before the clause's first auxiliary:
+    a subject without its verb ("The average price of a litre of petrol")."""
+    aux = _first_auxiliary(toks, end)
+    return aux is not None and len(chosen) <= aux and list(toks[:len(chosen)]) == list(chosen)
+
+
+def _drop_subject_modifier(toks: list[Token]) -> list[Token]:
+    """``The average price of petrol in the UK has hit`` → ``The average price of petrol has
+    hit``: the last phrase of a long subject goes (else all its "of" phrases), so the verb fits."""
+    aux = _first_auxiliary(toks, len(toks))
+    if aux is None or aux < 4:
+        return toks
+    starts = [p for p in range(2, aux - 1) if cut_rank(toks, p) in (1, 2)]
+    if not starts:
+        return toks
+    others = [p for p in starts if toks[p].lower != "of"]
+    start = others[-1] if others else starts[0]
+    if any(t.lower in wc.PRONOUNS or t.lower in wc.REPORTING or t.lower in wc.SUBORDINATORS
+           or t.lower == "that" for t in toks[start:aux]):
+        return toks  # "in Ukraine's Donetsk region say they | have" holds a verb
+    return [*toks[:start], *toks[aux:]]
+
+
 _SHORTENINGS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _drop_relative_clause, _drop_time_phrase, _drop_reporting_frame, _drop_person_titles,
-    _drop_subject_place)
+    _drop_subject_place, _drop_subject_modifier)
 """Tried in this order, each on the result of the one before; a headline only drops a
 relative clause ("A wildfire that tore through ... has killed") unless it cannot be cut."""
 
@@ -342,6 +384,8 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
             variant = shorter
         end = _main_clause_end(variant, min_words)
         quality, chosen = _choose(variant, end, max_words, min_words)
+        if _subject_only(variant, chosen, end):
+            quality = min(quality, 1)
         if best is None or (quality, count_words(chosen)) > best[:2]:
             best = (quality, count_words(chosen), chosen)
         if quality == 3:
@@ -365,4 +409,8 @@ def chapter_title(text: str, max_words: int = 8) -> str:
 
     A leading article is dropped ("Woman cries in a truck").
     """
-    return cut_phrase(text, max_words, dateline=True, drop_article=True)
+    title = cut_phrase(text, max_words, dateline=True, drop_article=True)
+    first, _, rest = title.partition(" ")
+    if first.lower() in ("a", "an", "the") and len(rest.split()) >= 2:
+        title = rest[:1].upper() + rest[1:]  # left by a shortening ("The cyclone could ...")
+    return title

@@ -89,7 +89,8 @@ TITLES = words(
 """Words of a person's title ("NATO Secretary General"), which a short title may drop."""
 PLACE_NOUNS = words(
     "region city province area village town capital district county state oblast "
-    "neighbourhood neighborhood camp border suburb country island valley")
+    "neighbourhood neighborhood camp border suburb country island valley plant factory "
+    "hospital school port airport station market base mine refinery")
 """Heads of a place phrase after a name ("the Kherson region")."""
 TIME_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -108,7 +109,8 @@ NUMBER_WORDS = words(
     "hundred thousand million billion dozen")
 INTRO_STARTS = words(
     "in on at after as when while despite following amid during since before although though "
-    "if because with without under")
+    "if because with without under for from meanwhile however earlier later last this "
+    "overnight yesterday today separately elsewhere nearby now")
 """Words that start an introductory phrase ("In Goris, ...") that a title may drop."""
 PARTICIPLES = words(
     "set built held seen made taken left known shown brought found kept put hit struck led run "
@@ -117,6 +119,8 @@ PARTICIPLES = words(
     "convicted wanted named dubbed injured wounded displaced")
 """Past participles that start a reduced clause after a noun and before a preposition ("the
 hub | set up in ...", "two men | suspected of ..."); any other -ed word does so before "by"."""
+TITLE_MODIFIERS = words("former late then acting interim outgoing incoming new deputy")
+"""Lower-case words before a person's title ("former President"), dropped with it."""
 NAME_CONNECTORS = words("bin ibn bint abu al el de del der di du da dos van von la le y")
 """Lower-case words inside a person's name ("Mohammed bin Rashid Al Maktoum")."""
 ING_NOUNS = words(
