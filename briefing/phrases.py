@@ -119,6 +119,17 @@ def is_participle_start(toks: Sequence[Token], i: int) -> bool:
             and not prev.ends_clause and nxt.lower in wc.PREPOSITIONS)
 
 
+def is_ing_start(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[i]`` is a participle in -ing after a noun ("protesters | waving flags"),
+    not a noun in -ing ("after-hours trading")."""
+    if i < 1:
+        return False
+    prev, lower = toks[i - 1], toks[i].lower
+    return (lower.endswith("ing") and len(lower) > 4 and toks[i].text == toks[i].word
+            and is_content(prev) and not _is_name(toks, i - 1) and lower not in wc.ING_NOUNS
+            and not prev.ends_clause and "-" not in prev.word)
+
+
 def cut_rank(toks: Sequence[Token], i: int) -> int | None:
     """How good a cut before ``toks[i]`` is: 0 ends a clause, 1 a phrase, 2 is weak, else None."""
     prev, tok = toks[i - 1], toks[i]
@@ -159,8 +170,7 @@ def cut_rank(toks: Sequence[Token], i: int) -> int | None:
         return 1
     if lower in wc.WEAK:
         return 2
-    if (lower.endswith("ing") and len(lower) > 4 and tok.text == tok.word
-            and is_content(prev) and not _is_name(toks, i - 1) and lower not in wc.ING_NOUNS):
+    if is_ing_start(toks, i):
         return 1  # "protesters | waving flags"
     if is_participle_start(toks, i) or (
             lower.endswith("ed") and len(lower) > 4 and tok.text == tok.word and is_content(prev)
@@ -182,7 +192,7 @@ def ends_well(toks: Sequence[Token], i: int) -> bool:
         return True
     nxt = toks[i]
     follows = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt.lower in wc.AUXILIARIES or is_participle_start(toks, i - 1):
+    if nxt.lower in wc.AUXILIARIES or is_participle_start(toks, i - 1) or is_ing_start(toks, i - 1):
         return False  # a subject cut from its verb, a participle from its phrase
     if is_adverb(last.word) and (is_content(nxt) or nxt.lower in wc.DETERMINERS):
         return False  # "have repeatedly | warned"

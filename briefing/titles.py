@@ -33,6 +33,7 @@ from briefing.phrases import (
     ends_well,
     is_content,
     is_determiner,
+    is_participle_start,
     is_time_phrase,
     starts_verb,
     time_phrase_ends_clause,
@@ -230,17 +231,26 @@ def _drop_time_phrase(toks: list[Token]) -> list[Token]:
 
 
 def _drop_relative_clause(toks: list[Token]) -> list[Token]:
-    """``A wildfire that tore through ... Maui has killed`` → ``A wildfire has killed``."""
-    for r in range(1, min(len(toks), 8)):
+    """``A wildfire that tore through ... Maui has killed`` → ``A wildfire has killed``; likewise
+    ``tanks promised by the United States arrive`` → ``tanks arrive``."""
+    for r in range(1, min(len(toks), 10)):
         prev = toks[r - 1]
-        if toks[r].lower not in ("that", "which", "who") or prev.ends_clause or not (
-                is_content(prev) and prev.lower not in wc.REPORTING):
+        if not (toks[r].lower in ("that", "which", "who") or is_participle_start(toks, r)) or (
+                prev.ends_clause or not is_content(prev) or prev.lower in wc.REPORTING):
             continue
-        for a in range(r + 2, min(len(toks), r + 18)):
-            if toks[a - 1].ends_clause or toks[a].is_dash:
-                return toks
+        span = range(r + 2, min(len(toks), r + 18))
+        stop = next((a for a in span if toks[a - 1].ends_clause or cut_rank(toks, a) == 0),
+                    len(toks))
+        for a in range(r + 2, min(stop, r + 18)):
             if toks[a].lower in wc.AUXILIARIES and is_content(toks[a - 1]):
                 return [*toks[:r], *toks[a:]]
+        for a in range(r + 3, min(stop, r + 18)):
+            run = a - 1
+            while run > r and toks[run].capitalised:
+                run -= 1
+            if (run < a - 1 and toks[run].lower in wc.PREPOSITIONS and starts_verb(toks[a])
+                    and toks[a].lower not in wc.AUXILIARIES and cut_rank(toks, a) is None):
+                return [*toks[:r], *toks[a:]]  # "... who fled the fighting in El Fasher | rest"
         return toks
     return toks
 
@@ -347,10 +357,10 @@ def _drop_subject_modifier(toks: list[Token]) -> list[Token]:
 
 
 _SHORTENINGS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _drop_relative_clause, _drop_time_phrase, _drop_reporting_frame, _drop_person_titles,
-    _drop_subject_place, _drop_subject_modifier)
-"""Tried in this order, each on the result of the one before; a headline only drops a
-relative clause ("A wildfire that tore through ... has killed") unless it cannot be cut."""
+    _drop_time_phrase, _drop_reporting_frame, _drop_person_titles, _drop_subject_place,
+    _drop_subject_modifier)
+"""Tried in this order, each on the result of the one before; a headline is only shortened so
+when it cannot be cut otherwise."""
 
 
 def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: bool = False,
@@ -371,11 +381,12 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
         return ""
     if whole_if_fits and count_words(toks) <= max_words and ends_well(toks, len(toks)):
         return _render(toks)
+    if count_words(toks) > max_words:
+        toks = _drop_relative_clause(toks)  # inside the subject, it leaves its verb too far
     best: tuple[int, int, list[Token]] | None = None
     variant = toks
     for shorten in (None, *_SHORTENINGS):
-        if (best is not None and not shorten_clause and best[0] >= 2
-                and shorten is not _drop_relative_clause):
+        if best is not None and not shorten_clause and best[0] >= 2:
             break  # a headline keeps its attribution and names unless it cannot be cut
         if shorten is not None:
             shorter = shorten(variant)

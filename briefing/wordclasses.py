@@ -125,7 +125,11 @@ NAME_CONNECTORS = words("bin ibn bint abu al el de del der di du da dos van von 
 """Lower-case words inside a person's name ("Mohammed bin Rashid Al Maktoum")."""
 ING_NOUNS = words(
     "morning evening building meeting wedding ceiling clothing housing funding spring string "
-    "thing nothing something anything everything king ring wing sibling offering")
+    "thing nothing something anything everything king ring wing sibling offering trading "
+    "fighting shooting bombing shelling flooding training spending lending pricing bidding "
+    "voting polling landing opening closing hearing ruling warning killing uprising painting "
+    "recording filming screening gathering crossing ceiling dwelling feeling ending beginning "
+    "setting listing rating ranking parking shipping shopping heating cooling")
 """Words in -ing that are nouns, not the participle of a reduced clause."""
 _LY_NOUNS = words(
     "family rally supply assembly ally reply anomaly monopoly bully lily belly jelly fly holy "
