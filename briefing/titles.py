@@ -308,7 +308,8 @@ def _choose(toks: list[Token], end: int, max_words: int,
             if count_words(toks, i) <= max_words and ends_well(toks, i)]
     if hard:
         return 0, toks[:max(hard)]
-    words = [t for t in toks[:end] if not t.is_dash][:max_words]
+    words = [t for t in toks[:end] if t.word and not t.is_dash][:max_words] or [
+        t for t in toks if t.word][:1]
     while len(words) > 1 and (not is_content(words[-1]) or is_possessive(words[-1].word)):
         words.pop()
     return 0, words
@@ -374,7 +375,7 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
     shortened (with ``shorten_clause``, see the module docstring), and of the variants the one
     with the best cut, then the most words, wins.
     """
-    toks = _clean(text, dateline=dateline)
+    toks = _clean(text, dateline=dateline) or tokens(re.sub(r"[()\[\]]", "", text))
     if drop_article and len(toks) > 2 and toks[0].lower in ("a", "an", "the"):
         toks = toks[1:]
     if not toks:

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing.article import derive_headline, read_article
 from briefing.describe import short_title
@@ -251,3 +253,16 @@ def test_seed_chapter_titles_are_whole_phrases(seed_path: Path) -> None:
         limit = STORY_TITLE_WORDS if label.startswith("Story") else TITLE_WORDS
         assert problems(source, words, limit) == [], title
     assert problems(article.paragraphs[0], article.headline, HEADLINE_WORDS) == []
+
+
+@given(st.lists(st.sampled_from(
+    ["the", "of", "Rhône", "Glacier's", "3.5", "percent", "2,000", "to", "receive", "aid", ",",
+     "—", "on", "Monday", "who", "said", "“quoted", "words”", "(AP)", "Nguyễn", "ice", "and",
+     "at", "least", "in", "Wrocław's", "Market", "Square", "has", "lost", "its", "volume."]),
+    min_size=0, max_size=30))
+def test_any_word_salad_gives_a_short_title_without_crashing(words: list[str]) -> None:
+    text = " ".join(words)
+    for result, limit in ((chapter_title(text), TITLE_WORDS), (headline(text), HEADLINE_WORDS)):
+        assert len(result.split()) <= limit
+        if any(ch.isalnum() for ch in text):
+            assert result.strip(), text
