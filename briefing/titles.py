@@ -46,6 +46,10 @@ _POSITION = re.compile(
 _DATELINE = re.compile(
     r"^[A-ZÀ-ÝĀ-Ž][A-ZÀ-ÝĀ-Ž .'’-]{2,}(?:,\s+[\w .'’-]+?)?\s*(?:\([\w./ ]{1,20}\))?\s*[—–-]+\s+")
 """An agency dateline: ``KYIV, Ukraine (AP) — ``."""
+_ABBREVIATION = re.compile(
+    r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|Jan|Feb"
+    r"|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
+"""Words ending in a full stop that do not end a sentence ("U.S.", "Dr.", "Sept.")."""
 
 
 # --------------------------------------------------------------------------- clean-up
@@ -98,8 +102,24 @@ def _clean(text: str, *, dateline: bool) -> list[Token]:
         text = _DATELINE.sub("", text, count=1)
     text = _POSITION.sub(" ", re.sub(r"\s*\([^()]*\)", "", text))
     text = re.sub(r"(?<=\w)([—–])(?=\w)", r" \1 ", text)
-    toks = tokens(text.strip().rstrip(".!?…").strip())
+    toks = _first_sentence(tokens(text.strip()))
+    if toks:
+        last = toks[-1]
+        if not _ABBREVIATION.match(last.text):
+            toks[-1] = Token(last.text.rstrip(".!?…"), last.word, last.lower, last.is_dash,
+                             False, last.in_quote)
     return _drop_intro(_drop_interruption(toks))
+
+
+def _first_sentence(toks: list[Token]) -> list[Token]:
+    """The tokens up to the end of the first sentence ("... on September 26. Power said ...")."""
+    for k, tok in enumerate(toks[:-1]):
+        core = tok.text.rstrip("\"'”’)»")
+        nxt = toks[k + 1].text.lstrip("\"'“‘(«")
+        if (core.endswith((".", "!", "?", "…")) and not tok.in_quote and nxt[:1].isupper()
+                and not _ABBREVIATION.match(core)):
+            return toks[:k + 1]
+    return toks
 
 
 def _render(toks: Sequence[Token]) -> str:
@@ -110,7 +130,9 @@ def _render(toks: Sequence[Token]) -> str:
     for opening, closing in ("“”", "«»"):
         if text.count(opening) != text.count(closing):
             text = text.replace(opening, "").replace(closing, "")
-    text = text.rstrip(" ,;:.")
+    text = text.rstrip(" ,;:")
+    if not _ABBREVIATION.match(text.rsplit(" ", 1)[-1]):
+        text = text.rstrip(".")
     return text[:1].upper() + text[1:]
 
 

@@ -266,3 +266,11 @@ def test_any_word_salad_gives_a_short_title_without_crashing(words: list[str]) -
         assert len(result.split()) <= limit
         if any(ch.isalnum() for ch in text):
             assert result.strip(), text
+
+
+def test_only_the_first_sentence_is_used_and_abbreviations_keep_their_stops() -> None:
+    assert short_title("Protesters march. Police fired tear gas at them.") == "Protesters march"
+    assert short_title("Protesters march in the U.S.") == "Protesters march in the U.S."
+    assert headline("Snow fell across the U.S. on Monday.") == "Snow fell across the U.S. on Monday"
+    assert short_title("Dr. Jane Smith examines a patient in Lyon.") == (
+        "Dr. Jane Smith examines a patient in Lyon")
