@@ -179,11 +179,29 @@ def cut_rank(toks: Sequence[Token], i: int) -> int | None:
     return None
 
 
+def _ends_phrasal_verb(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[:i]`` ends in a verb and its particle ("back down"), with no object after."""
+    last = toks[i - 1]
+    if i < 2 or last.lower not in wc.PARTICLES:
+        return False
+    verb = toks[i - 2]
+    if not is_content(verb) or verb.capitalised or verb.ends_clause or is_participle_start(
+            toks, i - 2):
+        return False
+    if i >= len(toks) or last.ends_clause or toks[i].is_dash:
+        return True
+    nxt = toks[i]
+    return is_function_word(nxt.word) and not is_determiner(nxt) and not (
+        nxt.lower in wc.APPROXIMATORS or nxt.lower == "at")
+
+
 def ends_well(toks: Sequence[Token], i: int) -> bool:
     """Whether the words before ``toks[i]`` end a phrase (see the module docstring)."""
     if i <= 0:
         return False
     last = toks[i - 1]
+    if _ends_phrasal_verb(toks, i):
+        return True  # "line up", "will not back down"
     if not is_content(last) or is_possessive(last.word) or last.lower in wc.PREPOSITIONS:
         return False
     if last.text.rstrip(",;:").endswith(("-", "/")):
@@ -199,8 +217,10 @@ def ends_well(toks: Sequence[Token], i: int) -> bool:
     if is_number(last.word) and (nxt.lower in wc.SCALES or is_content(nxt)) and not (
             is_time_phrase(toks, i) or nxt.lower in wc.SUBORDINATORS):
         return False  # "3 | percent", "2,000 | people"
-    if last.capitalised and nxt.capitalised:
-        return False  # inside a name: "the Presidential | Palace"
+    if last.capitalised and (nxt.capitalised or (
+            nxt.lower in _NAME_JOINERS - {"and"} and follows is not None
+            and follows.capitalised)):
+        return False  # inside a name: "the Presidential | Palace", "the Africa Cup | of Nations"
     if last.capitalised and i >= 2 and is_content(nxt) and not nxt.capitalised:
         return False  # a name modifying a noun: "the Lachin | corridor"
     if i >= 2 and toks[i - 2].lower == "to" and (is_content(nxt) or is_determiner(nxt)):

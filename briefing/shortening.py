@@ -24,7 +24,7 @@ from briefing.phrases import (
     starts_verb,
     time_phrase_ends_clause,
 )
-from briefing.wordclasses import is_possessive
+from briefing.wordclasses import is_number, is_possessive
 
 
 def drop_reporting_frame(toks: list[Token]) -> list[Token]:
@@ -50,7 +50,9 @@ def drop_person_titles(toks: list[Token]) -> list[Token]:
         j = i
         while j < len(toks) and (toks[j].capitalised or (
                 toks[j].lower in wc.NAME_CONNECTORS | {"of", "for"} and j > i
-                and j + 1 < len(toks) and toks[j + 1].capitalised)):
+                and j + 1 < len(toks) and (toks[j + 1].capitalised or (
+                    toks[j + 1].lower in wc.NAME_CONNECTORS and j + 2 < len(toks)
+                    and toks[j + 2].capitalised)))):
             j += 1
             if toks[j - 1].ends_clause:
                 break
@@ -104,7 +106,7 @@ def _place_end(toks: list[Token], k: int) -> int | None:
         if verb.lower in wc.AUXILIARIES and (name or place):
             return end
         if (starts_verb(verb) and cut_rank(toks, end) is None and not verb.capitalised
-                and ((name and not det) or place)):
+                and verb.lower not in wc.PLACE_NOUNS and ((name and not det) or place)):
             return end
     return None
 
@@ -114,7 +116,7 @@ def drop_subject_place(toks: list[Token]) -> list[Token]:
     ``Police in the southern German city of Munich arrested``, ``Astronomers using the James
     Webb Space Telescope have detected``."""
     start = 1 if toks and toks[0].lower in ("a", "an", "the") else 0
-    for j in range(start + 1, min(len(toks), start + 4)):
+    for j in range(start + 1, min(len(toks), start + 3)):
         if toks[j - 1].ends_clause or not is_content(toks[j - 1]):
             return toks
         tok = toks[j]
@@ -126,6 +128,24 @@ def drop_subject_place(toks: list[Token]) -> list[Token]:
                 return [*toks[:j - 1], bare(toks[j - 1]), *toks[end:]]
             return toks
     return toks
+
+
+def drop_subject_modifiers(toks: list[Token]) -> list[Token]:
+    """``Côte d'Ivoire's national football team won the cup`` → ``Côte d'Ivoire's team won``.
+
+    The verb is the first lower-case word that an object follows (a determiner or a number);
+    the adjectives and nouns between the subject's determiner and its head noun go.
+    """
+    verb = next((v for v in range(2, min(len(toks) - 1, 9))
+                 if starts_verb(toks[v]) and toks[v].lower not in wc.AUXILIARIES
+                 and (is_determiner(toks[v + 1]) or is_number(toks[v + 1].word))), None)
+    if verb is None or any(t.ends_clause or (not is_content(t) and not is_determiner(t))
+                           for t in toks[:verb]):
+        return toks
+    det = max((k for k in range(verb - 1) if is_determiner(toks[k])), default=None)
+    if det is None or verb - det < 3 or any(t.capitalised for t in toks[det + 1:verb - 1]):
+        return toks
+    return [*toks[:det + 1], *toks[verb - 1:]]
 
 
 def drop_time_phrase(toks: list[Token]) -> list[Token]:
@@ -194,6 +214,6 @@ def drop_subject_modifier(toks: list[Token]) -> list[Token]:
 
 SHORTENINGS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     drop_time_phrase, drop_reporting_frame, drop_person_titles, drop_subject_place,
-    drop_subject_modifier)
+    drop_subject_modifier, drop_subject_modifiers)
 """Tried in this order, each on the result of the one before; a headline is only shortened so
 when it cannot be cut otherwise."""

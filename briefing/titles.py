@@ -38,7 +38,7 @@ from briefing.phrases import (
     tokens,
 )
 from briefing.shortening import SHORTENINGS, drop_relative_clause, first_auxiliary
-from briefing.wordclasses import is_number, is_possessive
+from briefing.wordclasses import is_adverb, is_function_word, is_number, is_possessive
 
 _POSITION = re.compile(
     r",\s+(?:(?:second|third|far|top|bottom|front|back)\s+(?:from\s+)?)?"
@@ -55,29 +55,38 @@ _ABBREVIATION = re.compile(
 # --------------------------------------------------------------------------- clean-up
 
 def _drop_interruption(toks: list[Token]) -> list[Token]:
-    """Drop what stands between commas after the subject, before its verb.
+    """Drop what stands between commas (or dashes) after the subject, before its verb.
 
     ``Samantha Power, the administrator of ..., speaks`` → ``Samantha Power speaks``;
-    ``Greek firefighters, backed by planes, battled``; ``the fire, which started ..., spread``.
-    The aside starts like one (an article, a name, a number, "who", a participle) so that a
-    list ("apples, pears, plums") is left alone.
+    ``Greek firefighters, backed by planes, battled``; ``the fire, which started ..., spread``;
+    ``a third of the world's population — some 2.6 billion people — still have``.  The aside
+    starts like one (an article, a name, a number, "who", a participle) so that a list
+    ("apples, pears, plums") is left alone.
     """
-    first = next((k for k in range(min(len(toks), 8)) if toks[k].ends_clause or toks[k].is_dash),
-                 None)
-    if first is None or toks[first].is_dash or first + 2 >= len(toks):
+    first = next((k for k in range(min(len(toks), 9))
+                  if toks[k].ends_clause or toks[k].is_dash), None)
+    if first is None or first + 2 >= len(toks) or first == 0:
         return toks
+    dash = toks[first].is_dash
+    if not dash and not toks[first].text.rstrip("\"”’'").endswith(","):
+        return toks  # "Ukraine war: Russia launches ..." is a label, not a subject
     opener = toks[first + 1]
     if not (opener.lower in wc.DETERMINERS or opener.capitalised or is_number(opener.word)
-            or opener.lower in ("who", "whose", "which", "himself", "herself")
+            or opener.lower in ("who", "whose", "which", "himself", "herself", "some", "about")
             or opener.lower.endswith(("ed", "ing"))):
         return toks
     for m in range(first + 1, min(len(toks) - 1, first + 22)):
-        if toks[m].is_dash:
+        if toks[m].is_dash != dash and (toks[m].is_dash or toks[m].ends_clause):
             return toks
-        if toks[m].ends_clause:
-            if starts_verb(toks[m + 1]):
-                return [*toks[:first], bare(toks[first]), *toks[m + 1:]]
-            return toks
+        if (toks[m].is_dash if dash else toks[m].text.rstrip("\"”’'").endswith(",")):
+            verb = m + 1
+            while verb + 1 < len(toks) and (toks[verb].lower in wc.ADVERBS
+                                            or is_adverb(toks[verb].word)):
+                verb += 1  # "— some 2.6 billion people — still have"
+            if not starts_verb(toks[verb]):
+                return toks
+            subject = toks[:first] if dash else [*toks[:first], bare(toks[first])]
+            return [*subject, *toks[m + 1:]]
     return toks
 
 
@@ -125,6 +134,7 @@ def _first_sentence(toks: list[Token]) -> list[Token]:
 def _render(toks: Sequence[Token]) -> str:
     """The words joined, without edge punctuation or a quotation mark left open."""
     text = " ".join(t.text for t in toks).strip(" ,;:—–-")
+    text = re.sub(r"[,;:]+([\"”’»])$", r"\1", text)  # '"We will not back down,"'
     if text.count('"') % 2:
         text = text.replace('"', "")
     for opening, closing in ("“”", "«»"):
@@ -189,6 +199,9 @@ def _choose(toks: list[Token], end: int, max_words: int,
             if count_words(toks, i) <= max_words and ends_well(toks, i)]
     if hard:
         return 0, toks[:max(hard)]
+    for i in range(min(end, max_words), 0, -1):
+        if _not_cut_inside(toks, i):
+            return 0, toks[:i]
     words = [t for t in toks[:end] if t.word and not t.is_dash][:max_words] or [
         t for t in toks if t.word][:1]
     while len(words) > 1 and (not is_content(words[-1]) or is_possessive(words[-1].word)):
@@ -196,8 +209,27 @@ def _choose(toks: list[Token], end: int, max_words: int,
     return 0, words
 
 
+def _not_cut_inside(toks: list[Token], i: int) -> bool:
+    """The last resort: ``toks[:i]`` ends on a content word and cuts no name, number or
+    "to" + verb from what it needs (a verb may lose its object)."""
+    last = toks[i - 1]
+    if not is_content(last) or is_possessive(last.word) or last.in_quote:
+        return False
+    if i >= len(toks) or last.ends_clause or toks[i].is_dash:
+        return True
+    nxt = toks[i]
+    return not ((last.capitalised and nxt.capitalised)
+                or (is_number(last.word) and not is_function_word(nxt.word))
+                or (i >= 2 and toks[i - 2].lower == "to"))
+
+
 def _main_clause_end(toks: list[Token], min_words: int) -> int:
+    """Where the first clause ends; a quotation that opens the text goes on to who said it."""
+    quoted = toks[0].in_quote
     for i in range(1, len(toks)):
+        if quoted and not toks[i - 1].in_quote:
+            quoted = False
+            continue  # '"We will not back down," | Taiwan's president said'
         if (cut_rank(toks, i) == 0 and count_words(toks, i) >= min_words
                 and ends_well(toks, i)):
             return i

@@ -90,7 +90,10 @@ TITLES = words(
 PLACE_NOUNS = words(
     "region city province area village town capital district county state oblast "
     "neighbourhood neighborhood camp border suburb country island valley plant factory "
-    "hospital school port airport station market base mine refinery")
+    "hospital school port airport station market base mine refinery corridor road street "
+    "river square palace bridge dam crossing highway avenue park stadium church cathedral "
+    "mosque temple embassy prison university lake mountains sea coast bay strait peninsula "
+    "desert forest shoal plain")
 """Heads of a place phrase after a name ("the Kherson region")."""
 TIME_WORDS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "

@@ -36,6 +36,8 @@ FUNCTION = frozenset(str.split(
     "still almost nearly according due"))
 POSSESSIVE_PRONOUNS = {"my", "your", "his", "her", "its", "our", "their", "whose"}
 DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "their"}
+PARTICLES = {"up", "down", "out", "off", "back", "away"}
+"""After a verb, these end a phrasal verb ("line up", "back down"), unless an object follows."""
 UNITS = {"percent", "per", "million", "billion", "thousand", "hundred", "trillion", "dozen"}
 
 
@@ -82,11 +84,14 @@ def problems(source: str, result: str, limit: int) -> list[str]:
     if len(words) > limit:
         found.append(f"{len(words)} words, more than {limit}")
     last = _bare(words[-1])
-    if last.lower() in FUNCTION:
+    nxt = what_follows(source, result)
+    verb = _bare(words[-2]) if len(words) > 1 else ""
+    phrasal = (last.lower() in PARTICLES and verb[:1].islower() and verb not in FUNCTION
+               and (not nxt or nxt.lower() in FUNCTION))
+    if last.lower() in FUNCTION and not phrasal:
         found.append(f"ends in the function word {last!r}")
     if re.search(r"['’]s$|s['’]$", words[-1]) or last.lower() in POSSESSIVE_PRONOUNS:
         found.append(f"ends in the possessive {last!r}")
-    nxt = what_follows(source, result)
     if nxt:
         content = nxt.lower() not in FUNCTION
         if re.search(r"\d", last) and (nxt.lower() in UNITS or (content and nxt[:1].islower())):
