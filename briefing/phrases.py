@@ -186,13 +186,13 @@ def _ends_phrasal_verb(toks: Sequence[Token], i: int) -> bool:
         return False
     verb = toks[i - 2]
     if not is_content(verb) or verb.capitalised or verb.ends_clause or is_participle_start(
-            toks, i - 2):
-        return False
+            toks, i - 2) or (i >= 3 and is_determiner(toks[i - 3])):
+        return False  # "a shopping trolley out | of the river" is no phrasal verb
     if i >= len(toks) or last.ends_clause or toks[i].is_dash:
         return True
     nxt = toks[i]
     return is_function_word(nxt.word) and not is_determiner(nxt) and not (
-        nxt.lower in wc.APPROXIMATORS or nxt.lower == "at")
+        nxt.lower in wc.APPROXIMATORS or nxt.lower in ("at", "of"))
 
 
 def ends_well(toks: Sequence[Token], i: int) -> bool:

@@ -143,7 +143,13 @@ def _render(toks: Sequence[Token]) -> str:
     text = text.rstrip(" ,;:")
     if not _ABBREVIATION.match(text.rsplit(" ", 1)[-1]):
         text = text.rstrip(".")
-    return text[:1].upper() + text[1:]
+    return _capitalise(text)
+
+
+def _capitalise(text: str) -> str:
+    """The first letter in upper case, unless the word is written so ("iPhone", "eBay")."""
+    first = text.split(" ", 1)[0]
+    return text if any(ch.isupper() for ch in first[1:]) else text[:1].upper() + text[1:]
 
 
 def _compress_last_noun_phrase(toks: list[Token], end: int, max_words: int) -> list[Token]:
@@ -303,5 +309,5 @@ def chapter_title(text: str, max_words: int = 8) -> str:
     title = cut_phrase(text, max_words, dateline=True, drop_article=True)
     first, _, rest = title.partition(" ")
     if first.lower() in ("a", "an", "the") and len(rest.split()) >= 2:
-        title = rest[:1].upper() + rest[1:]  # left by a shortening ("The cyclone could ...")
+        title = _capitalise(rest)  # left by a shortening ("The cyclone could ...")
     return title

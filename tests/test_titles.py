@@ -43,7 +43,7 @@ UNITS = {"percent", "per", "million", "billion", "thousand", "hundred", "trillio
 
 def corpus() -> list[tuple[str, str]]:
     items = []
-    for line in (DATA / "title_corpus.txt").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / "titles" / "corpus.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             kind, text = line.split("|", 1)
             items.append((kind, text))
@@ -232,6 +232,7 @@ def test_story_titles_shorten_a_headline_as_a_sub_editor_would() -> None:
 def test_short_text_is_kept_whole_and_never_emptied() -> None:
     assert headline("Snow closes schools") == "Snow closes schools"
     assert chapter_title("Protesters march.") == "Protesters march"
+    assert chapter_title("An iPhone 15 is shown in a shop.") == "iPhone 15 is shown in a shop"
     assert chapter_title("The") != ""
     assert cut_phrase("", 8) == ""
     assert chapter_title("In Goris, refugees wait for news of relatives who stayed behind.") == (
