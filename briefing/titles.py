@@ -50,6 +50,8 @@ _ABBREVIATION = re.compile(
     r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|Jan|Feb"
     r"|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
 """Words ending in a full stop that do not end a sentence ("U.S.", "Dr.", "Sept.")."""
+_MAX_TOKENS = 80
+"""A title never needs more of a sentence than this (and a run-on caption costs no time)."""
 
 
 # --------------------------------------------------------------------------- clean-up
@@ -111,7 +113,7 @@ def _clean(text: str, *, dateline: bool) -> list[Token]:
         text = _DATELINE.sub("", text, count=1)
     text = _POSITION.sub(" ", re.sub(r"\s*\([^()]*\)", "", text))
     text = re.sub(r"(?<=\w)([—–])(?=\w)", r" \1 ", text)
-    toks = _first_sentence(tokens(text.strip()))
+    toks = _first_sentence(tokens(text.strip()))[:_MAX_TOKENS]
     if toks:
         last = toks[-1]
         if not _ABBREVIATION.match(last.text):
@@ -260,7 +262,9 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
     shortened (with ``shorten_clause``, see the module docstring), and of the variants the one
     with the best cut, then the most words, wins.
     """
-    toks = _clean(text, dateline=dateline) or tokens(re.sub(r"[()\[\]]", "", text))
+    toks = _clean(text, dateline=dateline)
+    if not any(t.word for t in toks):  # "(AP)" alone: its words, brackets aside
+        toks = tokens(re.sub(r"[()\[\]]", "", text))
     if drop_article and len(toks) > 2 and toks[0].lower in ("a", "an", "the"):
         toks = toks[1:]
     if not toks:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from briefing.article import derive_headline, read_article
@@ -266,6 +266,8 @@ def test_seed_chapter_titles_are_whole_phrases(seed_path: Path) -> None:
      "—", "on", "Monday", "who", "said", "“quoted", "words”", "(AP)", "Nguyễn", "ice", "and",
      "at", "least", "in", "Wrocław's", "Market", "Square", "has", "lost", "its", "volume."]),
     min_size=0, max_size=30))
+@example([",", "(AP)"])
+@example(["the", "the", "—", "Rhône"])
 def test_any_word_salad_gives_a_short_title_without_crashing(words: list[str]) -> None:
     text = " ".join(words)
     for result, limit in ((chapter_title(text), TITLE_WORDS), (headline(text), HEADLINE_WORDS)):
