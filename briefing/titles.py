@@ -46,6 +46,10 @@ _POSITION = re.compile(
 _DATELINE = re.compile(
     r"^[A-ZÀ-ÝĀ-Ž][A-ZÀ-ÝĀ-Ž .'’-]{2,}(?:,\s+[\w .'’-]+?)?\s*(?:\([\w./ ]{1,20}\))?\s*[—–-]+\s+")
 """An agency dateline: ``KYIV, Ukraine (AP) — ``."""
+_DATE_LABEL = re.compile(
+    r"^(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    r"\s+\d{1,2}(?:,\s*\d{4})?\s*:\s+")
+"""The date of a picture agency's caption, after its dateline: ``JANUARY 29, 2025: ``."""
 _ABBREVIATION = re.compile(
     r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|Jan|Feb"
     r"|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
@@ -110,7 +114,7 @@ def _drop_intro(toks: list[Token]) -> list[Token]:
 def _clean(text: str, *, dateline: bool) -> list[Token]:
     text = " ".join(text.split())
     if dateline:
-        text = _DATELINE.sub("", text, count=1)
+        text = _DATE_LABEL.sub("", _DATELINE.sub("", text, count=1), count=1)
     text = _POSITION.sub(" ", re.sub(r"\s*\([^()]*\)", "", text))
     text = re.sub(r"(?<=\w)([—–])(?=\w)", r" \1 ", text)
     toks = _first_sentence(tokens(text.strip()))[:_MAX_TOKENS]

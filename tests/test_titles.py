@@ -276,6 +276,14 @@ def test_any_word_salad_gives_a_short_title_without_crashing(words: list[str]) -
             assert result.strip(), text
 
 
+def test_agency_datelines_are_not_part_of_a_title() -> None:
+    assert short_title("KYIV, UKRAINE - MARCH 14, 2024: A woman walks past a destroyed building "
+                       "after a missile attack.") == "Woman walks past a destroyed building"
+    assert headline("PARIS (Reuters) - French police arrested 45 people on Saturday during "
+                    "protests against pension reform.") == (
+        "French police arrested 45 people on Saturday during protests against pension reform")
+
+
 def test_only_the_first_sentence_is_used_and_abbreviations_keep_their_stops() -> None:
     assert short_title("Protesters march. Police fired tear gas at them.") == "Protesters march"
     assert short_title("Protesters march in the U.S.") == "Protesters march in the U.S."
