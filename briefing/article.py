@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing import titles
 from briefing.captions import analyse_blocks, split_blocks
 from briefing.credits import Credit as Credit
 from briefing.credits import looks_like_credit as looks_like_credit
@@ -106,10 +107,6 @@ def detect_kind(caption: str, credit: Credit | None) -> str:
 
 # --------------------------------------------------------------------------- headline
 
-_CLAUSE_BREAKS = (
-    " after ", " as ", " when ", " while ", " because ", " following ", ", ", " amid ",
-    " despite ", " but ", "; ", " — ", " – ",
-)
 _ABBREV_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Prof|Jr|Sr|U\.S|U\.N|"
                          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|No|vs|etc|[A-Z])\.$")
 
@@ -132,23 +129,9 @@ def split_sentences(text: str) -> list[str]:
 
 
 def derive_headline(paragraph: str, max_words: int = 14) -> str:
-    """A headline made from the first sentence: its main clause, without final punctuation."""
+    """A headline made from the first sentence: its main clause, cut at a phrase boundary."""
     sentences = split_sentences(paragraph)
-    first = sentences[0] if sentences else paragraph
-    first = first.strip().rstrip(".!?").strip()
-    words = first.split()
-    if len(words) > max_words:
-        lowered = first
-        cut = len(first)
-        for marker in _CLAUSE_BREAKS:
-            pos = lowered.find(marker)
-            if pos != -1 and len(lowered[:pos].split()) >= 4:
-                cut = min(cut, pos)
-        first = first[:cut]
-        words = first.split()
-        if len(words) > max_words:
-            first = " ".join(words[:max_words])
-    return first.strip(" ,;:—–-")
+    return titles.headline(sentences[0] if sentences else paragraph, max_words)
 
 
 # --------------------------------------------------------------------------- text format

@@ -8,24 +8,13 @@ from briefing.article import Photo
 from briefing.credit_words import CONNECTORS, INSTITUTIONS, TITLE_CASED
 from briefing.credits import Credit, CreditRole, is_acronym
 from briefing.dates import resolve_mentions, say_date
+from briefing.titles import chapter_title
 
 _LEADING_SHOWS = re.compile(
     r"^(?:this|the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:image|photo|photograph|picture|map|chart|graphic"
     r"|illustration|still|screengrab|screenshot|view)\s+(?:taken\s+\S+\s+)?shows\s+",
     re.I,
 )
-_TITLE_STOP = {
-    "a", "an", "the", "of", "in", "on", "at", "to", "from", "near", "and", "as", "for", "with",
-    "by", "after", "while", "who", "which", "that", "is", "are", "their", "his", "her", "its",
-    "along", "into", "over", "under", "up", "out", "through", "across", "outside", "inside",
-}
-_APPOSITIVE = re.compile(r"^((?:[A-Z][\w'’.-]*\s?){1,4}),\s[^,]+,\s(?=[a-z])")
-_TITLE_CUTS = re.compile(
-    r", |; |: | — | – | after | as | while | when | who | which | because | before | during "
-    r"| following | on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February"
-    r"|March|April|May|June|July|August|September|October|November|December)\b"
-)
-
 
 def spoken_person(name: str) -> str:
     """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
@@ -111,23 +100,9 @@ def short_title(text: str, max_words: int = 8) -> str:
     """A short chapter title from a caption or headline: its main clause, a few words long.
 
     ``"Samantha Power, the administrator of USAID, speaks to the press after ..."`` gives
-    ``"Samantha Power speaks to the press"``.
+    ``"Samantha Power speaks to the press"`` (the cutting rules are in :mod:`briefing.titles`).
     """
-    text = " ".join(adapt_caption(text).rstrip(".!?").split())
-    appositive = _APPOSITIVE.match(text)
-    if appositive:
-        text = appositive.group(1).strip() + " " + text[appositive.end():]
-    m = _TITLE_CUTS.search(text)
-    if m and len(text[: m.start()].split()) >= 3:
-        text = text[: m.start()]
-    words = text.split()
-    if words and words[0].lower() in ("a", "an", "the") and len(words) > 2:
-        words = words[1:]
-    words = words[:max_words]
-    while len(words) > 2 and words[-1].lower().strip(",.") in _TITLE_STOP:
-        words.pop()
-    title = " ".join(words).strip(" ,;:—–-\"“”")
-    return title[:1].upper() + title[1:]
+    return chapter_title(adapt_caption(text), max_words)
 
 
 def describe_photo(photo: Photo, number: int, total: int) -> str:
