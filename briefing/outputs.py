@@ -139,12 +139,14 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
 
     Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
     time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
-    Each file is written only when its bytes differ from what is on disk.
+    Each file is written only when its bytes differ from what is on disk.  A chapter file
+    the previous build wrote (its manifest says which) that is no longer a chapter is removed.
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
     written: list[Path] = []
     sizes: dict[Path, int] = {}
+    previous = _previous_chapter_files(folder, day)
 
     def put(path: Path, data: bytes) -> None:
         sizes[path] = len(data)
@@ -220,13 +222,30 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     }
     put(folder / f"briefing-{day}.json",
         (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    chapter_dir = folder / "chapters"
-    for old in chapter_dir.glob("*.mp3"):
-        if old not in sizes:
+    for old in previous:
+        if old not in sizes and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
                        tuple(sizes), tuple(written))
+
+
+_CHAPTER_FILE = re.compile(r"chapters/\d{2,}-[a-z0-9-]+\.mp3")
+
+
+def _previous_chapter_files(folder: Path, day: str) -> list[Path]:
+    """The chapter files the last build of this date wrote, as its manifest lists them.
+
+    Only these are ever removed as stale: a file briefing did not write (a producer's, or any
+    file of a folder that is not briefing's) is never deleted.
+    """
+    try:
+        manifest = json.loads((folder / f"briefing-{day}.json").read_text(encoding="utf-8"))
+        names = [c["file"] for c in manifest["chapters"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [folder / name for name in names
+            if isinstance(name, str) and _CHAPTER_FILE.fullmatch(name)]
 
 
 def _header_only(stream: Mp3Stream) -> Mp3Stream:
