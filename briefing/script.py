@@ -21,7 +21,7 @@ import jinja2
 from briefing.article import Article, Photo
 from briefing.dates import say_date
 from briefing.describe import describe_photo, short_title
-from briefing.markup import escape, escape_comment
+from briefing.markup import escape, escape_comment, plain
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _unique(title: str, taken: set[str]) -> str:
+    title = plain(title)  # as the reader will see it, so titles it compares are unique
     candidate, n = title, 2
     while candidate.lower() in taken:
         candidate = f"{title} ({n})"

@@ -13,7 +13,7 @@ from briefing.errors import ArticleError, ScriptError
 from briefing.lexicon import Lexicon
 from briefing.markup import escape_comment, plain
 from briefing.script import md_escape, render_script
-from briefing.segments import Chapter, Paragraph, parse_script
+from briefing.segments import Chapter, Paragraph, Pause, parse_script
 from briefing.speech import spoken_text
 
 LINES = st.sampled_from([
@@ -22,6 +22,8 @@ LINES = st.sampled_from([
     "A caption on Wednesday, September 27.", "<!-- note", "-->", "[pause 2s]", "[pause x]",
     "{{ 7 * 7 }}", "{% for x in y %}", "<script>alert(1)</script>", "\\", "# title",
     "Courtesy of the family", "   ", "\ufeff", "\r", "Ünïcödé ß 日本語",
+    "[PAUSE 45s] on January 2.", "[Pause soon]", "[[h@'l@U]]", "1. item *x* _y_", "- a", "\x07",
+    "![img](x) [a](b)", "## Injected chapter", "<!-- -->", "\\[pause 1s]",
 ])
 TEXT = st.one_of(st.text(max_size=400), st.lists(LINES, max_size=30).map("\n".join))
 
@@ -120,6 +122,10 @@ def test_generated_scripts_always_parse(text: str) -> None:
     titles = [c.title for c in script.chapters]
     assert titles[0] == "Opening" and titles[-1] == "Closing"
     assert len(titles) == 3 + len(article.photos)
+    # article text made no pause, and every paragraph is spoken as written
+    assert not any(isinstance(b, Pause) for c in script.chapters for b in c.blocks)
+    spoken = " ".join(s for c in script.chapters for s in c.sentences)
+    assert all(plain(p) in spoken for p in article.paragraphs)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow,
