@@ -100,7 +100,7 @@ def test_only_the_lexicon_sends_phonemes(text: str) -> None:
     assert "[[" not in spoken_text(text)
     lexicon = Lexicon.from_entries({"Pashinyan": "[[paSIn'jan]]"})
     spoken = spoken_text(f"{text} Pashinyan", "en", lexicon)
-    assert spoken.count("[[") == 1 + text.count("Pashinyan") - text.count("Pashinyans")
+    assert spoken.count("[[") == 1 and spoken.count("[[paSIn'jan]]") == 1
 
 
 def test_file_names_stay_inside_their_comment() -> None:
