@@ -259,3 +259,24 @@ def test_stale_chapter_removal_spares_files_briefing_did_not_write(built: Path, 
     assert stale and not stale & after  # briefing's own old chapter file is gone
     assert any("the-end" in n for n in after)
     assert all(p.read_bytes() == b"ID3 the producer's" for p in mine)
+
+
+def test_a_chapter_file_a_killed_build_left_is_removed_a_producers_is_not(built: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from mutagen.id3 import ID3, TALB
+
+    chapters = built / "audio" / "2024-03-08" / "chapters"
+    own = sorted(chapters.glob("*.mp3"))[0]
+    leftover = chapters / "09-a-title-of-a-killed-build.mp3"  # written, never in a manifest
+    shutil.copy(own, leftover)
+    producers = chapters / "10-the-producers-own.mp3"  # a real MP3, tagged by someone else
+    shutil.copy(own, producers)
+    tags = ID3(producers)
+    tags.add(TALB(encoding=3, text=["My own album"]))
+    tags.save(producers)
+    kept = producers.read_bytes()
+    script = built / "scripts" / "2024-03-08.md"
+    script.write_text(script.read_text(encoding="utf-8").replace("## Closing", "## The end"),
+                      encoding="utf-8")
+    assert cli("render", "2024-03-08", "-w", built).exit_code == 0
+    assert not leftover.exists()
+    assert producers.read_bytes() == kept
