@@ -21,6 +21,7 @@ from typing import TypedDict
 from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
+from briefing.markup import plain
 from briefing.mp3frames import Mp3Stream, plan_join, read_stream
 from briefing.tags import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
 from briefing.transcripts import Cue, chapters_json, subrip, webvtt
@@ -79,9 +80,9 @@ class DateOutputs:
 
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
               folder: Path) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{' '.join(title.split())}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
     for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{round(length_ms / 1000)},{' '.join(ch.title.split())}")
+        lines.append(f"#EXTINF:{round(length_ms / 1000)},{plain(ch.title)}")
         lines.append(ch.path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 

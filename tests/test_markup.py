@@ -98,3 +98,24 @@ def test_control_characters_never_reach_the_outputs(ws: Path, cli) -> None:  # t
         bad = [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0]
         assert bad == [], (path.name, bad)
     assert "Bells rang at[31m noon today." in (folder / f"briefing-{DAY}.vtt").read_text()
+
+
+def test_transcripts_and_playlist_hold_no_control_characters_nor_extra_lines() -> None:
+    import srt
+
+    from briefing.markup import plain
+    from briefing.outputs import ChapterFile, _playlist
+    from briefing.transcripts import Cue, subrip, webvtt
+
+    hostile = "Bells\x07\x1b[0m rang.\n\n2\n00:00:00,000 --> 00:00:09,000\n#EXTINF:1,x\r\x85"
+    cues = [Cue(0, 1000, hostile, hostile, 0), Cue(1000, 2000, "Second.", None, 0)]
+    vtt, srt_text = webvtt(cues, hostile), subrip(cues)
+    folder = Path("/x")
+    m3u8 = _playlist(hostile, [ChapterFile(hostile, folder / "chapters" / "01-a.mp3", 0, 1)],
+                     [1000.0], folder)
+    for text in (vtt, srt_text, m3u8):
+        assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) < 0xa0]
+    assert vtt.count(" --> ") == 2
+    parsed = list(srt.parse(srt_text))
+    assert [s.content.splitlines()[-1] for s in parsed] == [plain(hostile), "Second."]
+    assert m3u8.splitlines()[2].startswith("#EXTINF:1,Bells") and len(m3u8.splitlines()) == 4
