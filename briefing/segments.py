@@ -1,7 +1,9 @@
 """Read a narration script back into chapters, paragraphs and sentences (the segments).
 
 The format is described in ``docs/script-format.md``.  This is the only reader of scripts:
-everything the audio is built from comes through :func:`parse_script`.
+everything the audio is built from comes through :func:`parse_script`.  Backslash escapes are
+set aside before any rule looks at a line, and inline text is read, by :mod:`briefing.markup`,
+whose :func:`~briefing.markup.escape` is the exact inverse of this reader.
 """
 
 from __future__ import annotations
