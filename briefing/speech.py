@@ -29,6 +29,12 @@ _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()\s]*\)")
 _LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://|www\.|/)[^()\s]*\)")
 
 
+def _literal_brackets(text: str) -> str:
+    """``[[`` and ``]]`` of the text itself sent as separate brackets: never phoneme input
+    (done before normalisation, and again after it, which may drop what stood between)."""
+    return _BRACKET_RUN.sub(lambda m: " ".join(m.group(0)), text)
+
+
 def _markdown_for_the_ear(text: str) -> str:
     """Markdown images and links left literal in article text, read as a listener needs them:
     ``![alt](x)`` as "image: alt" (not "link"), ``[text](https://...)`` as its text."""
@@ -57,8 +63,7 @@ def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None) -> 
         if phonemes:
             parts.append(piece)
             continue
-        piece = _BRACKET_RUN.sub(lambda m: " ".join(m.group(0)), _markdown_for_the_ear(piece))
-        piece = normalize(piece, lang)
+        piece = _literal_brackets(normalize(_literal_brackets(_markdown_for_the_ear(piece)), lang))
         if lang.lower().startswith("en"):
             piece = _QUOTATION.sub(_frame_quotation, piece)
             piece = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", piece)
