@@ -262,6 +262,8 @@ class Builder:
                       force: bool = False) -> list[dt.date]:
         """Articles → scripts; returns the dates whose scripts exist afterwards."""
         texts = self.generated_scripts(paths, report)
+        if texts:
+            self.ws.ensure_real_folder(self.ws.scripts)
         for day, text in texts.items():
             result = write_script(self.ws, day, text, self.state, force=force)
             if result.status is ScriptStatus.CONFLICT:
@@ -497,6 +499,7 @@ class Builder:
         plans: list[DatePlan] = []
         for day in dates:
             try:
+                self.ws.ensure_real_folder(self.ws.audio_dir(day) / "chapters")
                 plans.append(self.plan(day))
             except InputError as exc:
                 report.errors.append(exc)
@@ -523,6 +526,7 @@ class Builder:
         """
         from briefing import web
 
+        self.ws.ensure_real_folder(self.ws.audio)
         key = canonical_hash({
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],

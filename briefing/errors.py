@@ -45,6 +45,10 @@ class ConfigError(InputError):
     """A setting (``briefing.toml`` or a command-line option) is invalid."""
 
 
+class OutputFolderError(InputError):
+    """An output folder of the workspace is a symbolic link (briefing writes only real folders)."""
+
+
 class EngineError(BriefingError, RuntimeError):
     """A speech engine failed to synthesise a segment."""
 

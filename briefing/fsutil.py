@@ -1,4 +1,10 @@
-"""Atomic file writes: a reader never sees half a file."""
+"""Atomic file writes: a reader never sees half a file, and nothing is overwritten by accident.
+
+Every temporary file this tool creates has a name only it uses (:data:`TEMP_SUFFIX`, matched by
+:func:`is_own_temp`), so the clean-up after a killed build removes its own files and never a
+producer's ``.notes.tmp``.  :func:`create_new_file` writes a file that must not replace anything
+(a backup): it is linked into place, which fails when the name exists.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,57 @@ import contextlib
 import filecmp
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+TEMP_SUFFIX = ".briefing.tmp"
+"""How every temporary file of briefing's writes ends: ``.<target name>.<random>.briefing.tmp``."""
+
+_OWN_TEMP = re.compile(r"\..*\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX), re.S)
+_PREFIX_MAX = 120
+"""Characters of the target's name kept in its temp file's name (file names hold 255 bytes)."""
+
+
+def _mkstemp(path: Path) -> tuple[int, Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name[:_PREFIX_MAX]}.", suffix=TEMP_SUFFIX,
+                                dir=path.parent)
+    return fd, Path(name)
+
+
+def is_own_temp(name: str) -> bool:
+    """Whether ``name`` is the name of one of briefing's temporary files."""
+    return _OWN_TEMP.fullmatch(name) is not None
+
+
+def create_new_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, which must not exist: :class:`FileExistsError` when it does.
+
+    The bytes go to a temporary file first, which is then hard-linked to ``path`` (an exclusive
+    create: it never replaces an existing file, even one created a moment ago by another
+    process), so ``path`` is never seen half written.  Where hard links are not supported the
+    file is created with ``O_EXCL`` and written in place.
+    """
+    fd, tmp = _mkstemp(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(0o644)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            with path.open("xb") as out:  # no hard links here: exclusive create in place
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -17,10 +71,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     On any exception the temporary file is removed and ``path`` is left as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _mkstemp(path)
     os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
         with tmp.open("rb+") as fh:
@@ -69,9 +121,7 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
     compared with ``path`` and then renamed over it, or removed when they are the same.
     Returns whether the file was written.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    fd, tmp = _mkstemp(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from briefing.errors import ConfigError
 
+PHONEMES = re.compile(r"(\[\[.*?\]\])")
+"""Espeak-ng phoneme input, ``[[...]]``: only ever sent from a lexicon entry."""
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -42,6 +45,31 @@ class Lexicon:
             return text
         lookup = dict(self.entries)
         return self._pattern.sub(lambda m: lookup[m.group(0)], text)
+
+    def pieces(self, text: str) -> list[tuple[str, bool]]:
+        """``text`` with every entry replaced, as ``(text, is_phonemes)`` pieces in order.
+
+        Only an entry's ``[[...]]`` is phonemes; everything else, including any ``[[`` of
+        ``text`` itself, is text.  Adjacent text pieces are joined.
+        """
+        out: list[tuple[str, bool]] = []
+
+        def add(piece: str, phonemes: bool) -> None:
+            if out and not phonemes and not out[-1][1]:
+                out[-1] = (out[-1][0] + piece, False)
+            elif piece:
+                out.append((piece, phonemes))
+
+        pos = 0
+        lookup = dict(self.entries)
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                add(text[pos : m.start()], False)
+                for i, part in enumerate(PHONEMES.split(lookup[m.group(0)])):
+                    add(part, i % 2 == 1)
+                pos = m.end()
+        add(text[pos:], False)
+        return out
 
 
 def load_lexicon(path: Path) -> Lexicon:

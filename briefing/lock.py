@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import filelock
 
 from briefing.errors import BriefingError
+from briefing.fsutil import is_own_temp
 from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -49,15 +52,21 @@ def workspace_lock(ws: Workspace, *, wait: bool = True,
 def remove_stale_temp_files(ws: Workspace) -> int:
     """Delete the temporary files of writes that never finished (a build killed mid-write).
 
+    Only briefing's own temporary files (:func:`~briefing.fsutil.is_own_temp`) are removed, so
+    a producer's ``scripts/.notes.tmp`` stays.  Symbolic links are never followed: a linked
+    ``scripts/``, ``audio/`` or sub-folder is not searched, and a link is never removed.
     Only called with the lock held, so no other build's temporary files can be in flight.
     """
     removed = 0
     for folder in (ws.scripts, ws.audio, ws.state_dir):
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             continue
-        for path in folder.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
-            removed += 1
+        for parent, _dirs, files in os.walk(folder, followlinks=False):
+            for name in files:
+                path = Path(parent) / name
+                if is_own_temp(name) and not path.is_symlink() and path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed += 1
     if removed:
         log.info("removed %d temporary file(s) left by an interrupted build", removed)
     return removed

@@ -21,8 +21,9 @@ from typing import TypedDict
 from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
+from briefing.markup import plain
 from briefing.mp3frames import Mp3Stream, plan_join, read_stream
-from briefing.tags import ChapterMark, TagInfo, tag_briefing, tag_chapter
+from briefing.tags import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
 from briefing.transcripts import Cue, chapters_json, subrip, webvtt
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,9 @@ class DateOutputs:
 
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
               folder: Path) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{' '.join(title.split())}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
     for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{round(length_ms / 1000)},{' '.join(ch.title.split())}")
+        lines.append(f"#EXTINF:{round(length_ms / 1000)},{plain(ch.title)}")
         lines.append(ch.path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 
@@ -139,12 +140,14 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
 
     Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
     time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
-    Each file is written only when its bytes differ from what is on disk.
+    Each file is written only when its bytes differ from what is on disk.  A chapter file
+    the previous build wrote (its manifest says which) that is no longer a chapter is removed.
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
     written: list[Path] = []
     sizes: dict[Path, int] = {}
+    previous = _previous_chapter_files(folder, day, info)
 
     def put(path: Path, data: bytes) -> None:
         sizes[path] = len(data)
@@ -220,13 +223,37 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     }
     put(folder / f"briefing-{day}.json",
         (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    chapter_dir = folder / "chapters"
-    for old in chapter_dir.glob("*.mp3"):
-        if old not in sizes:
+    for old in sorted(previous):
+        if old not in sizes and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
                        tuple(sizes), tuple(written))
+
+
+_CHAPTER_FILE = re.compile(r"chapters/\d{2,}-[a-z0-9-]+\.mp3")
+
+
+def _previous_chapter_files(folder: Path, day: str, info: TagInfo) -> set[Path]:
+    """The chapter files earlier builds of this date wrote: the ones its manifest lists, and
+    those a build killed before writing its manifest left (named and tagged as briefing names
+    and tags them).  Only these are ever removed as stale: a file briefing did not write (a
+    producer's, or any file of a folder that is not briefing's) is never deleted.
+    """
+    found: set[Path] = set()
+    try:
+        manifest = json.loads((folder / f"briefing-{day}.json").read_text(encoding="utf-8"))
+        names = [c["file"] for c in manifest["chapters"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []
+    found.update(folder / name for name in names
+                 if isinstance(name, str) and _CHAPTER_FILE.fullmatch(name))
+    chapter_dir = folder / "chapters"
+    if chapter_dir.is_dir() and not chapter_dir.is_symlink():
+        found.update(path for path in chapter_dir.iterdir()
+                     if path not in found and _CHAPTER_FILE.fullmatch(f"chapters/{path.name}")
+                     and path.is_file() and not path.is_symlink() and is_own_chapter(path, info))
+    return found
 
 
 def _header_only(stream: Mp3Stream) -> Mp3Stream:

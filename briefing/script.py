@@ -21,6 +21,7 @@ import jinja2
 from briefing.article import Article, Photo
 from briefing.dates import say_date
 from briefing.describe import describe_photo, short_title, spoken_name, spoken_person
+from briefing.markup import escape, escape_comment, plain
 
 log = logging.getLogger(__name__)
 
@@ -50,33 +51,27 @@ def template_dirs(workspace: Path | None) -> list[Path]:
 
 # --------------------------------------------------------------------------- escaping
 
-_BLOCK_START = re.compile(r"^(\s*)(#|---|\[pause\b|<!--)", re.M)
-
-
 def md_escape(text: str) -> str:
     """Escape article text so it reads back as the same words and never as script structure.
 
-    Backslashes are doubled; a ``#``, ``---``, list marker (``-``, ``*``, ``1.``), ``[pause``
-    or ``<!--`` that could start a structural element gets a backslash; inline ``<!--`` and
-    ``[pause`` are escaped too.
+    :func:`briefing.markup.escape`: the exact inverse of the script reader, for every markup
+    it knows (headings, pauses in any case, comments, links, emphasis, list markers).
     """
-    text = " ".join(text.split())
-    text = text.replace("\\", "\\\\")
-    text = text.replace("<!--", "<\\!--").replace("[pause", "\\[pause")
-    text = re.sub(r"^(#|---|[-*+](?=\s)|\d+[.)](?=\s))", r"\\\1", text)
-    return text
+    return escape(text)
 
 
 def md_heading(text: str) -> str:
     """Escape a chapter title for a ``## `` heading line."""
-    return md_escape(text)
+    return escape(text)
 
 
 def yaml_str(value: object) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    """A YAML double-quoted scalar on one line (JSON strings are valid YAML; the line breaks
+    YAML knows beyond JSON's, U+0085, U+2028 and U+2029, are escaped too)."""
     import json
 
-    return json.dumps(str(value), ensure_ascii=False)
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
 def make_environment(workspace: Path | None = None) -> jinja2.Environment:
@@ -100,6 +95,7 @@ def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["md"] = md_escape
     env.filters["md_heading"] = md_heading
+    env.filters["comment"] = escape_comment
     env.filters["yaml_str"] = yaml_str
     return env
 
@@ -139,6 +135,7 @@ class BriefingView:
     rate: int
     lang: str
     sources: tuple[str, ...]
+    """The articles' file names, safe inside a ``<!-- -->`` comment (not for spoken text)."""
     summary_sentence: str
     stories: tuple[StoryView, ...]
     credits_sentence: str
@@ -149,6 +146,7 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _unique(title: str, taken: set[str]) -> str:
+    title = plain(title)  # as the reader will see it, so titles it compares are unique
     candidate, n = title, 2
     while candidate.lower() in taken:
         candidate = f"{title} ({n})"
@@ -234,7 +232,7 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
         voice=voice,
         rate=rate,
         lang=lang,
-        sources=tuple(a.source.name for a in articles),
+        sources=tuple(escape_comment(a.source.name) for a in articles),
         summary_sentence=summary,
         stories=tuple(stories),
         credits_sentence=credits_sentence(all_photos),

@@ -1,7 +1,9 @@
 """Read a narration script back into chapters, paragraphs and sentences (the segments).
 
 The format is described in ``docs/script-format.md``.  This is the only reader of scripts:
-everything the audio is built from comes through :func:`parse_script`.
+everything the audio is built from comes through :func:`parse_script`.  Backslash escapes are
+set aside before any rule looks at a line, and inline text is read, by :mod:`briefing.markup`,
+whose :func:`~briefing.markup.escape` is the exact inverse of this reader.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from briefing.article import split_sentences
 from briefing.errors import ScriptError
+from briefing.markup import plain, protect, read_inline, restore
 from briefing.yamlload import YamlError, load_yaml
 
 FRONT_MATTER_KEYS = {"date", "title", "voice", "rate", "lang"}
@@ -77,29 +80,17 @@ class Script:
     """The chapters, in order."""
 
 
-_PAUSE = re.compile(r"(?<!\\)\[pause\s+([^\]]*)\]", re.I)
+_PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
 _PAUSE_VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.I)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(?<![\\\w])(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 MAX_PAUSE_MS = 60_000
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\([\\#\[<!*+\d-])", r"\1", text)
-
-
-def _inline(text: str) -> str:
-    text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    return " ".join(_unescape(text).split())
 
 
 def _pause_ms(spec: str, path: Path, lineno: int) -> int:
     m = _PAUSE_VALUE.match(spec)
     if not m:
-        raise ScriptError(
-            f"line {lineno}: pause {spec.strip()!r} is not a length like '1.5s' or '500ms'", path)
+        raise ScriptError(f"line {lineno}: pause {restore(spec).strip()!r} is not a length "
+                          "like '1.5s' or '500ms'", path)
     value = float(m.group(1))
     ms = round(value * 1000) if m.group(2).lower() == "s" else round(value)
     if ms > MAX_PAUSE_MS:
@@ -167,7 +158,7 @@ def _validate_front(data: dict[str, Any], path: Path) -> tuple[dt.date, str, str
         except ValueError:
             raise ScriptError(f"front matter date {raw_date!r} is not a YYYY-MM-DD date",
                               path) from None
-    title = str(data.get("title") or f"News briefing, {day.isoformat()}")
+    title = plain(str(data.get("title") or "")) or f"News briefing, {day.isoformat()}"
     voice_raw = data.get("voice")
     voice = None if voice_raw in (None, "", "default") else str(voice_raw)
     rate_raw = data.get("rate")
@@ -195,7 +186,7 @@ def parse_script(text: str, path: Path) -> Script:
 
     def flush_para() -> None:
         if para:
-            spoken = _inline(" ".join(para))
+            spoken = read_inline(" ".join(para))
             if spoken:
                 blocks.append(Paragraph(tuple(split_sentences(spoken))))
             para.clear()
@@ -213,10 +204,10 @@ def parse_script(text: str, path: Path) -> Script:
     heading_line = 0
     for offset, line in enumerate(body):
         lineno = body_start + 1 + offset
-        stripped = line.strip()
+        stripped = protect(line).strip()  # escapes set aside: no rule below matches them
         if stripped == "##" or re.match(r"^##\s", stripped):
             flush_chapter(heading_line)
-            current_title = _inline(stripped[2:])
+            current_title = read_inline(stripped[2:])
             if not current_title:
                 raise ScriptError(f"line {lineno}: a chapter heading has no title", path)
             if any(c.title.lower() == current_title.lower() for c in chapters):

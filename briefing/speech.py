@@ -4,9 +4,12 @@ The script keeps the article's wording; what is changed for the ear happens here
 script and the engine, so it is part of each segment's cache key:
 
 1. the workspace's pronunciation lexicon (names, respellings, espeak phonemes in ``[[...]]``);
+   only the lexicon sends phonemes: a ``[[`` or ``]]`` of the script's own text (an article's)
+   is sent as separate brackets, which engines read as punctuation, never as phoneme input;
 2. normalisation for the ear (:mod:`briefing.normalize`: numbers, years, money, units,
-   initialisms, URLs ...), which never touches phonemes written in ``[[...]]``;
-3. quotations read as quotations: a quoted passage of four words or more is framed by
+   initialisms, URLs ...), which never touches the lexicon's phonemes;
+3. Markdown images and links an article held literally are read as an image and as their text;
+4. quotations read as quotations: a quoted passage of four words or more is framed by
    "quote" and "end quote", as radio news reads them (short quoted phrases stay as they are).
 """
 
@@ -20,7 +23,24 @@ from briefing.normalize import NORMALIZE_VERSION, normalize
 SPEECH_VERSION = f"2.{NORMALIZE_VERSION}"
 """Part of every segment's cache key; bumped whenever :func:`spoken_text` changes."""
 
-_PHONEMES = re.compile(r"(\[\[.*?\]\])")
+_NO_LEXICON = Lexicon()
+_BRACKET_RUN = re.compile(r"\[{2,}|\]{2,}")
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()\s]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((?:https?://|www\.|/)[^()\s]*\)")
+
+
+def _literal_brackets(text: str) -> str:
+    """``[[`` and ``]]`` of the text itself sent as separate brackets: never phoneme input
+    (done before normalisation, and again after it, which may drop what stood between)."""
+    return _BRACKET_RUN.sub(lambda m: " ".join(m.group(0)), text)
+
+
+def _markdown_for_the_ear(text: str) -> str:
+    """Markdown images and links left literal in article text, read as a listener needs them:
+    ``![alt](x)`` as "image: alt" (not "link"), ``[text](https://...)`` as its text."""
+    text = _IMAGE.sub(lambda m: f"image: {m.group(1).strip()}" if m.group(1).strip()
+                      else "image", text)
+    return _LINK.sub(r"\1", text)
 _QUOTATION = re.compile(r'"([^"]+)"')
 _QUOTE_MIN_WORDS = 4
 
@@ -37,12 +57,15 @@ def _frame_quotation(match: re.Match[str]) -> str:
 
 def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None) -> str:
     """What the engine is asked to say for ``text``."""
-    if lexicon is not None:
-        text = lexicon.apply(text)
-    parts = _PHONEMES.split(text)
-    for i in range(0, len(parts), 2):  # odd indexes are [[phonemes]]
-        parts[i] = normalize(parts[i], lang)
+    pieces = (lexicon or _NO_LEXICON).pieces(text)
+    parts: list[str] = []
+    for piece, phonemes in pieces:
+        if phonemes:
+            parts.append(piece)
+            continue
+        piece = _literal_brackets(normalize(_literal_brackets(_markdown_for_the_ear(piece)), lang))
         if lang.lower().startswith("en"):
-            parts[i] = _QUOTATION.sub(_frame_quotation, parts[i])
-            parts[i] = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", parts[i])
+            piece = _QUOTATION.sub(_frame_quotation, piece)
+            piece = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", piece)
+        parts.append(piece)
     return " ".join(" ".join(parts).split()).replace(" ,", ",")

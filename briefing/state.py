@@ -28,6 +28,11 @@ class State:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Date → the key, file stats and report of the last audio build."""
 
+    offered: dict[str, str] = field(default_factory=dict)
+    """File name in ``scripts/`` → SHA-256 of the regenerated text briefing wrote there (the
+    ``<date>.new.md`` of a conflict): a file whose bytes still hash to this is briefing's to
+    replace or remove; any other (edited by the producer) is never touched."""
+
     site_key: str | None = None
     """Hash of the web templates and base URL the pages were last written with."""
 
@@ -44,12 +49,13 @@ class State:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             log.info("%s has another format version; starting from an empty state", path)
             return cls()
+        offered = data.get("offered", {})
         return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})),
-                   data.get("site_key"))
+                   dict(offered) if isinstance(offered, dict) else {}, data.get("site_key"))
 
     def save(self, path: Path) -> None:
         """Write the state atomically (only when it changed)."""
         payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs,
-                   "site_key": self.site_key}
+                   "offered": self.offered, "site_key": self.site_key}
         text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         write_if_changed(path, text.encode("utf-8"))

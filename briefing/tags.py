@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from mutagen import MutagenError
 from mutagen.id3 import (
@@ -98,3 +99,20 @@ def tag_chapter(mp3: bytes, info: TagInfo, title: str, track: int, total: int) -
     tags = _base_tags(info, title)
     tags.add(TRCK(encoding=3, text=[f"{track}/{total}"]))
     return _tagged(tags, mp3)
+
+
+def is_own_chapter(path: Path, info: TagInfo) -> bool:
+    """Whether ``path`` looks like a chapter file briefing wrote for this briefing: its tag has
+    this album, artist and date, the genre ``Speech`` and a track number (only the tag is read)."""
+    try:
+        tags = ID3(path)
+    except (MutagenError, OSError):
+        return False
+
+    def text(frame: str) -> str | None:
+        found = tags.get(frame)
+        return str(found.text[0]) if found is not None and found.text else None
+
+    return (text("TALB") == info.album and text("TPE1") == info.artist
+            and text("TDRC") == info.date and text("TCON") == "Speech"
+            and text("TRCK") is not None)

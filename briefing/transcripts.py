@@ -2,7 +2,7 @@
 
 Cues are timed from the real segment boundaries; every cue is one spoken sentence, and the
 first cue of each chapter carries the chapter's title.  Text is escaped for each format, so
-article text can never become markup.
+article text can never become markup, and is one line without control characters.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import srt
 
+from briefing.markup import plain
 from briefing.tags import ChapterMark
 
 CHAPTERS_VERSION = "1.2.0"
@@ -43,7 +44,7 @@ def _vtt_time(ms: float) -> str:
 
 
 def _vtt_escape(text: str) -> str:
-    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())
+    return plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _vtt_identifier(text: str) -> str:
@@ -71,8 +72,7 @@ def subrip(cues: Sequence[Cue]) -> str:
             index=i,
             start=dt.timedelta(milliseconds=round(cue.start_ms)),
             end=dt.timedelta(milliseconds=round(cue.end_ms)),
-            content=(f"[{' '.join(cue.chapter.split())}]\n" if cue.chapter else "")
-            + " ".join(cue.text.split()),
+            content=(f"[{plain(cue.chapter)}]\n" if cue.chapter else "") + plain(cue.text),
         )
         for i, cue in enumerate(cues, start=1)
     ]

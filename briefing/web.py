@@ -734,6 +734,9 @@ def write_site(audio_root: Path, base_url: str | None, workspace: Path | None,
         if changed_dates is not None and manifest["date"] not in changed_dates:
             continue
         folder = audio_root / manifest["date"]
+        if folder.is_symlink():  # never write through a link out of the workspace
+            log.warning("%s is a symbolic link; its page was not written", folder)
+            continue
         write(folder / PAGE_NAME, render_date_page(
             manifest, sizes=_file_sizes(folder, manifest), workspace=workspace))
     if not manifests and not audio_root.is_dir():

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.errors import OutputFolderError
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -61,3 +63,20 @@ class Workspace:
     def audio_dir(self, day: dt.date) -> Path:
         """``audio/<YYYY-MM-DD>/``."""
         return self.audio / day.isoformat()
+
+    def ensure_real_folder(self, folder: Path) -> None:
+        """Refuse ``folder`` as an output folder when it, or a folder between it and the root,
+        is a symbolic link: briefing replaces and removes files in its output folders, and must
+        never do so in a folder outside the workspace that a link points to.
+        """
+        try:
+            parts = folder.relative_to(self.root).parts
+        except ValueError:
+            return
+        current = self.root
+        for part in parts:
+            current = current / part
+            if current.is_symlink():
+                raise OutputFolderError(
+                    "is a symbolic link; briefing writes only into real folders of the "
+                    "workspace (replace the link with a folder)", current)

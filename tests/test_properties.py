@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from briefing.article import parse_text_article
 from briefing.errors import ArticleError, ScriptError
+from briefing.lexicon import Lexicon
+from briefing.markup import escape_comment, plain
 from briefing.script import md_escape, render_script
-from briefing.segments import parse_script
+from briefing.segments import Chapter, Paragraph, Pause, parse_script
+from briefing.speech import spoken_text
 
 LINES = st.sampled_from([
     " date 2023-09-27 A story begins here.", "date 2023-02-30 x", "date ../../etc/passwd x",
@@ -19,6 +22,8 @@ LINES = st.sampled_from([
     "A caption on Wednesday, September 27.", "<!-- note", "-->", "[pause 2s]", "[pause x]",
     "{{ 7 * 7 }}", "{% for x in y %}", "<script>alert(1)</script>", "\\", "# title",
     "Courtesy of the family", "   ", "\ufeff", "\r", "Ünïcödé ß 日本語",
+    "[PAUSE 45s] on January 2.", "[Pause soon]", "[[h@'l@U]]", "1. item *x* _y_", "- a", "\x07",
+    "![img](x) [a](b)", "## Injected chapter", "<!-- -->", "\\[pause 1s]",
 ])
 TEXT = st.one_of(st.text(max_size=400), st.lists(LINES, max_size=30).map("\n".join))
 
@@ -48,18 +53,61 @@ def test_script_reader_never_crashes(text: str) -> None:
             assert chapter.title and chapter.sentences
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(min_size=1, max_size=200).filter(lambda t: t.split()))
-def test_escaped_article_text_reads_back_as_itself(text: str) -> None:
-    doc = f"---\ndate: 2024-01-01\n---\n## Chapter\n\n{md_escape(text)}\n"
-    [chapter] = parse_script(doc, Path("x.md")).chapters
-    spoken = " ".join(chapter.sentences)
+MARKUP = st.sampled_from([
+    "#", "##", "###", "## ", "# ", "-", "- ", "* ", "+ ", "1. ", "12) ", "٣. ", "---", "\\", "\\\\",
+    "[", "]", "[[", "]]", "[pause 2s]", "[PAUSE 45s]", "[Pause soon]", "[ pause\t1s ]",
+    "[pause  9ms]", "<!--", "-->", "<", "!", "*", "**", "_", "__", "`", "``", "(", ")", "[a](b)",
+    "![img](x)", "\\[pause 1s]", "\\#", "<\\!--", "\n", "\n\n", "\r", "\x00", "\x1b",
+    "\u2028", "\x85", "\ue000", "\ue05b", " ", "word", "snake_case", "2*3", "é", "日本",
+])
+HOSTILE = st.one_of(
+    st.text(max_size=120),
+    st.lists(st.one_of(MARKUP, st.text(max_size=6)), max_size=24).map("".join),
+)
 
-    def words(value: str) -> str:  # emphasis markers aside, whitespace folded
-        return " ".join(value.replace("*", " ").replace("_", " ").replace("`", " ").split())
 
-    # the words survive, and nothing became structure
-    assert words(spoken) == words(text)
+def _read_back(line: str) -> list[Chapter]:
+    return list(parse_script(f"---\ndate: 2024-01-01\n---\n{line}\n", Path("x.md")).chapters)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HOSTILE, st.sampled_from(["", "Story 1: ", "## "]), st.sampled_from(["", ".", " end"]))
+def test_escaped_text_reads_back_as_itself_and_makes_no_markup(
+        text: str, before: str, after: str) -> None:
+    """Anything escaped reads back as exactly that text (whitespace folded, control characters
+    dropped), wherever it stands on a line: no chapter, pause, comment, link or emphasis."""
+    expected = plain(before.removeprefix("## ") + plain(text) + after)
+    if not expected:
+        return
+    escaped = md_escape(text)
+    assert "\n" not in escaped and "<!--" not in escaped
+    if before == "## ":
+        chapters = _read_back(f"## {escaped}{after}\n\nSpoken.")
+        assert [c.title for c in chapters] == [expected]
+        assert chapters[0].blocks == (Paragraph(("Spoken.",)),)
+        return
+    chapters = _read_back(f"## Chapter\n\n{before}{escaped}{after}")
+    assert [c.title for c in chapters] == ["Chapter"]
+    [block] = chapters[0].blocks  # one paragraph: no pause, list item or heading split it
+    assert isinstance(block, Paragraph)
+    assert " ".join(block.sentences) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE)
+def test_only_the_lexicon_sends_phonemes(text: str) -> None:
+    """Whatever the text, the engine gets no ``[[`` from it; the lexicon's phonemes stay."""
+    assert "[[" not in spoken_text(text)
+    lexicon = Lexicon.from_entries({"Pashinyan": "[[paSIn'jan]]"})
+    spoken = spoken_text(f"{text} Pashinyan", "en", lexicon)
+    assert spoken.count("[[") == 1 and spoken.count("[[paSIn'jan]]") == 1
+
+
+def test_file_names_stay_inside_their_comment() -> None:
+    for name in ("x-->y.txt", "a--", "a-", "\x00-->",
+                 "--> \n\n## Injected chapter\n\nSpoken! <!--"):
+        text = f"<!-- from {escape_comment(name)}. -->\n## Only\n\nText.\n"
+        assert [c.title for c in _read_back(text)] == ["Only"]
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -74,6 +122,10 @@ def test_generated_scripts_always_parse(text: str) -> None:
     titles = [c.title for c in script.chapters]
     assert titles[0] == "Opening" and titles[-1] == "Closing"
     assert len(titles) == 3 + len(article.photos)
+    # article text made no pause, and every paragraph is spoken as written
+    assert not any(isinstance(b, Pause) for c in script.chapters for b in c.blocks)
+    spoken = " ".join(s for c in script.chapters for s in c.sentences)
+    assert all(plain(p) in spoken for p in article.paragraphs)
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow,
