@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from briefing.engines.repertoire import (
     ranges_of,
     voice_candidates,
 )
+from briefing.errors import EngineUnavailableError
 from briefing.lexicon import Lexicon
 from briefing.speech import spoken_text
 from briefing.transliterate import for_voice
@@ -151,3 +154,44 @@ def test_vietnamese_voice_says_vietnamese() -> None:
     vi = lookup("espeak-ng", "vi")
     assert all(vi.says(c) for c in "Hà Nội Nguyễn đàn bầu" if not c.isspace())
     assert for_voice("Hà Nội", vi) == "Hà Nội"
+
+
+# --------------------------------------------------------------------------------------------
+# Engines declare their voices' repertoires
+
+
+def _piper_voice(tmp_path: Path, config: dict[str, object]) -> str:
+    model = tmp_path / "voice.onnx"
+    model.write_bytes(b"a model is not read to know its repertoire")
+    (tmp_path / "voice.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    return str(model)
+
+
+def test_piper_voices_say_what_their_espeak_voice_says(tmp_path: Path) -> None:
+    piper = pytest.importorskip("briefing.engines.piper")
+    try:
+        engine = piper.PiperEngine()
+    except EngineUnavailableError as exc:
+        pytest.skip(str(exc))
+    assert engine.repertoire(None) == PIPER_EN_US
+    vietnamese = _piper_voice(tmp_path, {"audio": {"sample_rate": 22050},
+                                         "espeak": {"voice": "vi"}, "phoneme_type": "espeak"})
+    assert engine.repertoire(vietnamese) == lookup("piper", "vi")
+    assert engine.repertoire(vietnamese).says("ộ")
+    pinyin = _piper_voice(tmp_path, {"audio": {"sample_rate": 22050}, "phoneme_type": "pinyin"})
+    assert engine.repertoire(pinyin) == EVERYTHING
+
+
+def test_espeak_voices_and_the_default() -> None:
+    from briefing.engines.espeak import Pyttsx3Engine
+
+    engine = Pyttsx3Engine()
+    assert engine.repertoire(None) == ESPEAK_EN
+    assert engine.repertoire("gmw/en-us+f3") == lookup("espeak-ng", "en-us")
+    assert engine.repertoire("vi").says("ộ") and not engine.repertoire("en").says("ộ")
+
+
+def test_engines_say_everything_unless_they_declare_otherwise() -> None:
+    from briefing.engines.fake import FakeEngine
+
+    assert FakeEngine().repertoire("fake") == EVERYTHING
