@@ -195,3 +195,34 @@ def test_engines_say_everything_unless_they_declare_otherwise() -> None:
     from briefing.engines.fake import FakeEngine
 
     assert FakeEngine().repertoire("fake") == EVERYTHING
+
+
+# --------------------------------------------------------------------------------------------
+# The probe's judgement, on a voice whose rules are known
+
+
+_NAMES = {"m": "ɛm", "a": "eɪ", "é": "iːakjuːt", "ж": "ʒɛ", "м": "ɛm", "а": "a", "\u0180": "lɛtəwɒnaɪtzɪərəʊ",
+          "\u1ed9": "lɛtəwɒniːdiːnaɪn", "\u2c65": "lɛtətuːsiːsɪksfaɪv",
+          "\u0238": "lɛtətuːθriːeɪt", "\ua741": "lɛtəeɪsɛvənfɔːwʌn"}
+
+
+def _toy_voice(text: str) -> str:
+    """A voice with rules for ASCII and "é" only: it spells any other word letter by letter."""
+    out = []
+    for word in text.split():
+        if all(c.isascii() or c == "é" for c in word) and len(word) > 1:
+            out.append("ˈ" + word.replace("é", "eɪ"))
+        else:
+            out.append(" ".join(_NAMES.get(c, f"lɛtə{ord(c):x}") for c in word))
+    return " ".join(out)
+
+
+def test_the_probe_tells_said_from_spelled() -> None:
+    from briefing.engines.repertoire_probe import letter_words, repertoire_of, sayable
+
+    letters = letter_words(_toy_voice)
+    assert letters == ("lɛtə",)
+    assert sayable("é", _toy_voice, letters)
+    assert not sayable("\u1ed9", _toy_voice, letters)   # read as "letter 1 e d 9"
+    assert not sayable("ж", _toy_voice, letters)        # spelled by its name, no "letter"
+    assert repertoire_of(_toy_voice, "éжè\u1ed9") == [ord("é")]
