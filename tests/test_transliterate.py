@@ -201,7 +201,8 @@ def test_engines_say_everything_unless_they_declare_otherwise() -> None:
 # The probe's judgement, on a voice whose rules are known
 
 
-_NAMES = {"m": "ɛm", "a": "eɪ", "é": "iːakjuːt", "ж": "ʒɛ", "м": "ɛm", "а": "a", "\u0180": "lɛtəwɒnaɪtzɪərəʊ",
+_NAMES = {"m": "ɛm", "a": "eɪ", "é": "iːakjuːt", "ж": "ʒɛ", "м": "ɛm", "а": "a",
+          "\u0180": "lɛtəwɒnaɪtzɪərəʊ",
           "\u1ed9": "lɛtəwɒniːdiːnaɪn", "\u2c65": "lɛtətuːsiːsɪksfaɪv",
           "\u0238": "lɛtətuːθriːeɪt", "\ua741": "lɛtəeɪsɛvənfɔːwʌn"}
 
