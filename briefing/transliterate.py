@@ -7,11 +7,17 @@ transliteration (anyascii, ISC licence: Unicode-wide and maintained): "Nội" be
 "Київ" "Kiiv", "Αθήνα" (for a voice that spells Greek) "Athina".  The characters the voice
 does say stay, so "Hà" and "Łódź" keep the accents espeak-ng reads.  Only the spoken text
 changes; scripts, transcripts, pages and tags keep the real spelling.
+
+Scripts that write no short vowels (Arabic, Hebrew) come out as consonants ("القاهرة" as
+"lqhrh"), which no voice says well: such a word is named in a warning (once per process), so
+that a producer gives it a pronunciation in the lexicon, which is applied first.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import unicodedata
 from itertools import groupby
 
@@ -23,6 +29,14 @@ logger = logging.getLogger(__name__)
 
 TRANSLITERATE_VERSION = 1
 """Part of the speech version (and so of every segment's cache key)."""
+
+_VOWEL = re.compile(r"[aeiouy]", re.I)
+
+
+@functools.cache
+def _warn_unpronounceable(word: str, spoken: str, voice: str) -> None:
+    logger.warning("%r is sent to %s as %r, which has no vowel; give it a pronunciation in"
+                   " pronunciations.toml", word, voice, spoken)
 
 
 def _in_word(char: str) -> bool:
@@ -43,6 +57,8 @@ def _word(word: str, repertoire: Repertoire) -> str:
         out.append(chars if said else anyascii(chars))
     spoken = "".join(out)
     logger.debug("%s cannot say %r: %r", repertoire.name, word, spoken)
+    if len(spoken) > 2 and not _VOWEL.search(spoken):
+        _warn_unpronounceable(word, spoken, repertoire.name)
     return spoken
 
 

@@ -21,7 +21,7 @@ from briefing.engines.repertoire import (
 from briefing.errors import EngineUnavailableError
 from briefing.lexicon import Lexicon
 from briefing.speech import spoken_text
-from briefing.transliterate import for_voice
+from briefing.transliterate import _warn_unpronounceable, for_voice
 
 ESPEAK_EN = lookup("espeak-ng", "en")
 PIPER_EN_US = lookup("piper", "en-us")
@@ -49,6 +49,12 @@ def test_every_script_becomes_pronounceable_latin(written: str) -> None:
     said = for_voice(written, ASCII)
     assert said.isascii()
     assert any(c.isalpha() for c in said)
+
+
+def test_a_word_left_without_vowels_is_named(caplog: pytest.LogCaptureFixture) -> None:
+    _warn_unpronounceable.cache_clear()  # it warns once per process
+    assert for_voice("Cairo (القاهرة)", ASCII) == "Cairo (lqhrh)"
+    assert "القاهرة" in caplog.text and "pronunciations.toml" in caplog.text
 
 
 def test_a_voice_that_says_everything_hears_the_real_spelling() -> None:
