@@ -6,10 +6,13 @@ script and the engine, so it is part of each segment's cache key:
 1. the workspace's pronunciation lexicon (names, respellings, espeak phonemes in ``[[...]]``);
    only the lexicon sends phonemes: a ``[[`` or ``]]`` of the script's own text (an article's)
    is sent as separate brackets, which engines read as punctuation, never as phoneme input;
-2. normalisation for the ear (:mod:`briefing.normalize`: numbers, years, money, units,
+2. Markdown images and links an article held literally are read as an image and as their text;
+3. transliteration of the words the voice would spell out, character by character, as "letter"
+   and a hexadecimal code (:mod:`briefing.transliterate`, for the engine's
+   :class:`~briefing.engines.repertoire.Repertoire`: "Nội" is sent as "Noi");
+4. normalisation for the ear (:mod:`briefing.normalize`: numbers, years, money, units,
    initialisms, URLs ...), which never touches the lexicon's phonemes;
-3. Markdown images and links an article held literally are read as an image and as their text;
-4. quotations read as quotations: a quoted passage of four words or more is framed by
+5. quotations read as quotations: a quoted passage of four words or more is framed by
    "quote" and "end quote", as radio news reads them (short quoted phrases stay as they are).
 """
 
@@ -17,10 +20,12 @@ from __future__ import annotations
 
 import re
 
+from briefing.engines.repertoire import EVERYTHING, Repertoire
 from briefing.lexicon import Lexicon
 from briefing.normalize import NORMALIZE_VERSION, normalize
+from briefing.transliterate import TRANSLITERATE_VERSION, for_voice
 
-SPEECH_VERSION = f"2.{NORMALIZE_VERSION}"
+SPEECH_VERSION = f"3.{NORMALIZE_VERSION}.{TRANSLITERATE_VERSION}"
 """Part of every segment's cache key; bumped whenever :func:`spoken_text` changes."""
 
 _NO_LEXICON = Lexicon()
@@ -41,6 +46,8 @@ def _markdown_for_the_ear(text: str) -> str:
     text = _IMAGE.sub(lambda m: f"image: {m.group(1).strip()}" if m.group(1).strip()
                       else "image", text)
     return _LINK.sub(r"\1", text)
+
+
 _QUOTATION = re.compile(r'"([^"]+)"')
 _QUOTE_MIN_WORDS = 4
 
@@ -55,15 +62,17 @@ def _frame_quotation(match: re.Match[str]) -> str:
     return f"quote, {body}, end quote{final}"
 
 
-def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None) -> str:
-    """What the engine is asked to say for ``text``."""
+def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None,
+                repertoire: Repertoire = EVERYTHING) -> str:
+    """What the engine is asked to say for ``text``, with a voice that says ``repertoire``."""
     pieces = (lexicon or _NO_LEXICON).pieces(text)
     parts: list[str] = []
     for piece, phonemes in pieces:
         if phonemes:
             parts.append(piece)
             continue
-        piece = _literal_brackets(normalize(_literal_brackets(_markdown_for_the_ear(piece)), lang))
+        piece = for_voice(_markdown_for_the_ear(piece), repertoire)
+        piece = _literal_brackets(normalize(_literal_brackets(piece), lang))
         if lang.lower().startswith("en"):
             piece = _QUOTATION.sub(_frame_quotation, piece)
             piece = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", piece)

@@ -40,9 +40,10 @@ def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
     voice = engine.voice_key(settings.voice)
+    repertoire = engine.repertoire(settings.voice)
     for c, chapter in enumerate(script.chapters):
         for n, sentence in enumerate(chapter.sentences):
-            spoken = spoken_text(sentence, script.lang, lexicon)
+            spoken = spoken_text(sentence, script.lang, lexicon, repertoire)
             key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
                              engine.sample_rate)
             planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))

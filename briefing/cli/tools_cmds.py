@@ -143,10 +143,11 @@ def say(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate)
-        spoken = spoken_text(" ".join(text.split()), settings.lang, load_lexicon(ws.lexicon))
-        print(spoken)
         eng = load_engine(settings.engine)
         try:
+            spoken = spoken_text(" ".join(text.split()), settings.lang, load_lexicon(ws.lexicon),
+                                 eng.repertoire(settings.voice))
+            print(spoken)
             wav = eng.synthesize(spoken, VoiceSettings(settings.voice, settings.rate))
         finally:
             eng.close()

@@ -7,6 +7,8 @@ import functools
 import importlib.metadata
 from dataclasses import dataclass
 
+from briefing.engines.repertoire import EVERYTHING, Repertoire
+
 
 @functools.cache
 def dist_version(dist: str) -> str:
@@ -84,6 +86,16 @@ class Engine(abc.ABC):
         path gives new keys, and stale audio is never reused.
         """
         return voice
+
+    def repertoire(self, voice: str | None) -> Repertoire:
+        """The characters ``voice`` (``None``: the engine's default) says within a word.
+
+        Words with any other character are transliterated before the engine sees them
+        (:mod:`briefing.transliterate`).  By default an engine says every character; an
+        engine that spells unknown characters out (espeak-ng) overrides this with what it
+        measured.
+        """
+        return EVERYTHING
 
     def close(self) -> None:  # noqa: B027 - optional hook, empty on purpose
         """Release resources held by the engine."""

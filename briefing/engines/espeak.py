@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.repertoire import Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ _SLOWEST_RATE = 80
 """espeak-ng speaks every slower rate at 80 words per minute."""
 _SAMPLE_RATE = 22050
 """pyttsx3's espeak driver writes every file at this rate (espeak-ng's own, except MBROLA)."""
+_DEFAULT_VOICE = "en"
+"""The voice espeak-ng selects when initialised, which pyttsx3 keeps as its default."""
 
 
 
@@ -536,6 +539,11 @@ class Pyttsx3Engine(Engine):
             duration,
         )
         return data
+
+    def repertoire(self, voice: str | None) -> Repertoire:
+        """What the espeak-ng ``voice`` says in a word, as measured for espeakng-loader's
+        espeak-ng (``repertoires/espeak-ng.json``; a system espeak-ng is assumed to match)."""
+        return lookup("espeak-ng", voice or _DEFAULT_VOICE)
 
     def voices(self) -> list[VoiceInfo]:
         """espeak-ng's voices (MBROLA voices excluded), ids as ``gmw/en-us``."""

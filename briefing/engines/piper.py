@@ -84,6 +84,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.repertoire import EVERYTHING, Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -274,6 +275,9 @@ class _VoiceFiles:
     identity: str
     """``<model file name>:<config sha256, 12 digits>:<model size>``; in the engine version."""
 
+    espeak_voice: str | None = None
+    """The espeak-ng voice piper phonemises with (``None``: the voice does not use espeak-ng)."""
+
 
 def _read_voice(model: Path, config: Path, key: str) -> _VoiceFiles:
     try:
@@ -287,6 +291,8 @@ def _read_voice(model: Path, config: Path, key: str) -> _VoiceFiles:
         data = json.loads(raw)
         sample_rate = int(data["audio"]["sample_rate"])
         length_scale = float(data.get("inference", {}).get("length_scale", 1.0))
+        espeak = data.get("espeak", {}).get("voice", "en-us")
+        espeak_voice = str(espeak) if data.get("phoneme_type", "espeak") == "espeak" else None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EngineError(
             f"piper voice {key!r}: {config.name} is not a Piper voice config"
@@ -297,7 +303,7 @@ def _read_voice(model: Path, config: Path, key: str) -> _VoiceFiles:
         )
     digest = hashlib.sha256(raw).hexdigest()[:12]
     return _VoiceFiles(key, model, config, sample_rate, length_scale,
-                       f"{model.name}:{digest}:{size}")
+                       f"{model.name}:{digest}:{size}", espeak_voice)
 
 
 def _resolve_voice(voice: str | None) -> _VoiceFiles:
@@ -485,6 +491,14 @@ class PiperEngine(Engine):
         logger.debug("piper: %d characters at %d wpm (length scale %.2f, voice %s): %.2f s",
                      len(text), settings.rate, scale, files.key, len(pcm) / 2 / rate)
         return buf.getvalue()
+
+    def repertoire(self, voice: str | None) -> Repertoire:
+        """What piper's espeak-ng says in a word with the voice's espeak voice, as measured
+        (``repertoires/piper.json``); a voice phonemised otherwise is not restricted."""
+        files = self._files(voice)
+        if files.espeak_voice is None:
+            return EVERYTHING
+        return lookup("piper", files.espeak_voice)
 
     def voices(self) -> list[VoiceInfo]:
         """The bundled joe voice; other Piper voices are given by the path of their model."""
