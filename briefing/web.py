@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from briefing.dates import parse_iso_date
 from briefing.errors import BriefingError, ConfigError
 from briefing.fsutil import write_if_changed
 from briefing.outputs import MANIFEST_FORMAT, Manifest
@@ -85,7 +86,6 @@ class ManifestError(BriefingError, ValueError):
 
 # --------------------------------------------------------------------------- manifests
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REL_FILE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
 
 
@@ -139,9 +139,7 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
         raise _fail(path, f"manifest format {fmt} is not supported (expected {MANIFEST_FORMAT})")
     day = _field(data, "date", str, path, "manifest")
     try:
-        if not _DATE.match(day):
-            raise ValueError(day)
-        dt.date.fromisoformat(day)
+        parse_iso_date(day)
     except ValueError:
         raise _fail(path, f"manifest.date is not a YYYY-MM-DD date: {day!r}") from None
     if folder_name is not None and day != folder_name:
