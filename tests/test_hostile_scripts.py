@@ -102,7 +102,8 @@ def test_at_most_255_chapters() -> None:
 
 
 def test_silent_sentences_are_dropped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    text = script("## A\n\nSay this.\n\n---\n\n...\n\n\u200b\n\n— … ‽\n\nAnd this.\n\n. . .\n\nToo.\n")
+    text = script("## A\n\nSay this.\n\n---\n\n...\n\n\u200b\n\n— … ‽\n\nAnd this.\n\n"
+                  ". . .\n\nToo.\n")
     parsed = parse_script(text, Path("s.md"))
     with caplog.at_level(logging.WARNING, logger="briefing"):
         kept = without_silent(parsed, Path("s.md"))
