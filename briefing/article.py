@@ -12,15 +12,17 @@ Two formats are accepted:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefing.dates import DateFormatError, DateMention, parse_iso_date, resolve_mentions
 from briefing.errors import ArticleError
-from briefing.readfile import read_text_limited
+from briefing.readfile import file_kind, read_text_limited
 from briefing.structured import load_structured, validate_fields
 
 log = logging.getLogger(__name__)
@@ -370,15 +372,44 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
 
 
 def find_articles(paths: list[Path]) -> list[Path]:
-    """Expand folders into the article files directly inside them, sorted by name."""
+    """Expand folders into the article files directly inside them, sorted by name.
+
+    Hidden files are skipped silently; an entry with an article suffix that is not a regular
+    file (a dangling symlink, a symlink loop, a FIFO, a device, a folder) is skipped with a
+    warning.  A folder that cannot be listed is an :class:`ArticleError`.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir()
-                       if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                       and not p.name.startswith("."))
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        try:
+            entries = sorted(p.name for p in path.iterdir())
+        except OSError as exc:
+            raise ArticleError(f"the folder cannot be read: {exc.strerror or exc}",
+                               path) from None
+        for name in entries:
+            entry = path / name
+            if name.startswith(".") or entry.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            problem = _not_a_file(entry)
+            if problem is None:
+                found.append(entry)
+            else:
+                log.warning("%s: skipped: %s", entry, problem)
     return found
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file (following symlinks), or ``None``."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to a file that does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    return f"{file_kind(mode)}, not a regular file"
