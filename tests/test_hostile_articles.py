@@ -52,6 +52,8 @@ HOSTILE: dict[str, tuple[str, bytes, str]] = {
     "json 100,000 deep arrays": (".json", deep_json(100_000, "arrays"), "nested more than"),
     "json 5,000 deep objects": (".json", deep_json(5_000, "objects"), "nested more than"),
     "json deep with bracket strings": (".json", deep_json(3_000, "strings"), "nested more than"),
+    "json unclosed string of escaped quotes": (".json", b'"' + b'\\"' * 300_000,
+                                               "Unterminated string"),
     "json top-level 100,000 deep": (".json", b"[" * 100_000 + b"]" * 100_000,
                                     "nested more than"),
     "yaml 20,000 deep flow": (".yaml", deep_yaml(20_000, "flow"), "nested more than"),
