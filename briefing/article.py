@@ -23,7 +23,6 @@ from typing import Any
 from briefing.dates import DateFormatError, DateMention, parse_iso_date, resolve_mentions
 from briefing.errors import ArticleError
 from briefing.readfile import file_kind, read_text_limited
-from briefing.structured import load_structured, validate_fields
 
 log = logging.getLogger(__name__)
 
@@ -334,6 +333,9 @@ def parse_text_article(raw: str, path: Path) -> Article:
 
 def parse_structured_article(data: Any, path: Path) -> Article:
     """Build an article from parsed JSON or YAML data (validated: unknown keys are refused)."""
+    # imported here: building the pydantic models costs ~0.2 s, paid only by structured input
+    from briefing.structured import validate_fields
+
     fields = validate_fields(data, path)
     warnings: list[str] = []
     photos = [
@@ -363,6 +365,8 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     raw = read_text_limited(path, max_bytes, ArticleError, "article")
     suffix = path.suffix.lower()
     if suffix in (".json", ".yaml", ".yml"):
+        from briefing.structured import load_structured
+
         article = parse_structured_article(load_structured(raw, suffix, path), path)
     else:
         article = parse_text_article(raw, path)
