@@ -198,3 +198,39 @@ def test_a_file_that_grows_past_the_limit_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ArticleError, match="larger than the 10-byte limit"):
         read_limited(path, 10, ArticleError, "article")
+
+
+@pytest.mark.parametrize("photos", [253, 300])
+def test_check_refuses_what_build_would_refuse(ws: Path, cli: Callable[..., object],
+                                              photos: int) -> None:
+    """253 photos make 256 chapters (opening, story, photos, closing): more than an MP3's
+    chapter table holds.  check must say so as build does, and write nothing."""
+    (ws / "articles").mkdir()
+    shutil.copy(DATA / "no_photos.txt", ws / "articles" / "good.txt")
+    many = {"date": "2024-04-01", "paragraphs": ["A parade."],
+            "photos": [{"caption": f"Float {i} of the parade.", "credit": "Ann Lee/AP"}
+                       for i in range(photos)]}
+    (ws / "articles" / "many.json").write_text(json.dumps(many))
+    before = sorted(ws.rglob("*"))
+    result = cli("check", "-w", ws)
+    assert sorted(ws.rglob("*")) == before
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    script = ws / "scripts" / "2024-04-01.md"
+    assert len(lines) == 1 and lines[0].startswith(f"error: {script}: line ")
+    assert "more than 255 chapters" in lines[0] and "many.json" in lines[0]
+    result = cli("build", "-w", ws, "--engine", "fake")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "more than 255 chapters" in result.stderr  # type: ignore[attr-defined]
+    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert not (ws / "audio" / "2024-04-01").exists()
+
+
+def test_check_accepts_252_photos(ws: Path, cli: Callable[..., object]) -> None:
+    (ws / "articles").mkdir()
+    many = {"date": "2024-04-01", "paragraphs": ["A parade."],
+            "photos": [{"caption": f"Float {i} of the parade.", "credit": "Ann Lee/AP"}
+                       for i in range(252)]}
+    (ws / "articles" / "many.json").write_text(json.dumps(many))
+    result = cli("check", "-w", ws)
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
