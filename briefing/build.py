@@ -267,13 +267,19 @@ class Builder:
                       force: bool = False) -> list[dt.date]:
         """Articles → scripts; returns the dates whose scripts exist afterwards."""
         texts = self.generated_scripts(paths, report)
+        written: list[dt.date] = []
         for day, text in texts.items():
-            result = write_script(self.ws, day, text, self.state, force=force)
+            try:
+                result = write_script(self.ws, day, text, self.state, force=force)
+            except InputError as exc:  # the script there is not a file we can read
+                report.errors.append(exc)
+                continue
+            written.append(day)
             if result.status is ScriptStatus.CONFLICT:
                 report.conflicts.append(result)
             report.date(day).script_status = result.status.value
         self.state.save(self.ws.state_file)
-        return list(texts)
+        return written
 
     # ----------------------------------------------------------------- audio plan
 

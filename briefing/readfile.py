@@ -62,7 +62,7 @@ def read_limited(path: Path, max_bytes: int, error: type[InputError],
             kind = file_kind(st.st_mode)
             if kind == "a folder":
                 raise error(f"is a folder, not {_article(what)}", path)
-            raise error(f"is {kind}, not a regular file; give {_article(what)}", path)
+            raise error(f"is {kind}, not a regular file", path)
         if st.st_size > max_bytes:
             raise error(_too_large(st.st_size, max_bytes, what), path)
         chunks: list[bytes] = []

@@ -196,3 +196,33 @@ def test_script_that_is_a_fifo_or_utf16(ws: Path, cli: Callable[..., object]) ->
     os.mkfifo(path)
     with pytest.raises(ScriptError, match="is a FIFO"):
         read_script(path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev zero", "dangling", "loop"])
+def test_build_over_a_script_that_is_not_a_file(ws: Path, cli: Callable[..., object],
+                                                kind: str) -> None:
+    import os
+    import time
+
+    (ws / "articles").mkdir()
+    shutil.copy(DATA / "no_photos.txt", ws / "articles")
+    (ws / "articles" / "other.txt").write_text(" date 2024-03-09 Another day, another story.\n")
+    (ws / "scripts").mkdir()
+    path = ws / "scripts" / "2024-03-08.md"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "dangling":
+        path.symlink_to(ws / "nowhere.md")
+    else:
+        path.symlink_to(path)
+    start = time.monotonic()
+    result = cli("build", "-w", ws, "--engine", "fake")
+    assert time.monotonic() - start < 60
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: is a ")
+    assert path.is_symlink() or kind == "fifo"  # left as it was
+    assert (ws / "audio" / "2024-03-09" / "briefing-2024-03-09.mp3").is_file()
+    assert not (ws / "audio" / "2024-03-08").exists()
