@@ -12,9 +12,10 @@ Two formats are accepted:
 from __future__ import annotations
 
 import datetime as dt
-import json
+import errno
 import logging
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from briefing.captions import analyse_blocks, split_blocks
 from briefing.credits import Credit as Credit
 from briefing.credits import looks_like_credit as looks_like_credit
 from briefing.credits import parse_credit as parse_credit
-from briefing.dates import DateMention, resolve_mentions
+from briefing.dates import DateFormatError, DateMention, parse_iso_date, resolve_mentions
 from briefing.errors import ArticleError
-from briefing.yamlload import YamlError, load_yaml
+from briefing.readfile import file_kind, read_text_limited
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +142,10 @@ _DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\S+)(?:[ \t]+(?P<rest>.*))?$", re.
 
 def parse_date(value: str, path: Path) -> dt.date:
     """A strict ``YYYY-MM-DD`` date, or an :class:`ArticleError` naming the problem."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ArticleError(f"the date {value!r} is not a YYYY-MM-DD date", path)
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
+    except DateFormatError:
+        raise ArticleError(f"the date {value!r} is not a YYYY-MM-DD date", path) from None
     except ValueError:
         raise ArticleError(f"the date {value} does not exist", path) from None
 
@@ -205,61 +206,22 @@ def parse_text_article(raw: str, path: Path) -> Article:
 
 # --------------------------------------------------------------------------- structured format
 
-_ARTICLE_KEYS = {"date", "headline", "paragraphs", "photos"}
-_PHOTO_KEYS = {"caption", "credit", "alt_text", "kind", "date"}
-
-
-def _require_str(value: Any, what: str, path: Path) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ArticleError(f"{what} must be a non-empty string", path)
-    return " ".join(value.split())
-
-
 def parse_structured_article(data: Any, path: Path) -> Article:
-    """Build an article from parsed JSON or YAML data (unknown keys are refused)."""
-    if not isinstance(data, dict):
-        raise ArticleError("a structured article must be a mapping of fields", path)
-    unknown = set(data) - _ARTICLE_KEYS
-    if unknown:
-        raise ArticleError(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", path)
-    if "date" not in data:
-        raise ArticleError("the field 'date' is missing", path)
-    raw_date = data["date"]
-    day = raw_date if isinstance(raw_date, dt.date) else parse_date(str(raw_date), path)
-    paras = data.get("paragraphs")
-    if not isinstance(paras, list) or not paras:
-        raise ArticleError("'paragraphs' must be a non-empty list of strings", path)
-    paragraphs = tuple(_require_str(p, f"paragraph {i + 1}", path) for i, p in enumerate(paras))
-    headline = data.get("headline")
+    """Build an article from parsed JSON or YAML data (validated: unknown keys are refused)."""
+    # imported here: building the pydantic models costs ~0.2 s, paid only by structured input
+    from briefing.structured import validate_fields
+
+    fields = validate_fields(data, path)
     warnings: list[str] = []
-    photos: list[Photo] = []
-    raw_photos = data.get("photos") or []
-    if not isinstance(raw_photos, list):
-        raise ArticleError("'photos' must be a list", path)
-    for i, item in enumerate(raw_photos, start=1):
-        if not isinstance(item, dict):
-            raise ArticleError(f"photo {i} must be a mapping", path)
-        unknown = set(item) - _PHOTO_KEYS
-        if unknown:
-            raise ArticleError(f"photo {i}: unknown field(s): {', '.join(sorted(unknown))}", path)
-        caption = _require_str(item.get("caption"), f"photo {i}: 'caption'", path)
-        credit = item.get("credit")
-        if credit is not None:
-            credit = _require_str(credit, f"photo {i}: 'credit'", path)
-        alt = item.get("alt_text")
-        if alt is not None:
-            alt = _require_str(alt, f"photo {i}: 'alt_text'", path)
-        kind = item.get("kind")
-        if kind is not None:
-            kind = _require_str(kind, f"photo {i}: 'kind'", path).lower()
-        photo_date = item.get("date")
-        if photo_date is not None and not isinstance(photo_date, dt.date):
-            photo_date = parse_date(str(photo_date), path)
-        photos.append(_make_photo(caption, credit, day, warnings, alt, kind, photo_date))
+    photos = [
+        _make_photo(p.caption, p.credit, fields.date, warnings, p.alt_text,
+                    p.kind.lower() if p.kind else None, p.date)
+        for p in fields.photos or ()
+    ]
+    paragraphs = tuple(fields.paragraphs)
     return Article(
-        date=day,
-        headline=(_require_str(headline, "'headline'", path) if headline is not None
-                  else derive_headline(paragraphs[0])),
+        date=fields.date,
+        headline=fields.headline or derive_headline(paragraphs[0]),
         paragraphs=paragraphs,
         photos=tuple(photos),
         source=path,
@@ -270,43 +232,17 @@ def parse_structured_article(data: Any, path: Path) -> Article:
 # --------------------------------------------------------------------------- files
 
 def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """Read one article file (``.txt``, ``.json``, ``.yaml``/``.yml``)."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleError(
-                f"the file is {size:,} bytes, larger than the {max_bytes:,}-byte limit for an "
-                "article", path)
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ArticleError("is a folder, not an article file", path) from None
-    except FileNotFoundError:
-        raise ArticleError("no such file", path) from None
-    except PermissionError:
-        raise ArticleError("permission denied", path) from None
-    except OSError as exc:
-        raise ArticleError(f"cannot be read: {exc.strerror or exc}", path) from None
-    if b"\x00" in data:
-        raise ArticleError("is binary data, not a text article", path)
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArticleError(
-            f"is not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8", path
-        ) from None
+    """Read one article file (``.txt``, ``.json``, ``.yaml``/``.yml``).
+
+    The file must be a regular file of at most ``max_bytes`` bytes of UTF-8 text
+    (:mod:`briefing.readfile`); anything else is an :class:`ArticleError` naming it.
+    """
+    raw = read_text_limited(path, max_bytes, ArticleError, "article")
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        try:
-            parsed = json.loads(raw.removeprefix("\ufeff"))
-        except json.JSONDecodeError as exc:
-            raise ArticleError(f"invalid JSON at line {exc.lineno}: {exc.msg}", path) from None
-        article = parse_structured_article(parsed, path)
-    elif suffix in (".yaml", ".yml"):
-        try:
-            parsed = load_yaml(raw.removeprefix("\ufeff"))
-        except YamlError as exc:
-            raise ArticleError(str(exc), path) from None
-        article = parse_structured_article(parsed, path)
+    if suffix in (".json", ".yaml", ".yml"):
+        from briefing.structured import load_structured
+
+        article = parse_structured_article(load_structured(raw, suffix, path), path)
     else:
         article = parse_text_article(raw, path)
     for warning in article.warnings:
@@ -315,15 +251,44 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
 
 
 def find_articles(paths: list[Path]) -> list[Path]:
-    """Expand folders into the article files directly inside them, sorted by name."""
+    """Expand folders into the article files directly inside them, sorted by name.
+
+    Hidden files are skipped silently; an entry with an article suffix that is not a regular
+    file (a dangling symlink, a symlink loop, a FIFO, a device, a folder) is skipped with a
+    warning.  A folder that cannot be listed is an :class:`ArticleError`.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.iterdir()
-                       if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                       and not p.name.startswith("."))
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        try:
+            entries = sorted(p.name for p in path.iterdir())
+        except OSError as exc:
+            raise ArticleError(f"the folder cannot be read: {exc.strerror or exc}",
+                               path) from None
+        for name in entries:
+            entry = path / name
+            if name.startswith(".") or entry.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            problem = _not_a_file(entry)
+            if problem is None:
+                found.append(entry)
+            else:
+                log.warning("%s: skipped: %s", entry, problem)
     return found
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file (following symlinks), or ``None``."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to a file that does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    return f"{file_kind(mode)}, not a regular file"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from briefing.article import Article, find_articles, read_article
 from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.cache import canonical_hash, chapter_store, segment_store, timing_store
 from briefing.config import Settings
+from briefing.dates import parse_iso_date
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EncoderError, EngineError, InputError
 from briefing.fsutil import sha256_hex
@@ -35,7 +35,14 @@ from briefing.generate import (
 from briefing.lexicon import Lexicon, load_lexicon
 from briefing.outputs import EncodedChapter, write_date_outputs
 from briefing.script import render_script
-from briefing.segments import Chapter, Pause, Script, parse_script, read_script
+from briefing.segments import (
+    Chapter,
+    Pause,
+    Script,
+    parse_script,
+    read_script,
+    without_silent,
+)
 from briefing.state import State
 from briefing.synth import PlannedSegment, missing_segments, plan_segments
 from briefing.tags import TagInfo
@@ -141,10 +148,8 @@ def script_dates(ws: Workspace) -> list[dt.date]:
     """Dates that have a script in the workspace."""
     dates = []
     for path in sorted(ws.scripts.glob("*.md")):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", path.stem):
-            continue
         try:
-            dates.append(dt.date.fromisoformat(path.stem))
+            dates.append(parse_iso_date(path.stem))
         except ValueError:
             continue
     return dates
@@ -264,13 +269,19 @@ class Builder:
         texts = self.generated_scripts(paths, report)
         if texts:
             self.ws.ensure_real_folder(self.ws.scripts)
+        written: list[dt.date] = []
         for day, text in texts.items():
-            result = write_script(self.ws, day, text, self.state, force=force)
+            try:
+                result = write_script(self.ws, day, text, self.state, force=force)
+            except InputError as exc:  # the script there is not a file we can read
+                report.errors.append(exc)
+                continue
+            written.append(day)
             if result.status is ScriptStatus.CONFLICT:
                 report.conflicts.append(result)
             report.date(day).script_status = result.status.value
         self.state.save(self.ws.state_file)
-        return list(texts)
+        return written
 
     # ----------------------------------------------------------------- audio plan
 
@@ -300,12 +311,13 @@ class Builder:
     def plan(self, day: dt.date, text: str | None = None) -> DatePlan:
         """What building ``day``'s audio takes, and why; ``text`` overrides the script file."""
         path = self.ws.script_path(day)
-        script = parse_script(text, path) if text is not None else read_script(path)
+        script = without_silent(parse_script(text, path) if text is not None
+                                else read_script(path), path)
         if script.date != day:
             raise InputError(f"front matter date {script.date} does not match the file name",
                              path)
         voice = self.voice_settings(script)
-        segments = plan_segments(script, self.engine, voice, self.lexicon)
+        segments = plan_segments(script, self.engine, voice, self.lexicon, path)
         missing = missing_segments(segments, self.segments)
         s = self.settings
         chapters: list[ChapterPlan] = []

@@ -13,14 +13,19 @@ Every setting says what it invalidates when it changes (as sphinx's config value
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import ConfigError
+from briefing.readfile import read_text_limited
+from briefing.values import language_tag_problem, url_problem
 
 CONFIG_NAME = "briefing.toml"
+MAX_CONFIG_BYTES = 1_000_000
+"""A ``briefing.toml`` larger than this is refused (it holds a few settings)."""
 
 RATE_PRESETS = {"slow": 140, "normal": 175, "fast": 240, "faster": 300, "fastest": 380}
 """Named speaking rates in words per minute; many blind listeners prefer fast speech."""
@@ -121,6 +126,7 @@ def invalidates(name: str) -> str:
     raise KeyError(name)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
 
 
@@ -150,26 +156,39 @@ def validate(settings: Settings, source: Path | None = None) -> Settings:
         raise bad(f"jobs {settings.jobs} must be 0 (one per core) to 256")
     if not 0 < settings.segment_timeout_s <= 3600:
         raise bad(f"segment_timeout_s {settings.segment_timeout_s} must be 0 to 3600 seconds")
+    problem = language_tag_problem(settings.lang)
+    if problem is not None:
+        raise bad(f"lang: {problem}")
+    if settings.base_url is not None:
+        problem = url_problem(settings.base_url)
+        if problem is not None:
+            raise bad(problem)
+    for name in ("voice", "artist", "album", "engine", "executor"):
+        value = getattr(settings, name)
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise bad(f"{name} {value!r} contains a control character (such as a line break)")
     return settings
 
 
 def load_settings(workspace: Path) -> Settings:
     """Defaults updated from ``<workspace>/briefing.toml`` when it exists."""
     path = workspace / CONFIG_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Settings()
+    text = read_text_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot be read: {exc.strerror or exc}", path) from None
     known = {f.name: f for f in dataclasses.fields(Settings)}
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}", path)
     if isinstance(data.get("rate"), str):
-        data["rate"] = parse_rate(data["rate"])
+        try:
+            data["rate"] = parse_rate(data["rate"])
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path) from None
     for name, value in data.items():
         expected: type = type(getattr(Settings(), name))
         if name in ("voice", "executor", "base_url"):

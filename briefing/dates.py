@@ -82,6 +82,33 @@ def _resolve(reference: dt.date, month: int, day: int, year: int | None) -> dt.d
     return None
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+
+class DateFormatError(ValueError):
+    """A date that is not written ``YYYY-MM-DD`` with ASCII digits."""
+
+
+class NoSuchDateError(ValueError):
+    """A ``YYYY-MM-DD`` date that is not in the calendar (``2023-02-30``)."""
+
+
+def parse_iso_date(value: str) -> dt.date:
+    """A strict ``YYYY-MM-DD`` date: ASCII digits, dashes, nothing else.
+
+    ``datetime.date.fromisoformat`` also takes ``20240514``, ``2024-W20-2`` and non-ASCII
+    digits; a date users write must be the one form every file name and URL uses.  Raises
+    :class:`DateFormatError` or :class:`NoSuchDateError` (both ``ValueError``).
+    """
+    m = _ISO_DATE.fullmatch(value)
+    if m is None:
+        raise DateFormatError(value)
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise NoSuchDateError(value) from None
+
+
 def say_date(day: dt.date, *, weekday: bool = True, year: bool = True) -> str:
     """A date as it is read aloud: ``"Wednesday, September 27, 2023"``."""
     text = f"{calendar.month_name[day.month]} {day.day}"

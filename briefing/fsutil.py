@@ -25,13 +25,6 @@ _PREFIX_MAX = 120
 """Characters of the target's name kept in its temp file's name (file names hold 255 bytes)."""
 
 
-def _mkstemp(path: Path) -> tuple[int, Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name[:_PREFIX_MAX]}.", suffix=TEMP_SUFFIX,
-                                dir=path.parent)
-    return fd, Path(name)
-
-
 def is_own_temp(name: str) -> bool:
     """Whether ``name`` is the name of one of briefing's temporary files."""
     return _OWN_TEMP.fullmatch(name) is not None
@@ -66,19 +59,47 @@ def create_new_file(path: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
+def naming_target(path: Path) -> Iterator[None]:
+    """Re-raise an ``OSError`` about a temporary file beside ``path`` as one about ``path``.
+
+    "Permission denied: .2024-05-14.md.k3j9.tmp" tells a user nothing; the file they know
+    (and can fix the folder of) is the one being written.
+    """
+    try:
+        yield
+    except OSError as exc:
+        named = str(exc.filename or "")
+        if named.endswith(".tmp") and Path(named).parent == path.parent:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        if named == str(path.parent) or not named:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def _mkstemp(path: Path) -> tuple[int, Path]:
+    with naming_target(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:_PREFIX_MAX]}.",
+                                        suffix=TEMP_SUFFIX, dir=path.parent)
+    return fd, Path(tmp_name)
+
+
+@contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it is renamed over ``path``.
 
-    On any exception the temporary file is removed and ``path`` is left as it was.
+    On any exception the temporary file is removed and ``path`` is left as it was; an
+    ``OSError`` names ``path``, not the temporary file.
     """
     fd, tmp = _mkstemp(path)
     os.close(fd)
     try:
-        yield tmp
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
+        with naming_target(path):
+            yield tmp
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            tmp.chmod(0o644)
+            tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -123,17 +144,18 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
     """
     fd, tmp = _mkstemp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
-            tmp.unlink()
-            return False
-        tmp.chmod(0o644)
-        tmp.replace(path)
-        return True
+        with naming_target(path):
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+                tmp.unlink()
+                return False
+            tmp.chmod(0o644)
+            tmp.replace(path)
+            return True
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

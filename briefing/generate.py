@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from briefing.errors import ScriptError
 from briefing.fsutil import create_new_file, sha256_hex, write_bytes_atomic, write_if_changed
+from briefing.readfile import read_limited
+from briefing.segments import MAX_SCRIPT_BYTES
 from briefing.state import State
 from briefing.workspace import Workspace
 
@@ -157,10 +160,10 @@ def decide_script(ws: Workspace, day: dt.date, text: str, state: State,
     it; an edited script whose articles and templates did not change is simply kept.
     """
     path = ws.script_path(day)
-    try:
-        current = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return ScriptStatus.CREATED
+    # bounded, and refusing FIFOs, devices and dangling or looping symlinks (ScriptError)
+    current = read_limited(path, MAX_SCRIPT_BYTES, ScriptError, "script")
     data = text.encode("utf-8")
     if current == data:
         return ScriptStatus.UNCHANGED

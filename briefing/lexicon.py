@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.errors import ConfigError
+from briefing.readfile import read_text_limited
+
+MAX_LEXICON_BYTES = 10_000_000
+"""A lexicon larger than this is refused."""
 
 PHONEMES = re.compile(r"(\[\[.*?\]\])")
 """Espeak-ng phoneme input, ``[[...]]``: only ever sent from a lexicon entry."""
@@ -74,12 +78,9 @@ class Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read ``pronunciations.toml``; a missing file is an empty lexicon."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return Lexicon()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot be read: {exc}", path) from None
+    raw = read_text_limited(path, MAX_LEXICON_BYTES, ConfigError, "lexicon")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

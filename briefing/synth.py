@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from briefing.cache import ContentStore, SegmentKey
 from briefing.engines.base import Engine, VoiceSettings
+from briefing.errors import ScriptError
 from briefing.lexicon import Lexicon
-from briefing.segments import Script
+from briefing.segments import Paragraph, Script, is_silent
 from briefing.speech import SPEECH_VERSION, spoken_text
 
 log = logging.getLogger(__name__)
@@ -35,15 +37,21 @@ class PlannedSegment:
 
 
 def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
-                  lexicon: Lexicon | None = None) -> list[PlannedSegment]:
+                  lexicon: Lexicon | None = None,
+                  path: Path | None = None) -> list[PlannedSegment]:
     """Every sentence of ``script`` with its cache key, in reading order."""
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
     voice = engine.voice_key(settings.voice)
     repertoire = engine.repertoire(settings.voice)
     for c, chapter in enumerate(script.chapters):
+        lines = [b.line for b in chapter.blocks if isinstance(b, Paragraph) for _ in b.sentences]
         for n, sentence in enumerate(chapter.sentences):
             spoken = spoken_text(sentence, script.lang, lexicon, repertoire)
+            if is_silent(spoken):
+                where = f"line {lines[n]}: " if lines[n] else ""
+                raise ScriptError(f"{where}{sentence!r} leaves nothing to say once the "
+                                  "lexicon and number reading are applied", path)
             key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
                              engine.sample_rate)
             planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))

@@ -36,14 +36,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 
+from briefing.dates import parse_iso_date
 from briefing.errors import BriefingError, ConfigError
 from briefing.fsutil import write_if_changed
 from briefing.outputs import MANIFEST_FORMAT, Manifest
 from briefing.script import template_dirs
+from briefing.values import language_tag_problem, url_problem
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +86,6 @@ class ManifestError(BriefingError, ValueError):
 
 # --------------------------------------------------------------------------- manifests
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LANG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 _REL_FILE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
 
 
@@ -139,16 +139,14 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
         raise _fail(path, f"manifest format {fmt} is not supported (expected {MANIFEST_FORMAT})")
     day = _field(data, "date", str, path, "manifest")
     try:
-        if not _DATE.match(day):
-            raise ValueError(day)
-        dt.date.fromisoformat(day)
+        parse_iso_date(day)
     except ValueError:
         raise _fail(path, f"manifest.date is not a YYYY-MM-DD date: {day!r}") from None
     if folder_name is not None and day != folder_name:
         raise _fail(path, f"manifest.date {day} does not match its folder {folder_name}")
     _field(data, "title", str, path, "manifest")
     lang = _field(data, "lang", str, path, "manifest")
-    if not _LANG.match(lang):
+    if language_tag_problem(lang) is not None:
         raise _fail(path, f"manifest.lang is not a language tag: {lang!r}")
     _count(data, "duration_ms", path, "manifest")
     mp3 = _field(data, "mp3", dict, path, "manifest")
@@ -544,10 +542,10 @@ def normalize_base_url(base_url: str) -> str:
     Raises :class:`~briefing.errors.ConfigError` unless it is an absolute http(s) URL without
     query or fragment.
     """
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(f"the base URL must be an absolute http(s) URL of the audio folder, "
-                          f"e.g. https://example.org/briefings/, not {base_url!r}")
+    problem = url_problem(base_url, "the base URL")
+    if problem is not None:
+        raise ConfigError(f"{problem}; give the public URL of the audio folder, "
+                          "e.g. https://example.org/briefings/")
     return base_url.strip().rstrip("/") + "/"
 
 

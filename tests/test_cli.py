@@ -141,7 +141,8 @@ def test_unreadable_paths(ws: Path, cli, tmp_path: Path, kind: str) -> None:  # 
         (path / "inner.md").write_text("x")
     result = cli("build", path, "-w", ws, "--engine", "fake")
     assert result.exit_code == 2
-    expected = {"dangling symlink": f"error: {path}: no such file",
+    expected = {"dangling symlink":
+                f"error: {path}: is a symbolic link to a file that does not exist",
                 "folder": f"error: no article files (*.txt, *.json, *.yaml) in {path}",
                 "missing": f"error: {path}: no such file"}[kind]
     assert result.stderr == expected + "\n"

@@ -35,8 +35,11 @@ from briefing.cli.common import (
     setup_logging,
 )
 from briefing.config import load_settings
-from briefing.errors import BriefingError
-from briefing.segments import read_script
+from briefing.errors import BriefingError, InputError
+from briefing.generate import ScriptStatus, decide_script
+from briefing.script import render_script
+from briefing.segments import parse_script, read_script, without_silent
+from briefing.state import State
 from briefing.workspace import Workspace
 
 
@@ -181,11 +184,26 @@ def check(
         settings = load_settings(ws.root)
         report = BuildReport()
         articles = load_articles(article_paths(ws, paths), settings, report)
+        state = State.load(ws.state_file)
         from briefing.build import DateReport
 
         for day, group in group_by_date(articles).items():
             report.dates.append(DateReport(day.isoformat(), stories=len(group),
                                            photos=sum(len(a.photos) for a in group)))
+            # the script a build would generate must read back: what build refuses, check does
+            text = render_script(day, group, voice=settings.voice or "default",
+                                 rate=settings.rate, lang=settings.lang, workspace=ws.root)
+            path = ws.script_path(day)
+            if (path.exists() or path.is_symlink()) and (not path.is_file() or decide_script(
+                    ws, day, text, state) not in (ScriptStatus.CREATED, ScriptStatus.UPDATED)):
+                continue  # a build keeps the script there, which is read back below
+            try:
+                without_silent(parse_script(text, path), path)
+            except BriefingError as exc:
+                sources = ", ".join(a.source.name for a in group)
+                report.errors.append(InputError(
+                    f"{exc.message} (in the script that would be generated from {sources})",
+                    path))
         for day in script_dates(ws):
             try:
                 read_script(ws.script_path(day))

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from briefing import __version__
 from briefing.build import Builder, BuildReport, ProgressFn, script_dates
 from briefing.config import Settings, load_settings, parse_rate
+from briefing.dates import NoSuchDateError, parse_iso_date
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.lock import workspace_lock
@@ -300,7 +301,9 @@ def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
     parsed = []
     for value in dates:
         try:
-            parsed.append(dt.date.fromisoformat(value))
+            parsed.append(parse_iso_date(value))
+        except NoSuchDateError:
+            raise InputError(f"{value!r} is not a date: that day does not exist") from None
         except ValueError:
             raise InputError(f"{value!r} is not a YYYY-MM-DD date") from None
         if not ws.script_path(parsed[-1]).is_file():

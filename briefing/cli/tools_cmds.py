@@ -184,6 +184,9 @@ def clean(
         if not cache:
             raise InputError("say what to clean: --cache")
         ws = Workspace(workspace)
+        if not ws.state_dir.is_dir():
+            raise InputError(f"{ws.root} is not a briefing workspace (it has no .briefing/ "
+                             "folder); nothing to clean")
         with locked(ws):
             builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
             result = clean_cache(builder, dry_run=dry_run)

@@ -1,0 +1,50 @@
+"""Checks of single values users write: language tags and public URLs.
+
+A value that passes here is safe everywhere it goes: a script's front matter line, an HTML
+``lang`` attribute, the manifest (whose reader applies the same check), a feed's XML.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
+"""The shape of a BCP 47 language tag as used here: ``en``, ``en-GB``, ``pt-BR``, ``zh-Hans``."""
+
+
+def language_tag_problem(value: object) -> str | None:
+    """Why ``value`` is not a language tag (``None`` when it is one)."""
+    if not isinstance(value, str):
+        return f"language {value!r} must be text such as 'en' or 'en-GB'"
+    if LANGUAGE_TAG.fullmatch(value) is None:
+        hint = f" (did you mean {value.replace('_', '-')!r}?)" if "_" in value else ""
+        return (f"language {value!r} is not a language tag such as 'en' or 'en-GB'{hint}")
+    return None
+
+
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\"<>\\^`{|}]")
+
+
+def url_problem(value: str, name: str = "base_url") -> str | None:
+    """Why ``value`` is not a usable public ``http(s)`` URL (``None`` when it is one).
+
+    Control characters, spaces and characters that are never valid in a URL are refused
+    (they make ``feed.xml`` not well-formed or change its meaning), as are other schemes and
+    URLs without a host.
+    """
+    value = value.strip()
+    bad = _URL_FORBIDDEN.search(value)
+    if bad is not None:
+        return (f"{name} {value!r} contains {bad.group(0)!r} at position {bad.start()}, "
+                "which is not allowed in a URL")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return f"{name} {value!r} is not a URL: {exc}"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"{name} {value!r} must be an http:// or https:// URL with a host name"
+    if parts.query or parts.fragment:
+        return f"{name} {value!r} must not have a query or fragment (?... or #...)"
+    return None
