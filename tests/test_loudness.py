@@ -26,10 +26,10 @@ from briefing.loudness import (
     PCM_PEAK_MARGIN_DB,
     Loudness,
     LoudnessTarget,
-    _sliding_min,
     measure,
     normalize,
 )
+from briefing.limiter import sliding_min
 from briefing.mp3frames import plan_join, read_stream
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
@@ -255,7 +255,7 @@ def test_errors() -> None:
 def test_sliding_min(width: int) -> None:
     values = np.random.default_rng(width).standard_normal(200)
     expected = [values[i : i + width].min() for i in range(values.size - width + 1)]
-    assert _sliding_min(values, width).tolist() == expected
+    assert sliding_min(values, width).tolist() == expected
 
 
 @needs_ffmpeg
