@@ -360,9 +360,13 @@ class Builder:
                    f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
     def _chapter_wavs(self, plan: DatePlan, chapter: ChapterPlan,
-                      entry: DateReport) -> list[bytes]:
-        """The cached WAVs of a chapter's sentences; a damaged one is synthesised again."""
-        wavs: list[bytes] = []
+                      entry: DateReport) -> list[bytes | str]:
+        """The cached WAVs of a chapter's sentences; a damaged one is synthesised again.
+
+        Local workers get the paths of the checked cache files, so a long chapter's audio is
+        never held whole; remote ones (Dask) get the bytes.
+        """
+        wavs: list[bytes | str] = []
         for seg in chapter.segments:
             wav = self.segments.get(seg.digest)
             if wav is None:  # damaged or removed since planning: synthesise again
@@ -372,7 +376,7 @@ class Builder:
                     raise EngineError(f"{self._job(plan, seg).label}: the audio could not be "
                                       "stored in the cache")
                 entry.segments_synthesized += 1
-            wavs.append(wav)
+            wavs.append(str(self.segments.path(seg.digest)) if self.workers.local else wav)
         return wavs
 
     def _encode_task(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> Task:
