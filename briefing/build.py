@@ -184,6 +184,11 @@ class DatePlan:
         return tuple(c for c in self.chapters if not c.cached)
 
 
+ENCODE_SECONDS_PER_SENTENCE = 0.5
+"""Time a chapter's encoding may take per sentence (about 20 times what it takes), beyond the
+workers' stall timeout: a long chapter is not a hung engine."""
+
+
 def _chapter_shape(chapter: Chapter) -> list[Any]:
     return [["pause", b.ms] if isinstance(b, Pause) else ["para", len(b.sentences)]
             for b in chapter.blocks]
@@ -386,7 +391,7 @@ class Builder:
                 gaps, chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
                 s.loudness_lufs, s.true_peak_dbtp)
         return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
-                    args, (plan, chapter))
+                    args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(args[1]))
 
     def _store_chapter(self, chapter: ChapterPlan, mp3: bytes,
                        timings: list[list[Any]]) -> EncodedChapter:

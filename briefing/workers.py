@@ -201,12 +201,12 @@ class Workers:
                     pending[self._pool().submit(task.fn, *task.args)] = task
                 if not pending:
                     return
-                done, _ = cf.wait(pending, timeout=self.timeout,
-                                  return_when=cf.FIRST_COMPLETED)
+                allowed = self.timeout + max(t.timeout for t in pending.values())
+                done, _ = cf.wait(pending, timeout=allowed, return_when=cf.FIRST_COMPLETED)
                 if not done:
                     stuck = next(iter(pending.values()))
                     raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
-                                      f"progress for {self.timeout:g} s; stopped it")
+                                      f"progress for {allowed:g} s; stopped it")
                 for future in done:
                     task = pending.pop(future)
                     try:
@@ -251,6 +251,9 @@ class Task:
 
     item: object = None
     """What the caller wants back with the result."""
+
+    timeout: float = 0.0
+    """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
 
 
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
