@@ -29,11 +29,13 @@ GOAL_MB = 1500.0
 
 def long_article(path: Path, words: int, seed: int = 1) -> None:
     """One paragraph of ``words`` words in sentences of 8 to 30 words (deterministic)."""
-    vocabulary = ("people region border fled thousands armenia azerbaijan offensive control "
-                  "ceasefire fighters agreed surrender arms citizenship homes mountainous "
-                  "population rights minister experts warned risk humanitarian corridor "
-                  "satellite traffic vehicles soldiers hotel camp volunteers apples bus "
-                  "registration center doctors monitors organizations access needs").split()
+    vocabulary = ["people", "region", "border", "fled", "thousands", "armenia", "azerbaijan",
+                  "offensive", "control", "ceasefire", "fighters", "agreed", "surrender", "arms",
+                  "citizenship", "homes", "mountainous", "population", "rights", "minister",
+                  "experts", "warned", "risk", "humanitarian", "corridor", "satellite",
+                  "traffic", "vehicles", "soldiers", "hotel", "camp", "volunteers", "apples",
+                  "bus", "registration", "center", "doctors", "monitors", "organizations",
+                  "access", "needs"]
     rng = random.Random(seed)
     sentences, count = [], 0
     while count < words:

@@ -98,8 +98,10 @@ class KnotStore:
     """Each knot's true peak and K-weighted energy, written once and read back by range."""
 
     def __init__(self) -> None:
-        self._peaks: BinaryIO = tempfile.TemporaryFile(prefix="briefing-peaks-")
-        self._energies: BinaryIO = tempfile.TemporaryFile(prefix="briefing-energy-")
+        # unlinked at once, so nothing is left behind even when the process is killed
+        self._peaks: BinaryIO = tempfile.TemporaryFile(prefix="briefing-peaks-")  # noqa: SIM115
+        self._energies: BinaryIO = tempfile.TemporaryFile(  # noqa: SIM115
+            prefix="briefing-energy-")
         self.knots = 0
         """Knots with a peak."""
         self.energy_knots = 0

@@ -235,7 +235,8 @@ class KWeighting:
 
 def step_energies(knot_energy: Float, grid: Grid) -> Float:
     """Energy per 100 ms step from the energies of its knots."""
-    return knot_energy.reshape(-1, grid.knots_per_step).sum(axis=1)
+    steps: Float = knot_energy.reshape(-1, grid.knots_per_step).sum(axis=1)
+    return steps
 
 
 def integrated_lufs(steps: Float, grid: Grid) -> float:

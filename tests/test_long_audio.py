@@ -59,7 +59,7 @@ def test_normalising_memory_does_not_grow_with_length() -> None:
     for minutes in (10, 30):
         source = _source(minutes)
         peaks[minutes] = _traced_peak(
-            lambda: normalized(source, SAMPLE_RATE, LoudnessTarget(), _digest))
+            lambda source=source: normalized(source, SAMPLE_RATE, LoudnessTarget(), _digest))
     # 30 minutes of 16-bit PCM are 79 MB, its float64 copies 318 MB: none of it is ever held
     assert peaks[30] < 40e6, peaks
     assert peaks[30] < peaks[10] * 1.15 + 2e6, peaks

@@ -21,6 +21,7 @@ import pytest
 
 from briefing.assemble import SAMPLE_RATE, trimmed_pcm
 from briefing.encode import encode_mp3
+from briefing.limiter import sliding_min
 from briefing.loudness import (
     LOUDNESS_VERSION,
     PCM_PEAK_MARGIN_DB,
@@ -29,7 +30,6 @@ from briefing.loudness import (
     measure,
     normalize,
 )
-from briefing.limiter import sliding_min
 from briefing.mp3frames import plan_join, read_stream
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
