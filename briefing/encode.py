@@ -47,7 +47,7 @@ def encode_stream(blocks: Iterable[bytes], bitrate_kbps: int, quality: int) -> b
     except (RuntimeError, ValueError) as exc:
         raise EncoderError(f"MP3 encoding failed: {exc}") from exc
     try:
-        return add_info_frame(bytes(data), samples)
+        return add_info_frame(data, samples)
     except ValueError as exc:
         raise EncoderError(f"the MP3 encoder's output is not usable: {exc}") from exc
 
