@@ -9,9 +9,14 @@ nothing: the same audio in pieces of any size, or in blocks of any size, gives t
 from __future__ import annotations
 
 import hashlib
+import json
+import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,3 +171,31 @@ def test_sentence_splitting_is_linear() -> None:
     parts = split_sentences(text)
     assert time.perf_counter() - start < 5.0
     assert " ".join(parts).split() == text.split()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="address-space limits as on Linux")
+def test_long_single_paragraph_builds_under_a_memory_limit(tmp_path: Path) -> None:
+    """30 minutes of audio from one paragraph, built with 700 MB of address space.
+
+    Holding the chapter whole took about 1 GB here (float64 copies of its samples), and the
+    build failed with numpy's MemoryError; streamed, it needs about 100 MB.
+    """
+    words = ["people", "region", "border", "fled", "thousands", "control", "ceasefire",
+             "citizenship", "homes"]
+    sentences = [" ".join(words[(i + j) % len(words)] for j in range(8 + i % 17)) + "."
+                 for i in range(400)]
+    text = " ".join(s[0].upper() + s[1:] for s in sentences)
+    assert len(text.split()) > 5000
+    article = tmp_path / "long.txt"
+    article.write_text("date 2024-05-15 " + text + "\n", encoding="utf-8")
+    limit = 700 * 1024 * 1024
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    out = subprocess.run([sys.executable, "-m", "briefing", "build", str(article), "-w",
+                          str(tmp_path / "ws"), "--engine", "fake", "--jobs", "1", "--json",
+                          "-q"], capture_output=True, text=True, preexec_fn=limited, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    day = json.loads(out.stdout)["dates"][0]
+    assert day["duration_ms"] > 29 * 60_000
