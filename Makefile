@@ -36,6 +36,7 @@ test: install-test
 bench: install
 	bash .ci/system-deps bench
 	$(BIN)/python benchmarks/performance.py
+	$(BIN)/python benchmarks/memory.py
 
 clean:
 	rm -rf audio .briefing

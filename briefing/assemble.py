@@ -2,14 +2,14 @@
 
 Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
 the engine's own leading and trailing silence first, so pauses are the same whatever the engine.
-Audio is built one chapter at a time from raw PCM (no quadratic ``+=``), so memory is bounded
-by one chapter.
+A chapter is produced as a stream of pieces, one sentence or pause at a time, so a chapter of
+any length is never held whole (:func:`chapter_pieces`).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from briefing.segments import Chapter, Paragraph, Pause
@@ -96,18 +96,18 @@ def trimmed_pcm(wav: bytes) -> bytes:
     return bytes(audio.raw_data)
 
 
-def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
-                     gaps: Gaps, last: bool = False) -> ChapterPcm:
-    """Join a chapter's sentences with pauses: sentence < paragraph < chapter.
+def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
+                   last: bool = False,
+                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
+    """A chapter's PCM in pieces (a sentence or a pause each): sentence < paragraph < chapter.
 
-    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order.
-    An explicit ``[pause]`` replaces the pause that would otherwise stand there; one that ends
-    the chapter replaces the chapter pause.  The ``last`` chapter ends with the shorter
-    ``end_ms`` pause.
+    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
+    is asked for one sentence at a time, so no more than one sentence is held.  An explicit
+    ``[pause]`` replaces the pause that would otherwise stand there; one that ends the chapter
+    replaces the chapter pause.  The ``last`` chapter ends with the shorter ``end_ms`` pause.
+    Each sentence's timing is appended to ``timings`` as it is produced.
     """
-    parts: list[bytes] = []
     length = 0
-    timings: list[SegmentTiming] = []
     pending_gap = 0
     number = 0
     for block in chapter.blocks:
@@ -117,18 +117,27 @@ def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
         assert isinstance(block, Paragraph)
         for i, sentence in enumerate(block.sentences):
             gap = pending_gap if i == 0 else gaps.sentence_ms
-            if parts and gap:
+            if number and gap:
                 silence = _silence(gap)
-                parts.append(silence)
+                yield silence
                 length += len(silence) // 2
             pcm = trimmed_pcm(sentence_wav(number))
             number += 1
             start = length
-            parts.append(pcm)
+            yield pcm
             length += len(pcm) // 2
-            timings.append(SegmentTiming(sentence, samples_to_ms(start), samples_to_ms(length)))
+            if timings is not None:
+                timings.append(SegmentTiming(sentence, samples_to_ms(start),
+                                             samples_to_ms(length)))
         pending_gap = gaps.paragraph_ms
     final = chapter.blocks[-1]
     tail = gaps.end_ms if last else gaps.chapter_ms
-    parts.append(_silence(final.ms if isinstance(final, Pause) else tail))
-    return ChapterPcm(b"".join(parts), tuple(timings))
+    yield _silence(final.ms if isinstance(final, Pause) else tail)
+
+
+def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
+                     gaps: Gaps, last: bool = False) -> ChapterPcm:
+    """A whole chapter's PCM and timings (:func:`chapter_pieces` joined), for short audio."""
+    timings: list[SegmentTiming] = []
+    pcm = b"".join(chapter_pieces(chapter, sentence_wav, gaps, last, timings))
+    return ChapterPcm(pcm, tuple(timings))

@@ -189,6 +189,11 @@ class DatePlan:
         return tuple(c for c in self.chapters if not c.cached)
 
 
+ENCODE_SECONDS_PER_SENTENCE = 0.5
+"""Time a chapter's encoding may take per sentence (about 20 times what it takes), beyond the
+workers' stall timeout: a long chapter is not a hung engine."""
+
+
 def _chapter_shape(chapter: Chapter) -> list[Any]:
     return [["pause", b.ms] if isinstance(b, Pause) else ["para", len(b.sentences)]
             for b in chapter.blocks]
@@ -374,9 +379,13 @@ class Builder:
                    f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
     def _chapter_wavs(self, plan: DatePlan, chapter: ChapterPlan,
-                      entry: DateReport) -> list[bytes]:
-        """The cached WAVs of a chapter's sentences; a damaged one is synthesised again."""
-        wavs: list[bytes] = []
+                      entry: DateReport) -> list[bytes | str]:
+        """The cached WAVs of a chapter's sentences; a damaged one is synthesised again.
+
+        Local workers get the paths of the checked cache files, so a long chapter's audio is
+        never held whole; remote ones (Dask) get the bytes.
+        """
+        wavs: list[bytes | str] = []
         for seg in chapter.segments:
             wav = self.segments.get(seg.digest)
             if wav is None:  # damaged or removed since planning: synthesise again
@@ -386,7 +395,7 @@ class Builder:
                     raise EngineError(f"{self._job(plan, seg).label}: the audio could not be "
                                       "stored in the cache")
                 entry.segments_synthesized += 1
-            wavs.append(wav)
+            wavs.append(str(self.segments.path(seg.digest)) if self.workers.local else wav)
         return wavs
 
     def _encode_task(self, plan: DatePlan, chapter: ChapterPlan, entry: DateReport) -> Task:
@@ -396,7 +405,7 @@ class Builder:
                 gaps, chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
                 s.loudness_lufs, s.true_peak_dbtp)
         return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
-                    args, (plan, chapter))
+                    args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(args[1]))
 
     def _store_chapter(self, chapter: ChapterPlan, mp3: bytes,
                        timings: list[list[Any]]) -> EncodedChapter:

@@ -87,16 +87,29 @@ def _parse_header_bytes(raw: bytes) -> FrameHeader | None:
     )
 
 
-def iter_frames(data: bytes) -> Iterator[tuple[int, FrameHeader]]:
+def iter_frames(data: bytes | bytearray) -> Iterator[tuple[int, FrameHeader]]:
     """Offsets and headers of consecutive frames from the start of an MP3 stream."""
     offset = 0
     end = len(data) - 4
     while offset <= end:
-        header = _parse_header_bytes(data[offset : offset + 4])
+        header = _parse_header_bytes(bytes(data[offset : offset + 4]))
         if header is None:
             return
         yield offset, header
         offset += header.length
+
+
+def _frame_summary(data: bytes | bytearray) -> tuple[int, list[FrameHeader], int]:
+    """Number of frames, the headers of the first two, and where the last ends (no list of
+    every frame: a long chapter has hundreds of thousands)."""
+    count, end = 0, 0
+    headers: list[FrameHeader] = []
+    for offset, header in iter_frames(data):
+        count += 1
+        if len(headers) < 2:
+            headers.append(header)
+        end = offset + header.length
+    return count, headers, end
 
 
 def _crc16(data: bytes) -> int:
@@ -144,16 +157,14 @@ def info_frame(first: FrameHeader, frames: int, stream_bytes: int, samples: int,
     return bytes(frame)
 
 
-def add_info_frame(stream: bytes, samples: int) -> bytes:
+def add_info_frame(stream: bytes | bytearray, samples: int) -> bytes:
     """Prefix a CBR MP3 stream (no tags) with a LAME Info frame for ``samples`` samples."""
-    frames = list(iter_frames(stream))
-    if not frames:
+    count, headers, end = _frame_summary(stream)
+    if not count:
         raise ValueError("no MPEG layer III frames in the stream")
-    first = frames[0][1]
-    end = frames[-1][0] + frames[-1][1].length
     if end != len(stream):
         raise ValueError(f"the stream has {len(stream) - end} bytes after its last frame")
-    return info_frame(first, len(frames), len(stream), samples) + stream
+    return info_frame(headers[0], count, len(stream), samples) + stream
 
 
 @dataclass(frozen=True)
@@ -181,25 +192,24 @@ class Mp3Stream:
 
 def read_stream(data: bytes) -> Mp3Stream:
     """Split an MP3 with a LAME Info frame into its parts; ``ValueError`` when it is damaged."""
-    frames = list(iter_frames(data))
-    if len(frames) < 2:
+    frame_count, headers, end = _frame_summary(data)
+    if frame_count < 2:
         raise ValueError("too few MPEG frames")
-    end = frames[-1][0] + frames[-1][1].length
     if end != len(data):
         raise ValueError("the stream is truncated or has trailing bytes")
-    first = frames[0][1]
+    first = headers[0]
     pos = 4 + first.side_info_length
     if data[pos : pos + 4] != b"Info" or data[pos + 16 : pos + 20] != b"LAME":
         raise ValueError("no LAME Info frame")
     count = struct.unpack(">I", data[pos + 8 : pos + 12])[0]
-    if count != len(frames) - 1:
+    if count != frame_count - 1:
         raise ValueError("the Info frame's frame count does not match the stream")
     value = int.from_bytes(data[pos + 16 + 21 : pos + 16 + 24], "big")
     delay, padding = value >> 12, value & 0xFFF
     samples = count * first.samples - delay - padding
     if samples <= 0:
         raise ValueError("the stream holds no samples")
-    return Mp3Stream(data[first.length :], count, samples, first.samples, frames[1][1],
+    return Mp3Stream(data[first.length :], count, samples, first.samples, headers[1],
                      len(data) - first.length)
 
 

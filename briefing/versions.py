@@ -5,5 +5,8 @@ Bump one whenever the same inputs would give different output, so caches are reb
 
 from __future__ import annotations
 
-LOUDNESS_VERSION = 1
-"""Loudness normalisation (:mod:`briefing.loudness`); importing that module loads numpy."""
+LOUDNESS_VERSION = 2
+"""Loudness normalisation (:mod:`briefing.loudness`); importing that module loads numpy.
+
+2: measured and limited in blocks of 30 s (a chapter longer than one block may differ from
+version 1 by a rounding in a few samples)."""

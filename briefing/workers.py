@@ -150,6 +150,11 @@ class Workers:
         self._executor = executor
         self._owned = executor is None
 
+    @property
+    def local(self) -> bool:
+        """Whether the workers are this machine's processes, which can read the workspace."""
+        return self._owned
+
     def _pool(self) -> cf.Executor:
         if self._executor is None:
             self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
@@ -196,12 +201,12 @@ class Workers:
                     pending[self._pool().submit(task.fn, *task.args)] = task
                 if not pending:
                     return
-                done, _ = cf.wait(pending, timeout=self.timeout,
-                                  return_when=cf.FIRST_COMPLETED)
+                allowed = self.timeout + max(t.timeout for t in pending.values())
+                done, _ = cf.wait(pending, timeout=allowed, return_when=cf.FIRST_COMPLETED)
                 if not done:
                     stuck = next(iter(pending.values()))
                     raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
-                                      f"progress for {self.timeout:g} s; stopped it")
+                                      f"progress for {allowed:g} s; stopped it")
                 for future in done:
                     task = pending.pop(future)
                     try:
@@ -247,25 +252,19 @@ class Task:
     item: object = None
     """What the caller wants back with the result."""
 
-
-MP3_LOUDNESS_LOSS_LU = 0.4
-"""How much quieter an MP3 measures than the PCM it was encoded from (LAME at 22.05 kHz mono
-scales the signal by about 0.95); the PCM is aimed this much louder so the MP3 lands on target.
-"""
+    timeout: float = 0.0
+    """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
 
 
-def encode_chapter_task(chapter: Chapter, wavs: list[bytes], gaps: Gaps, last: bool,
+def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
                         true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
-    """Assemble, normalise and encode one chapter in a worker; returns MP3 and timings."""
-    from briefing.assemble import SAMPLE_RATE, assemble_chapter
-    from briefing.encode import encode_mp3
-    from briefing.loudness import LoudnessTarget, normalize
+    """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.render`); each
+    WAV is given as bytes or as the path of a cache file."""
+    from briefing.render import render_chapter
 
-    pcm = assemble_chapter(chapter, wavs.__getitem__, gaps, last=last)
-    target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
-    mp3 = encode_mp3(normalize(pcm.pcm, SAMPLE_RATE, target), bitrate_kbps, quality)
-    return mp3, [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
+    return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
+                          true_peak_dbtp)
 
 
 def _kill_workers(executor: cf.Executor) -> None:

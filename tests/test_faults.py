@@ -92,7 +92,7 @@ def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None
         raise EncoderError("MP3 encoding failed: out of memory")
 
     workspace_with_article(ws)
-    monkeypatch.setattr(encode, "encode_mp3", broken)
+    monkeypatch.setattr(encode, "encode_stream", broken)
     result = cli("build", "-w", ws, "--engine", "fake")
     assert result.exit_code == 1
     assert re.fullmatch(r"error: 2024-03-08, chapter \d+: MP3 encoding failed: out of memory\n",

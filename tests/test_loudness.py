@@ -21,12 +21,12 @@ import pytest
 
 from briefing.assemble import SAMPLE_RATE, trimmed_pcm
 from briefing.encode import encode_mp3
+from briefing.limiter import sliding_min
 from briefing.loudness import (
     LOUDNESS_VERSION,
     PCM_PEAK_MARGIN_DB,
     Loudness,
     LoudnessTarget,
-    _sliding_min,
     measure,
     normalize,
 )
@@ -255,7 +255,7 @@ def test_errors() -> None:
 def test_sliding_min(width: int) -> None:
     values = np.random.default_rng(width).standard_normal(200)
     expected = [values[i : i + width].min() for i in range(values.size - width + 1)]
-    assert _sliding_min(values, width).tolist() == expected
+    assert sliding_min(values, width).tolist() == expected
 
 
 @needs_ffmpeg
