@@ -33,6 +33,7 @@ from briefing.generate import (
     write_script,
 )
 from briefing.lexicon import Lexicon, load_lexicon
+from briefing.m4b import fingerprint, options_for
 from briefing.outputs import EncodedChapter, write_date_outputs
 from briefing.script import render_script
 from briefing.segments import Chapter, Pause, Script, parse_script, read_script
@@ -328,6 +329,7 @@ class Builder:
             "assembly_version": ASSEMBLY_VERSION,
             "chapters": [[c.key, c.title] for c in chapters],
             "tags": [info.title, info.album, info.artist, info.date],
+            **fingerprint(options_for(s, self.ws.root)),
         })
         label = day.isoformat()
         current = self._outputs_recorded(label, outputs_key)
@@ -459,7 +461,8 @@ class Builder:
             encoded.append(cached)
         entry.segments_reused = len(plan.segments) - entry.segments_synthesized
         outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
-                                     self._tag_info(plan.script), encoded, plan.script.lang)
+                                     self._tag_info(plan.script), encoded, plan.script.lang,
+                                     options_for(self.settings, self.ws.root))
         entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
@@ -475,6 +478,8 @@ class Builder:
             "chapters_json": self.rel(folder / "chapters.json"),
             "manifest": self.rel(folder / f"briefing-{label}.json"),
         }
+        if outputs.m4b is not None:
+            entry.files["m4b"] = self.rel(outputs.m4b)
         stat = {}
         for path in outputs.paths:
             st = path.stat()
