@@ -22,6 +22,7 @@ from briefing.article import Article, find_articles, read_article
 from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.cache import canonical_hash, chapter_store, segment_store, timing_store
 from briefing.config import Settings
+from briefing.cover import site_fingerprint
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EncoderError, EngineError, InputError
 from briefing.fsutil import sha256_hex
@@ -536,6 +537,7 @@ class Builder:
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],
             "base_url": self.settings.base_url,
+            **site_fingerprint(self.settings.feed, self.ws.root),
         })
         changed = {d.date for d in report.dates if d.written}
         changed |= {d.date for d in report.dates if d.audio and not (
@@ -544,7 +546,7 @@ class Builder:
         if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
             return
         written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
-                                 None if all_pages else changed)
+                                 None if all_pages else changed, self.settings.feed)
         self.state.site_key = key
         self.state.save(self.ws.state_file)
         report.site = [self.rel(p) for p in written]

@@ -11,16 +11,21 @@ they change.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from briefing.errors import ConfigError, EncoderError
-from briefing.fsutil import write_if_changed
+from briefing.fsutil import sha256_hex, write_if_changed
+
+if TYPE_CHECKING:
+    from briefing.config import FeedSettings
 
 log = logging.getLogger(__name__)
 
@@ -166,3 +171,14 @@ def write_cover(audio_root: Path, cover: Cover) -> Path | None:
         log.info("wrote %s", path)
         return path
     return None
+
+
+def site_fingerprint(feed: FeedSettings, workspace: Path) -> dict[str, Any]:
+    """What of the ``[feed]`` table goes into the pages' and feed's key (nothing for the
+    defaults, so workspaces without a ``[feed]`` table keep their key)."""
+    from briefing.config import DEFAULT_FEED
+
+    if feed == DEFAULT_FEED:
+        return {}
+    cover = workspace_cover(workspace, feed.image, feed.title) if feed.image else None
+    return {"feed": [dataclasses.astuple(feed), sha256_hex(cover.data) if cover else None]}

@@ -171,3 +171,4 @@ def fingerprint(options: M4bOptions | None) -> dict[str, Any]:
         return {}
     cover = sha256_hex(options.cover.data) if options.cover else None
     return {"m4b": [M4B_VERSION, options.bitrate_kbps, cover]}
+
