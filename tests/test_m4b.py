@@ -132,3 +132,10 @@ def test_engines_says_which_aac_encoder_is_used(cli) -> None:  # type: ignore[no
     assert result.exit_code == 0
     assert "m4b output: usable, AAC encoder 'aac'" in result.stdout
     assert "PyAV" in result.stdout
+
+
+def test_date_page_offers_the_audiobook(built: Path) -> None:
+    folder = _date_folder(built)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'href="briefing-{folder.name}.m4b" download' in page
+    assert "M4B audiobook" in page
