@@ -201,15 +201,15 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     mp3_path = folder / f"briefing-{day}.mp3"
     tag = tag_briefing(b"", info, marks)
 
-    digest = hashlib.sha256()
-
     def full_mp3() -> Iterator[bytes]:
-        for chunk in _full_mp3_chunks(tag, join.info, chapters):
-            digest.update(chunk)
-            yield chunk
+        yield tag
+        yield join.info
+        for chapter in chapters:
+            yield read_stream(chapter.load()).frames
 
     sizes[mp3_path] = len(tag) + join.size
-    if write_chunks_if_changed(mp3_path, full_mp3()):
+    digest = hashlib.sha256()
+    if write_chunks_if_changed(mp3_path, _hashed(full_mp3(), digest)):
         written.append(mp3_path)
     mp3_sha256 = digest.hexdigest()
     m4b_entry: ManifestM4b | None = None
@@ -271,12 +271,11 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
                        folder / m4b_entry["file"] if m4b_entry else None)
 
 
-def _full_mp3_chunks(tag: bytes, info_frame: bytes,
-                     chapters: Sequence[EncodedChapter]) -> Iterator[bytes]:
-    yield tag
-    yield info_frame
-    for chapter in chapters:
-        yield read_stream(chapter.load()).frames
+def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """``chunks``, fed to ``digest`` as they pass."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
 
 
 def _remove_unlisted_m4b(folder: Path, earlier: object, now: ManifestM4b | None) -> None:

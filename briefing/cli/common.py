@@ -68,7 +68,7 @@ LoudnessOpt = Annotated[float | None, typer.Option(
 FormatOpt = Annotated[list[str] | None, typer.Option(
     "--format", help="Audio format of each date, repeatable: mp3 (always built) and m4b (an "
                      "AAC audiobook with chapters and cover). Default: formats in briefing.toml, "
-                     "else mp3.", show_default=False)]
+                     "else mp3.", show_default=False, metavar="FORMAT")]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(
