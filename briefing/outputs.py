@@ -255,7 +255,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
              "chapter": cue.chapter_index}
             for cue in cues
         ],
-        "published": next_published(earlier, mp3_sha256),
+        "published": next_published(earlier, day, mp3_sha256),
     }
     if m4b_entry is not None:
         manifest["m4b"] = m4b_entry

@@ -7,9 +7,14 @@ the feed gives the enclosure a content version (``?v=<first 10 hex digits>``), w
 URL for every new version, keeps the item's guid (so apps replace the episode rather than add
 one) and says in the description that it was updated, and when.
 
-The times are recorded once, in the manifest beside the audio, and carried over from the
-previous manifest while the MP3's bytes stay the same: rebuilding unchanged content changes
-nothing.  ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention), when set, is the clock.
+The manifest records the item's first publication time, which is the feed's ``pubDate`` (the
+date at noon UTC, so two clean builds of the same content are byte for byte the same: no
+clock time is written for a date that was never corrected), and the time its audio last
+changed after that.  Both are carried over from the previous manifest while the MP3's bytes
+stay the same, so rebuilding unchanged content changes nothing.  A change made before the
+publication time (a briefing prepared the evening before) is no correction for listeners and
+gets no note.  ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention), when set, is the
+clock.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ from typing import Any, TypedDict
 VERSION_DIGITS = 10
 """Hex digits of the MP3's SHA-256 in the enclosure URL's ``v`` query."""
 
+PUBLISH_HOUR_UTC = 12
+"""Items are dated at noon UTC, so that the day shown is the briefing's date from UTC-11
+to UTC+11 (midnight UTC would show as the day before in the Americas)."""
+
 
 class Published(TypedDict):
     """``published`` in the manifest: ISO 8601 UTC times."""
 
     first: str
-    """When the first version of the date's audio was built."""
+    """When the date was first published: the feed's ``pubDate`` (its date at noon UTC)."""
     updated: str | None
     """When its audio last changed after that (``None``: never)."""
 
@@ -56,25 +65,30 @@ def previous_manifest(path: Path) -> Mapping[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def next_published(previous: Mapping[str, Any] | None, sha256: str,
-                   now: dt.datetime | None = None) -> Published:
-    """The ``published`` record of a date whose MP3 now hashes to ``sha256``.
+def publication_time(day: str) -> dt.datetime:
+    """When the item of ``day`` (``YYYY-MM-DD``) is published: noon UTC of that day."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(PUBLISH_HOUR_UTC),
+                               tzinfo=dt.UTC)
 
-    Unchanged audio keeps the previous record; changed audio keeps the first time and is
-    ``updated`` now; a date never built before (or whose manifest predates these records) is
-    first published now.
+
+def next_published(previous: Mapping[str, Any] | None, day: str, sha256: str,
+                   now: dt.datetime | None = None) -> Published:
+    """The ``published`` record of ``day`` whose MP3 now hashes to ``sha256``.
+
+    Unchanged audio keeps the previous record; audio changed after the publication time is
+    ``updated`` now; a date never built before (or whose manifest predates these records) has
+    no update.
     """
+    first = publication_time(day)
     old = previous.get("published") if previous else None
-    old_sha = previous.get("mp3", {}).get("sha256") if previous else None
-    if (isinstance(old, dict) and isinstance(old.get("first"), str)
-            and isinstance(old_sha, str)):
-        updated = old.get("updated")
-        record = Published(first=old["first"],
-                           updated=updated if isinstance(updated, str) else None)
-        if old_sha == sha256:
-            return record
-        return Published(first=record["first"], updated=iso(now or now_utc()))
-    return Published(first=iso(now or now_utc()), updated=None)
+    mp3 = previous.get("mp3") if previous else None
+    old_sha = mp3.get("sha256") if isinstance(mp3, dict) else None
+    updated = old.get("updated") if isinstance(old, dict) else None
+    record = Published(first=iso(first), updated=updated if isinstance(updated, str) else None)
+    if not isinstance(old_sha, str) or old_sha == sha256:
+        return record
+    when = now or now_utc()
+    return Published(first=iso(first), updated=iso(when)) if when > first else record
 
 
 def version_query(sha256: str | None) -> str:

@@ -45,7 +45,12 @@ from briefing.cover import workspace_cover, write_cover
 from briefing.errors import BriefingError, ConfigError
 from briefing.fsutil import write_if_changed
 from briefing.outputs import MANIFEST_FORMAT, Manifest
-from briefing.publication import parse_iso, update_note, version_query
+from briefing.publication import (
+    parse_iso,
+    publication_time,
+    update_note,
+    version_query,
+)
 from briefing.script import template_dirs
 
 log = logging.getLogger(__name__)
@@ -70,9 +75,6 @@ SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """The Podcasting 2.0 namespace for ``<podcast:guid>`` (a UUIDv5 of the feed URL)."""
 
-PUBLISH_HOUR_UTC = 12
-"""Items are dated at noon UTC, so that the day shown is the briefing's date from UTC-11
-to UTC+11 (midnight UTC would show as the day before in the Americas)."""
 
 CSP_MARKER = "<!--briefing:csp-->"
 """Replaced in rendered pages by a ``<meta>`` Content Security Policy (see :func:`_add_csp`)."""
@@ -311,10 +313,9 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def rfc822(day: str) -> str:
-    """The RSS ``pubDate`` of a date: noon UTC (see :data:`PUBLISH_HOUR_UTC`)."""
-    when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(PUBLISH_HOUR_UTC),
-                               tzinfo=dt.UTC)
-    return email.utils.format_datetime(when)
+    """The RSS ``pubDate`` of a date: noon UTC (see
+    :data:`briefing.publication.PUBLISH_HOUR_UTC`)."""
+    return email.utils.format_datetime(publication_time(day))
 
 
 def _href(rel: str) -> str:

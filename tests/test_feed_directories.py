@@ -136,15 +136,39 @@ def test_a_correction_gets_a_new_enclosure_url_and_keeps_its_guid(
 
 
 def test_publication_record() -> None:
-    t1 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    day = "2024-01-01"
     t2 = dt.datetime(2024, 1, 3, 9, 5, tzinfo=dt.UTC)
-    first = next_published(None, "a" * 64, t1)
-    assert first == {"first": "2024-01-01T00:00:00Z", "updated": None}
+    first = next_published(None, day, "a" * 64, t2)
+    assert first == {"first": "2024-01-01T12:00:00Z", "updated": None}
     manifest = {"mp3": {"sha256": "a" * 64}, "published": first}
-    assert next_published(manifest, "a" * 64, t2) == first
-    changed = next_published(manifest, "b" * 64, t2)
-    assert changed == {"first": "2024-01-01T00:00:00Z", "updated": "2024-01-03T09:05:00Z"}
+    assert next_published(manifest, day, "a" * 64, t2) == first
+    changed = next_published(manifest, day, "b" * 64, t2)
+    assert changed == {"first": "2024-01-01T12:00:00Z", "updated": "2024-01-03T09:05:00Z"}
     assert update_note(changed) == "Updated on 3 January 2024 at 09:05 UTC. "
     assert update_note(first) == ""
-    # a manifest from before these records: first published now, not "updated"
-    assert next_published({"mp3": {}}, "b" * 64, t2)["updated"] is None
+    # unchanged since: the update time stays
+    later = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+    assert next_published({"mp3": {"sha256": "b" * 64}, "published": changed}, day,
+                          "b" * 64, later) == changed
+    # a change before the item is published (the evening before) is no correction
+    evening = dt.datetime(2023, 12, 31, 20, 0, tzinfo=dt.UTC)
+    assert next_published(manifest, day, "b" * 64, evening)["updated"] is None
+    # a manifest from before these records: no update
+    assert next_published({"mp3": {}}, day, "b" * 64, t2)["updated"] is None
+
+
+def test_two_clean_builds_write_the_same_manifests(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    manifests = []
+    for name, epoch in (("one", "1700000000"), ("two", "1800000000")):
+        ws = tmp_path / name
+        ws.mkdir()
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+        try:
+            build(cli, ws, "build", ARTICLE, "--base-url", BASE)
+        finally:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        manifests.append({p.name: p.read_bytes() for p in (ws / "audio").rglob("*.json")})
+        manifests[-1]["feed.xml"] = feed_bytes(ws)
+    assert manifests[0] == manifests[1]
