@@ -139,3 +139,19 @@ def test_date_page_offers_the_audiobook(built: Path) -> None:
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert f'href="briefing-{folder.name}.m4b" download' in page
     assert "M4B audiobook" in page
+
+
+def test_chapter_track_alone_carries_every_chapter(built: Path, tmp_path: Path) -> None:
+    """Apple's players read the QuickTime chapter track, others the Nero ``chpl`` box (which
+    mutagen reads above): with ``chpl`` hidden, ffprobe must still find every chapter."""
+    folder = _date_folder(built)
+    data = (folder / f"briefing-{folder.name}.m4b").read_bytes()
+    at = data.find(b"chpl")
+    assert at > 0
+    hidden = tmp_path / "no-chpl.m4b"
+    hidden.write_bytes(data[:at] + b"free" + data[at + 4:])
+    listed = ffprobe_json(hidden, "-show_chapters")["chapters"]
+    titles = [c["title"] for c in _manifest(built)["chapters"]]
+    assert [c["tags"]["title"] for c in listed] == titles
+    for got, want in zip(listed, _manifest(built)["chapters"], strict=True):
+        assert abs(float(got["start_time"]) * 1000 - want["start_ms"]) <= 50
