@@ -21,6 +21,7 @@ from briefing.article import Article, find_articles, read_article
 from briefing.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.cache import canonical_hash, chapter_store, segment_store, timing_store
 from briefing.config import Settings
+from briefing.cover import site_fingerprint
 from briefing.dates import parse_iso_date
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ArticleError, BriefingError, EncoderError, EngineError, InputError
@@ -33,6 +34,7 @@ from briefing.generate import (
     write_script,
 )
 from briefing.lexicon import Lexicon, load_lexicon
+from briefing.m4b import fingerprint, options_for
 from briefing.outputs import EncodedChapter, write_date_outputs
 from briefing.script import render_script
 from briefing.segments import (
@@ -345,6 +347,7 @@ class Builder:
             "assembly_version": ASSEMBLY_VERSION,
             "chapters": [[c.key, c.title] for c in chapters],
             "tags": [info.title, info.album, info.artist, info.date],
+            **fingerprint(options_for(s, self.ws.root)),
         })
         label = day.isoformat()
         current = self._outputs_recorded(label, outputs_key)
@@ -480,7 +483,8 @@ class Builder:
             encoded.append(cached)
         entry.segments_reused = len(plan.segments) - entry.segments_synthesized
         outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
-                                     self._tag_info(plan.script), encoded, plan.script.lang)
+                                     self._tag_info(plan.script), encoded, plan.script.lang,
+                                     options_for(self.settings, self.ws.root))
         entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
@@ -496,6 +500,8 @@ class Builder:
             "chapters_json": self.rel(folder / "chapters.json"),
             "manifest": self.rel(folder / f"briefing-{label}.json"),
         }
+        if outputs.m4b is not None:
+            entry.files["m4b"] = self.rel(outputs.m4b)
         stat = {}
         for path in outputs.paths:
             st = path.stat()
@@ -552,6 +558,7 @@ class Builder:
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],
             "base_url": self.settings.base_url,
+            **site_fingerprint(self.settings.feed, self.ws.root),
         })
         changed = {d.date for d in report.dates if d.written}
         changed |= {d.date for d in report.dates if d.audio and not (
@@ -560,7 +567,7 @@ class Builder:
         if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
             return
         written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
-                                 None if all_pages else changed)
+                                 None if all_pages else changed, self.settings.feed)
         self.state.site_key = key
         self.state.save(self.ws.state_file)
         report.site = [self.rel(p) for p in written]

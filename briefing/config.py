@@ -50,6 +50,43 @@ def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
 
+FORMATS = ("mp3", "m4b")
+"""Audio formats a date can be built in: the chaptered MP3 (always), an M4B audiobook."""
+
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """The ``[feed]`` table of ``briefing.toml``: what podcast directories ask of a feed
+    (Apple Podcasts requires artwork, an owner e-mail and a copyright notice).  All of it
+    invalidates ``site`` (and the M4B's tags and cover)."""
+
+    title: str = "Audio news briefings"
+    """The podcast's title (``<title>``, and the default cover's text)."""
+
+    author: str = "briefing"
+    """``<itunes:author>``: who makes the briefings."""
+
+    owner: str | None = None
+    """``<itunes:owner>``'s name (default: the author)."""
+
+    email: str | None = None
+    """``<itunes:owner>``'s e-mail: where directories write to the owner."""
+
+    copyright: str | None = None
+    """``<copyright>`` (default: ``© <years of the briefings> <author>``)."""
+
+    image: str | None = None
+    """Cover artwork, a path relative to the workspace: a square PNG or JPEG of 1400 to 3000
+    pixels.  Without it a plain cover with the title is generated."""
+
+
+FEED_KEYS = tuple(f.name for f in dataclasses.fields(FeedSettings))
+DEFAULT_FEED = FeedSettings()
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of a build."""
@@ -112,6 +149,13 @@ class Settings:
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
 
+    formats: tuple[str, ...] = _opt(("mp3",), "encoding")
+    """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
+    ``m4b`` adds an AAC audiobook with chapters (``audio/<date>/briefing-<date>.m4b``)."""
+
+    feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
+    """The ``[feed]`` table: title, author, owner, email, copyright, image."""
+
     def overridden(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""
         real = {k: v for k, v in changes.items() if v is not None}
@@ -167,6 +211,18 @@ def validate(settings: Settings, source: Path | None = None) -> Settings:
         value = getattr(settings, name)
         if isinstance(value, str) and _CONTROL.search(value):
             raise bad(f"{name} {value!r} contains a control character (such as a line break)")
+    unknown = [f for f in settings.formats if f not in FORMATS]
+    if unknown or not settings.formats:
+        raise bad(f"formats {list(settings.formats)!r}: each must be one of "
+                  f"{', '.join(FORMATS)}")
+    feed = settings.feed
+    for name in ("title", "author", "owner", "copyright"):
+        value = getattr(feed, name)
+        if value is not None and not value.strip():
+            raise bad(f"feed.{name} must not be empty")
+    if feed.email is not None and not _EMAIL.match(feed.email):
+        raise bad(f"feed.email {feed.email!r} is not an e-mail address like "
+                  "news@example.org")
     return settings
 
 
@@ -189,7 +245,13 @@ def load_settings(workspace: Path) -> Settings:
             data["rate"] = parse_rate(data["rate"])
         except ConfigError as exc:
             raise ConfigError(exc.message, path) from None
+    if "feed" in data:
+        data["feed"] = _feed_table(data["feed"], workspace, path)
+    if "formats" in data:
+        data["formats"] = _formats(data["formats"], path)
     for name, value in data.items():
+        if name in ("feed", "formats"):
+            continue
         expected: type = type(getattr(Settings(), name))
         if name in ("voice", "executor", "base_url"):
             expected = str
@@ -200,3 +262,36 @@ def load_settings(workspace: Path) -> Settings:
                 expected, expected.__name__)
             raise ConfigError(f"{name} must be {kind}, not {value!r}", path)
     return validate(dataclasses.replace(Settings(), **data), path)
+
+
+def _formats(value: object, path: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"formats must be a list of format names like [\"mp3\", \"m4b\"], "
+                          f"not {value!r}", path)
+    formats = tuple(dict.fromkeys(v.strip().lower() for v in value))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ConfigError(f"formats: {', '.join(unknown) or 'empty'} is not one of "
+                          f"{', '.join(FORMATS)}", path)
+    return formats
+
+
+def _feed_table(value: object, workspace: Path, path: Path) -> FeedSettings:
+    """The ``[feed]`` table checked: known keys, text values, e-mail shape, the image."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"feed must be a table ([feed]), not {value!r}", path)
+    unknown = sorted(set(value) - set(FEED_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in [feed]: {', '.join(unknown)} (known: "
+                          f"{', '.join(FEED_KEYS)})", path)
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise ConfigError(f"feed.{key} must be text, not {item!r}", path)
+    feed = FeedSettings(**{k: v.strip() for k, v in value.items()})
+    if feed.image is not None:
+        from briefing.cover import check_cover
+
+        check_cover(workspace / feed.image, path, f"feed.image {feed.image!r}")
+    return validate(dataclasses.replace(Settings(), feed=feed), path).feed

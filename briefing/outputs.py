@@ -9,6 +9,7 @@ playable until its replacement is complete.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -16,15 +17,19 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from briefing.assemble import SegmentTiming, samples_to_ms
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.markup import plain
 from briefing.mp3frames import Mp3Stream, plan_join, read_stream
+from briefing.publication import Published, next_published, previous_manifest
 from briefing.tags import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
 from briefing.transcripts import Cue, chapters_json, subrip, webvtt
+
+if TYPE_CHECKING:
+    from briefing.m4b import M4bOptions
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +82,9 @@ class DateOutputs:
     written: tuple[Path, ...]
     """The files whose bytes changed."""
 
+    m4b: Path | None = None
+    """The M4B audiobook, when one was made."""
+
 
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
               folder: Path) -> str:
@@ -96,6 +104,16 @@ class ManifestFile(TypedDict):
 
     file: str
     bytes: int
+    sha256: NotRequired[str]
+    """Of the file's bytes (the MP3's: its enclosure URL carries a version from it)."""
+
+
+class ManifestM4b(TypedDict):
+    """The M4B audiobook in the manifest, with the hash of what it was made from."""
+
+    file: str
+    bytes: int
+    key: str
 
 
 class ManifestChapter(TypedDict):
@@ -132,22 +150,27 @@ class Manifest(TypedDict):
     chapters_json: str
     chapters: list[ManifestChapter]
     cues: list[ManifestCue]
+    published: NotRequired[Published]
+    m4b: NotRequired[ManifestM4b]
 
 
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
-                       chapters: Sequence[EncodedChapter], lang: str = "en") -> DateOutputs:
+                       chapters: Sequence[EncodedChapter], lang: str = "en",
+                       m4b: M4bOptions | None = None) -> DateOutputs:
     """Write every output of one date (``audio/<date>/``) from its encoded chapters.
 
     Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
     time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
     Each file is written only when its bytes differ from what is on disk.  A chapter file
     the previous build wrote (its manifest says which) that is no longer a chapter is removed.
+    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.m4b`).
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
     written: list[Path] = []
     sizes: dict[Path, int] = {}
     previous = _previous_chapter_files(folder, day, info)
+    earlier = previous_manifest(folder / f"briefing-{day}.json")
 
     def put(path: Path, data: bytes) -> None:
         sizes[path] = len(data)
@@ -185,8 +208,20 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
             yield read_stream(chapter.load()).frames
 
     sizes[mp3_path] = len(tag) + join.size
-    if write_chunks_if_changed(mp3_path, full_mp3()):
+    digest = hashlib.sha256()
+    if write_chunks_if_changed(mp3_path, _hashed(full_mp3(), digest)):
         written.append(mp3_path)
+    mp3_sha256 = digest.hexdigest()
+    m4b_entry: ManifestM4b | None = None
+    if m4b is not None:
+        from briefing.m4b import write_m4b
+
+        made = write_m4b(folder / f"briefing-{day}.m4b", mp3_path, mp3_sha256, marks, info,
+                         m4b, earlier)
+        sizes[made.path] = made.size
+        if made.written:
+            written.append(made.path)
+        m4b_entry = {"file": made.path.name, "bytes": made.size, "key": made.key}
     lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
     put(playlist, _playlist(info.title, layout, lengths, folder).encode("utf-8"))
@@ -205,7 +240,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         "title": info.title,
         "lang": lang,
         "duration_ms": round(samples_to_ms(join.samples)),
-        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path]},
+        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path], "sha256": mp3_sha256},
         "playlist": playlist.name,
         "vtt": f"briefing-{day}.vtt",
         "srt": f"briefing-{day}.srt",
@@ -220,15 +255,40 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
              "chapter": cue.chapter_index}
             for cue in cues
         ],
+        "published": next_published(earlier, day, mp3_sha256),
     }
+    if m4b_entry is not None:
+        manifest["m4b"] = m4b_entry
     put(folder / f"briefing-{day}.json",
         (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    _remove_unlisted_m4b(folder, earlier, m4b_entry)
     for old in sorted(previous):
         if old not in sizes and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
-                       tuple(sizes), tuple(written))
+                       tuple(sizes), tuple(written),
+                       folder / m4b_entry["file"] if m4b_entry else None)
+
+
+def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """``chunks``, fed to ``digest`` as they pass."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+
+
+def _remove_unlisted_m4b(folder: Path, earlier: object, now: ManifestM4b | None) -> None:
+    """Remove the M4B the previous manifest lists when this build makes none (``m4b`` was
+    dropped from the formats); a file briefing did not list is never touched."""
+    old = earlier.get("m4b") if isinstance(earlier, dict) else None
+    if now is not None or not isinstance(old, dict) or not isinstance(old.get("file"), str):
+        return
+    path = folder / old["file"]
+    if re.fullmatch(r"briefing-[0-9-]+\.m4b", old["file"]) and path.is_file() \
+            and not path.is_symlink():
+        path.unlink()
+        log.info("removed %s (m4b is no longer among the formats)", path)
 
 
 _CHAPTER_FILE = re.compile(r"chapters/\d{2,}-[a-z0-9-]+\.mp3")

@@ -23,7 +23,6 @@ its bytes and mtime; nothing on a page depends on the time it was made.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import email.utils
 import functools
 import hashlib
@@ -40,10 +39,18 @@ from urllib.parse import quote
 
 import jinja2
 
+from briefing.config import DEFAULT_FEED, FeedSettings
+from briefing.cover import workspace_cover, write_cover
 from briefing.dates import parse_iso_date
 from briefing.errors import BriefingError, ConfigError
 from briefing.fsutil import write_if_changed
 from briefing.outputs import MANIFEST_FORMAT, Manifest
+from briefing.publication import (
+    parse_iso,
+    publication_time,
+    update_note,
+    version_query,
+)
 from briefing.script import template_dirs
 from briefing.values import language_tag_problem, url_problem
 
@@ -56,12 +63,12 @@ FEED_TEMPLATE = "feed.xml.j2"
 PAGE_NAME = "index.html"
 FEED_NAME = "feed.xml"
 
-DEFAULT_TITLE = "Audio news briefings"
+DEFAULT_TITLE = DEFAULT_FEED.title
 DEFAULT_DESCRIPTION = (
     "Chaptered audio news briefings with a spoken description of every photo, "
     "made for listeners who are blind or have low vision."
 )
-DEFAULT_AUTHOR = "briefing"
+DEFAULT_AUTHOR = DEFAULT_FEED.author
 
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 """Playback speeds offered on the date page."""
@@ -69,9 +76,6 @@ SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """The Podcasting 2.0 namespace for ``<podcast:guid>`` (a UUIDv5 of the feed URL)."""
 
-PUBLISH_HOUR_UTC = 12
-"""Items are dated at noon UTC, so that the day shown is the briefing's date from UTC-11
-to UTC+11 (midnight UTC would show as the day before in the Americas)."""
 
 CSP_MARKER = "<!--briefing:csp-->"
 """Replaced in rendered pages by a ``<meta>`` Content Security Policy (see :func:`_add_csp`)."""
@@ -125,6 +129,33 @@ def _count(obj: Mapping[str, Any], key: str, path: Path, where: str) -> int:
     return value
 
 
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_publication(data: Mapping[str, Any], path: Path) -> None:
+    """The optional MP3 hash, publication times and M4B of a manifest."""
+    mp3 = data["mp3"]
+    if "sha256" in mp3 and not _SHA256.match(_field(mp3, "sha256", str, path, "manifest.mp3")):
+        raise _fail(path, "manifest.mp3.sha256 is not a SHA-256 in hex")
+    if "published" in data:
+        published = _field(data, "published", dict, path, "manifest")
+        for key in ("first", "updated"):
+            value = published.get(key)
+            if value is None and key == "updated":
+                continue
+            try:
+                if not isinstance(value, str):
+                    raise ValueError(value)
+                parse_iso(value)
+            except ValueError:
+                raise _fail(path, f"manifest.published.{key} is not an ISO 8601 time: "
+                                  f"{value!r}") from None
+    if "m4b" in data:
+        m4b = _field(data, "m4b", dict, path, "manifest")
+        _rel_file(m4b, "file", path, "manifest.m4b")
+        _count(m4b, "bytes", path, "manifest.m4b")
+
+
 def check_manifest(data: object, path: Path, folder_name: str | None = None) -> Manifest:
     """Check that ``data`` (parsed JSON read from ``path``) is a usable :class:`Manifest`.
 
@@ -152,6 +183,7 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
     mp3 = _field(data, "mp3", dict, path, "manifest")
     _rel_file(mp3, "file", path, "manifest.mp3")
     _count(mp3, "bytes", path, "manifest.mp3")
+    _check_publication(data, path)
     for key in ("playlist", "vtt", "srt", "chapters_json"):
         _rel_file(data, key, path, "manifest")
     chapters = _field(data, "chapters", list, path, "manifest")
@@ -278,10 +310,9 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def rfc822(day: str) -> str:
-    """The RSS ``pubDate`` of a date: noon UTC (see :data:`PUBLISH_HOUR_UTC`)."""
-    when = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(PUBLISH_HOUR_UTC),
-                               tzinfo=dt.UTC)
-    return email.utils.format_datetime(when)
+    """The RSS ``pubDate`` of a date: noon UTC (see
+    :data:`briefing.publication.PUBLISH_HOUR_UTC`)."""
+    return email.utils.format_datetime(publication_time(day))
 
 
 def _href(rel: str) -> str:
@@ -422,6 +453,10 @@ class FeedView:
     title: str
     description: str
     author: str
+    owner: str
+    email: str | None
+    copyright: str
+    image_url: str
     lang: str
     link: str
     self_url: str
@@ -475,7 +510,7 @@ def date_view(manifest: Manifest, sizes: Mapping[str, int] | None = None) -> Dat
     def size_of(name: str) -> str:
         return human_size(sizes[name]) if name in sizes else ""
 
-    downloads = (
+    downloads: tuple[DownloadView, ...] = (
         DownloadView("The whole briefing", "MP3 audio with chapters",
                      _href(manifest["mp3"]["file"]), human_size(manifest["mp3"]["bytes"]), True),
         DownloadView("Playlist of the chapter files", "M3U8 playlist",
@@ -487,6 +522,11 @@ def date_view(manifest: Manifest, sizes: Mapping[str, int] | None = None) -> Dat
         DownloadView("Chapter list", "Podcasting 2.0 JSON chapters",
                      _href(manifest["chapters_json"]), size_of(manifest["chapters_json"]), True),
     )
+    if "m4b" in manifest:
+        downloads += (DownloadView("The whole briefing as an audiobook",
+                                   "M4B audiobook (AAC) with chapters",
+                                   _href(manifest["m4b"]["file"]),
+                                   human_size(manifest["m4b"]["bytes"]), True),)
     return DatePageView(
         title=clean_text(manifest["title"]),
         date=manifest["date"],
@@ -560,9 +600,18 @@ def item_guid(day: str) -> str:
     return f"briefing:{day}"
 
 
+def default_copyright(manifests: Sequence[Manifest], holder: str) -> str:
+    """``© 2023 holder`` (``© 2023–2024 holder``): the years of the briefings."""
+    years = sorted({m["date"][:4] for m in manifests})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (years[0] if years else "")
+    return " ".join(part for part in ("©", span, holder) if part)
+
+
 def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, description: str,
-              author: str) -> FeedView:
-    """Arrange the manifests (newest first) for the feed."""
+              author: str, feed: FeedSettings = DEFAULT_FEED,
+              cover_name: str = "cover.png") -> FeedView:
+    """Arrange the manifests (newest first) for the feed; ``cover_name`` is the artwork's file
+    in ``audio/``."""
     base = normalize_base_url(base_url)
     items = []
     for m in manifests:
@@ -571,11 +620,11 @@ def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, descr
         opening = " ".join(clean_text(c["text"]) for c in m["cues"] if c["chapter"] == 0)
         items.append(FeedItemView(
             title=clean_text(m["title"]),
-            description=opening,
+            description=update_note(m.get("published")) + opening,
             guid=item_guid(day),
             pub_date=rfc822(day),
             link=f"{folder}{PAGE_NAME}",
-            enclosure_url=folder + _href(m["mp3"]["file"]),
+            enclosure_url=folder + _href(m["mp3"]["file"]) + version_query(m["mp3"].get("sha256")),
             enclosure_length=m["mp3"]["bytes"],
             duration_seconds=round(m["duration_ms"] / 1000),
             chapters_url=folder + _href(m["chapters_json"]),
@@ -588,6 +637,10 @@ def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, descr
         title=clean_text(title),
         description=clean_text(description),
         author=clean_text(author),
+        owner=clean_text(feed.owner or author),
+        email=feed.email,
+        copyright=clean_text(feed.copyright or default_copyright(manifests, feed.owner or author)),
+        image_url=base + _href(cover_name),
         lang=_site_lang(manifests),
         link=base + PAGE_NAME,
         self_url=self_url,
@@ -683,16 +736,20 @@ def render_index(manifests: Sequence[Manifest], *, feed_href: str | None = None,
     return _add_csp(template.render(site=view))
 
 
-def render_feed(manifests: Sequence[Manifest], base_url: str, *, title: str = DEFAULT_TITLE,
-                description: str = DEFAULT_DESCRIPTION, author: str = DEFAULT_AUTHOR,
-                workspace: Path | None = None) -> str:
+def render_feed(manifests: Sequence[Manifest], base_url: str, *, title: str | None = None,
+                description: str = DEFAULT_DESCRIPTION, author: str | None = None,
+                workspace: Path | None = None, feed: FeedSettings = DEFAULT_FEED,
+                cover_name: str = "cover.png") -> str:
     """The RSS 2.0 podcast feed (``audio/feed.xml``), one item per manifest in the order given.
 
     ``base_url`` is the public URL of the ``audio/`` folder; enclosure, chapters and transcript
     URLs are made absolute from it (:class:`~briefing.errors.ConfigError` if it is not an
-    absolute http(s) URL).
+    absolute http(s) URL).  ``feed`` (the ``[feed]`` table) gives the title, author, owner,
+    e-mail and copyright; ``cover_name`` is the artwork's file in ``audio/``.
     """
-    view = feed_view(manifests, base_url, title=title, description=description, author=author)
+    view = feed_view(manifests, base_url, title=title or feed.title,
+                     description=description, author=author or feed.author, feed=feed,
+                     cover_name=cover_name)
     template = make_web_environment(workspace).get_template(FEED_TEMPLATE)
     return template.render(feed=view)
 
@@ -709,12 +766,14 @@ def _file_sizes(folder: Path, manifest: Manifest) -> dict[str, int]:
 
 
 def write_site(audio_root: Path, base_url: str | None, workspace: Path | None,
-               changed_dates: set[str] | None = None) -> list[Path]:
+               changed_dates: set[str] | None = None,
+               feed: FeedSettings = DEFAULT_FEED) -> list[Path]:
     """Write the pages (and the feed, given ``base_url``) of the briefings under ``audio_root``.
 
     Writes ``audio/<date>/index.html`` for each date in ``changed_dates`` (every date when
     None), then ``audio/index.html`` and, when ``base_url`` (the public URL of ``audio/``) is
-    given, ``audio/feed.xml``.  Files are written only when their bytes change.  Returns the
+    given, ``audio/feed.xml`` and its artwork (``audio/cover.png``, or the ``[feed]`` image as
+    ``cover.png``/``cover.jpg``).  Files are written only when their bytes change.  Returns the
     paths written.  Raises :class:`ManifestError` for a broken manifest and
     :class:`~briefing.errors.ConfigError` for a bad ``base_url``, before writing anything.
     """
@@ -740,9 +799,15 @@ def write_site(audio_root: Path, base_url: str | None, workspace: Path | None,
     if not manifests and not audio_root.is_dir():
         return written
     write(audio_root / PAGE_NAME, render_index(
-        manifests, feed_href=FEED_NAME if base_url else None, workspace=workspace))
+        manifests, feed_href=FEED_NAME if base_url else None, title=feed.title,
+        workspace=workspace))
     if base_url is not None:
-        write(audio_root / FEED_NAME, render_feed(manifests, base_url, workspace=workspace))
+        cover = workspace_cover(workspace or audio_root.parent, feed.image, feed.title)
+        cover_path = write_cover(audio_root, cover)
+        if cover_path is not None:
+            written.append(cover_path)
+        write(audio_root / FEED_NAME, render_feed(manifests, base_url, workspace=workspace,
+                                                  feed=feed, cover_name=cover.name))
     elif (audio_root / FEED_NAME).exists():
         log.warning("%s was not updated: no base URL was given", audio_root / FEED_NAME)
     return written

@@ -390,8 +390,9 @@ def test_feed_parses_with_one_item_per_date(built: Path) -> None:
         enclosure = item.find("enclosure")
         assert enclosure is not None and enclosure.attrib["type"] == "audio/mpeg"
         url = enclosure.attrib["url"]
-        assert url == f"{BASE}{day}/{manifest['mp3']['file']}"
-        on_disk = (audio / url.removeprefix(BASE)).stat().st_size
+        version = manifest["mp3"]["sha256"][:10]
+        assert url == f"{BASE}{day}/{manifest['mp3']['file']}?v={version}"
+        on_disk = (audio / url.removeprefix(BASE).split("?")[0]).stat().st_size
         assert int(enclosure.attrib["length"]) == on_disk == manifest["mp3"]["bytes"]
         assert item.findtext("itunes:duration", namespaces=NS) == str(
             round(manifest["duration_ms"] / 1000))
@@ -435,7 +436,7 @@ def _mtimes(root: Path) -> dict[str, int]:
 def test_write_site_writes_pages_and_feed_once(audio: Path) -> None:
     written = write_site(audio, BASE, None)
     expected = {audio / d / "index.html" for d in ("2024-05-15", "2024-05-14", "2024-01-02")}
-    expected |= {audio / "index.html", audio / FEED_NAME}
+    expected |= {audio / "index.html", audio / FEED_NAME, audio / "cover.png"}
     assert set(written) == expected
     before = _mtimes(audio)
     assert write_site(audio, BASE, None) == []

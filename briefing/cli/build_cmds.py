@@ -12,6 +12,7 @@ from briefing.cli.common import (
     BaseUrlOpt,
     EngineOpt,
     ExecutorOpt,
+    FormatOpt,
     JobsOpt,
     JsonOpt,
     LoudnessOpt,
@@ -54,6 +55,7 @@ def build(
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
     base_url: BaseUrlOpt = None,
+    formats: FormatOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     dry_run: Annotated[bool, typer.Option(
@@ -73,7 +75,8 @@ def build(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
+                                    formats)
         if dry_run:
             report = BuildReport()
             make_builder(ws, settings, None).status(article_paths(ws, paths), report,
@@ -127,6 +130,7 @@ def render(
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
     base_url: BaseUrlOpt = None,
+    formats: FormatOpt = None,
     no_wait: NoWaitOpt = False,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
@@ -136,7 +140,8 @@ def render(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url)
+        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
+                                    formats)
         report = BuildReport()
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):

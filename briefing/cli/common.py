@@ -66,6 +66,10 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
 LoudnessOpt = Annotated[float | None, typer.Option(
     "--loudness", help="Integrated loudness of every output in LUFS: -16 (default, podcasts) "
                        "or -23 (EBU R128 broadcast).", min=-60, max=-5)]
+FormatOpt = Annotated[list[str] | None, typer.Option(
+    "--format", help="Audio format of each date, repeatable: mp3 (always built) and m4b (an "
+                     "AAC audiobook with chapters and cover). Default: formats in briefing.toml, "
+                     "else mp3.", show_default=False, metavar="FORMAT")]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(
@@ -131,11 +135,16 @@ def errors() -> Iterator[None]:
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
                      executor: str | None = None, loudness: float | None = None,
-                     base_url: str | None = None) -> Settings:
+                     base_url: str | None = None,
+                     formats: list[str] | None = None) -> Settings:
     """Settings from briefing.toml with the command line's overrides."""
+    chosen = None
+    if formats:  # mp3 is always built; --format m4b adds the audiobook
+        chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
     return load_settings(ws.root).overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
-        jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url)
+        jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
+        formats=chosen)
 
 
 @contextmanager
