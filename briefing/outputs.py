@@ -78,11 +78,29 @@ class DateOutputs:
     """The files whose bytes changed."""
 
 
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_COMMA = re.compile(r"\s*,+\s*")
+
+
+def playlist_title(text: str) -> str:
+    """``text`` as an ``#EXTINF`` title every player reads whole: without commas.
+
+    Players split ``#EXTINF:<seconds>,<title>`` at a comma, but not the same one: VLC takes
+    the title after the last comma (``2,000 volunteers`` shows as ``000 volunteers``), mpv
+    and foobar2000 after the first.  A digit-group comma is dropped (``2000``), any other
+    between other digits is a decimal point (``2,5`` → ``2.5``), any other comma becomes a
+    dash, which a screen reader pauses at as it would at the comma.
+    """
+    text = _DECIMAL_COMMA.sub(".", _DIGIT_GROUP.sub("", plain(text)))
+    return _COMMA.sub(" \u2013 ", text).strip(" \u2013") or "Chapter"
+
+
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
               folder: Path) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
     for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{round(length_ms / 1000)},{plain(ch.title)}")
+        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(ch.title)}")
         lines.append(ch.path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 
