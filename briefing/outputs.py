@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from briefing.assemble import SegmentTiming, samples_to_ms
+from briefing.crc16 import crc16
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.markup import plain
@@ -176,15 +177,19 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     chapter_paths: list[Path] = []
     total = len(chapters)
     for i, chapter in enumerate(chapters):
-        mp3 = chapter.load()
         try:
-            streams.append(_header_only(read_stream(mp3)))
+            stream = read_stream(chapter.load())
         except ValueError as exc:
             raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed here also gives the full file's
+        music_crc = crc16(stream.frames)
+        streams.append(_header_only(stream, music_crc))
         path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        put(path, tag_chapter(mp3, info, chapter.title, i + 1, total))
+        put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title, i + 1,
+                              total))
         chapter_paths.append(path)
-        del mp3
+        del stream
     try:
         join = plan_join(streams)
     except ValueError as exc:
@@ -274,7 +279,7 @@ def _previous_chapter_files(folder: Path, day: str, info: TagInfo) -> set[Path]:
     return found
 
 
-def _header_only(stream: Mp3Stream) -> Mp3Stream:
+def _header_only(stream: Mp3Stream, music_crc: int) -> Mp3Stream:
     """The stream's figures without its frames (kept for every chapter of a long briefing)."""
     return Mp3Stream(b"", stream.frame_count, stream.samples, stream.samples_per_frame,
-                     stream.header, stream.size)
+                     stream.header, stream.size, music_crc)

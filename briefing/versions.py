@@ -7,3 +7,8 @@ from __future__ import annotations
 
 LOUDNESS_VERSION = 1
 """Loudness normalisation (:mod:`briefing.loudness`); importing that module loads numpy."""
+
+OUTPUTS_VERSION = 2
+"""The bytes of a date's outputs for the same chapters (:mod:`briefing.outputs`, tags, Info
+frames, playlist, transcripts).  2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME
+CRCs, playlist titles without commas, WebVTT lines of at most 42 characters."""
