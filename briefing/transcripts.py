@@ -47,7 +47,7 @@ class Cue:
 
 def _words(text: str) -> list[str]:
     """The words of ``text``; a word longer than a line is cut into pieces that fit."""
-    words = []
+    words: list[str] = []
     for word in plain(text).split():
         words.extend(word[i : i + MAX_LINE] for i in range(0, len(word), MAX_LINE))
     return words

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -136,7 +137,7 @@ def test_caption_blocks_keep_every_word(text: str) -> None:
     if len(text.strip()) <= MAX_LINE:
         assert blocks == [[text.strip()]]
     # the fewest cues: no two neighbours would fit in one
-    for a, b in zip(blocks, blocks[1:], strict=False):
+    for a, b in itertools.pairwise(blocks):
         assert len(caption_blocks(" ".join(a + b))) > 1
 
 
@@ -146,7 +147,7 @@ def test_long_sentences_are_timed_in_proportion() -> None:
     assert len(shown) > 1 and shown[0].chapter == "Chapter"
     assert all(c.chapter is None for c in shown[1:])
     assert shown[0].start_ms == 1000 and shown[-1].end_ms == 9000
-    for a, b in zip(shown, shown[1:], strict=False):
+    for a, b in itertools.pairwise(shown):
         assert a.end_ms == b.start_ms
     for cue in shown:
         share = len(" ".join(cue.lines)) / len(text.strip())
