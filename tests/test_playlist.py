@@ -74,17 +74,27 @@ def mpv_playlist(playlist: Path, sock: Path) -> list[dict[str, Any]]:
         with socket.socket(socket.AF_UNIX) as client:
             client.connect(os.fspath(sock))
             client.settimeout(20)
-            client.sendall(b'{"command": ["get_property", "playlist"], "request_id": 7}\n')
             buffer = b""
-            while True:
-                chunk = client.recv(65536)
-                assert chunk, "mpv closed the socket"
-                buffer += chunk
-                for line in buffer.split(b"\n"):
-                    if line.strip() and json.loads(line).get("request_id") == 7:
-                        reply = json.loads(line)
-                        assert reply["error"] == "success"
-                        return list(reply["data"])
+            for request in range(1, 400):
+                # mpv first lists the playlist file itself, then the entries it read from it
+                client.sendall(json.dumps({"command": ["get_property", "playlist"],
+                                           "request_id": request}).encode() + b"\n")
+                reply = None
+                while reply is None:
+                    chunk = client.recv(65536)
+                    assert chunk, "mpv closed the socket"
+                    buffer += chunk
+                    *lines, buffer = buffer.split(b"\n")
+                    for line in lines:
+                        if line.strip() and json.loads(line).get("request_id") == request:
+                            reply = json.loads(line)
+                assert reply["error"] == "success"
+                entries = list(reply["data"])
+                if entries and entries[0]["filename"] != playlist.name:
+                    return entries
+                assert time.monotonic() < deadline, "mpv did not read the playlist"
+                time.sleep(0.05)
+            raise AssertionError("mpv did not read the playlist")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
