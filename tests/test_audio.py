@@ -15,7 +15,7 @@ from briefing.assemble import SAMPLE_RATE, Gaps, assemble_chapter, trimmed_pcm
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine, fake_duration_ms
 from briefing.segments import parse_script
-from tests.conftest import ffprobe_chapters, ffprobe_duration, needs_ffprobe
+from tests.conftest import ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
 
 SCRIPT = """---
 date: 2024-01-01
@@ -159,6 +159,9 @@ def test_ffprobe_reads_every_chapter(built: tuple[Path, dict]) -> None:  # type:
     mp3 = ws / day["files"]["mp3"]
     chapters = ffprobe_chapters(mp3)
     assert len(chapters) == 16
+    # in file order (as ffprobe lists them and ffmpeg converts them) too: time order
+    listed = ffprobe_json(mp3, "-show_chapters")["chapters"]
+    assert [c["tags"]["title"] for c in listed] == [c["title"] for c in day["chapters"]]
     titles = [c["tags"]["title"] for c in chapters]
     assert all(titles) and len(set(titles)) == len(titles)
     for probed, expected in zip(chapters, day["chapters"], strict=True):
