@@ -48,7 +48,7 @@ from briefing.segments import (
 from briefing.state import State
 from briefing.synth import PlannedSegment, missing_segments, plan_segments
 from briefing.tags import TagInfo
-from briefing.versions import LOUDNESS_VERSION
+from briefing.versions import LOUDNESS_VERSION, OUTPUTS_VERSION
 from briefing.workers import Job, Task, Workers, encode_chapter_task
 from briefing.workspace import Workspace
 
@@ -345,6 +345,7 @@ class Builder:
         info = self._tag_info(script)
         outputs_key = canonical_hash({
             "assembly_version": ASSEMBLY_VERSION,
+            "outputs_version": OUTPUTS_VERSION,
             "chapters": [[c.key, c.title] for c in chapters],
             "tags": [info.title, info.album, info.artist, info.date],
             **fingerprint(options_for(s, self.ws.root)),

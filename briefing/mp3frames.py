@@ -4,6 +4,10 @@ An MP3 encoder delays the audio by ``ENCODER_DELAY`` samples and pads the last f
 plain MP3 starts about 50 ms late (at 22.05 kHz) and ends with silence.  A LAME tag in a first,
 silent frame records the delay and padding; decoders (ffmpeg, browsers, mutagen) then drop them
 and the decoded audio is sample-exact, so chapter marks fall exactly where the chapters start.
+
+The Xing part of that frame also holds a 100-entry seek table (TOC) when the frame has room
+for it (at 56 kbps and up for 22.05 kHz mono), and the LAME tag holds the CRC-16 of the music
+frames and of the tag itself, as LAME writes them (the tag CRC covers the frame up to it).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import functools
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from briefing.crc16 import crc16, crc16_combine
 
 ENCODER_DELAY = 576
 """Samples LAME adds before the audio (``lame_get_encoder_delay``)."""
@@ -112,22 +118,31 @@ def _frame_summary(data: bytes | bytearray) -> tuple[int, list[FrameHeader], int
     return count, headers, end
 
 
-def _crc16(data: bytes) -> int:
-    """CRC-16 (polynomial 0x8005, reflected, as LAME computes its tag CRC)."""
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
+
+XING_FRAMES, XING_BYTES, XING_TOC, XING_QUALITY = 0x01, 0x02, 0x04, 0x08
+"""Xing header flags: which optional fields follow the flags."""
+
+LAME_TAG_LENGTH = 36
+
+
+def _xing_fields(flags: int) -> int:
+    """Bytes of the Xing fields after ``Info`` and the flags."""
+    return (4 * bool(flags & XING_FRAMES) + 4 * bool(flags & XING_BYTES)
+            + 100 * bool(flags & XING_TOC) + 4 * bool(flags & XING_QUALITY))
+
+
+def cbr_toc() -> bytes:
+    """The Xing seek table of a CBR stream: at ``i`` % of the time, ``i`` % of the bytes (in
+    256ths); the frames of one bitrate differ only by a padding byte."""
+    return bytes(i * 256 // 100 for i in range(100))
 
 
 def info_frame(first: FrameHeader, frames: int, stream_bytes: int, samples: int,
-               delay: int = ENCODER_DELAY) -> bytes:
+               delay: int = ENCODER_DELAY, music_crc: int = 0) -> bytes:
     """A silent first frame holding a Xing "Info" header and a LAME tag.
 
     ``frames`` and ``stream_bytes`` describe the audio frames that follow; ``samples`` is the
-    number of real samples they carry.
+    number of real samples they carry, ``music_crc`` the CRC-16 of their bytes.
     """
     header = bytearray(first.raw)
     header[2] &= ~0x02  # no padding in the tag frame
@@ -136,25 +151,42 @@ def info_frame(first: FrameHeader, frames: int, stream_bytes: int, samples: int,
     padding = frames * first.samples - delay - samples
     if not 0 <= padding < 4096 or not 0 <= delay < 4096:
         raise ValueError(f"encoder delay {delay} or padding {padding} out of range")
+    pos = 4 + first.side_info_length
+    flags = XING_FRAMES | XING_BYTES | XING_TOC | XING_QUALITY
+    if pos + 8 + _xing_fields(flags) + LAME_TAG_LENGTH > size:
+        flags = XING_FRAMES | XING_BYTES  # a small frame: no room for the seek table
     frame = bytearray(size)
     frame[0:4] = header
-    pos = 4 + first.side_info_length
     frame[pos : pos + 4] = b"Info"
-    frame[pos + 4 : pos + 8] = struct.pack(">I", 0x03)  # frames and bytes fields present
-    frame[pos + 8 : pos + 12] = struct.pack(">I", frames)
-    frame[pos + 12 : pos + 16] = struct.pack(">I", stream_bytes + size)
-    lame = pos + 16
+    frame[pos + 4 : pos + 16] = struct.pack(">III", flags, frames, stream_bytes + size)
+    if flags & XING_TOC:
+        frame[pos + 16 : pos + 116] = cbr_toc()
+        # quality indicator (pos + 116) left zero: not recorded
+    lame = pos + 8 + _xing_fields(flags)
     frame[lame : lame + 9] = b"LAME3.100"
     # revision 0 / CBR (1); lowpass, replay gain, flags left zero
     frame[lame + 9] = 0x01
     frame[lame + 20] = min(first.bitrate_kbps, 255)
     frame[lame + 21 : lame + 24] = ((delay << 12) | padding).to_bytes(3, "big")
     music_length = stream_bytes + size
-    frame[lame + 28 : lame + 32] = struct.pack(">I", music_length)
-    # music CRC (lame + 32) left zero; the tag CRC covers everything before it
+    frame[lame + 28 : lame + 34] = struct.pack(">IH", music_length, music_crc)
+    # the tag CRC covers the frame up to it, as LAME computes it
     tag_end = lame + 34
-    frame[tag_end : tag_end + 2] = struct.pack(">H", _crc16(bytes(frame[:tag_end])))
+    frame[tag_end : tag_end + 2] = struct.pack(">H", crc16(bytes(frame[:tag_end])))
     return bytes(frame)
+
+
+def lame_tag_offset(data: bytes, first: FrameHeader) -> int:
+    """Where the LAME tag starts in the Info frame at the start of ``data`` (``ValueError``
+    when there is no Info frame with a LAME tag)."""
+    pos = 4 + first.side_info_length
+    if data[pos : pos + 4] != b"Info":
+        raise ValueError("no LAME Info frame")
+    flags = struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+    lame = pos + 8 + _xing_fields(flags)
+    if not flags & XING_FRAMES or data[lame : lame + 4] != b"LAME":
+        raise ValueError("no LAME Info frame")
+    return lame
 
 
 def add_info_frame(stream: bytes | bytearray, samples: int) -> bytes:
@@ -164,7 +196,7 @@ def add_info_frame(stream: bytes | bytearray, samples: int) -> bytes:
         raise ValueError("no MPEG layer III frames in the stream")
     if end != len(stream):
         raise ValueError(f"the stream has {len(stream) - end} bytes after its last frame")
-    return info_frame(headers[0], count, len(stream), samples) + stream
+    return info_frame(headers[0], count, len(stream), samples, music_crc=crc16(stream)) + stream
 
 
 @dataclass(frozen=True)
@@ -189,6 +221,14 @@ class Mp3Stream:
     size: int
     """Bytes of the audio frames."""
 
+    music_crc: int
+    """The CRC-16 of the audio frames, as its Info frame records it."""
+
+    def with_info_frame(self, music_crc: int) -> bytes:
+        """The stream with a new Info frame (recording ``music_crc``): the current format."""
+        return info_frame(self.header, self.frame_count, self.size, self.samples,
+                          music_crc=music_crc) + self.frames
+
 
 def read_stream(data: bytes) -> Mp3Stream:
     """Split an MP3 with a LAME Info frame into its parts; ``ValueError`` when it is damaged."""
@@ -199,18 +239,18 @@ def read_stream(data: bytes) -> Mp3Stream:
         raise ValueError("the stream is truncated or has trailing bytes")
     first = headers[0]
     pos = 4 + first.side_info_length
-    if data[pos : pos + 4] != b"Info" or data[pos + 16 : pos + 20] != b"LAME":
-        raise ValueError("no LAME Info frame")
+    lame = lame_tag_offset(data, first)
     count = struct.unpack(">I", data[pos + 8 : pos + 12])[0]
     if count != frame_count - 1:
         raise ValueError("the Info frame's frame count does not match the stream")
-    value = int.from_bytes(data[pos + 16 + 21 : pos + 16 + 24], "big")
+    value = int.from_bytes(data[lame + 21 : lame + 24], "big")
     delay, padding = value >> 12, value & 0xFFF
     samples = count * first.samples - delay - padding
     if samples <= 0:
         raise ValueError("the stream holds no samples")
+    music_crc = struct.unpack(">H", data[lame + 32 : lame + 34])[0]
     return Mp3Stream(data[first.length :], count, samples, first.samples, headers[1],
-                     len(data) - first.length)
+                     len(data) - first.length, music_crc)
 
 
 @dataclass(frozen=True)
@@ -236,7 +276,8 @@ def plan_join(streams: Sequence[Mp3Stream]) -> JoinPlan:
     Every part starts a fresh bit reservoir, so its frames can follow another part's.  Each part
     keeps its own encoder delay and padding inside the whole (a few dozen milliseconds of
     silence, at a chapter's end where there is silence anyway); the start of each part's audio
-    in the whole is computed exactly from the frame counts.
+    in the whole is computed exactly from the frame counts.  The whole's music CRC is joined
+    from the parts' (their ``music_crc``), so no part is read again for it.
     """
     if not streams:
         raise ValueError("nothing to join")
@@ -251,5 +292,8 @@ def plan_join(streams: Sequence[Mp3Stream]) -> JoinPlan:
     total = position - ENCODER_DELAY - padding
     frames = sum(s.frame_count for s in streams)
     body = sum(s.size for s in streams)
-    info = info_frame(streams[0].header, frames, body, total)
+    music_crc = 0
+    for stream in streams:
+        music_crc = crc16_combine(music_crc, stream.music_crc, stream.size)
+    info = info_frame(streams[0].header, frames, body, total, music_crc=music_crc)
     return JoinPlan(info, tuple(starts), total, len(info) + body)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from briefing.assemble import SegmentTiming, samples_to_ms
+from briefing.crc16 import crc16
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.markup import plain
@@ -86,11 +87,29 @@ class DateOutputs:
     """The M4B audiobook, when one was made."""
 
 
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_COMMA = re.compile(r"\s*,+\s*")
+
+
+def playlist_title(text: str) -> str:
+    """``text`` as an ``#EXTINF`` title every player reads whole: without commas.
+
+    Players split ``#EXTINF:<seconds>,<title>`` at a comma, but not the same one: VLC takes
+    the title after the last comma (``2,000 volunteers`` shows as ``000 volunteers``), mpv
+    and foobar2000 after the first.  A digit-group comma is dropped (``2000``), any other
+    between other digits is a decimal point (``2,5`` → ``2.5``), any other comma becomes a
+    dash, which a screen reader pauses at as it would at the comma.
+    """
+    text = _DECIMAL_COMMA.sub(".", _DIGIT_GROUP.sub("", plain(text)))
+    return _COMMA.sub(" \u2013 ", text).strip(" \u2013") or "Chapter"
+
+
 def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
               folder: Path) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
     for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{round(length_ms / 1000)},{plain(ch.title)}")
+        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(ch.title)}")
         lines.append(ch.path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 
@@ -181,15 +200,19 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     chapter_paths: list[Path] = []
     total = len(chapters)
     for i, chapter in enumerate(chapters):
-        mp3 = chapter.load()
         try:
-            streams.append(_header_only(read_stream(mp3)))
+            stream = read_stream(chapter.load())
         except ValueError as exc:
             raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed here also gives the full file's
+        music_crc = crc16(stream.frames)
+        streams.append(_header_only(stream, music_crc))
         path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        put(path, tag_chapter(mp3, info, chapter.title, i + 1, total))
+        put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title, i + 1,
+                              total))
         chapter_paths.append(path)
-        del mp3
+        del stream
     try:
         join = plan_join(streams)
     except ValueError as exc:
@@ -316,7 +339,7 @@ def _previous_chapter_files(folder: Path, day: str, info: TagInfo) -> set[Path]:
     return found
 
 
-def _header_only(stream: Mp3Stream) -> Mp3Stream:
+def _header_only(stream: Mp3Stream, music_crc: int) -> Mp3Stream:
     """The stream's figures without its frames (kept for every chapter of a long briefing)."""
     return Mp3Stream(b"", stream.frame_count, stream.samples, stream.samples_per_frame,
-                     stream.header, stream.size)
+                     stream.header, stream.size, music_crc)

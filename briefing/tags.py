@@ -1,8 +1,20 @@
-"""ID3v2 tags and chapters (CHAP/CTOC) written with mutagen."""
+"""ID3v2.3 tags and chapters (CHAP/CTOC): frames rendered by mutagen, laid out in time order here.
+
+mutagen renders each frame's bytes, but ``ID3.save`` orders the frames itself (a few text
+frames first, then the rest by size), so CHAP frames land out of time order.  Readers built on
+libavformat (ffprobe, ``ffmpeg -i x.mp3 out.m4a``, a host's ``-c copy`` remux) take chapters in
+the order the frames are stored, so a converted file would lose its chapter navigation.  The
+tag is therefore assembled here: mutagen's ``save_frame`` renders every frame, and the frames
+are written in a fixed order: text frames, the CTOC, then one CHAP per chapter in time order.
+
+The tag is ID3v2.3 (the version most players read), converted with mutagen's
+``update_to_v23``: the date is TYER + TDAT (TDRC exists only in v2.4, and v2.3 readers such as
+id3lib, mpg123 and eyeD3 would show no year).
+"""
 
 from __future__ import annotations
 
-import io
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +31,10 @@ from mutagen.id3 import (
     TPE1,
     TRCK,
     CTOCFlags,
+    Frame,
 )
+from mutagen.id3._tags import save_frame  # the frame renderer ID3.save uses
+from mutagen.id3._util import BitPaddedInt, ID3SaveConfig
 
 from briefing.errors import EncoderError
 
@@ -41,7 +56,7 @@ class TagInfo:
     """TPE1."""
 
     date: str
-    """TDRC, ``YYYY-MM-DD``."""
+    """``YYYY-MM-DD``, written as TYER + TDAT."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +82,33 @@ PADDING = 1024
 """Bytes of ID3 padding: fixed, so a tag is the same whatever the audio after it."""
 
 
-def _tagged(tags: ID3, mp3: bytes) -> bytes:
-    buffer = io.BytesIO(mp3)
+FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TYER", "TDAT", "TCON", "TRCK", "CTOC", "CHAP")
+"""The order frames are stored in; CHAP frames follow the CTOC in time order."""
+
+
+def _tag_bytes(tags: ID3) -> bytes:
+    """The ID3v2.3 tag of ``tags``: header, frames in :data:`FRAME_ORDER`, :data:`PADDING`."""
+    tags.update_to_v23()
+    config = ID3SaveConfig(3, "/")
+    frames: list[Frame] = []
+    for frame_id in FRAME_ORDER:
+        found = tags.getall(frame_id)
+        if frame_id == "CHAP":
+            found = sorted(found, key=lambda chap: (chap.start_time, chap.end_time))
+        frames.extend(found)
+    if len(frames) != len(tags.values()):
+        unknown = sorted({f.FrameID for f in tags.values()} - set(FRAME_ORDER))
+        raise EncoderError(f"no place in the tag for frames {', '.join(unknown)}")
     try:
-        tags.save(buffer, v2_version=3, padding=lambda _info: PADDING)
-    except (MutagenError, OSError) as exc:
+        body = b"".join(save_frame(frame, config=config) for frame in frames)
+    except (MutagenError, ValueError, struct.error) as exc:
         raise EncoderError(f"cannot write ID3 tags: {exc}") from exc
-    return buffer.getvalue()
+    size = BitPaddedInt.to_str(len(body) + PADDING, width=4)
+    return b"ID3\x03\x00\x00" + size + body + bytes(PADDING)
+
+
+def _tagged(tags: ID3, mp3: bytes) -> bytes:
+    return _tag_bytes(tags) + mp3
 
 
 def tag_briefing(mp3: bytes, info: TagInfo, chapters: Sequence[ChapterMark]) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import wave
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from briefing.assemble import SAMPLE_RATE, Gaps, assemble_chapter, trimmed_pcm
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine, fake_duration_ms
 from briefing.segments import parse_script
-from tests.conftest import ffprobe_chapters, ffprobe_duration, needs_ffprobe
+from tests.conftest import ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
 
 SCRIPT = """---
 date: 2024-01-01
@@ -137,8 +138,16 @@ def test_playlist(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
     assert len(entries) == 16
     for (extinf, path), chapter, file in zip(entries, day["chapters"], day["files"]["chapters"],
                                             strict=True):
-        seconds = round((chapter["end_ms"] - chapter["start_ms"]) / 1000)
-        assert extinf == f"#EXTINF:{seconds},{chapter['title']}"
+        seconds, title = extinf.removeprefix("#EXTINF:").split(",", 1)
+        # a duration with decimals, as long as the chapter file's audio
+        assert re.fullmatch(r"\d+\.\d{3}", seconds)
+        length = MP3(ws / file).info.length
+        assert float(seconds) == pytest.approx(length, abs=0.001)
+        # VLC takes the title after the last comma, mpv and foobar2000 after the first: the
+        # same whole title, every word of the chapter's title, digit groups joined
+        assert extinf.rsplit(",", 1)[1] == title
+        words = re.findall(r"\w+", chapter["title"].replace(",000", "000"))
+        assert re.findall(r"\w+", title) == words
         assert (ws / "audio" / "2023-09-27" / path).is_file()
         assert f"audio/2023-09-27/{path}" == file
 
@@ -150,6 +159,9 @@ def test_ffprobe_reads_every_chapter(built: tuple[Path, dict]) -> None:  # type:
     mp3 = ws / day["files"]["mp3"]
     chapters = ffprobe_chapters(mp3)
     assert len(chapters) == 16
+    # in file order (as ffprobe lists them and ffmpeg converts them) too: time order
+    listed = ffprobe_json(mp3, "-show_chapters")["chapters"]
+    assert [c["tags"]["title"] for c in listed] == [c["title"] for c in day["chapters"]]
     titles = [c["tags"]["title"] for c in chapters]
     assert all(titles) and len(set(titles)) == len(titles)
     for probed, expected in zip(chapters, day["chapters"], strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -253,6 +254,54 @@ def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
         assert command in result.stdout
     result = cli("build", "--help")
     assert "--workspace" in result.stdout and "--json" in result.stdout
+
+
+def test_help_reads_clean(cli) -> None:  # type: ignore[no-untyped-def]
+    """Every command's --help: flags without a value type, no markup eaten, no box drawing."""
+    import typer.main
+    from typer.core import TyperGroup
+
+    from briefing.cli import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    commands = sorted(group.commands)
+    assert {"build", "render", "script", "serve"} <= set(commands)
+    for args in ([], *([name] for name in commands)):
+        result = cli(*args, "--help")
+        assert result.exit_code == 0, (args, result.stderr)
+        text = result.stdout
+        assert "--help" in text and "Usage:" in text
+        assert "<bool>" not in text, args
+        assert not set(text) & set("│╭╮╰╯─"), args  # plain text a screen reader reads well
+        for line in text.splitlines():
+            assert len(line) <= 80, (args, line)
+    build = cli("build", "--help").stdout
+    assert "briefing[dask]" in build  # not read as markup and dropped
+    assert re.search(r"^  --force +Regenerate", build, re.MULTILINE)
+
+
+def test_first_run_without_ffmpeg_prints_no_warning(tmp_path: Path, seed_path: Path) -> None:
+    """Nothing a build does needs ffmpeg: without it on PATH, pydub's import-time warning
+    ("Couldn't find ffmpeg or avconv") must not reach the newcomer, nor any other warning."""
+    env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    importing = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-c",
+         "import briefing.cli, briefing.assemble, briefing.build\n"
+         "from pydub import AudioSegment\n"
+         "from briefing.assemble import trimmed_pcm"],
+        capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert importing.returncode == 0, importing.stderr
+    assert importing.stderr == ""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    built = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(seed_path), "-w", str(ws),
+         "--engine", "fake", "--quiet", "--jobs", "2"],
+        capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert "ffmpeg" not in built.stderr and "Warning" not in built.stderr, built.stderr
+    assert any((ws / "audio").rglob("*.mp3"))
 
 
 def test_python_dash_m(tmp_path: Path) -> None:

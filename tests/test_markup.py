@@ -117,5 +117,7 @@ def test_transcripts_and_playlist_hold_no_control_characters_nor_extra_lines() -
         assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) < 0xa0]
     assert vtt.count(" --> ") == 2
     parsed = list(srt.parse(srt_text))
-    assert [s.content.splitlines()[-1] for s in parsed] == [plain(hostile), "Second."]
-    assert m3u8.splitlines()[2].startswith("#EXTINF:1,Bells") and len(m3u8.splitlines()) == 4
+    # the cue text (after the chapter line) is the sentence, broken into short lines
+    assert [" ".join(s.content.splitlines()[1 if s.content.startswith("[") else 0 :])
+            for s in parsed] == [plain(hostile), "Second."]
+    assert m3u8.splitlines()[2].startswith("#EXTINF:1.000,Bells") and len(m3u8.splitlines()) == 4

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pysubs2
 import pytest
 import srt
 import webvtt
 from mutagen.id3 import ID3
+
+from briefing.transcripts import MAX_LINE, MAX_LINES, Cue, caption_blocks, caption_cues
 
 
 @pytest.fixture
@@ -29,7 +36,13 @@ def test_webvtt_cues_are_monotonic_and_cover_the_audio(built) -> None:  # type: 
     vtt = webvtt.read(str(ws / day["files"]["vtt"]))
     starts = [seconds(c.start) for c in vtt.captions]
     ends = [seconds(c.end) for c in vtt.captions]
-    assert len(vtt.captions) == day["segments"]["total"]
+    manifest = json.loads((ws / day["files"]["manifest"]).read_text(encoding="utf-8"))
+    sentences = [c["text"] for c in manifest["cues"]]
+    assert len(sentences) == day["segments"]["total"]
+    # every sentence is shown whole, in order, in one cue or a few after each other
+    shown = " ".join(" ".join(c.text.splitlines()) for c in vtt.captions)
+    assert shown == " ".join(" ".join(t.split()) for t in sentences)
+    assert len(sentences) <= len(vtt.captions) <= 3 * len(sentences)
     assert starts == sorted(starts) and all(s < e for s, e in zip(starts, ends, strict=True))
     assert all(e <= n for e, n in zip(ends, starts[1:], strict=False))
     assert starts[0] == 0
@@ -53,7 +66,8 @@ def test_srt_matches_webvtt(built) -> None:  # type: ignore[no-untyped-def]
     assert len(subs) == len(vtt.captions)
     for sub, cap in zip(subs, vtt.captions, strict=True):
         assert abs(sub.start.total_seconds() - seconds(cap.start)) < 0.002
-        assert sub.content.splitlines()[-1] == cap.text
+        lines = sub.content.splitlines()
+        assert "\n".join(lines[1:] if lines[0].startswith("[") else lines) == cap.text
     assert subs[0].content.splitlines()[0] == "[Opening]"
 
 
@@ -78,8 +92,86 @@ def test_hostile_text_is_escaped_in_webvtt(ws: Path, cli, tmp_path: Path) -> Non
     day = result.json()["dates"][0]
     text = (ws / day["files"]["vtt"]).read_text(encoding="utf-8")
     assert "<script>" not in text
-    assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; more --&gt; here." in text
-    # every cue line is a cue: the "-->" in the text did not make a timing line
-    assert sum(1 for line in text.splitlines() if " --> " in line) == day["segments"]["total"]
+    assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; more --&gt; here." in " ".join(
+        text.split())
+    # every timing line is a cue's: the "-->" in the text did not make one
+    timings = [line for line in text.splitlines() if "-->" in line]
+    assert all(re.fullmatch(r"[\d:.]{12} --> [\d:.]{12}", line) for line in timings)
+    assert len(timings) == len(webvtt.read(str(ws / day["files"]["vtt"])).captions)
     subs = list(srt.parse((ws / day["files"]["srt"]).read_text(encoding="utf-8")))
-    assert any("<script>alert('x')</script> & more --> here." in s.content for s in subs)
+    assert "<script>alert('x')</script> & more --> here." in " ".join(
+        " ".join(s.content.split()) for s in subs)
+
+
+def test_cue_lines_are_short(built) -> None:  # type: ignore[no-untyped-def]
+    ws, day = built
+    for name in ("vtt", "srt"):
+        subs = pysubs2.load(str(ws / day["files"][name]), encoding="utf-8")
+        assert subs.events, name
+        for event in subs.events:
+            # pysubs2 reads WebVTT as SRT: the next cue's identifier (a chapter title) comes
+            # after a blank line at the end of the text
+            text = event.plaintext.split("\n\n")[0]
+            lines = [line for line in text.splitlines()
+                     if not (line.startswith("[") and line.endswith("]"))]  # SRT chapter
+            assert 1 <= len(lines) <= MAX_LINES, (name, event.plaintext)
+            assert all(0 < len(line) <= MAX_LINE for line in lines), (name, event.plaintext)
+    vtt = pysubs2.load(str(ws / day["files"]["vtt"]), encoding="utf-8")
+    srt_subs = pysubs2.load(str(ws / day["files"]["srt"]), encoding="utf-8")
+    assert [(e.start, e.end) for e in vtt] == [(e.start, e.end) for e in srt_subs]
+
+
+@pytest.mark.parametrize("text", [
+    "Short.",
+    "A sentence of exactly the kind a news article has, with a clause or two, and a name.",
+    "More than 2,000 volunteers, many of them from the villages around Goris and Kapan, cleared "
+    "the mountain road on Tuesday after the storm brought down trees, officials said.",
+    "Pneumonoultramicroscopicsilicovolcanoconiosis-and-other-hyphenated-compounds ok " * 3,
+    "word " * 200,
+])
+def test_caption_blocks_keep_every_word(text: str) -> None:
+    blocks = caption_blocks(text)
+    assert " ".join(" ".join(b) for b in blocks).replace(" ", "") == text.replace(" ", "")
+    for block in blocks:
+        assert 1 <= len(block) <= MAX_LINES and all(len(line) <= MAX_LINE for line in block)
+    if len(text.strip()) <= MAX_LINE:
+        assert blocks == [[text.strip()]]
+    # the fewest cues: no two neighbours would fit in one
+    for a, b in itertools.pairwise(blocks):
+        assert len(caption_blocks(" ".join(a + b))) > 1
+
+
+def test_long_sentences_are_timed_in_proportion() -> None:
+    text = "alpha beta gamma delta " * 12
+    [*shown] = caption_cues([Cue(1000, 9000, text, "Chapter")])
+    assert len(shown) > 1 and shown[0].chapter == "Chapter"
+    assert all(c.chapter is None for c in shown[1:])
+    assert shown[0].start_ms == 1000 and shown[-1].end_ms == 9000
+    for a, b in itertools.pairwise(shown):
+        assert a.end_ms == b.start_ms
+    for cue in shown:
+        share = len(" ".join(cue.lines)) / len(text.strip())
+        assert (cue.end_ms - cue.start_ms) / 8000 == pytest.approx(share, abs=0.02)
+
+
+NODE_WEBVTT = Path(__file__).parent.parent / ".ci" / "node_modules" / "node-webvtt"
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not NODE_WEBVTT.is_dir(),
+                    reason="node or node-webvtt (npm, installed by .ci/system-deps) is missing")
+def test_node_webvtt_strict_mode_parses_the_transcript(built) -> None:  # type: ignore[no-untyped-def]
+    ws, day = built
+    script = ("const webvtt = require(process.argv[1]);"
+              "const text = require('fs').readFileSync(process.argv[2], 'utf8');"
+              "const r = webvtt.parse(text, {strict: true});"
+              "console.log(JSON.stringify({valid: r.valid, errors: r.errors.length,"
+              " cues: r.cues.map(c => [c.start, c.end, c.text])}));")
+    out = subprocess.run(["node", "-e", script, str(NODE_WEBVTT), str(ws / day["files"]["vtt"])],
+                         capture_output=True, text=True, check=True).stdout
+    result = json.loads(out)
+    assert result["valid"] and result["errors"] == 0
+    vtt = webvtt.read(str(ws / day["files"]["vtt"]))
+    assert len(result["cues"]) == len(vtt.captions)
+    for (start, end, text), cap in zip(result["cues"], vtt.captions, strict=True):
+        assert start == pytest.approx(seconds(cap.start)) and end == pytest.approx(seconds(cap.end))
+        assert all(len(line) <= MAX_LINE for line in text.split("\n"))

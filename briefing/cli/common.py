@@ -29,8 +29,12 @@ from briefing.lock import workspace_lock
 from briefing.workers import Workers, dask_executor
 from briefing.workspace import Workspace
 
+# Plain help, as click formats it: typer's rich help shows "<bool>" beside every flag (as if
+# it took a value), reads "[dask]" in a help text as markup and drops it, keeps a docstring's
+# line breaks, and draws boxes that a screen reader reads out line by line.
 app = typer.Typer(
     name="briefing",
+    rich_markup_mode=None,
     help=(
         "Turn news articles with photo captions into accessible audio briefings.\n\n"
         "Articles → narrated scripts (scripts/<date>.md, which producers may edit) → "
