@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import socket
+import threading
 import urllib.parse
 from functools import partial
 from http import HTTPStatus
@@ -51,6 +52,22 @@ SPECIAL_TYPES: dict[str, str] = {
 
 _RANGE = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
 _CHUNK = 64 * 1024
+_MAX_DIGITS = 18
+"""Byte positions longer than this (leading zeros aside) exceed any file: 10**18 bytes is an
+exabyte.  They are never converted with ``int()``, which refuses more than 4,300 digits."""
+_BEYOND = int("1" + "0" * _MAX_DIGITS)
+
+REQUEST_QUEUE_SIZE = 128
+"""The listen backlog: connections the kernel holds while every handler thread is busy."""
+
+MAX_THREADS = 64
+"""Connections handled at once; more wait in the backlog (then get ``503``)."""
+
+SLOT_WAIT_S = 10.0
+"""How long a connection waits for a free handler thread before it is answered ``503``."""
+
+IDLE_TIMEOUT_S = 15.0
+"""A connection that sends nothing for this long is closed (idle keep-alive, slow clients)."""
 
 
 class RangeNotSatisfiable(Exception):
@@ -75,15 +92,24 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
         raise RangeNotSatisfiable(header)
     first_text, last_text = match.groups()
     if not first_text:  # suffix: the last N bytes
-        suffix = int(last_text)
+        suffix = _position(last_text, size)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable(header)
         return max(0, size - suffix), size - 1
-    first = int(first_text)
-    last = int(last_text) if last_text else size - 1
+    first = _position(first_text, size)
+    last = _position(last_text, size) if last_text else size - 1
     if first >= size or last < first:
         raise RangeNotSatisfiable(header)
     return first, min(last, size - 1)
+
+
+def _position(digits: str, size: int) -> int:
+    """The number ``digits`` spell, or ``size`` (past the last byte) when it has more than
+    :data:`_MAX_DIGITS` significant digits: bounded work for any header."""
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_DIGITS:
+        return max(size, _BEYOND)
+    return int(significant or "0")
 
 
 class BriefingRequestHandler(SimpleHTTPRequestHandler):
@@ -92,6 +118,7 @@ class BriefingRequestHandler(SimpleHTTPRequestHandler):
     server_version = "briefing"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT_S  # socketserver sets it on each connection's socket
     _remaining = 0
 
     def __init__(self, *args: Any, directory: str, **kwargs: Any) -> None:
@@ -250,10 +277,8 @@ def make_server(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         log.warning("listening on %s: anyone who can reach this address can fetch the files",
                     host)
     handler = partial(BriefingRequestHandler, directory=str(root.resolve()))
-    server_class = _ThreadingHTTPServerV6 if ":" in host else ThreadingHTTPServer
-    server = server_class((host, port), handler)
-    server.daemon_threads = True
-    return server
+    server_class = _BoundedServerV6 if ":" in host else BoundedThreadingServer
+    return server_class((host, port), handler)
 
 
 def _is_loopback(host: str) -> bool:
@@ -265,7 +290,56 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _ThreadingHTTPServerV6(ThreadingHTTPServer):
+class BoundedThreadingServer(ThreadingHTTPServer):
+    """A threading HTTP server with a listen backlog of :data:`REQUEST_QUEUE_SIZE` and at most
+    :data:`MAX_THREADS` handler threads.
+
+    The standard server starts one thread per connection without limit (500 idle connections
+    held 501 threads) and listens with a backlog of 5.  Here a connection waits up to
+    :data:`SLOT_WAIT_S` for a free thread, else it is answered ``503`` and closed; every
+    connection's socket times out after :data:`IDLE_TIMEOUT_S` of silence
+    (:attr:`BriefingRequestHandler.timeout`), so idle ones free their thread.
+    """
+
+    request_queue_size = REQUEST_QUEUE_SIZE
+    daemon_threads = True
+    block_on_close = False
+    max_threads = MAX_THREADS
+    slot_wait_s = SLOT_WAIT_S
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_threads)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=self.slot_wait_s):
+            log.warning("%s: every handler thread is busy; answered 503", client_address[0])
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        try:
+            request.settimeout(1.0)
+            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                            b"Retry-After: 1\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+
+class _BoundedServerV6(BoundedThreadingServer):
     address_family = socket.AF_INET6
 
 

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.espeak_state import UtteranceState, find_state
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,10 @@ class _Library:
 
     current_parameter: Callable[[int], int]
     """``espeak_GetParameter(parameter, current=1)``: the value espeak-ng actually holds."""
+
+    state: UtteranceState | None
+    """espeak-ng's between-utterance statics, written back before every utterance so each
+    segment depends only on its text, voice and rate (None: this library cannot be reset)."""
 
 
 def _import_loader() -> Any:
@@ -173,8 +178,18 @@ def _open_library() -> _Library:
         value: int = get_parameter(parameter, 1)
         return value
 
+    state = find_state(dll["espeak_Info"])  # before anything is spoken: the initial values
+    if state is None:
+        logger.warning(
+            "this espeak-ng library (%s) has no symbol table: a segment's audio may depend "
+            "slightly on the segments spoken before it in the same worker", dll._name
+        )
     return _Library(
-        espeak=espeak, version=version, origin=origin, current_parameter=current_parameter
+        espeak=espeak,
+        version=version,
+        origin=origin,
+        current_parameter=current_parameter,
+        state=state,
     )
 
 
@@ -394,6 +409,8 @@ class _Runtime:
             self._select_voice(voice)
             self._engine.setProperty("rate", rate)
             name = f"briefing-{next(self._names)}"
+            if self._library.state is not None:
+                self._library.state.restore()  # espeak-ng is idle: nothing is being spoken
             done = threading.Event()
             self._finished[name] = done
             with tempfile.TemporaryDirectory(prefix="briefing-espeak-") as tmp:
@@ -497,11 +514,16 @@ class Pyttsx3Engine(Engine):
     def version(self) -> str:
         """``pyttsx3-<version>/espeak-ng-<version>/<origin>``, e.g.
 
-        ``pyttsx3-2.99/espeak-ng-1.52.0/espeakng-loader``; *origin* is ``espeakng-loader`` (the
-        bundled library and data) or ``system``.
+        ``pyttsx3-2.99/espeak-ng-1.52.0+reset/espeakng-loader``; *origin* is ``espeakng-loader``
+        (the bundled library and data) or ``system``.  ``+reset`` says every segment is
+        synthesised from espeak-ng's initial state (:mod:`briefing.engines.espeak_state`), so
+        its audio is a function of its text, voice and rate; without it (a library with no
+        symbol table) audio cached before and after cannot be mixed up.
         """
         library = _load_library()
-        return f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}/{library.origin}"
+        reset = "+reset" if library.state is not None else ""
+        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}{reset}/"
+                f"{library.origin}")
 
     def _runtime_for_process(self) -> _Runtime:
         if self._runtime is None or self._runtime.pid != os.getpid():
