@@ -80,20 +80,20 @@ def test_sigkill_at_any_moment_then_rebuild_equals_a_clean_build(tmp_path: Path)
 
 @pytest.mark.real_engine
 def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
+    # espeak-ng's state is reset before every segment, so a rebuild after a kill (whose
+    # segments were spread over the workers differently) is byte-identical to a clean build
     clean = make_ws(tmp_path / "clean", "pyttsx3")
     assert build(clean).returncode == 0
+    expected = outputs(clean)
     ws = make_ws(tmp_path / "ws", "pyttsx3")
     for moment in (0.5, 1.2):
         kill_after(ws, moment)
         result = build(ws)
         assert result.returncode == 0, result.stderr
+        assert outputs(ws) == expected, f"after a kill at {moment} s"
         for day in ("2024-05-14", "2024-05-15"):
             name = f"audio/{day}/briefing-{day}.mp3"
-            got, want = MP3(ws / name), MP3(clean / name)
-            # espeak-ng's output varies by a fraction of a percent from run to run
-            assert got.info.length == pytest.approx(want.info.length, rel=0.01)
-            assert [f.element_id for f in got.tags.getall("CHAP")] == [
-                f.element_id for f in want.tags.getall("CHAP")]
+            assert MP3(ws / name).info.length > 0
         assert list(ws.rglob("*.tmp")) == []
 
 
