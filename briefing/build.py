@@ -13,7 +13,8 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,21 @@ class BuildReport:
         entry = DateReport(day.isoformat())
         self.dates.append(entry)
         return entry
+
+
+@contextmanager
+def named(path: Path) -> Iterator[None]:
+    """An :class:`OSError` raised inside names ``path`` when it names no file itself.
+
+    A full disk fails a write or ``fsync`` with a bare "No space left on device"; the message
+    must say where.  ``path`` is the file (or the folder of files) being written.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
 # --------------------------------------------------------------------------- articles
@@ -263,7 +279,8 @@ class Builder:
         """Articles → scripts; returns the dates whose scripts exist afterwards."""
         texts = self.generated_scripts(paths, report)
         for day, text in texts.items():
-            result = write_script(self.ws, day, text, self.state, force=force)
+            with named(self.ws.script_path(day)):
+                result = write_script(self.ws, day, text, self.state, force=force)
             if result.status is ScriptStatus.CONFLICT:
                 report.conflicts.append(result)
             report.date(day).script_status = result.status.value
@@ -353,7 +370,8 @@ class Builder:
                 self.progress("synthesising", done, total)
 
         for job, wav in self.workers.synthesize(jobs, tick):
-            self.segments.put(job.key, wav)
+            with named(self.segments.path(job.key)):
+                self.segments.put(job.key, wav)
 
     def _job(self, plan: DatePlan, seg: PlannedSegment) -> Job:
         return Job(seg.digest, seg.spoken, plan.voice,
@@ -386,8 +404,11 @@ class Builder:
 
     def _store_chapter(self, chapter: ChapterPlan, mp3: bytes,
                        timings: list[list[Any]]) -> EncodedChapter:
-        self.chapters.put(chapter.key, mp3)
-        self.timings.put(chapter.key, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        with named(self.chapters.path(chapter.key)):
+            self.chapters.put(chapter.key, mp3)
+        with named(self.timings.path(chapter.key)):
+            self.timings.put(chapter.key,
+                             json.dumps(timings, ensure_ascii=False).encode("utf-8"))
         return EncodedChapter(chapter.title, self._loader(chapter.key), tuple(
             SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
 
@@ -456,8 +477,9 @@ class Builder:
                 entry.chapters_encoded += 1
             encoded.append(cached)
         entry.segments_reused = len(plan.segments) - entry.segments_synthesized
-        outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
-                                     self._tag_info(plan.script), encoded, plan.script.lang)
+        with named(self.ws.audio_dir(plan.day)):
+            outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
+                                         self._tag_info(plan.script), encoded, plan.script.lang)
         entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
@@ -534,8 +556,9 @@ class Builder:
         all_pages = self.state.site_key != key
         if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
             return
-        written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
-                                 None if all_pages else changed)
+        with named(self.ws.audio):
+            written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
+                                     None if all_pages else changed)
         self.state.site_key = key
         self.state.save(self.ws.state_file)
         report.site = [self.rel(p) for p in written]

@@ -52,4 +52,9 @@ class State:
         payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs,
                    "site_key": self.site_key}
         text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        write_if_changed(path, text.encode("utf-8"))
+        try:
+            write_if_changed(path, text.encode("utf-8"))
+        except OSError as exc:  # a full disk's bare "No space left on device" names no file
+            if exc.filename is not None or exc.errno is None:
+                raise
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc

@@ -19,6 +19,7 @@ the workspace.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -170,9 +171,12 @@ class Workers:
         if self._executor is None or not self._owned:
             return
         executor, self._executor = self._executor, None
+        manager = getattr(executor, "_executor_manager_thread", None)  # shutdown forgets it
         if kill:
             _kill_workers(executor)
         executor.shutdown(wait=not kill, cancel_futures=True)
+        if kill and isinstance(manager, threading.Thread):
+            _wait_for_manager(manager)
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
@@ -193,7 +197,7 @@ class Workers:
                     task = next(queue, None)
                     if task is None:
                         break
-                    pending[self._pool().submit(task.fn, *task.args)] = task
+                    pending[self._submit(task)] = task
                 if not pending:
                     return
                 done, _ = cf.wait(pending, timeout=self.timeout,
@@ -208,9 +212,8 @@ class Workers:
                         result = future.result()
                     except BriefingError as exc:
                         raise type(exc)(f"{task.label}: {exc.message}") from exc
-                    except cf.process.BrokenProcessPool as exc:
-                        raise EngineError(f"{task.label}: a worker process died "
-                                          f"({exc})") from exc
+                    except cf.BrokenExecutor as exc:
+                        raise _died(task, exc) from exc
                     done_count += 1
                     if progress is not None:
                         progress(done_count, total or done_count)
@@ -218,6 +221,14 @@ class Workers:
         except BaseException:
             self.close(kill=True)
             raise
+
+    def _submit(self, task: Task) -> cf.Future[Any]:
+        """Submit ``task``; a pool broken by a dead worker is an :class:`EngineError` here too
+        (the pool notices a killed worker in its own thread, at any moment)."""
+        try:
+            return self._pool().submit(task.fn, *task.args)
+        except cf.BrokenExecutor as exc:
+            raise _died(task, exc) from exc
 
     def synthesize(self, jobs: Sequence[Job],
                    progress: Callable[[int, int], None] | None = None
@@ -229,6 +240,10 @@ class Workers:
         for task, wav in self.run(tasks, progress, len(jobs)):
             assert isinstance(task.item, Job)
             yield task.item, wav
+
+
+def _died(task: Task, exc: BaseException) -> EngineError:
+    return EngineError(f"{task.label}: a worker process died ({exc})")
 
 
 @dataclass(frozen=True)
@@ -268,9 +283,44 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes], gaps: Gaps, last: b
     return mp3, [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
 
 
+KILL_WAIT_S = 10.0
+"""How long stopping the workers waits for each killed one to be gone."""
+
+
+def _wait_for_manager(thread: threading.Thread) -> None:
+    """Wait (bounded) for a killed pool's manager thread to finish cleaning up.
+
+    Left running, it races with the interpreter's exit handler, which wakes every pool's
+    manager thread: on Python 3.11 that write can hit the pipe the thread is closing at that
+    moment (``OSError: [Errno 9] Bad file descriptor``, printed as a traceback at exit).
+    """
+    thread.join(KILL_WAIT_S)
+    if thread.is_alive():
+        log.warning("the worker pool did not shut down within %g s", KILL_WAIT_S)
+
+
 def _kill_workers(executor: cf.Executor) -> None:
-    """Kill a process pool's workers (Python < 3.14 has no public API for it)."""
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
+    """Kill a process pool's workers and make sure its manager thread can end.
+
+    Python < 3.14 has no public API for either.  A worker killed while it was sending a result
+    leaves half a message in the result pipe; the pool's manager thread then waits for the rest
+    for ever, because this process holds the pipe's write end too, and the interpreter waits
+    for that thread at exit: the build never ended.  Once every worker is dead, closing our
+    copy of the write end turns the wait into end-of-file, which the pool handles as a broken
+    pool and cleans up.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.kill()
+    deadline = time.monotonic() + KILL_WAIT_S
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    if any(process.is_alive() for process in processes):
+        log.warning("a worker process did not stop when killed")
+        return
+    result_queue = getattr(executor, "_result_queue", None)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()

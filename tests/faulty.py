@@ -43,3 +43,16 @@ class EmptyEngine(FakeEngine):
             w.setframerate(22050)
             w.writeframes(b"")
         return buf.getvalue()
+
+
+def kill_own_process() -> None:
+    """A worker task that dies as a SIGKILLed worker does (out-of-memory killer, kill -9)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def echo(value: object) -> object:
+    """A worker task that returns its argument."""
+    return value
