@@ -541,27 +541,59 @@ class Builder:
     def write_site(self, report: BuildReport) -> None:
         """Pages of the dates whose outputs changed, the index and the feed (:mod:`web`).
 
-        Every page is rendered again when the web templates or the base URL changed.
+        Each page's key (the outputs it shows, the web templates and the base URL) and its
+        size and mtime are recorded once it is written; a page whose record does not match
+        (a build killed before writing it, a template changed, the file edited or removed) is
+        written again.
         """
         from briefing import web
 
-        key = canonical_hash({
+        site_key = canonical_hash({
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],
             "base_url": self.settings.base_url,
         })
-        changed = {d.date for d in report.dates if d.written}
-        changed |= {d.date for d in report.dates if d.audio and not (
-            self.ws.audio_dir(dt.date.fromisoformat(d.date)) / web.PAGE_NAME).is_file()}
-        all_pages = self.state.site_key != key
-        if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
+        keys: dict[str, tuple[str, str]] = {}  # page → (date, key)
+        for label, recorded in sorted(self.state.outputs.items()):
+            folder = self.ws.audio / label
+            if web.manifest_path(folder).is_file():
+                keys[self.rel(folder / web.PAGE_NAME)] = (label, canonical_hash(
+                    [recorded.get("key"), site_key]))
+        index = self.rel(self.ws.audio / web.PAGE_NAME)
+        index_key = canonical_hash([sorted(keys.items()), site_key])
+        stale = {label for page, (label, key) in keys.items()
+                 if not self._page_current(page, key)}
+        stale |= {d.date for d in report.dates if d.written}
+        if not stale and self._page_current(index, index_key):
             return
         with named(self.ws.audio):
             written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
-                                     None if all_pages else changed)
-        self.state.site_key = key
+                                     stale)
+        for page, (label, key) in keys.items():
+            if label in stale:
+                self._record_page(page, key)
+        self._record_page(index, index_key)
+        self.state.site_key = site_key
         self.state.save(self.ws.state_file)
         report.site = [self.rel(p) for p in written]
+
+    def _page_current(self, page: str, key: str) -> bool:
+        recorded = self.state.pages.get(page)
+        if not isinstance(recorded, dict) or recorded.get("key") != key:
+            return False
+        try:
+            st = (self.ws.root / page).stat()
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == recorded.get("stat")
+
+    def _record_page(self, page: str, key: str) -> None:
+        try:
+            st = (self.ws.root / page).stat()
+        except OSError:
+            self.state.pages.pop(page, None)
+            return
+        self.state.pages[page] = {"key": key, "stat": [st.st_size, st.st_mtime_ns]}
 
     # ----------------------------------------------------------------- status
 

@@ -31,6 +31,11 @@ class State:
     site_key: str | None = None
     """Hash of the web templates and base URL the pages were last written with."""
 
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Web page (path relative to the workspace) → the key of what it was written from and its
+    size and mtime then.  Recorded only after the page is written, so a build killed between
+    a date's outputs and its page leaves that page out of date, not recorded as current."""
+
     @classmethod
     def load(cls, path: Path) -> State:
         """Read the state; a missing or unreadable file gives an empty state (rebuilds all)."""
@@ -44,13 +49,14 @@ class State:
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             log.info("%s has another format version; starting from an empty state", path)
             return cls()
+        pages = data.get("pages", {})
         return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})),
-                   data.get("site_key"))
+                   data.get("site_key"), dict(pages) if isinstance(pages, dict) else {})
 
     def save(self, path: Path) -> None:
         """Write the state atomically (only when it changed)."""
         payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs,
-                   "site_key": self.site_key}
+                   "site_key": self.site_key, "pages": self.pages}
         text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         try:
             write_if_changed(path, text.encode("utf-8"))

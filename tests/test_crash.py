@@ -97,6 +97,43 @@ def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
         assert list(ws.rglob("*.tmp")) == []
 
 
+def faulty_build(ws: Path, kind: str, count: int) -> int:
+    """``briefing build`` with a fault from tests/faulty_run.py, in its own process group."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.faulty_run", kind, str(count), "build",
+                             "-w", str(ws), "-q"], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    code = proc.wait(timeout=120)
+    wait_for_group_to_end(proc.pid)
+    return code
+
+
+def pages(ws: Path) -> dict[str, bytes]:
+    return {p.relative_to(ws).as_posix(): p.read_bytes()
+            for p in sorted((ws / "audio").rglob("*")) if p.name in {"index.html", "feed.xml"}}
+
+
+# killed as the site starts (every date's outputs and state saved, no page written), and
+# after one and two pages
+@pytest.mark.parametrize("page", [0, 1, 2])
+def test_sigkill_between_a_dates_outputs_and_its_page(tmp_path: Path, page: int) -> None:
+    ws = make_ws(tmp_path / "ws", "fake")
+    (ws / "briefing.toml").write_text('engine = "fake"\nbase_url = "https://example.org/b/"\n')
+    assert build(ws).returncode == 0
+    script = ws / "scripts" / "2024-05-14.md"
+    script.write_text(script.read_text().replace("three times a week", "four times a week"))
+    assert faulty_build(ws, "kill-site", page) == -signal.SIGKILL
+    assert build(ws).returncode == 0
+    after = pages(ws)
+    assert "four times a week" in after["audio/2024-05-14/index.html"].decode()
+    # the pages equal ones written from scratch
+    for name in after:
+        (ws / name).unlink()
+    assert build(ws).returncode == 0
+    assert pages(ws) == after
+    assert list(ws.rglob("*.tmp")) == []
+
+
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     ws = make_ws(tmp_path / "ws", "fake")
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
