@@ -89,13 +89,17 @@ def _init_worker(parent: int) -> None:
     """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
 
     Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
-    workers), so workers ignore SIGINT rather than print tracebacks.
+    workers), so workers ignore SIGINT rather than print tracebacks.  SIGTERM ends a worker
+    at once, as by default.
 
     A forked worker also holds the pool's pipes, so it would not notice its parent's death by
     itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
     watches the parent.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
+    # stops workers with SIGTERM and they must simply end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

@@ -150,3 +150,28 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert list(ws.rglob("*.tmp")) == []
     wait_for_group_to_end(proc.pid)
     assert build(ws).returncode == 0
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["build", "process-group"])
+def test_sigterm_stops_like_ctrl_c(tmp_path: Path, group: bool) -> None:
+    clean = make_ws(tmp_path / "clean", "fake")
+    assert build(clean).returncode == 0
+    ws = make_ws(tmp_path / "ws", "fake")
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(1.0)
+    if group:  # as systemd or a container runtime does: every process of the build
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:  # as kill(1) or timeout(1) does
+        proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    wait_for_group_to_end(proc.pid)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before SIGTERM")
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-1] == "terminated"
+    assert "Traceback" not in err
+    assert list(ws.rglob("*.tmp")) == []
+    assert build(ws).returncode == 0
+    assert outputs(ws) == outputs(clean)

@@ -21,6 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from briefing import __version__
 from briefing.build import Builder, BuildReport, ProgressFn, script_dates
+from briefing.cli.signals import (
+    INTERRUPTED_EXIT,
+    TERMINATED_EXIT,
+    sigterm_as_interrupt,
+    terminated,
+)
 from briefing.config import Settings, load_settings, parse_rate
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
@@ -106,25 +112,39 @@ def _one_line(exc: BaseException) -> str:
 
 @contextmanager
 def errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and an exit status; no tracebacks."""
-    try:
-        yield
-    except _Fail as fail:
-        raise typer.Exit(fail.code) from None
-    except BriefingError as exc:
-        if os.environ.get("BRIEFING_DEBUG"):
-            raise
-        err.print(f"error: {_one_line(exc)}", markup=False)
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        raise typer.Exit(130) from None
-    except OSError as exc:
-        if os.environ.get("BRIEFING_DEBUG"):
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        err.print(f"error: {where}{exc.strerror or exc}", markup=False)
-        raise typer.Exit(1) from None
+    """Turn library errors into one line on stderr and an exit status; no tracebacks.
+
+    Ctrl-C is ``interrupted`` (exit 130), SIGTERM ``terminated`` (exit 143), after the same
+    clean-up (:mod:`briefing.cli.signals`).
+    """
+    with sigterm_as_interrupt():
+        try:
+            yield
+        except _Fail as fail:
+            raise typer.Exit(fail.code) from None
+        except BriefingError as exc:
+            if terminated():  # the workers died of the same signal
+                _terminated()
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            err.print(f"error: {_one_line(exc)}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            if terminated():
+                _terminated()
+            err.print("interrupted", markup=False)
+            raise typer.Exit(INTERRUPTED_EXIT) from None
+        except OSError as exc:
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            err.print(f"error: {where}{exc.strerror or exc}", markup=False)
+            raise typer.Exit(1) from None
+
+
+def _terminated() -> None:
+    err.print("terminated", markup=False)
+    raise typer.Exit(TERMINATED_EXIT) from None
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
