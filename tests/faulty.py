@@ -30,6 +30,16 @@ class HangingEngine(FakeEngine):
             time.sleep(60)
 
 
+class SlowEngine(FakeEngine):
+    """The fake engine at a real engine's pace (0.1 s a segment), so a build lasts a while."""
+
+    name = "slow"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        time.sleep(0.1)
+        return super().synthesize(text, settings)
+
+
 class EmptyEngine(FakeEngine):
     """Returns a WAV with no audio in it."""
 

@@ -7,6 +7,9 @@ real full disk does, without naming a file.
 ``python -m tests.faulty_run kill-site N ARGS...`` SIGKILLs the build when it is about to write
 its N-th web page (0: as it starts writing the site), after the dates' outputs and state.
 
+``python -m tests.faulty_run engines 0 ARGS...`` only adds the engines of tests/faulty.py
+(``--engine slow`` ...).
+
 Used by the fault and crash tests, which need real worker processes and a real exit.
 """
 
@@ -20,7 +23,10 @@ from typing import Any
 
 def main() -> None:
     kind, count, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-    if kind == "kill-site":
+    add_faulty_engines()
+    if kind == "engines":
+        pass
+    elif kind == "kill-site":
         kill_at_site(count)
     elif kind == "enospc":
         full_disk(count)
@@ -29,6 +35,23 @@ def main() -> None:
     from briefing.cli import app
 
     app(args, prog_name="briefing")
+
+
+def add_faulty_engines() -> None:
+    from importlib.metadata import EntryPoint
+
+    import briefing.engines.registry as registry
+
+    real = registry._entry_points
+
+    def patched() -> dict[str, EntryPoint]:
+        eps = dict(real())
+        for name, cls in (("failing", "FailingEngine"), ("hanging", "HangingEngine"),
+                          ("empty", "EmptyEngine"), ("slow", "SlowEngine")):
+            eps[name] = EntryPoint(name, f"tests.faulty:{cls}", registry.GROUP)
+        return eps
+
+    registry._entry_points = patched  # type: ignore[assignment]
 
 
 def kill_at_site(count: int) -> None:

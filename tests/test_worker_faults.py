@@ -86,3 +86,48 @@ def wait_for_group_to_end(pgid: int) -> None:
             return
         assert time.monotonic() < deadline, "worker processes outlived the build"
         time.sleep(0.1)
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+# a worker killed (out-of-memory killer, kill -9) at several moments of a build: the pool may
+# notice while a result is awaited or only at the next submit; either is one line, exit 1
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("delay", [0.0, 0.2, 0.4, 0.6, 0.9, 1.2])
+def test_a_killed_worker_is_one_line_and_exit_1(tmp_path: Path, delay: float) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(REPO / "articles", ws / "articles")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.faulty_run", "engines", "0", "build", "-w", str(ws),
+         "--engine", "slow", "-j", "2", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(delay)
+        workers = children(proc.pid)
+        if workers:
+            os.kill(workers[0], signal.SIGKILL)
+        _out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the build never exited after a worker was killed")
+    wait_for_group_to_end(proc.pid)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the worker was killed")
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    assert re.fullmatch(r"error: 2024-05-1[45], chapter \d+(, sentence \d+)?: a worker process "
+                        r"died \(.+\)", errors[0]), errors[0]
+    assert list(ws.rglob("*.tmp")) == []
