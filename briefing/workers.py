@@ -100,6 +100,8 @@ def _init_worker(parent: int) -> None:
     # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
     # stops workers with SIGTERM and they must simply end.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

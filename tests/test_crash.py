@@ -97,6 +97,14 @@ def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
         assert list(ws.rglob("*.tmp")) == []
 
 
+def wait_until_started(ws: Path) -> None:
+    """Wait until a build started in ``ws`` is writing (its imports are done), plus a moment."""
+    deadline = time.monotonic() + 60
+    while not (ws / "scripts").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+
+
 def faulty_build(ws: Path, kind: str, count: int) -> int:
     """``briefing build`` with a fault from tests/faulty_run.py, in its own process group."""
     proc = subprocess.Popen([sys.executable, "-m", "tests.faulty_run", kind, str(count), "build",
@@ -139,7 +147,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(1.0)
+    wait_until_started(ws)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
     _out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:  # it finished before the signal arrived: nothing to check
@@ -152,24 +160,27 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert build(ws).returncode == 0
 
 
-@pytest.mark.parametrize("group", [False, True], ids=["build", "process-group"])
-def test_sigterm_stops_like_ctrl_c(tmp_path: Path, group: bool) -> None:
+@pytest.mark.parametrize(("sig", "group", "status"), [
+    (signal.SIGTERM, False, 143), (signal.SIGTERM, True, 143), (signal.SIGHUP, False, 129)],
+    ids=["sigterm-build", "sigterm-process-group", "sighup-build"])
+def test_sigterm_stops_like_ctrl_c(tmp_path: Path, sig: signal.Signals, group: bool,
+                                   status: int) -> None:
     clean = make_ws(tmp_path / "clean", "fake")
     assert build(clean).returncode == 0
     ws = make_ws(tmp_path / "ws", "fake")
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(1.0)
+    wait_until_started(ws)
     if group:  # as systemd or a container runtime does: every process of the build
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, sig)
     else:  # as kill(1) or timeout(1) does
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
     wait_for_group_to_end(proc.pid)
     if proc.returncode == 0:
         pytest.skip("the build finished before SIGTERM")
-    assert proc.returncode == 143, err
+    assert proc.returncode == status, err
     assert err.strip().splitlines()[-1] == "terminated"
     assert "Traceback" not in err
     assert list(ws.rglob("*.tmp")) == []

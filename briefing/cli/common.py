@@ -4,6 +4,7 @@ The ``briefing.cli`` package is the only place that prints."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -30,7 +31,7 @@ from briefing.cli.signals import (
 from briefing.config import Settings, load_settings, parse_rate
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
-from briefing.lock import workspace_lock
+from briefing.lock import remove_stale_temp_files, workspace_lock
 from briefing.workers import Workers, dask_executor
 from briefing.workspace import Workspace
 
@@ -143,8 +144,9 @@ def errors() -> Iterator[None]:
 
 
 def _terminated() -> None:
-    err.print("terminated", markup=False)
-    raise typer.Exit(TERMINATED_EXIT) from None
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        err.print("terminated", markup=False)
+    raise typer.Exit(terminated() or TERMINATED_EXIT) from None
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
@@ -266,12 +268,19 @@ NoWaitOpt = Annotated[bool, typer.Option(
 
 @contextmanager
 def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
-    """Hold the workspace lock, saying so on stderr while waiting for another build."""
+    """Hold the workspace lock, saying so on stderr while waiting for another build; on Ctrl-C
+    or SIGTERM, remove the temporary files of the writes it cut short before letting go."""
     def waiting() -> None:
         err.print(f"waiting for another build of {ws.root} to finish...", markup=False)
 
     with workspace_lock(ws, wait=not no_wait, on_wait=waiting):
-        yield
+        try:
+            yield
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (briefing.cli.signals)
+            # A signal can land between creating a temporary file and the code that removes
+            # it on failure; the lock is still held, so every one left is this build's.
+            remove_stale_temp_files(ws)
+            raise
 
 
 def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,

@@ -23,21 +23,27 @@ TERMINATED_EXIT = 128 + signal.SIGTERM
 INTERRUPTED_EXIT = 128 + signal.SIGINT
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+"""Handled as SIGTERM: SIGHUP too (the terminal closed), unless it is ignored (``nohup``)."""
+
+
 class Terminated(KeyboardInterrupt):
-    """The process received SIGTERM."""
+    """The process received SIGTERM (or SIGHUP)."""
 
 
-_received = threading.Event()
+_received: list[int] = []
 
 
-def terminated() -> bool:
-    """Whether SIGTERM arrived while the current command ran."""
-    return _received.is_set()
+def terminated() -> int | None:
+    """The exit status for the stop signal that arrived while the current command ran
+    (143 for SIGTERM, 129 for SIGHUP), or None."""
+    return 128 + _received[0] if _received else None
 
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Raise :class:`Terminated` in the main thread on SIGTERM, for the duration."""
+    """Raise :class:`Terminated` in the main thread on SIGTERM or SIGHUP, for the duration."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -47,14 +53,18 @@ def sigterm_as_interrupt() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != owner:  # a forked worker, before it reset the signal: just end
             os._exit(128 + signum)
-        if _received.is_set():
+        if _received:
             return  # already stopping: let the clean-up finish
-        _received.set()
+        _received.append(signum)
         raise Terminated()
 
     _received.clear()
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {}
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            previous[sig] = signal.signal(sig, handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -23,6 +23,13 @@ d. ``save_to_file('')`` fails an assertion: empty text is rejected before pyttsx
 e. the driver prints "Audio saved to ..." on stdout: our driver never prints.
 f. forking after pyttsx3/espeak-ng was initialised leaves the child without espeak-ng's worker
    thread, and it hangs: initialisation is lazy and bound to the process that did it.
+g. the driver writes a WAV file per utterance: ours hands the WAV over in memory (with the
+   ``finished-utterance`` notification), so a killed worker leaves no temporary file.
+
+And one of espeak-ng itself: it carries state from one utterance to the next (its pitch flutter
+phase, gain and noise generators), so the same sentence sounded slightly different after a
+different history; :mod:`briefing.engines.espeak_state` puts that state back before every
+segment.
 
 The fixed driver is a subclass of ``pyttsx3.drivers.espeak.EspeakDriver`` living in a private
 driver module, registered as ``pyttsx3.drivers._briefing_espeak`` and selected with
@@ -40,7 +47,6 @@ import itertools
 import logging
 import os
 import sys
-import tempfile
 import threading
 import types
 import wave
@@ -267,26 +273,29 @@ def _install_driver_module() -> None:
             return 0
 
         def _finish(self, error: BaseException | None) -> None:
-            name, path = self._utterance, self._save_file
+            name, wanted = self._utterance, self._save_file is not None
             data = b"".join(self._chunks)
             self._chunks = []
             self._speaking = False
             self._text_to_say = None
             self._save_file = None
-            if error is None and path is not None:
-                try:
-                    with wave.open(str(path), "wb") as out:
-                        out.setnchannels(1)
-                        out.setsampwidth(2)
-                        out.setframerate(_SAMPLE_RATE)
-                        out.writeframes(data)
-                except OSError as exc:
-                    error = exc
+            audio: bytes | None = None
+            if error is None and wanted:
+                # The WAV is handed over in memory: no temporary file, so a worker killed
+                # mid-segment leaves nothing behind.
+                buffer = io.BytesIO()
+                with wave.open(buffer, "wb") as out:
+                    out.setnchannels(1)
+                    out.setsampwidth(2)
+                    out.setframerate(_SAMPLE_RATE)
+                    out.writeframes(data)
+                audio = buffer.getvalue()
             self._proxy.setBusy(False)
             self.endLoop()
             if error is not None:
                 self._proxy.notify("error", exception=error, name=name)
-            self._proxy.notify("finished-utterance", completed=error is None, name=name)
+            self._proxy.notify("finished-utterance", completed=error is None, name=name,
+                               audio=audio)
 
     def build_driver(proxy: Any) -> BriefingEspeakDriver:
         return BriefingEspeakDriver(proxy)
@@ -331,6 +340,7 @@ class _Runtime:
         self._names = itertools.count(1)
         self._finished: dict[str, threading.Event] = {}
         self._completed: dict[str, bool] = {}
+        self._audio: dict[str, bytes] = {}
         self._errors: list[BaseException] = []
         self._pending: str | None = None
         _install_driver_module()
@@ -354,10 +364,13 @@ class _Runtime:
             self.default_voice,
         )
 
-    def _on_finished(self, name: str | None = None, completed: bool = False, **_: Any) -> None:
+    def _on_finished(self, name: str | None = None, completed: bool = False,
+                     audio: bytes | None = None, **_: Any) -> None:
         if name is None:
             return
         self._completed[name] = bool(completed)
+        if audio is not None:
+            self._audio[name] = audio
         event = self._finished.get(name)
         if event is not None:
             event.set()
@@ -376,6 +389,7 @@ class _Runtime:
             raise EngineError("espeak-ng is still busy with a segment that timed out earlier")
         self._finished.pop(self._pending, None)
         self._completed.pop(self._pending, None)
+        self._audio.pop(self._pending, None)
         self._pending = None
 
     def _select_voice(self, voice: str | None) -> None:
@@ -413,35 +427,33 @@ class _Runtime:
                 self._library.state.restore()  # espeak-ng is idle: nothing is being spoken
             done = threading.Event()
             self._finished[name] = done
-            with tempfile.TemporaryDirectory(prefix="briefing-espeak-") as tmp:
-                path = Path(tmp) / "segment.wav"
-                try:
-                    self._engine.save_to_file(text, str(path), name)
-                    self._engine.runAndWait()
-                except (RuntimeError, ValueError, OSError, ctypes.ArgumentError) as exc:
-                    self._finished.pop(name, None)
-                    raise EngineError(f"pyttsx3 failed to synthesise the segment: {exc}") from exc
-                try:
-                    finished = done.wait(timeout)
-                finally:
-                    if not done.is_set():  # timed out or interrupted: still speaking
-                        self._pending = name
-                if not finished:
-                    raise EngineError(f"espeak-ng did not finish the segment within {timeout:g} s")
+            try:
+                # the file name is only a label: the driver hands the WAV over in memory
+                self._engine.save_to_file(text, f"{name}.wav", name)
+                self._engine.runAndWait()
+            except (RuntimeError, ValueError, OSError, ctypes.ArgumentError) as exc:
                 self._finished.pop(name, None)
-                completed = self._completed.pop(name, False)
-                if self._errors or not completed:
-                    reason = f": {self._errors[0]}" if self._errors else ""
-                    raise EngineError(f"espeak-ng did not complete the segment{reason}")
-                applied = self._library.current_parameter(_ESPEAK_RATE)
-                if applied != rate:
-                    raise EngineError(
-                        f"espeak-ng spoke at {applied} words per minute instead of {rate}"
-                    )
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise EngineError(f"espeak-ng wrote no audio file: {exc}") from exc
+                raise EngineError(f"pyttsx3 failed to synthesise the segment: {exc}") from exc
+            try:
+                finished = done.wait(timeout)
+            finally:
+                if not done.is_set():  # timed out or interrupted: still speaking
+                    self._pending = name
+            if not finished:
+                raise EngineError(f"espeak-ng did not finish the segment within {timeout:g} s")
+            self._finished.pop(name, None)
+            completed = self._completed.pop(name, False)
+            data = self._audio.pop(name, None)
+            if self._errors or not completed:
+                reason = f": {self._errors[0]}" if self._errors else ""
+                raise EngineError(f"espeak-ng did not complete the segment{reason}")
+            applied = self._library.current_parameter(_ESPEAK_RATE)
+            if applied != rate:
+                raise EngineError(
+                    f"espeak-ng spoke at {applied} words per minute instead of {rate}"
+                )
+            if data is None:
+                raise EngineError("espeak-ng produced no audio for the segment")
         return data
 
 
