@@ -206,12 +206,7 @@ class Workers:
                     pending[self._submit(task)] = task
                 if not pending:
                     return
-                done, _ = cf.wait(pending, timeout=self.timeout,
-                                  return_when=cf.FIRST_COMPLETED)
-                if not done:
-                    stuck = next(iter(pending.values()))
-                    raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
-                                      f"progress for {self.timeout:g} s; stopped it")
+                done = self._wait(pending)
                 for future in done:
                     task = pending.pop(future)
                     try:
@@ -227,6 +222,28 @@ class Workers:
         except BaseException:
             self.close(kill=True)
             raise
+
+    def _wait(self, pending: dict[cf.Future[Any], Task]) -> set[cf.Future[Any]]:
+        """The futures of ``pending`` that completed, once one has.
+
+        Raises :class:`EngineError` after ``timeout`` seconds without one, or as soon as one
+        of our worker processes is found dead: the pool itself may never notice (a worker
+        killed while sending a result leaves its manager thread waiting for the rest).
+        """
+        deadline = time.monotonic() + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            done, _ = cf.wait(pending, timeout=max(0.0, min(left, WATCH_INTERVAL_S)),
+                              return_when=cf.FIRST_COMPLETED)
+            if done:
+                return done
+            first = next(iter(pending.values()))
+            dead = _dead_worker(self._executor) if self._owned else None
+            if dead is not None:
+                raise EngineError(f"{first.label}: a worker process died ({dead})")
+            if left <= 0:
+                raise EngineError(f"{first.label}: the {self.engine} engine made no "
+                                  f"progress for {self.timeout:g} s; stopped it")
 
     def _submit(self, task: Task) -> cf.Future[Any]:
         """Submit ``task``; a pool broken by a dead worker is an :class:`EngineError` here too
@@ -287,6 +304,21 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes], gaps: Gaps, last: b
     target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
     mp3 = encode_mp3(normalize(pcm.pcm, SAMPLE_RATE, target), bitrate_kbps, quality)
     return mp3, [[t.text, t.start_ms, t.end_ms] for t in pcm.segments]
+
+
+WATCH_INTERVAL_S = 0.5
+"""How often a wait for results checks that the worker processes are alive."""
+
+
+def _dead_worker(executor: cf.Executor | None) -> str | None:
+    """How one of a process pool's workers ended, if one has (they live as long as the pool)."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        code = process.exitcode
+        if code is not None:
+            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            return f"process {process.pid}, {how}"
+    return None
 
 
 KILL_WAIT_S = 10.0

@@ -110,6 +110,10 @@ def test_the_bundled_library_has_every_state_variable_and_restores_it() -> None:
     state = _load_library().state  # loads the library; nothing is initialised or spoken
     if state is None:
         pytest.skip("this espeak-ng library has no symbol table")
+    from briefing.engines.espeak import Pyttsx3Engine
+
+    # the cache keys say so: audio cached before the reset existed is never reused
+    assert "+reset/" in Pyttsx3Engine().version
     bases = {name.split(".")[0] for name, _, _ in state.variables}
     assert "Flutter_ix" in bases and "agc" in bases
     assert bases <= set(STATE_VARIABLES) | {"espeak_rand_state"}

@@ -184,7 +184,7 @@ def _open_library() -> _Library:
         value: int = get_parameter(parameter, 1)
         return value
 
-    state = find_state(dll["espeak_Info"])  # before anything is spoken: the initial values
+    state = find_state(dll)  # before anything is spoken: the initial values
     if state is None:
         logger.warning(
             "this espeak-ng library (%s) has no symbol table: a segment's audio may depend "

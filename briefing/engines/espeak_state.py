@@ -127,14 +127,22 @@ def elf_objects(data: bytes) -> dict[str, tuple[int, int]]:
     return found
 
 
-def find_state(anchor: Any) -> UtteranceState | None:
-    """The between-utterance statics of the espeak-ng library ``anchor`` belongs to.
+_CHECKED_FUNCTIONS = ("espeak_Info", "espeak_Synth", "espeak_SetParameter", "espeak_Initialize")
+"""Exported functions whose loaded addresses must match the symbol table read from the file."""
 
-    ``anchor`` is the library's loaded ``espeak_Info`` function.  Call this before the library
-    speaks: the values read now are the ones written back before every utterance.  Returns None
-    when the library has no usable symbol table.
+
+def find_state(library: ctypes.CDLL) -> UtteranceState | None:
+    """The between-utterance statics of the loaded espeak-ng ``library``.
+
+    Call this before the library speaks: the values read now are the ones written back before
+    every utterance.  Returns None when the library has no usable symbol table, or when the
+    file on disk is not the one loaded (its functions are not where its table says).
     """
-    located = _library_file(anchor)
+    try:
+        functions = [library[name] for name in _CHECKED_FUNCTIONS]
+    except AttributeError:
+        return None
+    located = _library_file(functions[0])
     if located is None:
         return None
     path, anchor_address = located
@@ -143,10 +151,14 @@ def find_state(anchor: Any) -> UtteranceState | None:
     except OSError as exc:
         log.debug("cannot read %s: %s", path, exc)
         return None
-    if "espeak_Info" not in symbols:
+    if any(name not in symbols for name in _CHECKED_FUNCTIONS):
         log.debug("%s has no symbol table: espeak-ng's state cannot be reset", path)
         return None
     base = anchor_address - symbols["espeak_Info"][0]
+    for name, function in zip(_CHECKED_FUNCTIONS, functions, strict=True):
+        if ctypes.cast(function, ctypes.c_void_p).value != base + symbols[name][0]:
+            log.debug("%s is not the espeak-ng library loaded: its state is not reset", path)
+            return None
     variables = []
     for name, (value, size) in sorted(symbols.items()):
         local = _LOCAL.match(name)
