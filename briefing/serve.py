@@ -10,12 +10,14 @@ through :mod:`logging`.  It listens on 127.0.0.1 unless another address is asked
 from __future__ import annotations
 
 import email.utils
+import io
 import ipaddress
 import logging
 import os
 import re
 import socket
 import threading
+import time
 import urllib.parse
 from functools import partial
 from http import HTTPStatus
@@ -69,6 +71,10 @@ SLOT_WAIT_S = 10.0
 IDLE_TIMEOUT_S = 15.0
 """A connection that sends nothing for this long is closed (idle keep-alive, slow clients)."""
 
+HEAD_DEADLINE_S = 30.0
+"""A request line and headers must arrive within this long, however slowly they trickle in
+(a client sending one byte every few seconds would otherwise hold a thread for ever)."""
+
 
 class RangeNotSatisfiable(Exception):
     """The ``Range`` header asks for bytes the file does not have."""
@@ -112,6 +118,19 @@ def _position(digits: str, size: int) -> int:
     return int(significant or "0")
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input, read through the handler's time limits."""
+
+    def __init__(self, handler: BriefingRequestHandler) -> None:
+        self._handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._handler.recv_into(buffer)
+
+
 class BriefingRequestHandler(SimpleHTTPRequestHandler):
     """Serves files under ``directory`` with byte ranges; GET and HEAD only."""
 
@@ -121,9 +140,44 @@ class BriefingRequestHandler(SimpleHTTPRequestHandler):
     timeout = IDLE_TIMEOUT_S  # socketserver sets it on each connection's socket
     _remaining = 0
 
+    head_deadline_s = HEAD_DEADLINE_S
+    _deadline: float | None = None
+
     def __init__(self, *args: Any, directory: str, **kwargs: Any) -> None:
         self.root = Path(directory).resolve()
         super().__init__(*args, directory=str(self.root), **kwargs)
+
+    # ------------------------------------------------------------------ time limits
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
+
+    def handle_one_request(self) -> None:
+        self._deadline = time.monotonic() + self.head_deadline_s
+        try:
+            super().handle_one_request()
+        except TimeoutError:
+            self.log_error("request timed out")
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers, within the deadline
+        self._deadline = None  # the head has arrived: only the idle timeout applies now
+        self.connection.settimeout(self.timeout)
+        return parsed
+
+    def recv_into(self, buffer: Any) -> int:
+        """Read from the connection within the idle timeout and the head's deadline."""
+        wait = self.timeout or IDLE_TIMEOUT_S
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request head took too long")
+            wait = min(wait, left)
+        self.connection.settimeout(wait)
+        return int(self.connection.recv_into(buffer))
 
     # ------------------------------------------------------------------ logging
 

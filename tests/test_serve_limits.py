@@ -124,3 +124,34 @@ def test_idle_connections_time_out_and_threads_are_bounded(
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert threading.active_count() <= before
+
+
+def test_a_request_head_trickling_in_is_cut_off(
+        running: BoundedThreadingServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BriefingRequestHandler, "timeout", 1.0)
+    monkeypatch.setattr(BriefingRequestHandler, "head_deadline_s", 2.0)
+    sock = socket.create_connection(("127.0.0.1", running.server_port), timeout=10)
+    try:
+        start = time.monotonic()
+        sock.sendall(b"GET /a.mp3 HTTP/1.1\r\n")
+        closed = False
+        while time.monotonic() - start < 10:
+            try:
+                sock.sendall(b"X: y\r\n")  # a header every 0.3 s: never idle for 1 s
+            except OSError:
+                closed = True
+                break
+            sock.settimeout(0.3)
+            try:
+                if sock.recv(1) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+        assert closed
+        assert time.monotonic() - start < 6
+    finally:
+        sock.close()
+    # a normal request right after is answered as usual, body and all
+    status, _, body = get(running.server_port, {})
+    assert (status, body) == (200, DATA)
