@@ -5,6 +5,11 @@ Browsers seek in audio by asking for byte ranges, so the server answers ``Range`
 says ``Accept-Ranges: bytes``.  It serves only files under its root (no directory listings, no
 path or symlink leading outside), with the right media types for briefing's outputs, and logs
 through :mod:`logging`.  It listens on 127.0.0.1 unless another address is asked for.
+
+It stays answerable under hostile or careless clients: any ``Range`` header is parsed with
+bounded work (a position of thousands of digits is past any end, never ``int()``-ed), the
+listen backlog holds bursts, handler threads are bounded, and idle or trickling connections
+are cut off (:class:`BoundedThreadingServer`, :class:`BriefingRequestHandler`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import io
 import ipaddress
 import logging
 import os
-import re
 import socket
 import threading
 import time
@@ -24,6 +28,10 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from briefing.httprange import RangeNotSatisfiable, parse_range
+
+__all__ = ["RangeNotSatisfiable", "make_server", "parse_range", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +60,7 @@ SPECIAL_TYPES: dict[str, str] = {
 }
 """Media types by file name, before :data:`CONTENT_TYPES`."""
 
-_RANGE = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
 _CHUNK = 64 * 1024
-_MAX_DIGITS = 18
-"""Byte positions longer than this (leading zeros aside) exceed any file: 10**18 bytes is an
-exabyte.  They are never converted with ``int()``, which refuses more than 4,300 digits."""
-_BEYOND = int("1" + "0" * _MAX_DIGITS)
 
 REQUEST_QUEUE_SIZE = 128
 """The listen backlog: connections the kernel holds while every handler thread is busy."""
@@ -74,48 +77,6 @@ IDLE_TIMEOUT_S = 15.0
 HEAD_DEADLINE_S = 30.0
 """A request line and headers must arrive within this long, however slowly they trickle in
 (a client sending one byte every few seconds would otherwise hold a thread for ever)."""
-
-
-class RangeNotSatisfiable(Exception):
-    """The ``Range`` header asks for bytes the file does not have."""
-
-
-def parse_range(header: str, size: int) -> tuple[int, int] | None:
-    """The inclusive byte range ``(first, last)`` that ``header`` asks of a ``size``-byte file.
-
-    Returns None when the whole file should be sent instead: a unit other than ``bytes``, or
-    several ranges (allowed by RFC 9110, and browsers ask for one).  Raises
-    :class:`RangeNotSatisfiable` for a malformed byte range, a first byte past the end, a last
-    byte before the first, or an empty suffix.
-    """
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes":
-        return None
-    if "," in spec:
-        return None
-    match = _RANGE.match(spec)
-    if not match or (not match.group(1) and not match.group(2)):
-        raise RangeNotSatisfiable(header)
-    first_text, last_text = match.groups()
-    if not first_text:  # suffix: the last N bytes
-        suffix = _position(last_text, size)
-        if suffix == 0 or size == 0:
-            raise RangeNotSatisfiable(header)
-        return max(0, size - suffix), size - 1
-    first = _position(first_text, size)
-    last = _position(last_text, size) if last_text else size - 1
-    if first >= size or last < first:
-        raise RangeNotSatisfiable(header)
-    return first, min(last, size - 1)
-
-
-def _position(digits: str, size: int) -> int:
-    """The number ``digits`` spell, or ``size`` (past the last byte) when it has more than
-    :data:`_MAX_DIGITS` significant digits: bounded work for any header."""
-    significant = digits.lstrip("0")
-    if len(significant) > _MAX_DIGITS:
-        return max(size, _BEYOND)
-    return int(significant or "0")
 
 
 class _DeadlineReader(io.RawIOBase):
