@@ -325,6 +325,20 @@ KILL_WAIT_S = 10.0
 """How long stopping the workers waits for each killed one to be gone."""
 
 
+def _running(process: Any) -> bool:
+    """Whether a killed worker still runs.  ``is_alive()`` alone can say so of a dead one when
+    the pool's own thread reaped it at the same moment (our ``waitpid`` then fails)."""
+    if not process.is_alive():
+        return False
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _wait_for_manager(thread: threading.Thread) -> None:
     """Wait (bounded) for a killed pool's manager thread to finish cleaning up.
 
@@ -354,7 +368,7 @@ def _kill_workers(executor: cf.Executor) -> None:
     deadline = time.monotonic() + KILL_WAIT_S
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
-    if any(process.is_alive() for process in processes):
+    if any(_running(process) for process in processes):
         log.warning("a worker process did not stop when killed")
         return
     result_queue = getattr(executor, "_result_queue", None)
