@@ -12,7 +12,8 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,21 @@ class BuildReport:
         entry = DateReport(day.isoformat())
         self.dates.append(entry)
         return entry
+
+
+@contextmanager
+def named(path: Path) -> Iterator[None]:
+    """An :class:`OSError` raised inside names ``path`` when it names no file itself.
+
+    A full disk fails a write or ``fsync`` with a bare "No space left on device"; the message
+    must say where.  ``path`` is the file (or the folder of files) being written.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
 # --------------------------------------------------------------------------- articles
@@ -279,7 +295,8 @@ class Builder:
         written: list[dt.date] = []
         for day, text in texts.items():
             try:
-                result = write_script(self.ws, day, text, self.state, force=force)
+                with named(self.ws.script_path(day)):
+                    result = write_script(self.ws, day, text, self.state, force=force)
             except InputError as exc:  # the script there is not a file we can read
                 report.errors.append(exc)
                 continue
@@ -376,7 +393,8 @@ class Builder:
                 self.progress("synthesising", done, total)
 
         for job, wav in self.workers.synthesize(jobs, tick):
-            self.segments.put(job.key, wav)
+            with named(self.segments.path(job.key)):
+                self.segments.put(job.key, wav)
 
     def _job(self, plan: DatePlan, seg: PlannedSegment) -> Job:
         return Job(seg.digest, seg.spoken, plan.voice,
@@ -413,8 +431,11 @@ class Builder:
 
     def _store_chapter(self, chapter: ChapterPlan, mp3: bytes,
                        timings: list[list[Any]]) -> EncodedChapter:
-        self.chapters.put(chapter.key, mp3)
-        self.timings.put(chapter.key, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        with named(self.chapters.path(chapter.key)):
+            self.chapters.put(chapter.key, mp3)
+        with named(self.timings.path(chapter.key)):
+            self.timings.put(chapter.key,
+                             json.dumps(timings, ensure_ascii=False).encode("utf-8"))
         return EncodedChapter(chapter.title, self._loader(chapter.key), tuple(
             SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
 
@@ -483,9 +504,10 @@ class Builder:
                 entry.chapters_encoded += 1
             encoded.append(cached)
         entry.segments_reused = len(plan.segments) - entry.segments_synthesized
-        outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
-                                     self._tag_info(plan.script), encoded, plan.script.lang,
-                                     options_for(self.settings, self.ws.root))
+        with named(self.ws.audio_dir(plan.day)):
+            outputs = write_date_outputs(self.ws.audio_dir(plan.day), label,
+                                         self._tag_info(plan.script), encoded, plan.script.lang,
+                                         options_for(self.settings, self.ws.root))
         entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
         entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
@@ -550,28 +572,61 @@ class Builder:
     def write_site(self, report: BuildReport) -> None:
         """Pages of the dates whose outputs changed, the index and the feed (:mod:`web`).
 
-        Every page is rendered again when the web templates or the base URL changed.
+        Each page's key (the outputs it shows, the web templates and the base URL) and its
+        size and mtime are recorded once it is written; a page whose record does not match
+        (a build killed before writing it, a template changed, the file edited or removed) is
+        written again.
         """
         from briefing import web
 
         self.ws.ensure_real_folder(self.ws.audio)
-        key = canonical_hash({
+        site_key = canonical_hash({
             "templates": [sha256_hex(path.read_bytes()) for path in web.template_files(
                 self.ws.root)],
             "base_url": self.settings.base_url,
             **site_fingerprint(self.settings.feed, self.ws.root),
         })
-        changed = {d.date for d in report.dates if d.written}
-        changed |= {d.date for d in report.dates if d.audio and not (
-            self.ws.audio_dir(dt.date.fromisoformat(d.date)) / web.PAGE_NAME).is_file()}
-        all_pages = self.state.site_key != key
-        if not changed and not all_pages and (self.ws.audio / web.PAGE_NAME).is_file():
+        keys: dict[str, tuple[str, str]] = {}  # page → (date, key)
+        for label, recorded in sorted(self.state.outputs.items()):
+            folder = self.ws.audio / label
+            if web.manifest_path(folder).is_file():
+                keys[self.rel(folder / web.PAGE_NAME)] = (label, canonical_hash(
+                    [recorded.get("key"), site_key]))
+        index = self.rel(self.ws.audio / web.PAGE_NAME)
+        index_key = canonical_hash([sorted(keys.items()), site_key])
+        stale = {label for page, (label, key) in keys.items()
+                 if not self._page_current(page, key)}
+        stale |= {d.date for d in report.dates if d.written}
+        if not stale and self._page_current(index, index_key):
             return
-        written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
-                                 None if all_pages else changed, self.settings.feed)
-        self.state.site_key = key
+        with named(self.ws.audio):
+            written = web.write_site(self.ws.audio, self.settings.base_url, self.ws.root,
+                                     stale, self.settings.feed)
+        for page, (label, key) in keys.items():
+            if label in stale:
+                self._record_page(page, key)
+        self._record_page(index, index_key)
+        self.state.site_key = site_key
         self.state.save(self.ws.state_file)
         report.site = [self.rel(p) for p in written]
+
+    def _page_current(self, page: str, key: str) -> bool:
+        recorded = self.state.pages.get(page)
+        if not isinstance(recorded, dict) or recorded.get("key") != key:
+            return False
+        try:
+            st = (self.ws.root / page).stat()
+        except OSError:
+            return False
+        return [st.st_size, st.st_mtime_ns] == recorded.get("stat")
+
+    def _record_page(self, page: str, key: str) -> None:
+        try:
+            st = (self.ws.root / page).stat()
+        except OSError:
+            self.state.pages.pop(page, None)
+            return
+        self.state.pages[page] = {"key": key, "stat": [st.st_size, st.st_mtime_ns]}
 
     # ----------------------------------------------------------------- status
 

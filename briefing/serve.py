@@ -5,22 +5,33 @@ Browsers seek in audio by asking for byte ranges, so the server answers ``Range`
 says ``Accept-Ranges: bytes``.  It serves only files under its root (no directory listings, no
 path or symlink leading outside), with the right media types for briefing's outputs, and logs
 through :mod:`logging`.  It listens on 127.0.0.1 unless another address is asked for.
+
+It stays answerable under hostile or careless clients: any ``Range`` header is parsed with
+bounded work (a position of thousands of digits is past any end, never ``int()``-ed), the
+listen backlog holds bursts, handler threads are bounded, and idle or trickling connections
+are cut off (:class:`BoundedThreadingServer`, :class:`BriefingRequestHandler`).
 """
 
 from __future__ import annotations
 
 import email.utils
+import io
 import ipaddress
 import logging
 import os
-import re
 import socket
+import threading
+import time
 import urllib.parse
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from briefing.httprange import RangeNotSatisfiable, parse_range
+
+__all__ = ["RangeNotSatisfiable", "make_server", "parse_range", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -50,41 +61,36 @@ SPECIAL_TYPES: dict[str, str] = {
 }
 """Media types by file name, before :data:`CONTENT_TYPES`."""
 
-_RANGE = re.compile(r"^\s*(\d*)\s*-\s*(\d*)\s*$")
 _CHUNK = 64 * 1024
 
+REQUEST_QUEUE_SIZE = 128
+"""The listen backlog: connections the kernel holds while every handler thread is busy."""
 
-class RangeNotSatisfiable(Exception):
-    """The ``Range`` header asks for bytes the file does not have."""
+MAX_THREADS = 64
+"""Connections handled at once; more wait in the backlog (then get ``503``)."""
+
+SLOT_WAIT_S = 10.0
+"""How long a connection waits for a free handler thread before it is answered ``503``."""
+
+IDLE_TIMEOUT_S = 15.0
+"""A connection that sends nothing for this long is closed (idle keep-alive, slow clients)."""
+
+HEAD_DEADLINE_S = 30.0
+"""A request line and headers must arrive within this long, however slowly they trickle in
+(a client sending one byte every few seconds would otherwise hold a thread for ever)."""
 
 
-def parse_range(header: str, size: int) -> tuple[int, int] | None:
-    """The inclusive byte range ``(first, last)`` that ``header`` asks of a ``size``-byte file.
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input, read through the handler's time limits."""
 
-    Returns None when the whole file should be sent instead: a unit other than ``bytes``, or
-    several ranges (allowed by RFC 9110, and browsers ask for one).  Raises
-    :class:`RangeNotSatisfiable` for a malformed byte range, a first byte past the end, a last
-    byte before the first, or an empty suffix.
-    """
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes":
-        return None
-    if "," in spec:
-        return None
-    match = _RANGE.match(spec)
-    if not match or (not match.group(1) and not match.group(2)):
-        raise RangeNotSatisfiable(header)
-    first_text, last_text = match.groups()
-    if not first_text:  # suffix: the last N bytes
-        suffix = int(last_text)
-        if suffix == 0 or size == 0:
-            raise RangeNotSatisfiable(header)
-        return max(0, size - suffix), size - 1
-    first = int(first_text)
-    last = int(last_text) if last_text else size - 1
-    if first >= size or last < first:
-        raise RangeNotSatisfiable(header)
-    return first, min(last, size - 1)
+    def __init__(self, handler: BriefingRequestHandler) -> None:
+        self._handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._handler.recv_into(buffer)
 
 
 class BriefingRequestHandler(SimpleHTTPRequestHandler):
@@ -93,11 +99,47 @@ class BriefingRequestHandler(SimpleHTTPRequestHandler):
     server_version = "briefing"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT_S  # socketserver sets it on each connection's socket
     _remaining = 0
+
+    head_deadline_s = HEAD_DEADLINE_S
+    _deadline: float | None = None
 
     def __init__(self, *args: Any, directory: str, **kwargs: Any) -> None:
         self.root = Path(directory).resolve()
         super().__init__(*args, directory=str(self.root), **kwargs)
+
+    # ------------------------------------------------------------------ time limits
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self))
+
+    def handle_one_request(self) -> None:
+        self._deadline = time.monotonic() + self.head_deadline_s
+        try:
+            super().handle_one_request()
+        except TimeoutError:
+            self.log_error("request timed out")
+            self.close_connection = True
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers, within the deadline
+        self._deadline = None  # the head has arrived: only the idle timeout applies now
+        self.connection.settimeout(self.timeout)
+        return parsed
+
+    def recv_into(self, buffer: Any) -> int:
+        """Read from the connection within the idle timeout and the head's deadline."""
+        wait = self.timeout or IDLE_TIMEOUT_S
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request head took too long")
+            wait = min(wait, left)
+        self.connection.settimeout(wait)
+        return int(self.connection.recv_into(buffer))
 
     # ------------------------------------------------------------------ logging
 
@@ -251,10 +293,8 @@ def make_server(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         log.warning("listening on %s: anyone who can reach this address can fetch the files",
                     host)
     handler = partial(BriefingRequestHandler, directory=str(root.resolve()))
-    server_class = _ThreadingHTTPServerV6 if ":" in host else ThreadingHTTPServer
-    server = server_class((host, port), handler)
-    server.daemon_threads = True
-    return server
+    server_class = _BoundedServerV6 if ":" in host else BoundedThreadingServer
+    return server_class((host, port), handler)
 
 
 def _is_loopback(host: str) -> bool:
@@ -266,7 +306,56 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _ThreadingHTTPServerV6(ThreadingHTTPServer):
+class BoundedThreadingServer(ThreadingHTTPServer):
+    """A threading HTTP server with a listen backlog of :data:`REQUEST_QUEUE_SIZE` and at most
+    :data:`MAX_THREADS` handler threads.
+
+    The standard server starts one thread per connection without limit (500 idle connections
+    held 501 threads) and listens with a backlog of 5.  Here a connection waits up to
+    :data:`SLOT_WAIT_S` for a free thread, else it is answered ``503`` and closed; every
+    connection's socket times out after :data:`IDLE_TIMEOUT_S` of silence
+    (:attr:`BriefingRequestHandler.timeout`), so idle ones free their thread.
+    """
+
+    request_queue_size = REQUEST_QUEUE_SIZE
+    daemon_threads = True
+    block_on_close = False
+    max_threads = MAX_THREADS
+    slot_wait_s = SLOT_WAIT_S
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_threads)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=self.slot_wait_s):
+            log.warning("%s: every handler thread is busy; answered 503", client_address[0])
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        try:
+            request.settimeout(1.0)
+            request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                            b"Retry-After: 1\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+
+class _BoundedServerV6(BoundedThreadingServer):
     address_family = socket.AF_INET6
 
 

@@ -36,6 +36,11 @@ class State:
     site_key: str | None = None
     """Hash of the web templates and base URL the pages were last written with."""
 
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Web page (path relative to the workspace) → the key of what it was written from and its
+    size and mtime then.  Recorded only after the page is written, so a build killed between
+    a date's outputs and its page leaves that page out of date, not recorded as current."""
+
     @classmethod
     def load(cls, path: Path) -> State:
         """Read the state; a missing or unreadable file gives an empty state (rebuilds all)."""
@@ -50,12 +55,19 @@ class State:
             log.info("%s has another format version; starting from an empty state", path)
             return cls()
         offered = data.get("offered", {})
+        pages = data.get("pages", {})
         return cls(dict(data.get("generated", {})), dict(data.get("outputs", {})),
-                   dict(offered) if isinstance(offered, dict) else {}, data.get("site_key"))
+                   dict(offered) if isinstance(offered, dict) else {}, data.get("site_key"),
+                   dict(pages) if isinstance(pages, dict) else {})
 
     def save(self, path: Path) -> None:
         """Write the state atomically (only when it changed)."""
         payload = {"version": STATE_VERSION, "generated": self.generated, "outputs": self.outputs,
-                   "offered": self.offered, "site_key": self.site_key}
+                   "offered": self.offered, "site_key": self.site_key, "pages": self.pages}
         text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        write_if_changed(path, text.encode("utf-8"))
+        try:
+            write_if_changed(path, text.encode("utf-8"))
+        except OSError as exc:  # a full disk's bare "No space left on device" names no file
+            if exc.filename is not None or exc.errno is None:
+                raise
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc

@@ -19,6 +19,7 @@ the workspace.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -88,13 +89,19 @@ def _init_worker(parent: int) -> None:
     """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
 
     Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
-    workers), so workers ignore SIGINT rather than print tracebacks.
+    workers), so workers ignore SIGINT rather than print tracebacks.  SIGTERM ends a worker
+    at once, as by default.
 
     A forked worker also holds the pool's pipes, so it would not notice its parent's death by
     itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
     watches the parent.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
+    # stops workers with SIGTERM and they must simply end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -175,9 +182,12 @@ class Workers:
         if self._executor is None or not self._owned:
             return
         executor, self._executor = self._executor, None
+        manager = getattr(executor, "_executor_manager_thread", None)  # shutdown forgets it
         if kill:
             _kill_workers(executor)
         executor.shutdown(wait=not kill, cancel_futures=True)
+        if kill and isinstance(manager, threading.Thread):
+            _wait_for_manager(manager)
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
@@ -198,24 +208,18 @@ class Workers:
                     task = next(queue, None)
                     if task is None:
                         break
-                    pending[self._pool().submit(task.fn, *task.args)] = task
+                    pending[self._submit(task)] = task
                 if not pending:
                     return
-                allowed = self.timeout + max(t.timeout for t in pending.values())
-                done, _ = cf.wait(pending, timeout=allowed, return_when=cf.FIRST_COMPLETED)
-                if not done:
-                    stuck = next(iter(pending.values()))
-                    raise EngineError(f"{stuck.label}: the {self.engine} engine made no "
-                                      f"progress for {allowed:g} s; stopped it")
+                done = self._wait(pending)
                 for future in done:
                     task = pending.pop(future)
                     try:
                         result = future.result()
                     except BriefingError as exc:
                         raise type(exc)(f"{task.label}: {exc.message}") from exc
-                    except cf.process.BrokenProcessPool as exc:
-                        raise EngineError(f"{task.label}: a worker process died "
-                                          f"({exc})") from exc
+                    except cf.BrokenExecutor as exc:
+                        raise _died(task, exc) from exc
                     done_count += 1
                     if progress is not None:
                         progress(done_count, total or done_count)
@@ -223,6 +227,37 @@ class Workers:
         except BaseException:
             self.close(kill=True)
             raise
+
+    def _wait(self, pending: dict[cf.Future[Any], Task]) -> set[cf.Future[Any]]:
+        """The futures of ``pending`` that completed, once one has.
+
+        Raises :class:`EngineError` after ``timeout`` seconds without one, or as soon as one
+        of our worker processes is found dead: the pool itself may never notice (a worker
+        killed while sending a result leaves its manager thread waiting for the rest).
+        """
+        allowed = self.timeout + max(t.timeout for t in pending.values())
+        deadline = time.monotonic() + allowed
+        while True:
+            left = deadline - time.monotonic()
+            done, _ = cf.wait(pending, timeout=max(0.0, min(left, WATCH_INTERVAL_S)),
+                              return_when=cf.FIRST_COMPLETED)
+            if done:
+                return done
+            first = next(iter(pending.values()))
+            dead = _dead_worker(self._executor) if self._owned else None
+            if dead is not None:
+                raise EngineError(f"{first.label}: a worker process died ({dead})")
+            if left <= 0:
+                raise EngineError(f"{first.label}: the {self.engine} engine made no "
+                                  f"progress for {allowed:g} s; stopped it")
+
+    def _submit(self, task: Task) -> cf.Future[Any]:
+        """Submit ``task``; a pool broken by a dead worker is an :class:`EngineError` here too
+        (the pool notices a killed worker in its own thread, at any moment)."""
+        try:
+            return self._pool().submit(task.fn, *task.args)
+        except cf.BrokenExecutor as exc:
+            raise _died(task, exc) from exc
 
     def synthesize(self, jobs: Sequence[Job],
                    progress: Callable[[int, int], None] | None = None
@@ -234,6 +269,10 @@ class Workers:
         for task, wav in self.run(tasks, progress, len(jobs)):
             assert isinstance(task.item, Job)
             yield task.item, wav
+
+
+def _died(task: Task, exc: BaseException) -> EngineError:
+    return EngineError(f"{task.label}: a worker process died ({exc})")
 
 
 @dataclass(frozen=True)
@@ -267,9 +306,73 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, l
                           true_peak_dbtp)
 
 
-def _kill_workers(executor: cf.Executor) -> None:
-    """Kill a process pool's workers (Python < 3.14 has no public API for it)."""
+WATCH_INTERVAL_S = 0.5
+"""How often a wait for results checks that the worker processes are alive."""
+
+
+def _dead_worker(executor: cf.Executor | None) -> str | None:
+    """How one of a process pool's workers ended, if one has (they live as long as the pool)."""
     processes = getattr(executor, "_processes", None) or {}
     for process in list(processes.values()):
+        code = process.exitcode
+        if code is not None:
+            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            return f"process {process.pid}, {how}"
+    return None
+
+
+KILL_WAIT_S = 10.0
+"""How long stopping the workers waits for each killed one to be gone."""
+
+
+def _running(process: Any) -> bool:
+    """Whether a killed worker still runs.  ``is_alive()`` alone can say so of a dead one when
+    the pool's own thread reaped it at the same moment (our ``waitpid`` then fails)."""
+    if not process.is_alive():
+        return False
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _wait_for_manager(thread: threading.Thread) -> None:
+    """Wait (bounded) for a killed pool's manager thread to finish cleaning up.
+
+    Left running, it races with the interpreter's exit handler, which wakes every pool's
+    manager thread: on Python 3.11 that write can hit the pipe the thread is closing at that
+    moment (``OSError: [Errno 9] Bad file descriptor``, printed as a traceback at exit).
+    """
+    thread.join(KILL_WAIT_S)
+    if thread.is_alive():
+        log.warning("the worker pool did not shut down within %g s", KILL_WAIT_S)
+
+
+def _kill_workers(executor: cf.Executor) -> None:
+    """Kill a process pool's workers and make sure its manager thread can end.
+
+    Python < 3.14 has no public API for either.  A worker killed while it was sending a result
+    leaves half a message in the result pipe; the pool's manager thread then waits for the rest
+    for ever, because this process holds the pipe's write end too, and the interpreter waits
+    for that thread at exit: the build never ended.  Once every worker is dead, closing our
+    copy of the write end turns the wait into end-of-file, which the pool handles as a broken
+    pool and cleans up.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.kill()
+    deadline = time.monotonic() + KILL_WAIT_S
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    if any(_running(process) for process in processes):
+        log.warning("a worker process did not stop when killed")
+        return
+    result_queue = getattr(executor, "_result_queue", None)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()

@@ -30,6 +30,16 @@ class HangingEngine(FakeEngine):
             time.sleep(60)
 
 
+class SlowEngine(FakeEngine):
+    """The fake engine at a real engine's pace (0.1 s a segment), so a build lasts a while."""
+
+    name = "slow"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        time.sleep(0.1)
+        return super().synthesize(text, settings)
+
+
 class EmptyEngine(FakeEngine):
     """Returns a WAV with no audio in it."""
 
@@ -43,3 +53,16 @@ class EmptyEngine(FakeEngine):
             w.setframerate(22050)
             w.writeframes(b"")
         return buf.getvalue()
+
+
+def kill_own_process() -> None:
+    """A worker task that dies as a SIGKILLed worker does (out-of-memory killer, kill -9)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def echo(value: object) -> object:
+    """A worker task that returns its argument."""
+    return value

@@ -80,21 +80,66 @@ def test_sigkill_at_any_moment_then_rebuild_equals_a_clean_build(tmp_path: Path)
 
 @pytest.mark.real_engine
 def test_sigkill_with_the_real_engine(tmp_path: Path) -> None:
+    # espeak-ng's state is reset before every segment, so a rebuild after a kill (whose
+    # segments were spread over the workers differently) is byte-identical to a clean build
     clean = make_ws(tmp_path / "clean", "pyttsx3")
     assert build(clean).returncode == 0
+    expected = outputs(clean)
     ws = make_ws(tmp_path / "ws", "pyttsx3")
     for moment in (0.5, 1.2):
         kill_after(ws, moment)
         result = build(ws)
         assert result.returncode == 0, result.stderr
+        assert outputs(ws) == expected, f"after a kill at {moment} s"
         for day in ("2024-05-14", "2024-05-15"):
             name = f"audio/{day}/briefing-{day}.mp3"
-            got, want = MP3(ws / name), MP3(clean / name)
-            # espeak-ng's output varies by a fraction of a percent from run to run
-            assert got.info.length == pytest.approx(want.info.length, rel=0.01)
-            assert [f.element_id for f in got.tags.getall("CHAP")] == [
-                f.element_id for f in want.tags.getall("CHAP")]
+            assert MP3(ws / name).info.length > 0
         assert list(ws.rglob("*.tmp")) == []
+
+
+def wait_until_started(ws: Path) -> None:
+    """Wait until a build started in ``ws`` is writing (its imports are done), plus a moment."""
+    deadline = time.monotonic() + 60
+    while not (ws / "scripts").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+
+
+def faulty_build(ws: Path, kind: str, count: int) -> int:
+    """``briefing build`` with a fault from tests/faulty_run.py, in its own process group."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.faulty_run", kind, str(count), "build",
+                             "-w", str(ws), "-q"], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    code = proc.wait(timeout=120)
+    wait_for_group_to_end(proc.pid)
+    return code
+
+
+def pages(ws: Path) -> dict[str, bytes]:
+    return {p.relative_to(ws).as_posix(): p.read_bytes()
+            for p in sorted((ws / "audio").rglob("*")) if p.name in {"index.html", "feed.xml"}}
+
+
+# killed as the site starts (every date's outputs and state saved, no page written), and
+# after one and two pages
+@pytest.mark.parametrize("page", [0, 1, 2])
+def test_sigkill_between_a_dates_outputs_and_its_page(tmp_path: Path, page: int) -> None:
+    ws = make_ws(tmp_path / "ws", "fake")
+    (ws / "briefing.toml").write_text('engine = "fake"\nbase_url = "https://example.org/b/"\n')
+    assert build(ws).returncode == 0
+    script = ws / "scripts" / "2024-05-14.md"
+    script.write_text(script.read_text().replace("three times a week", "four times a week"))
+    assert faulty_build(ws, "kill-site", page) == -signal.SIGKILL
+    assert build(ws).returncode == 0
+    after = pages(ws)
+    assert "four times a week" in after["audio/2024-05-14/index.html"].decode()
+    # the pages equal ones written from scratch
+    for name in after:
+        (ws / name).unlink()
+    assert build(ws).returncode == 0
+    assert pages(ws) == after
+    assert list(ws.rglob("*.tmp")) == []
 
 
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
@@ -102,7 +147,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(1.0)
+    wait_until_started(ws)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
     _out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:  # it finished before the signal arrived: nothing to check
@@ -113,3 +158,31 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     assert list(ws.rglob("*.tmp")) == []
     wait_for_group_to_end(proc.pid)
     assert build(ws).returncode == 0
+
+
+@pytest.mark.parametrize(("sig", "group", "status"), [
+    (signal.SIGTERM, False, 143), (signal.SIGTERM, True, 143), (signal.SIGHUP, False, 129)],
+    ids=["sigterm-build", "sigterm-process-group", "sighup-build"])
+def test_sigterm_stops_like_ctrl_c(tmp_path: Path, sig: signal.Signals, group: bool,
+                                   status: int) -> None:
+    clean = make_ws(tmp_path / "clean", "fake")
+    assert build(clean).returncode == 0
+    ws = make_ws(tmp_path / "ws", "fake")
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    wait_until_started(ws)
+    if group:  # as systemd or a container runtime does: every process of the build
+        os.killpg(proc.pid, sig)
+    else:  # as kill(1) or timeout(1) does
+        proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=60)
+    wait_for_group_to_end(proc.pid)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before SIGTERM")
+    assert proc.returncode == status, err
+    assert err.strip().splitlines()[-1] == "terminated"
+    assert "Traceback" not in err
+    assert list(ws.rglob("*.tmp")) == []
+    assert build(ws).returncode == 0
+    assert outputs(ws) == outputs(clean)

@@ -15,6 +15,8 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from briefing.engines.fake import fake_duration_ms
 from tests.conftest import DATA
 
@@ -79,7 +81,9 @@ class Output:
         return self.seen[start:]
 
 
-def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path, stop: signal.Signals
+                                                          ) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
@@ -98,7 +102,7 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path) -> None:
         seen = output.wait_for("1 of 6 segments synthesised", 60)
         assert "changed:" in seen and "2024-03-08.md" in seen
         assert mp3.read_bytes() != first
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         proc.wait(timeout=30)
         rest = output.wait_for("stopped watching", 10)
         assert proc.returncode == 0, rest
@@ -109,7 +113,9 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path) -> None:
             proc.wait()
 
 
-def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli, stop: signal.Signals  # type: ignore[no-untyped-def]
+                                                        ) -> None:
     import re
     import urllib.request
 
@@ -129,10 +135,11 @@ def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli) -> None: 
                                        "briefing-2024-03-08.mp3").read_bytes()[:10]
         with urllib.request.urlopen(url, timeout=10) as response:
             assert "2024-03-08" in response.read().decode("utf-8")
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         proc.wait(timeout=30)
         output.wait_for("stopped", 10)
         assert proc.returncode == 0
+        assert "Traceback" not in output.seen
     finally:
         if proc.poll() is None:
             proc.kill()

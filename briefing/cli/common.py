@@ -4,6 +4,7 @@ The ``briefing.cli`` package is the only place that prints."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -21,11 +22,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from briefing import __version__
 from briefing.build import Builder, BuildReport, ProgressFn, script_dates
+from briefing.cli.signals import (
+    INTERRUPTED_EXIT,
+    TERMINATED_EXIT,
+    sigterm_as_interrupt,
+    terminated,
+)
 from briefing.config import Settings, load_settings, parse_rate
 from briefing.dates import NoSuchDateError, parse_iso_date
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
-from briefing.lock import workspace_lock
+from briefing.lock import remove_stale_temp_files, workspace_lock
 from briefing.workers import Workers, dask_executor
 from briefing.workspace import Workspace
 
@@ -115,25 +122,40 @@ def _one_line(exc: BaseException) -> str:
 
 @contextmanager
 def errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and an exit status; no tracebacks."""
-    try:
-        yield
-    except _Fail as fail:
-        raise typer.Exit(fail.code) from None
-    except BriefingError as exc:
-        if os.environ.get("BRIEFING_DEBUG"):
-            raise
-        err.print(f"error: {_one_line(exc)}", markup=False)
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        raise typer.Exit(130) from None
-    except OSError as exc:
-        if os.environ.get("BRIEFING_DEBUG"):
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        err.print(f"error: {where}{exc.strerror or exc}", markup=False)
-        raise typer.Exit(1) from None
+    """Turn library errors into one line on stderr and an exit status; no tracebacks.
+
+    Ctrl-C is ``interrupted`` (exit 130), SIGTERM ``terminated`` (exit 143), after the same
+    clean-up (:mod:`briefing.cli.signals`).
+    """
+    with sigterm_as_interrupt():
+        try:
+            yield
+        except _Fail as fail:
+            raise typer.Exit(fail.code) from None
+        except BriefingError as exc:
+            if terminated():  # the workers died of the same signal
+                _terminated()
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            err.print(f"error: {_one_line(exc)}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            if terminated():
+                _terminated()
+            err.print("interrupted", markup=False)
+            raise typer.Exit(INTERRUPTED_EXIT) from None
+        except OSError as exc:
+            if os.environ.get("BRIEFING_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            err.print(f"error: {where}{exc.strerror or exc}", markup=False)
+            raise typer.Exit(1) from None
+
+
+def _terminated() -> None:
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        err.print("terminated", markup=False)
+    raise typer.Exit(terminated() or TERMINATED_EXIT) from None
 
 
 def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
@@ -260,12 +282,19 @@ NoWaitOpt = Annotated[bool, typer.Option(
 
 @contextmanager
 def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
-    """Hold the workspace lock, saying so on stderr while waiting for another build."""
+    """Hold the workspace lock, saying so on stderr while waiting for another build; on Ctrl-C
+    or SIGTERM, remove the temporary files of the writes it cut short before letting go."""
     def waiting() -> None:
         err.print(f"waiting for another build of {ws.root} to finish...", markup=False)
 
     with workspace_lock(ws, wait=not no_wait, on_wait=waiting):
-        yield
+        try:
+            yield
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (briefing.cli.signals)
+            # A signal can land between creating a temporary file and the code that removes
+            # it on failure; the lock is still held, so every one left is this build's.
+            remove_stale_temp_files(ws)
+            raise
 
 
 def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,

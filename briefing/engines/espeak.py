@@ -23,6 +23,13 @@ d. ``save_to_file('')`` fails an assertion: empty text is rejected before pyttsx
 e. the driver prints "Audio saved to ..." on stdout: our driver never prints.
 f. forking after pyttsx3/espeak-ng was initialised leaves the child without espeak-ng's worker
    thread, and it hangs: initialisation is lazy and bound to the process that did it.
+g. the driver writes a WAV file per utterance: ours hands the WAV over in memory (with the
+   ``finished-utterance`` notification), so a killed worker leaves no temporary file.
+
+And one of espeak-ng itself: it carries state from one utterance to the next (its pitch flutter
+phase, gain and noise generators), so the same sentence sounded slightly different after a
+different history; :mod:`briefing.engines.espeak_state` puts that state back before every
+segment.
 
 The fixed driver is a subclass of ``pyttsx3.drivers.espeak.EspeakDriver`` living in a private
 driver module, registered as ``pyttsx3.drivers._briefing_espeak`` and selected with
@@ -40,7 +47,6 @@ import itertools
 import logging
 import os
 import sys
-import tempfile
 import threading
 import types
 import wave
@@ -50,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.espeak_state import UtteranceState, find_state
 from briefing.engines.repertoire import Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
 
@@ -96,6 +103,10 @@ class _Library:
 
     current_parameter: Callable[[int], int]
     """``espeak_GetParameter(parameter, current=1)``: the value espeak-ng actually holds."""
+
+    state: UtteranceState | None
+    """espeak-ng's between-utterance statics, written back before every utterance so each
+    segment depends only on its text, voice and rate (None: this library cannot be reset)."""
 
 
 def _import_loader() -> Any:
@@ -176,8 +187,18 @@ def _open_library() -> _Library:
         value: int = get_parameter(parameter, 1)
         return value
 
+    state = find_state(dll)  # before anything is spoken: the initial values
+    if state is None:
+        logger.warning(
+            "this espeak-ng library (%s) has no symbol table: a segment's audio may depend "
+            "slightly on the segments spoken before it in the same worker", dll._name
+        )
     return _Library(
-        espeak=espeak, version=version, origin=origin, current_parameter=current_parameter
+        espeak=espeak,
+        version=version,
+        origin=origin,
+        current_parameter=current_parameter,
+        state=state,
     )
 
 
@@ -255,26 +276,29 @@ def _install_driver_module() -> None:
             return 0
 
         def _finish(self, error: BaseException | None) -> None:
-            name, path = self._utterance, self._save_file
+            name, wanted = self._utterance, self._save_file is not None
             data = b"".join(self._chunks)
             self._chunks = []
             self._speaking = False
             self._text_to_say = None
             self._save_file = None
-            if error is None and path is not None:
-                try:
-                    with wave.open(str(path), "wb") as out:
-                        out.setnchannels(1)
-                        out.setsampwidth(2)
-                        out.setframerate(_SAMPLE_RATE)
-                        out.writeframes(data)
-                except OSError as exc:
-                    error = exc
+            audio: bytes | None = None
+            if error is None and wanted:
+                # The WAV is handed over in memory: no temporary file, so a worker killed
+                # mid-segment leaves nothing behind.
+                buffer = io.BytesIO()
+                with wave.open(buffer, "wb") as out:
+                    out.setnchannels(1)
+                    out.setsampwidth(2)
+                    out.setframerate(_SAMPLE_RATE)
+                    out.writeframes(data)
+                audio = buffer.getvalue()
             self._proxy.setBusy(False)
             self.endLoop()
             if error is not None:
                 self._proxy.notify("error", exception=error, name=name)
-            self._proxy.notify("finished-utterance", completed=error is None, name=name)
+            self._proxy.notify("finished-utterance", completed=error is None, name=name,
+                               audio=audio)
 
     def build_driver(proxy: Any) -> BriefingEspeakDriver:
         return BriefingEspeakDriver(proxy)
@@ -319,6 +343,7 @@ class _Runtime:
         self._names = itertools.count(1)
         self._finished: dict[str, threading.Event] = {}
         self._completed: dict[str, bool] = {}
+        self._audio: dict[str, bytes] = {}
         self._errors: list[BaseException] = []
         self._pending: str | None = None
         _install_driver_module()
@@ -342,10 +367,13 @@ class _Runtime:
             self.default_voice,
         )
 
-    def _on_finished(self, name: str | None = None, completed: bool = False, **_: Any) -> None:
+    def _on_finished(self, name: str | None = None, completed: bool = False,
+                     audio: bytes | None = None, **_: Any) -> None:
         if name is None:
             return
         self._completed[name] = bool(completed)
+        if audio is not None:
+            self._audio[name] = audio
         event = self._finished.get(name)
         if event is not None:
             event.set()
@@ -364,6 +392,7 @@ class _Runtime:
             raise EngineError("espeak-ng is still busy with a segment that timed out earlier")
         self._finished.pop(self._pending, None)
         self._completed.pop(self._pending, None)
+        self._audio.pop(self._pending, None)
         self._pending = None
 
     def _select_voice(self, voice: str | None) -> None:
@@ -397,37 +426,37 @@ class _Runtime:
             self._select_voice(voice)
             self._engine.setProperty("rate", rate)
             name = f"briefing-{next(self._names)}"
+            if self._library.state is not None:
+                self._library.state.restore()  # espeak-ng is idle: nothing is being spoken
             done = threading.Event()
             self._finished[name] = done
-            with tempfile.TemporaryDirectory(prefix="briefing-espeak-") as tmp:
-                path = Path(tmp) / "segment.wav"
-                try:
-                    self._engine.save_to_file(text, str(path), name)
-                    self._engine.runAndWait()
-                except (RuntimeError, ValueError, OSError, ctypes.ArgumentError) as exc:
-                    self._finished.pop(name, None)
-                    raise EngineError(f"pyttsx3 failed to synthesise the segment: {exc}") from exc
-                try:
-                    finished = done.wait(timeout)
-                finally:
-                    if not done.is_set():  # timed out or interrupted: still speaking
-                        self._pending = name
-                if not finished:
-                    raise EngineError(f"espeak-ng did not finish the segment within {timeout:g} s")
+            try:
+                # the file name is only a label: the driver hands the WAV over in memory
+                self._engine.save_to_file(text, f"{name}.wav", name)
+                self._engine.runAndWait()
+            except (RuntimeError, ValueError, OSError, ctypes.ArgumentError) as exc:
                 self._finished.pop(name, None)
-                completed = self._completed.pop(name, False)
-                if self._errors or not completed:
-                    reason = f": {self._errors[0]}" if self._errors else ""
-                    raise EngineError(f"espeak-ng did not complete the segment{reason}")
-                applied = self._library.current_parameter(_ESPEAK_RATE)
-                if applied != rate:
-                    raise EngineError(
-                        f"espeak-ng spoke at {applied} words per minute instead of {rate}"
-                    )
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise EngineError(f"espeak-ng wrote no audio file: {exc}") from exc
+                raise EngineError(f"pyttsx3 failed to synthesise the segment: {exc}") from exc
+            try:
+                finished = done.wait(timeout)
+            finally:
+                if not done.is_set():  # timed out or interrupted: still speaking
+                    self._pending = name
+            if not finished:
+                raise EngineError(f"espeak-ng did not finish the segment within {timeout:g} s")
+            self._finished.pop(name, None)
+            completed = self._completed.pop(name, False)
+            data = self._audio.pop(name, None)
+            if self._errors or not completed:
+                reason = f": {self._errors[0]}" if self._errors else ""
+                raise EngineError(f"espeak-ng did not complete the segment{reason}")
+            applied = self._library.current_parameter(_ESPEAK_RATE)
+            if applied != rate:
+                raise EngineError(
+                    f"espeak-ng spoke at {applied} words per minute instead of {rate}"
+                )
+            if data is None:
+                raise EngineError("espeak-ng produced no audio for the segment")
         return data
 
 
@@ -500,11 +529,16 @@ class Pyttsx3Engine(Engine):
     def version(self) -> str:
         """``pyttsx3-<version>/espeak-ng-<version>/<origin>``, e.g.
 
-        ``pyttsx3-2.99/espeak-ng-1.52.0/espeakng-loader``; *origin* is ``espeakng-loader`` (the
-        bundled library and data) or ``system``.
+        ``pyttsx3-2.99/espeak-ng-1.52.0+reset/espeakng-loader``; *origin* is ``espeakng-loader``
+        (the bundled library and data) or ``system``.  ``+reset`` says every segment is
+        synthesised from espeak-ng's initial state (:mod:`briefing.engines.espeak_state`), so
+        its audio is a function of its text, voice and rate; without it (a library with no
+        symbol table) audio cached before and after cannot be mixed up.
         """
         library = _load_library()
-        return f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}/{library.origin}"
+        reset = "+reset" if library.state is not None else ""
+        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}{reset}/"
+                f"{library.origin}")
 
     def _runtime_for_process(self) -> _Runtime:
         if self._runtime is None or self._runtime.pid != os.getpid():
