@@ -25,7 +25,7 @@ from briefing.describe import describe_photo, short_title
 log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "script.md.j2"
-SCRIPT_FORMAT_VERSION = 1
+SCRIPT_FORMAT_VERSION = 2
 """Bumped when generated scripts change for the same articles and templates."""
 
 
