@@ -114,8 +114,11 @@ def describe_photo(photo: Photo, number: int, total: int) -> str:
     kind = photo.kind
     noun = kind[:1].upper() + kind[1:]
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    position = f"{noun} {number} of {total}" if kind == "photo" else (
-        f"Photo {number} of {total}, {article} {kind}")
+    # "out of", not "of": a synthetic voice reduces "1 of 13" to "1 on 13" (measured with a
+    # recogniser: every photo's position was misheard with espeak-ng; see
+    # docs/intelligibility-notes.md).
+    position = f"{noun} {number} out of {total}" if kind == "photo" else (
+        f"Photo {number} out of {total}, {article} {kind}")
     if photo.alt_text:
         return f"{position}. {adapt_caption(photo.alt_text)} {say_credit(photo.credit, kind)}."
     when = ""

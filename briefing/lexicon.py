@@ -5,10 +5,17 @@ is asked to say instead: a respelling (``Kornidzor = "Kor-nid-zor"``) or espeak-
 double brackets (``Pashinyan = "[[paSIn'jan]]"``).  It is applied between the script and the
 engine, so the script keeps the real spelling, and because the spoken text is part of each
 segment's cache key, changing one entry re-synthesises exactly the segments containing it.
+
+briefing ships a lexicon of its own for the news domain, ``briefing/data/news_lexicon.toml``
+(agencies and wire services, and place, party, title and name words frequent in world news
+that espeak-ng's English rules say wrongly).  It is applied first: the workspace's
+``pronunciations.toml`` extends it and overrides any of its entries.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -76,11 +83,11 @@ class Lexicon:
         return out
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Read ``pronunciations.toml``; a missing file is an empty lexicon."""
-    if not path.exists() and not path.is_symlink():
-        return Lexicon()
-    raw = read_text_limited(path, MAX_LEXICON_BYTES, ConfigError, "lexicon")
+BUILTIN_LEXICON = "news_lexicon.toml"
+"""The built-in news lexicon, a file of the package's ``data`` folder."""
+
+
+def _parse_entries(raw: str, path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -92,4 +99,23 @@ def load_lexicon(path: Path) -> Lexicon:
         if not key.strip():
             raise ConfigError("an entry has an empty word", path)
         entries[key.strip()] = " ".join(value.split())
+    return entries
+
+
+@functools.cache
+def builtin_entries() -> dict[str, str]:
+    """The entries of briefing's built-in news lexicon (read once per process)."""
+    resource = importlib.resources.files("briefing").joinpath("data", BUILTIN_LEXICON)
+    return _parse_entries(resource.read_text(encoding="utf-8"), Path(str(resource)))
+
+
+def load_lexicon(path: Path, builtin: bool = True) -> Lexicon:
+    """The built-in news lexicon extended and overridden by ``pronunciations.toml``.
+
+    A missing file leaves the built-in lexicon alone; ``builtin=False`` leaves it out.
+    """
+    entries = dict(builtin_entries()) if builtin else {}
+    if path.exists() or path.is_symlink():
+        raw = read_text_limited(path, MAX_LEXICON_BYTES, ConfigError, "lexicon")
+        entries.update(_parse_entries(raw, path))
     return Lexicon.from_entries(entries)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from briefing.engines.base import VoiceSettings
-from briefing.engines.espeak import Pyttsx3Engine
+from briefing.engines.espeak import WORD_GAP, Pyttsx3Engine
 from briefing.errors import EngineError, EngineUnavailableError
 
 pytestmark = pytest.mark.real_engine
@@ -172,9 +172,10 @@ def test_synthesises_a_sentence_without_printing(capfd: pytest.CaptureFixture[st
 def test_version_names_pyttsx3_and_espeak(helper: multiprocessing.pool.Pool) -> None:
     version = helper.apply_async(getattr, (Pyttsx3Engine(), "version")).get(TIMEOUT)
     assert version.startswith("pyttsx3-")
-    _, espeak_part, origin = version.split("/")
+    _, espeak_part, origin, word_gap = version.split("/")
     assert espeak_part.startswith("espeak-ng-1.")
     assert origin in {"espeakng-loader", "system"}
+    assert word_gap == f"wordgap{WORD_GAP}"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t \n"])
@@ -206,6 +207,29 @@ def test_higher_rate_is_shorter(helper: multiprocessing.pool.Pool) -> None:
     slow = duration(synth(helper, SENTENCE, rate=120))
     fast = duration(synth(helper, SENTENCE, rate=300))
     assert 1.8 < slow / fast < 3.2, (slow, fast)
+
+
+def _synth_with_word_gap(text: str, gap: int) -> bytes:
+    """In the helper process: synthesise ``text`` with the engine's word gap set to ``gap``."""
+    import briefing.engines.espeak as espeak
+
+    saved = espeak.WORD_GAP
+    espeak.WORD_GAP = gap
+    try:
+        return Pyttsx3Engine().synthesize(text, VoiceSettings(rate=175))
+    finally:
+        espeak.WORD_GAP = saved
+
+
+def test_words_are_separated_by_the_word_gap(helper: multiprocessing.pool.Pool) -> None:
+    words = len(SENTENCE.split())
+    base = duration(helper.apply_async(_synth_with_word_gap, (SENTENCE, 0)).get(TIMEOUT))
+    spaced = duration(helper.apply_async(_synth_with_word_gap, (SENTENCE, WORD_GAP)).get(TIMEOUT))
+    added = spaced - base
+    # espeakWORDGAP is in units of 10 ms at the default speed: roughly one gap per word space.
+    assert 0.5 * (words - 1) * WORD_GAP * 0.01 < added < 2.0 * words * WORD_GAP * 0.01
+    # and the default is in force for an ordinary segment
+    assert duration(synth(helper, SENTENCE)) == pytest.approx(spaced, abs=0.01)
 
 
 def test_rate_and_audio_survive_cpu_load(helper: multiprocessing.pool.Pool) -> None:

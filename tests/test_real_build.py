@@ -30,7 +30,7 @@ def test_seed_builds_with_espeak(tmp_path: Path, seed_path: Path) -> None:
     [day] = report["dates"]
     assert day["photos"] == 13
     script = (ws / "scripts" / "2023-09-27.md").read_text(encoding="utf-8")
-    assert all(f"Photo {i} of 13" in script for i in range(1, 14))
+    assert all(f"Photo {i} out of 13" in script for i in range(1, 14))
     mp3 = ws / day["files"]["mp3"]
     chapters = ffprobe_chapters(mp3)
     titles = [c["tags"]["title"] for c in chapters]

@@ -31,9 +31,9 @@ def test_seed_script_describes_every_photo(seed_path: Path) -> None:
     assert len(set(t.lower() for t in titles)) == len(titles)
     assert all(len(t.split()) <= 11 for t in titles)
     for i in range(1, 14):
-        assert f"Photo {i} of 13" in text
+        assert f"Photo {i} out of 13" in text
     assert text.count("Photo by Alain Jocard, AFP, via Getty Images.") == 3
-    assert "Photo 4 of 13, a satellite image. A long traffic jam" in text
+    assert "Photo 4 out of 13, a satellite image. A long traffic jam" in text
     assert "This satellite image shows" not in text
     assert "Satellite image by Maxar Technologies." in text
     assert "This is your news briefing for Wednesday, September 27, 2023." in text
@@ -64,7 +64,7 @@ def test_several_articles_share_one_script() -> None:
     titles = headings(text)
     assert [t.split(":")[0] for t in titles if t.startswith("Story")] == ["Story 1", "Story 2"]
     assert "It has 2 stories and 4 photo descriptions." in text
-    assert "Photo 2 of 4. Smoke rises over the hills above the village on March 6. " \
+    assert "Photo 2 out of 4. Smoke rises over the hills above the village on March 6. " \
            "Photo credit not given." in text
     assert "José Ángel Núñez" in text
 
@@ -92,7 +92,7 @@ def test_date_is_said_when_the_caption_does_not(tmp_path: Path) -> None:
                     '{"caption": "A plough clears a road.", "date": "2024-01-31"}]}')
     photo = read_article(path).photos[0]
     assert describe_photo(photo, 1, 1) == (
-        "Photo 1 of 1, taken on Wednesday, January 31, 2024. A plough clears a road. "
+        "Photo 1 out of 1, taken on Wednesday, January 31, 2024. A plough clears a road. "
         "Photo credit not given.")
 
 
@@ -103,7 +103,7 @@ def test_producer_alt_text_wins(tmp_path: Path) -> None:
                     '"alt_text": "Two children on a red sled"}]}')
     photo = read_article(path).photos[0]
     assert describe_photo(photo, 1, 1) == (
-        "Photo 1 of 1. Two children on a red sled. Photo by Pia Lang, AP.")
+        "Photo 1 out of 1. Two children on a red sled. Photo by Pia Lang, AP.")
 
 
 def test_hostile_text_is_inert_and_keeps_structure(tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ def test_sample_descriptions_aerial_and_dates() -> None:
     descriptions = [describe_photo(p, i, len(article.photos))
                     for i, p in enumerate(article.photos, start=1)]
     # the kind is said once, and "This aerial photo shows" is not read after it
-    assert descriptions[1] == ("Photo 2 of 4, an aerial image. Volunteers sorting waste on the "
+    assert descriptions[1] == ("Photo 2 out of 4, an aerial image. Volunteers sorting waste on the "
                                "riverbank near the Sachsenbrücke on May 12. Aerial image by Tomás "
                                "Ortega, Reuters.")
     # the caption already gives the date, so it is not said twice

@@ -1,0 +1,54 @@
+"""The built-in news lexicon and how a workspace's pronunciations.toml extends it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import ConfigError
+from briefing.lexicon import builtin_entries, load_lexicon
+from briefing.speech import spoken_text
+
+
+def test_builtin_entries_are_plain_respellings() -> None:
+    entries = builtin_entries()
+    assert len(entries) >= 25
+    for written, said in entries.items():
+        # Engine-neutral: no espeak-ng [[phonemes]] (piper reads respellings only).
+        assert "[[" not in said, written
+        assert re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", said), (written, said)
+        assert said != written, written
+        # Normalisation for the ear leaves a respelling as it is (no numeral read in it).
+        assert spoken_text(said) == said, (written, said)
+
+
+def test_builtin_lexicon_applies_without_a_workspace_file(tmp_path: Path) -> None:
+    lexicon = load_lexicon(tmp_path / "pronunciations.toml")
+    assert spoken_text("Xinhua reported it; Xinhua's photo, by Li Xin.", "en", lexicon) == (
+        "Shin-wah reported it; Shin-wah's photo, by Li Xin.")
+    # Whole words only, case-sensitively; the longer phrase wins over a word inside it.
+    assert spoken_text("Xinhuanet and XI.", "en", lexicon) == "Xinhuanet and XI."
+    assert spoken_text("Xi Jinping met President Xi.", "en", lexicon) == (
+        "Shee Jin-ping met President Shee.")
+
+
+def test_workspace_extends_and_overrides_the_builtin(tmp_path: Path) -> None:
+    path = tmp_path / "pronunciations.toml"
+    path.write_text('Xinhua = "Sin-hwa"\nKornidzor = "Kor-nid-zor"\nXi = "Xi"\n',
+                    encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert spoken_text("Xinhua, Xi, Kornidzor and the Houthis.", "en", lexicon) == (
+        "Sin-hwa, Xi, Kor-nid-zor and the Hoothees.")
+
+
+def test_builtin_can_be_left_out(tmp_path: Path) -> None:
+    assert load_lexicon(tmp_path / "missing.toml", builtin=False).entries == ()
+
+
+def test_a_bad_workspace_entry_is_reported_with_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "pronunciations.toml"
+    path.write_text('Xinhua = ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="Xinhua"):
+        load_lexicon(path)
