@@ -166,7 +166,12 @@ def _threads() -> int:
 
 
 class WhisperRecognizer:
-    """faster-whisper on the CPU with int8 weights and beam search of 5, loaded once."""
+    """faster-whisper on the CPU with int8 weights and beam search of 5, loaded once.
+
+    Decoding is deterministic (temperature 0, no sampling fallback) and each 30-second window
+    is decoded on its own (not conditioned on the previous one), so the same audio always gives
+    the same words and one misheard window cannot derail the rest.
+    """
 
     def __init__(self, cache: Path | None = None, threads: int | None = None,
                  beam_size: int = 5) -> None:
@@ -195,5 +200,5 @@ class WhisperRecognizer:
         language = lang.replace("_", "-").split("-")[0].lower() or None
         segments, _info = self._model.transcribe(
             str(audio), language=language, beam_size=self._beam_size,
-            condition_on_previous_text=False, vad_filter=False)
+            temperature=0.0, condition_on_previous_text=False, vad_filter=False)
         return " ".join(" ".join(s.text for s in segments).split())
