@@ -165,8 +165,8 @@ def _respell(word: str) -> str:
     """A first respelling: initialisms letter by letter, other words in folded syllables."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", word)
                     if not unicodedata.combining(c))
-    if plain.isupper() and len(plain) <= 5:
-        return " ".join(plain)
+    if plain.isupper() and (len(plain) <= 3 or not re.search("[AEIOUY]", plain)):
+        return " ".join(plain)  # an initialism said letter by letter
     return syllables(plain)
 
 
@@ -216,7 +216,8 @@ def proof_chapter(index: int, title: str, file: str, sentences: Sequence[str], h
         misheard = []
         for expected, got in _runs(ops):
             written = _written_word(expected, text, lang) if expected else None
-            line = lexicon_line(written) if written and written not in known else None
+            line = (lexicon_line(written) if written and written not in known
+                    and _respell(written) != written else None)
             misheard.append(Misheard(" ".join(expected), " ".join(got), written, line,
                                      written is not None and written in known))
         proofs.append(SentenceProof(

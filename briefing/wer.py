@@ -114,21 +114,27 @@ def align(ref: list[str] | tuple[str, ...], hyp: list[str] | tuple[str, ...]) ->
 
 
 _VOWELS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœ]+", re.I)
+_DIGRAPHS = ("ch", "sh", "th", "ph", "gh", "wh", "ck", "qu")
+_ONSET = re.compile(r"(?:[bcdfgkpt]|ch|sh|th|ph)[rl]$")
 
 
 def syllables(word: str) -> str:
     """``word`` split into rough written syllables ("Kornidzor" → "Kor-nid-zor").
 
-    A starting point for a respelling in ``pronunciations.toml``, not a pronunciation: one
-    consonant between vowels starts the next syllable, a cluster is split after its first
-    consonant.
+    A starting point for a respelling in ``pronunciations.toml``, not a pronunciation: the
+    consonants between two vowels go with the previous syllable except the last one, which
+    starts the next; a digraph ("ch", "sh", "th" ...) counts as one consonant and a stop
+    followed by r or l ("br", "tr", "pl" ...) starts a syllable together.
     """
     groups = list(_VOWELS.finditer(word))
     if len(groups) < 2:
         return word
     cuts = []
     for left, right in itertools.pairwise(groups):
-        gap = right.start() - left.end()
-        cuts.append(left.end() + (1 if gap >= 2 else 0))
+        gap = word[left.end():right.start()].lower()
+        onset = _ONSET.search(gap)
+        last = (len(onset.group(0)) if onset else
+                2 if gap[-2:] in _DIGRAPHS else 1 if gap else 0)
+        cuts.append(right.start() - last)
     pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
     return "-".join(p for p in pieces if p)

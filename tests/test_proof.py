@@ -122,9 +122,13 @@ def test_normalisation_keeps_real_differences() -> None:
 def test_respelling_suggestions() -> None:
     assert syllables("Kornidzor") == "Kor-nid-zor"
     assert syllables("Goris") == "Go-ris"
+    assert syllables("Lachin") == "La-chin"  # a digraph is one consonant
+    assert syllables("Sachsenbrucke") == "Sach-sen-bru-cke"  # "br" starts a syllable
+    assert syllables("Tokyo") == "To-kyo" and syllables("Nhac") == "Nhac"
     assert lexicon_line("Kornidzor") == 'Kornidzor = "Kor-nid-zor"'
     assert lexicon_line("Rhône") == '"Rhône" = "Rho-ne"'  # non-ASCII key quoted, ASCII hint
     assert lexicon_line("AFP") == 'AFP = "A F P"'
+    assert lexicon_line("SOPA") == 'SOPA = "SO-PA"'  # an acronym said as a word
 
 
 # --------------------------------------------------------------------------- the report
