@@ -303,3 +303,15 @@ def test_real_recognizer_on_a_short_espeak_build(ws: Path, cli, model_cache: Pat
     heard = " ".join(c["transcript"] for c in date["chapters"]).lower()
     assert "librar" in heard and "budget" in heard
     assert [c["index"] for c in date["chapters"]] == list(range(len(date["chapters"])))
+
+
+def test_common_words_are_listed_but_get_no_lexicon_line(built: Path) -> None:
+    rec = ScriptedRecognizer(built, {" people ": " peephole ", "Tens of": "Ten of",
+                                     "Goris": "Doris"})
+    [day] = proof(Workspace(built), None, rec)
+    misheard = {(m.expected, m.heard): m for c in day.chapters for s in c.sentences
+                for m in s.misheard}
+    assert misheard[("people", "peephole")].lexicon_line is None
+    assert misheard[("tens", "ten")].lexicon_line is None  # capitalised only as a first word
+    assert misheard[("goris", "doris")].written == "Goris"
+    assert day.lexicon_lines == ('Goris = "Go-ris"',)
