@@ -13,8 +13,11 @@ intelligibility.json):
   that text;
 * the goals (on the corpus): at most 0.17 with espeak-ng and 0.10 with piper.
 
-Needs the proof extra (``pip install -e '.[proof]'``).  One recogniser is loaded and reused;
-on two cores the full run takes a few minutes per engine.
+Needs the proof extra (``pip install -e '.[proof]'``).  One recogniser (int8, a thread per
+core) is loaded once and reused.  Measured on two shared cores: the sample alone with pyttsx3
+takes about a minute; the full run (three sets, two engines, built and raw) 24 minutes under a
+load of about 9, mostly Whisper listening to some 8,000 words (about 45 minutes) of speech and
+piper synthesising; ``--sets`` and ``--engines`` narrow it.
 
     .venv/bin/python benchmarks/intelligibility.py [--engines pyttsx3,piper] [--sets corpus]
 """

@@ -292,7 +292,11 @@ def proof(ws: Workspace, dates: Sequence[dt.date] | None, recognizer: Recognizer
 
 
 def proof_json(results: Sequence[DateProof], recognizer: str) -> dict[str, Any]:
-    """One JSON document for ``briefing proof --json``."""
+    """One JSON document for ``briefing proof --json``.
+
+    Every chapter is listed with its transcript and figures; under ``sentences`` only the
+    sentences heard differently from the script.
+    """
     words = sum(d.words for d in results)
     errors = sum(d.errors for d in results)
     return {
