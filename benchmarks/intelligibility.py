@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import wave
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -128,10 +129,13 @@ def built(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> dict[st
     worst = sorted(((c.wer, f"{d.date} {c.title}") for d in results for c in d.chapters),
                    reverse=True)[:3]
     lines = sorted({line for d in results for line in d.lexicon_lines})
+    pairs = Counter(f"{m.expected or '-'} → {m.heard or '-'}" for d in results
+                    for c in d.chapters for s in c.sentences for m in s.misheard)
     return {"words": words, "errors": errors, "wer": round(errors / words, 4),
             "dates": {d.date: round(d.wer, 4) for d in results},
             "worst_chapters": [{"chapter": t, "wer": round(w, 4)} for w, t in worst],
-            "suggested_lexicon": lines}
+            "suggested_lexicon": lines,
+            "misheard": [f"{n}x {pair}" for pair, n in pairs.most_common(30)]}
 
 
 def main() -> int:
