@@ -54,14 +54,16 @@ class Misheard:
     heard: str
     """What the recogniser heard there (empty: nothing)."""
 
-    written: str | None
-    """The word as the script writes it, when the run is one script word worth a lexicon entry."""
+    names: tuple[str, ...]
+    """The run's names, initialisms and foreign words as the script writes them (what a
+    lexicon entry is for; common words misheard are a matter of phrasing)."""
 
-    lexicon_line: str | None
-    """A line for ``pronunciations.toml``; the respelling, a rough syllable split, is a start."""
+    lexicon_lines: tuple[str, ...]
+    """A line for ``pronunciations.toml`` per name not in it yet; the respelling, a rough
+    syllable split, is a start."""
 
-    in_lexicon: bool = False
-    """``written`` already has an entry in ``pronunciations.toml`` (its respelling needs work)."""
+    in_lexicon: tuple[str, ...] = ()
+    """The names that already have an entry in ``pronunciations.toml`` (it needs work)."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,8 @@ class DateProof:
         for c in self.chapters:
             for s in c.sentences:
                 for m in s.misheard:
-                    if m.lexicon_line:
-                        seen.setdefault(m.lexicon_line)
+                    for line in m.lexicon_lines:
+                        seen.setdefault(line)
         return tuple(seen)
 
 
@@ -147,16 +149,16 @@ def _name_like(token: str, first: bool) -> bool:
     return bool(letters) and letters[0].isupper() and not first
 
 
-def _written_word(expected: list[str], text: str, lang: str) -> str | None:
-    """The script word (as written) whose ear form is the one word ``expected``, if it is a
-    name-like word (common words misheard are left to the listing, not the lexicon)."""
-    if len(expected) != 1 or expected[0] in _FUNCTION_WORDS or expected[0].isdigit():
+def _written_word(expected: str, text: str, lang: str) -> str | None:
+    """The script word (as written) whose ear form is the word ``expected``, if it is a
+    name-like word."""
+    if expected in _FUNCTION_WORDS or expected.isdigit():
         return None
     for n, match in enumerate(re.finditer(r"\w[\w'’-]*", text)):
         token = match.group(0)
         for part in (token, *token.split("-")):
             word = re.sub(r"['’]s$|['’]$", "", part)
-            if ear_words(word, lang) == expected and _name_like(word, n == 0 and word == token):
+            if ear_words(word, lang) == [expected] and _name_like(word, n == 0 and word == token):
                 return word
     return None  # from normalisation (a number, a date), or a common word
 
@@ -215,11 +217,12 @@ def proof_chapter(index: int, title: str, file: str, sentences: Sequence[str], h
     for text, said, ops in zip(sentences, spoken, per_sentence, strict=True):
         misheard = []
         for expected, got in _runs(ops):
-            written = _written_word(expected, text, lang) if expected else None
-            line = (lexicon_line(written) if written and written not in known
-                    and _respell(written) != written else None)
-            misheard.append(Misheard(" ".join(expected), " ".join(got), written, line,
-                                     written is not None and written in known))
+            names = tuple(dict.fromkeys(
+                w for w in (_written_word(e, text, lang) for e in expected) if w))
+            misheard.append(Misheard(
+                " ".join(expected), " ".join(got), names,
+                tuple(lexicon_line(w) for w in names if w not in known and _respell(w) != w),
+                tuple(w for w in names if w in known)))
         proofs.append(SentenceProof(
             text, said, " ".join(h for _, _, h in ops if h is not None),
             sum(1 for _, r, _ in ops if r is not None), sum(1 for op, _, _ in ops if op != "ok"),

@@ -209,7 +209,8 @@ def test_known_lexicon_words_get_no_new_line(built: Path) -> None:
     rec = ScriptedRecognizer(built, {"Kornidzor": "Corny door"})
     [day] = proof(Workspace(built), None, rec)
     misheard = [m for c in day.chapters for s in c.sentences for m in s.misheard]
-    assert misheard and all(m.in_lexicon and m.lexicon_line is None for m in misheard)
+    assert misheard and all(m.in_lexicon == ("Kornidzor",) and m.lexicon_lines == ()
+                            for m in misheard)
 
 
 def test_cli_json_and_text(built: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -311,7 +312,17 @@ def test_common_words_are_listed_but_get_no_lexicon_line(built: Path) -> None:
     [day] = proof(Workspace(built), None, rec)
     misheard = {(m.expected, m.heard): m for c in day.chapters for s in c.sentences
                 for m in s.misheard}
-    assert misheard[("people", "peephole")].lexicon_line is None
-    assert misheard[("tens", "ten")].lexicon_line is None  # capitalised only as a first word
-    assert misheard[("goris", "doris")].written == "Goris"
+    assert misheard[("people", "peephole")].lexicon_lines == ()
+    assert misheard[("tens", "ten")].names == ()  # capitalised only as a first word
+    assert misheard[("goris", "doris")].names == ("Goris",)
     assert day.lexicon_lines == ('Goris = "Go-ris"',)
+
+
+def test_a_misheard_run_of_names_suggests_a_line_per_name(built: Path) -> None:
+    rec = ScriptedRecognizer(built, {"Alain Jocard": "a angel card"})
+    [day] = proof(Workspace(built), None, rec)
+    runs = {m.expected: m for c in day.chapters for s in c.sentences for m in s.misheard}
+    run = runs["alain jocard"]
+    assert run.heard == "a angel card"
+    assert run.names == ("Alain", "Jocard")
+    assert run.lexicon_lines == ('Alain = "A-lain"', 'Jocard = "Jo-card"')

@@ -68,9 +68,9 @@ def _print(results: list[DateProof]) -> None:
                 print(f"     heard:  {s.heard}")
                 for m in s.misheard:
                     said = m.expected or "(nothing)"
-                    note = (f"  → {m.lexicon_line}" if m.lexicon_line else
-                            "  (in pronunciations.toml: adjust its respelling)" if m.in_lexicon
-                            else "")
+                    notes = [*m.lexicon_lines, *(f"{w} is in pronunciations.toml: adjust it"
+                                                 for w in m.in_lexicon)]
+                    note = f"  → {'; '.join(notes)}" if notes else ""
                     print(f"       {said!r} heard as {m.heard or '(nothing)'!r}{note}")
         if d.lexicon_lines:
             print("  lines for pronunciations.toml (respellings are a starting point: try "
