@@ -10,7 +10,9 @@ Both sides are compared as words *for the ear*: each text goes through briefing'
 normalisation (:func:`briefing.normalize.normalize`), so "120,000" written by the recogniser
 and "one hundred and twenty thousand" said by the engine are the same words; then case,
 diacritics, apostrophes and punctuation are folded away, hyphens split words and dotted
-initialisms ("A.F.P") become one word.
+initialisms ("A.F.P") become one word, and British and American spellings of a word
+("defence", "defense"; "kilometres", "kilometers"; "organisers", "organizers") are folded
+together: recognisers write one spelling, and a listener hears no difference.
 """
 
 from __future__ import annotations
@@ -30,9 +32,23 @@ _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ](?=\w)")
 _NON_WORD = re.compile(r"[^\w]+|_")
 
 
+_SPELLINGS = tuple((re.compile(p), r) for p, r in (
+    (r"(?<=\w\w)our(?=(?:s|ed|ing|ite|ites|able|er|ers)?$)", "or"),  # colour, neighbouring
+    (r"(?<=\w\w)is(?=(?:e|es|ed|ing|er|ers|ation|ations)$)", "iz"),  # organise(r)s
+    (r"(?<=\w\w)tre(?=s?$)", "ter"),  # centre, kilometres
+    (r"(?<=\w\w)ence(?=s?$)", "ense"),  # defence, licence
+    (r"(?<=\w\w)yse(?=(?:s|d)?$)", "yze"),  # analysed
+    (r"(?<=[aeiou])ll(?=(?:ed|ing|er|ers)$)", "l"),  # travelled
+    (r"(?<=\w\w)amme(?=s?$)", "am"),  # programme
+))
+
+
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for pattern, replacement in _SPELLINGS:
+        folded = pattern.sub(replacement, folded)
+    return folded
 
 
 def ear_words(text: str, lang: str = "en") -> list[str]:

@@ -108,6 +108,9 @@ def test_alignment_is_a_minimal_edit_script(ref: list[str], hyp: list[str]) -> N
     ("Hello, World!", "hello world"),
     ("the Rhône glacier", "the rhone glacier"),
     ("the city's river", "the citys river"),
+    ("defence minister, 90 kilometres", "defense minister ninety kilometers"),
+    ("organisers of the neighbouring centre", "organizers of the neighboring center"),
+    ("travelled to the programme", "traveled to the program"),
 ])
 def test_written_and_spoken_forms_are_the_same_words(written: str, said: str) -> None:
     assert ear_words(written) == ear_words(said)
@@ -117,6 +120,8 @@ def test_normalisation_keeps_real_differences() -> None:
     assert ear_words("photo one of four") != ear_words("photo one on four")
     assert ear_words("AFP") != ear_words("AFB")
     assert ear_words("tens of thousands") != ear_words("ten thousand")
+    # spelling folds leave short words alone
+    assert ear_words("four hour your tour rise") == ["four", "hour", "your", "tour", "rise"]
 
 
 def test_respelling_suggestions() -> None:
