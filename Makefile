@@ -3,12 +3,14 @@
 #   make test     lint, type-check and run every test (installs ffmpeg for ffprobe if missing)
 #   make bench    run the benchmarks under benchmarks/ and print their figures (installs
 #                 Debian's espeak-ng and ffmpeg for the raw-pipeline comparison)
+#   make bench-intelligibility  word error of an offline recogniser on the built briefings
+#                 against the raw engines (installs the piper and proof extras)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: sample test lint bench install install-test clean
+.PHONY: sample test lint bench bench-intelligibility install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +20,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
 install-test: $(BIN)/python
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet -e '.[test,dask,piper]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet -e '.[test,dask,piper,proof]'
 
 sample: install
 	$(BIN)/briefing build
@@ -37,6 +39,10 @@ bench: install
 	bash .ci/system-deps bench
 	$(BIN)/python benchmarks/performance.py
 	$(BIN)/python benchmarks/memory.py
+
+bench-intelligibility: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[piper,proof]'
+	$(BIN)/python benchmarks/intelligibility.py
 
 clean:
 	rm -rf audio .briefing

@@ -59,3 +59,7 @@ class EngineUnavailableError(EngineError):
 
 class EncoderError(BriefingError, RuntimeError):
     """Encoding or tagging audio failed."""
+
+
+class RecognizerUnavailableError(BriefingError, RuntimeError):
+    """The offline speech recogniser of ``briefing proof`` is not installed or cannot load."""
