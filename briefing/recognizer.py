@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from briefing.errors import RecognizerUnavailableError
+from briefing.extras import first_missing
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,10 @@ def check_installed() -> None:
 
     Cheap: nothing is imported.
     """
-    for module, dist in (("faster_whisper", "faster-whisper"),
-                         *((d.replace("-", "_"), d) for d in _PARTS)):
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            raise _missing(dist)
+    missing = first_missing((("faster_whisper", "faster-whisper"),
+                             *((d.replace("-", "_"), d) for d in _PARTS)))
+    if missing is not None:
+        raise _missing(missing)
 
 
 @dataclass(frozen=True)

