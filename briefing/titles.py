@@ -267,7 +267,7 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
     with the best cut, then the most words, wins.
     """
     toks = _clean(text, dateline=dateline)
-    if not any(t.word for t in toks):  # "(AP)" alone: its words, brackets aside
+    if not any(ch.isalnum() for t in toks for ch in t.word):  # "— (AP)": its words, brackets aside
         toks = tokens(re.sub(r"[()\[\]]", "", text))
     if drop_article and len(toks) > 2 and toks[0].lower in ("a", "an", "the"):
         toks = toks[1:]

@@ -60,7 +60,7 @@ def test_every_photo_found_and_every_credit_said_right(name: str) -> None:
     described = photo_paragraphs(text)
     assert len(described) == len(expected)
     for i, (description, credit) in enumerate(zip(described, expected, strict=True), start=1):
-        assert description.startswith(f"Photo {i} of {len(expected)}")
+        assert description.startswith(f"Photo {i} out of {len(expected)}")
         assert description.endswith(f" {credit}.")
     for photo in article.photos:  # no credit line was read as a caption or a paragraph
         assert photo.caption.endswith(".")
