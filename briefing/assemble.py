@@ -11,8 +11,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefing.segments import Chapter, Paragraph, Pause
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 SAMPLE_RATE = 22050
 """Sample rate of all assembled audio (mono, 16-bit)."""
@@ -20,8 +24,19 @@ SAMPLE_RATE = 22050
 SILENCE_THRESHOLD_DBFS = -50.0
 """Audio quieter than this at a segment's edges is the engine's own silence."""
 
+ONSET_FLOOR_DBFS = -65.0
+"""Sound above this that runs on, unbroken, into the speech found with
+:data:`SILENCE_THRESHOLD_DBFS` is part of it: a soft onset or release ("th", "f", "h", a final
+"s") can stay below that threshold for tens of milliseconds and must not be trimmed."""
+
+ONSET_MAX_MS = 200
+"""At most this much quiet sound is kept before the first and after the last loud sound, so a
+noise floor above :data:`ONSET_FLOOR_DBFS` cannot keep a whole lead-in."""
+
 EDGE_MARGIN_MS = 20
 """Silence kept at each edge of a trimmed segment, so no consonant is clipped."""
+
+_CHUNK_MS = 10
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,19 @@ def _silence(ms: int) -> bytes:
     return b"\x00\x00" * round(ms * SAMPLE_RATE / 1000)
 
 
+def _soft_edge(audio: AudioSegment, edge: int, step: int) -> int:
+    """``edge`` (ms) moved outwards (``step`` -1: earlier, +1: later) over quiet sound that
+    runs on from the speech, chunk by chunk while it stays above :data:`ONSET_FLOOR_DBFS`."""
+    moved = 0
+    while moved < ONSET_MAX_MS:
+        lo, hi = (edge - _CHUNK_MS, edge) if step < 0 else (edge, edge + _CHUNK_MS)
+        if lo < 0 or hi > len(audio) or audio[lo:hi].dBFS <= ONSET_FLOOR_DBFS:
+            break
+        edge += step * _CHUNK_MS
+        moved += _CHUNK_MS
+    return edge
+
+
 def trimmed_pcm(wav: bytes) -> bytes:
     """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, edges' silence trimmed."""
     from pydub import AudioSegment  # imported here: a build with nothing to assemble skips it
@@ -92,6 +120,8 @@ def trimmed_pcm(wav: bytes) -> bytes:
                                               silence_threshold=SILENCE_THRESHOLD_DBFS)
     if end <= start:  # all below the threshold: keep it as it is
         return bytes(audio.raw_data)
+    start = _soft_edge(audio, start, -1)
+    end = _soft_edge(audio, end, +1)
     audio = audio[max(0, start - EDGE_MARGIN_MS) : min(len(audio), end + EDGE_MARGIN_MS)]
     return bytes(audio.raw_data)
 
