@@ -1,7 +1,9 @@
 """Join synthesised segments into chapters with natural pauses, keeping exact boundaries.
 
 Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
-the engine's own leading and trailing silence first, so pauses are the same whatever the engine.
+the engine's own leading and trailing silence first, so pauses are the same whatever the engine;
+the trim finds speech at -50 dBFS, then reaches out to quieter sound near it (soft onsets such
+as "th" and final releases sit below that level), so no consonant is cut off.
 A chapter is produced as a stream of pieces, one sentence or pause at a time, so a chapter of
 any length is never held whole (:func:`chapter_pieces`).
 """
@@ -25,12 +27,12 @@ SILENCE_THRESHOLD_DBFS = -50.0
 """Audio quieter than this at a segment's edges is the engine's own silence."""
 
 ONSET_FLOOR_DBFS = -65.0
-"""Sound above this that runs on, unbroken, into the speech found with
-:data:`SILENCE_THRESHOLD_DBFS` is part of it: a soft onset or release ("th", "f", "h", a final
-"s") can stay below that threshold for tens of milliseconds and must not be trimmed."""
+"""Sound above this close before or after the speech found with :data:`SILENCE_THRESHOLD_DBFS`
+is part of it: a soft onset or release ("th", "f", "h", a final "s") can stay below that
+threshold for tens of milliseconds and must not be trimmed."""
 
 ONSET_MAX_MS = 200
-"""At most this much quiet sound is kept before the first and after the last loud sound, so a
+"""Quiet sound is looked for this far before the first and after the last loud sound, so a
 noise floor above :data:`ONSET_FLOOR_DBFS` cannot keep a whole lead-in."""
 
 EDGE_MARGIN_MS = 20
@@ -96,16 +98,20 @@ def _silence(ms: int) -> bytes:
 
 
 def _soft_edge(audio: AudioSegment, edge: int, step: int) -> int:
-    """``edge`` (ms) moved outwards (``step`` -1: earlier, +1: later) over quiet sound that
-    runs on from the speech, chunk by chunk while it stays above :data:`ONSET_FLOOR_DBFS`."""
-    moved = 0
-    while moved < ONSET_MAX_MS:
-        lo, hi = (edge - _CHUNK_MS, edge) if step < 0 else (edge, edge + _CHUNK_MS)
-        if lo < 0 or hi > len(audio) or audio[lo:hi].dBFS <= ONSET_FLOOR_DBFS:
+    """``edge`` (ms) moved outwards (``step`` -1: earlier, +1: later) to the farthest 10 ms
+    chunk louder than :data:`ONSET_FLOOR_DBFS` within :data:`ONSET_MAX_MS` of it.
+
+    Not only over unbroken sound: a soft onset or release can dip below the floor for a chunk
+    (a stop's closure before its burst, a breathy "h" fading in) and still be speech.
+    """
+    found = edge
+    for k in range(ONSET_MAX_MS // _CHUNK_MS):
+        lo = edge - (k + 1) * _CHUNK_MS if step < 0 else edge + k * _CHUNK_MS
+        if lo < 0 or lo + _CHUNK_MS > len(audio):
             break
-        edge += step * _CHUNK_MS
-        moved += _CHUNK_MS
-    return edge
+        if audio[lo : lo + _CHUNK_MS].dBFS > ONSET_FLOOR_DBFS:
+            found = lo if step < 0 else lo + _CHUNK_MS
+    return found
 
 
 def trimmed_pcm(wav: bytes) -> bytes:
@@ -122,8 +128,10 @@ def trimmed_pcm(wav: bytes) -> bytes:
         return bytes(audio.raw_data)
     start = _soft_edge(audio, start, -1)
     end = _soft_edge(audio, end, +1)
-    audio = audio[max(0, start - EDGE_MARGIN_MS) : min(len(audio), end + EDGE_MARGIN_MS)]
-    return bytes(audio.raw_data)
+    raw = audio.raw_data  # sliced by sample: pydub pads a slice past the end with silence
+    first = max(0, round((start - EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    last = min(len(raw) // 2, round((end + EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    return bytes(raw[2 * first : 2 * last])
 
 
 def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,

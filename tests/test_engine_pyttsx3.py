@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 
-from briefing.assemble import SAMPLE_RATE, trimmed_pcm
 from briefing.engines.base import VoiceSettings
 from briefing.engines.espeak import WORD_GAP, Pyttsx3Engine
 from briefing.errors import EngineError, EngineUnavailableError
@@ -231,32 +230,6 @@ def test_words_are_separated_by_the_word_gap(helper: multiprocessing.pool.Pool) 
     assert 0.5 * (words - 1) * WORD_GAP * 0.01 < added < 2.0 * words * WORD_GAP * 0.01
     # and the default is in force for an ordinary segment
     assert duration(synth(helper, SENTENCE)) == pytest.approx(spaced, abs=0.01)
-
-
-SOFT_ONSETS = ("That is the end.", "Hello there.", "Five people.", "Three of them.",
-               "She said.", "Thousands fled.", "Its cost matters.")
-
-
-@pytest.mark.parametrize("rate", [SLOW, 175, FAST])
-def test_trimming_keeps_every_soft_onset_and_release(helper: multiprocessing.pool.Pool,
-                                                     rate: int) -> None:
-    """No 5 ms window louder than -60 dBFS lies outside what trimming keeps."""
-    window = round(SAMPLE_RATE * 0.005)
-    floor = 32768 * 10 ** (-60 / 20)
-    for text in SOFT_ONSETS:
-        wav = synth(helper, text, rate=rate)
-        channels, width, sample_rate, samples = read_wav(wav)
-        assert (channels, width, sample_rate) == (1, 2, SAMPLE_RATE)
-        kept = trimmed_pcm(wav)
-        offset = samples.tobytes().find(kept)  # one contiguous slice of the input
-        assert offset >= 0 and offset % 2 == 0 and kept, text
-        first, end = offset // 2, offset // 2 + len(kept) // 2
-        loud = [i for i in range(0, len(samples) - window + 1, window // 2)
-                if math.sqrt(sum(x * x for x in samples[i:i + window]) / window) > floor]
-        assert loud, text
-        sound_end = loud[-1] + window
-        assert first <= loud[0], (text, rate, (loud[0] - first) * 1000 / SAMPLE_RATE)
-        assert end >= sound_end, (text, rate, (sound_end - end) * 1000 / SAMPLE_RATE)
 
 
 def test_rate_and_audio_survive_cpu_load(helper: multiprocessing.pool.Pool) -> None:
