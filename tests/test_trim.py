@@ -72,3 +72,14 @@ def test_a_noise_floor_keeps_at_most_the_bound() -> None:
 def test_silence_only_segment_is_kept_as_is() -> None:
     samples = [0] * _samples(200)
     assert _kept(samples) == (0, len(samples))
+
+
+def test_a_release_after_a_short_closure_is_kept() -> None:
+    """A final "t": the vowel, 20 ms of closure (silence), then a quiet burst."""
+    vowel_end = _samples(100 + 300)
+    samples = ([0] * _samples(100) + _vowel(300, -12) + [0] * _samples(20)
+               + _noise(30, -57, 4) + [0] * _samples(400))
+    burst_end = vowel_end + _samples(50)
+    _first, end = _kept(samples)
+    assert end >= burst_end
+    assert end - burst_end <= _samples(EDGE_MARGIN_MS + 10)
