@@ -55,7 +55,7 @@ from briefing.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-ASSEMBLY_VERSION = 3
+ASSEMBLY_VERSION = 4
 """Bumped when assembly, encoding or tagging changes the outputs for the same segments."""
 
 ProgressFn = Callable[[str, int, int], None]

@@ -40,6 +40,7 @@ from typing import Any
 
 import pytest
 
+from briefing.assemble import SAMPLE_RATE, trimmed_pcm
 from briefing.cache import SegmentKey, segment_store
 from briefing.engines import available_engines, load_engine
 from briefing.engines import registry as engine_registry
@@ -300,6 +301,41 @@ def test_a_higher_rate_is_shorter(engine: Engine) -> None:
         duration(engine.synthesize(SENTENCE, VoiceSettings(rate=rate))) for rate in (120, 175, 300)
     )
     assert slow > 1.1 * normal > 1.1 * 1.1 * fast, (slow, normal, fast)
+
+
+SOFT_EDGES = ("That is the end.", "Hello there.", "Five people.", "Three of them.",
+              "She said.", "Thousands fled.", "That is the end of your news briefing.")
+"""Sentences that start with a soft consonant ("th", "h", "f", "s") or end in a release."""
+
+
+@pytest.mark.parametrize("rate", [120, 175, 320])
+def test_trimming_keeps_every_soft_onset_and_release(engine: Engine, rate: int) -> None:
+    """No 5 ms window louder than -60 dBFS near the speech lies outside what the assembler keeps.
+
+    Near: within 150 ms of the first and last window louder than -40 dBFS (the speech itself);
+    a click separated from the speech by more silence than that is no part of a consonant.
+    """
+    from pydub import AudioSegment
+
+    window = round(SAMPLE_RATE * 0.005)
+    near = round(SAMPLE_RATE * 0.15)
+    for text in SOFT_EDGES:
+        wav = engine.synthesize(text, VoiceSettings(rate=rate))
+        audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
+        raw = bytes(audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE).raw_data)
+        samples = array.array("h", raw)
+        kept = trimmed_pcm(wav)
+        offset = raw.find(kept)  # one contiguous slice of the engine's audio
+        assert kept and offset >= 0 and offset % 2 == 0, text
+        first, end = offset // 2, offset // 2 + len(kept) // 2
+        levels = [(i, rms(samples[i:i + window])) for i in range(0, len(samples) - window + 1,
+                                                                window // 2)]
+        speech = [i for i, level in levels if level > 32768 * 10 ** (-40 / 20)]
+        assert speech, text
+        soft = [i for i, level in levels if level > 32768 * 10 ** (-60 / 20)
+                and speech[0] - near <= i <= speech[-1] + near]
+        assert first <= soft[0], (text, (soft[0] - first) * 1000 / SAMPLE_RATE)
+        assert end >= soft[-1] + window, (text, (soft[-1] + window - end) * 1000 / SAMPLE_RATE)
 
 
 def test_version_is_stable_and_describes_the_engine(engine: Engine) -> None:
