@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from proctree import process_tree, status_kb
+
 REPO = Path(__file__).resolve().parent.parent
 GOAL_MB = 1500.0
 """Peak resident memory of the build and all its workers together, for 40,000 words."""
@@ -46,35 +48,6 @@ def long_article(path: Path, words: int, seed: int = 1) -> None:
     path.write_text("date 2024-05-15 " + " ".join(sentences) + "\n", encoding="utf-8")
 
 
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text(encoding="ascii")
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo.extend(children.get(pid, []))
-    return pids
-
-
 def run_build(article: Path, ws: Path, engine: str, jobs: int) -> dict[str, Any]:
     """Build ``article`` in ``ws``, sampling memory; returns the figures (MB)."""
     cmd = [sys.executable, "-m", "briefing", "build", str(article), "-w", str(ws),
@@ -87,11 +60,11 @@ def run_build(article: Path, ws: Path, engine: str, jobs: int) -> dict[str, Any]
 
     def sample() -> None:
         while not stop.wait(0.02):
-            pids = _tree(proc.pid)
-            peaks["tree_kb"] = max(peaks["tree_kb"], sum(_status_kb(p, "VmRSS") for p in pids))
-            peaks["main_kb"] = max(peaks["main_kb"], _status_kb(proc.pid, "VmRSS"))
+            pids = process_tree(proc.pid)
+            peaks["tree_kb"] = max(peaks["tree_kb"], sum(status_kb(p, "VmRSS") for p in pids))
+            peaks["main_kb"] = max(peaks["main_kb"], status_kb(proc.pid, "VmRSS"))
             for p in pids:
-                hwm[p] = max(hwm.get(p, 0), _status_kb(p, "VmHWM"))
+                hwm[p] = max(hwm.get(p, 0), status_kb(p, "VmHWM"))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from incremental import make_workspace
+from proctree import process_tree, status_kb
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seeds" / "000_59d2dc9ad17c7b01.txt"
@@ -97,34 +98,10 @@ def briefing(*args: str | Path, sample_memory: bool = False) -> tuple[float, dic
     return elapsed, json.loads(out), peaks
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def _rss_tree(root: int) -> tuple[float, float]:
     """RSS of ``root`` and of ``root`` with all its descendants, in MB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text(encoding="ascii")
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += _rss_mb(pid)
-        todo.extend(children.get(pid, []))
-    return _rss_mb(root), total
+    total = sum(status_kb(pid, "VmRSS") for pid in process_tree(root))
+    return status_kb(root, "VmRSS") / 1024, total / 1024
 
 
 def ebur128(path: Path) -> tuple[float, float] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 import wave
 
@@ -66,3 +67,15 @@ def kill_own_process() -> None:
 def echo(value: object) -> object:
     """A worker task that returns its argument."""
     return value
+
+
+def wait_for_group_to_end(pgid: int) -> None:
+    """A killed build's worker processes notice and exit: nothing of its group is left running."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        assert time.monotonic() < deadline, "worker processes outlived the build"
+        time.sleep(0.1)

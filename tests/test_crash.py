@@ -14,6 +14,7 @@ import pytest
 from mutagen.mp3 import MP3
 
 from tests.conftest import REPO
+from tests.faulty import wait_for_group_to_end
 
 MOMENTS = (0.4, 0.7, 1.0, 1.3, 1.6, 2.0)
 
@@ -38,18 +39,6 @@ def kill_after(ws: Path, seconds: float) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     wait_for_group_to_end(proc.pid)
-
-
-def wait_for_group_to_end(pgid: int) -> None:
-    """The build's worker processes notice and exit: nothing of its group is left running."""
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        assert time.monotonic() < deadline, "worker processes outlived the build"
-        time.sleep(0.1)
 
 
 def outputs(ws: Path) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from briefing.errors import EngineError
 from briefing.workers import Task, Workers
 from tests import faulty
 from tests.conftest import REPO
+from tests.faulty import wait_for_group_to_end
 
 
 def test_a_worker_killed_before_the_next_submit_is_an_engine_error() -> None:
@@ -75,17 +76,6 @@ def test_full_disk_names_the_file_and_never_hangs(tmp_path: Path, fsyncs: int) -
     assert match, errors[0]
     assert Path(match.group(1)).is_relative_to(ws)
     assert list(ws.rglob("*.tmp")) == []
-
-
-def wait_for_group_to_end(pgid: int) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        assert time.monotonic() < deadline, "worker processes outlived the build"
-        time.sleep(0.1)
 
 
 def children(pid: int) -> list[int]:
