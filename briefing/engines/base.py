@@ -5,6 +5,8 @@ from __future__ import annotations
 import abc
 import functools
 import importlib.metadata
+import io
+import wave
 from dataclasses import dataclass
 
 from briefing.engines.repertoire import EVERYTHING, Repertoire
@@ -17,6 +19,17 @@ def dist_version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
+
+
+def wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    """Mono 16-bit PCM as the bytes of a WAV file: what :meth:`Engine.synthesize` returns."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(pcm)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

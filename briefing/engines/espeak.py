@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version, wav_bytes
 from briefing.engines.espeak_state import UtteranceState, find_state
 from briefing.engines.repertoire import Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
@@ -293,13 +293,7 @@ def _install_driver_module() -> None:
             if error is None and wanted:
                 # The WAV is handed over in memory: no temporary file, so a worker killed
                 # mid-segment leaves nothing behind.
-                buffer = io.BytesIO()
-                with wave.open(buffer, "wb") as out:
-                    out.setnchannels(1)
-                    out.setsampwidth(2)
-                    out.setframerate(_SAMPLE_RATE)
-                    out.writeframes(data)
-                audio = buffer.getvalue()
+                audio = wav_bytes(data, _SAMPLE_RATE)
             self._proxy.setBusy(False)
             self.endLoop()
             if error is not None:

@@ -7,12 +7,10 @@ on the word, so segments are not silent and loudness can be measured.
 
 from __future__ import annotations
 
-import io
 import math
-import wave
 import zlib
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, wav_bytes
 from briefing.errors import EngineError
 
 _AMPLITUDE = 6000
@@ -54,13 +52,7 @@ class FakeEngine(Engine):
         for k, word in enumerate(words):
             count = round((k + 1) * per_word) - round(k * per_word)
             frames += _tone(150 + zlib.crc32(word.encode("utf-8")) % 200, self.sample_rate, count)
-        buf = io.BytesIO()
-        with wave.open(buf, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(self.sample_rate)
-            w.writeframes(bytes(frames))
-        return buf.getvalue()
+        return wav_bytes(bytes(frames), self.sample_rate)
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(id="fake", name="Fake test voice", languages=("en",))]

@@ -67,7 +67,6 @@ import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
-import io
 import itertools
 import json
 import logging
@@ -76,14 +75,13 @@ import os
 import sys
 import threading
 import time
-import wave
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version, wav_bytes
 from briefing.engines.repertoire import EVERYTHING, Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
 from briefing.extras import first_missing
@@ -499,15 +497,9 @@ class PiperEngine(Engine):
         pcm, rate = self._voice(files).synthesize(text, scale)
         if not pcm:
             raise EngineError(f"piper produced no audio for {text[:40]!r}")
-        buf = io.BytesIO()
-        with wave.open(buf, "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(rate)
-            out.writeframes(pcm)
         logger.debug("piper: %d characters at %d wpm (length scale %.2f, voice %s): %.2f s",
                      len(text), settings.rate, scale, files.key, len(pcm) / 2 / rate)
-        return buf.getvalue()
+        return wav_bytes(pcm, rate)
 
     def repertoire(self, voice: str | None) -> Repertoire:
         """What piper's espeak-ng says in a word with the voice's espeak voice, as measured
