@@ -58,9 +58,9 @@ def run_in_process(ws: Path) -> tuple[float, dict[str, Any]]:
     """One build in this process, as ``briefing watch`` rebuilds: no interpreter start-up, and
     the same worker processes from one build to the next."""
     global _WORKERS
+    from briefing.build.workspace import Workspace
     from briefing.cli.common import make_workers, report_json, run_build
     from briefing.config import load_settings
-    from briefing.workspace import Workspace
 
     logging.getLogger("briefing").setLevel(logging.ERROR)  # warnings are not what we time
     settings = load_settings(ws)

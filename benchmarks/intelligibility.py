@@ -92,7 +92,7 @@ def join_wavs(wavs: list[bytes], target: Path) -> None:
 
 
 def raw_anchor(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> dict[str, Any]:
-    from briefing.wer import align, ear_words
+    from briefing.proof.wer import align, ear_words
 
     words = errors = 0
     audio_s = 0.0
@@ -114,8 +114,8 @@ def raw_anchor(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> di
 
 
 def built(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> dict[str, Any]:
-    from briefing.proof import proof
-    from briefing.workspace import Workspace
+    from briefing.build.workspace import Workspace
+    from briefing.proof.listen import proof
 
     ws = tmp / f"ws-{engine}"
     (ws / "articles").mkdir(parents=True)
@@ -147,7 +147,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from briefing.errors import RecognizerUnavailableError
-    from briefing.recognizer import WhisperRecognizer
+    from briefing.proof.recognizer import WhisperRecognizer
 
     try:
         recognizer = WhisperRecognizer()

@@ -123,7 +123,7 @@ def loudness_figures(ws: Path, tmp: Path) -> dict[str, Any]:
     """ebur128 of the single-article build's outputs, and the time to normalise its audio."""
     import wave
 
-    from briefing.loudness import LoudnessTarget, measure, normalize
+    from briefing.audio.loudness import LoudnessTarget, measure, normalize
 
     figures: dict[str, Any] = {}
     readings = [r for r in (ebur128(p) for p in sorted((ws / "audio").rglob("*.mp3"))) if r]

@@ -291,7 +291,7 @@ def _feed_table(value: object, workspace: Path, path: Path) -> FeedSettings:
             raise ConfigError(f"feed.{key} must be text, not {item!r}", path)
     feed = FeedSettings(**{k: v.strip() for k, v in value.items()})
     if feed.image is not None:
-        from briefing.cover import check_cover
+        from briefing.publish.cover import check_cover
 
         check_cover(workspace / feed.image, path, f"feed.image {feed.image!r}")
     return validate(dataclasses.replace(Settings(), feed=feed), path).feed

@@ -57,7 +57,7 @@ def add_faulty_engines() -> None:
 def kill_at_site(count: int) -> None:
     import signal
 
-    from briefing import web
+    from briefing.publish import web
 
     real_write_site, real_write = web.write_site, web.write_if_changed
     calls = {"n": 0}

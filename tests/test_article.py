@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import (
+from briefing.errors import ArticleError, InputError
+from briefing.text.article import (
     derive_headline,
     detect_kind,
     find_articles,
@@ -17,7 +18,6 @@ from briefing.article import (
     read_article,
     split_sentences,
 )
-from briefing.errors import ArticleError, InputError
 from tests.conftest import DATA
 
 

@@ -11,10 +11,10 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from briefing.assemble import SAMPLE_RATE, Gaps, assemble_chapter, trimmed_pcm
+from briefing.audio.assemble import SAMPLE_RATE, Gaps, assemble_chapter, trimmed_pcm
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine, fake_duration_ms
-from briefing.segments import parse_script
+from briefing.text.script_read import parse_script
 from tests.conftest import ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
 
 SCRIPT = """---

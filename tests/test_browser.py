@@ -5,7 +5,8 @@ Needs ``/usr/bin/chromium`` (``apt-get install chromium``; another binary with
 set ``PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1`` and use Debian's chromium) and axe-core from npm
 (``npm install --no-save --prefix .ci axe-core``, or ``AXE_CORE_JS=/path/to/axe.min.js``).
 Each test skips with the reason when one of them is missing.  The pages are served by
-:func:`briefing.serve.make_server` on 127.0.0.1 at an ephemeral port; nothing else is reached.
+:func:`briefing.publish.serve.make_server` on 127.0.0.1 at an ephemeral port; nothing else is
+reached.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from briefing.serve import make_server
-from briefing.web import write_site
+from briefing.publish.serve import make_server
+from briefing.publish.web import write_site
 from tests.conftest import REPO
 from tests.test_web import XSS_TEXT, build_site_workspace
 

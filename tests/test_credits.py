@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.article import parse_text_article
-from briefing.captions import analyse_blocks, split_blocks
-from briefing.credits import CreditRole, Likelihood, credit_likelihood, parse_credit
-from briefing.describe import say_credit
+from briefing.text.article import parse_text_article
+from briefing.text.captions import analyse_blocks, split_blocks
+from briefing.text.credits import CreditRole, Likelihood, credit_likelihood, parse_credit
+from briefing.text.describe import say_credit
 
 PHOTOGRAPHER, AGENCY, HANDOUT, POOL, FILE, COURTESY, OFFICE, PROVIDER = (
     CreditRole.PHOTOGRAPHER, CreditRole.AGENCY, CreditRole.HANDOUT, CreditRole.POOL,

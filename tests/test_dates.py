@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefing.dates import resolve_mentions, say_date
+from briefing.text.dates import resolve_mentions, say_date
 
 REF = dt.date(2023, 9, 27)
 

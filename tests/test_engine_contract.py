@@ -12,7 +12,8 @@ forked process cannot use, piper brings onnxruntime's thread pools, and the two 
 must not meet in one process.  Each real engine runs in its own spawned helper (a
 ``multiprocessing`` pool of one, module-scoped, one engine instance kept per helper); the tests
 drive it through :class:`RemoteEngine`, an :class:`Engine` that forwards to the helper, so the
-real planning and synthesis code (``briefing.synth``) runs against it.  Only the pure-Python
+real planning and synthesis code (``briefing.build.segment_plan``) runs against it.  Only the
+pure-Python
 fake engine runs in-process.
 """
 
@@ -40,14 +41,14 @@ from typing import Any
 
 import pytest
 
-from briefing.assemble import SAMPLE_RATE, trimmed_pcm
-from briefing.cache import SegmentKey, segment_store
+from briefing.audio.assemble import SAMPLE_RATE, trimmed_pcm
+from briefing.build.cache import SegmentKey, segment_store
+from briefing.build.segment_plan import missing_segments, plan_segments
 from briefing.engines import available_engines, load_engine
 from briefing.engines import registry as engine_registry
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
 from briefing.errors import EngineError, EngineUnavailableError
-from briefing.segments import parse_script
-from briefing.synth import missing_segments, plan_segments
+from briefing.text.script_read import parse_script
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -386,7 +387,7 @@ def test_same_settings_hit_the_cache_and_another_version_misses(
 
 def planned_version(engine: Engine) -> str:
     """The version string ``plan_segments`` puts into keys (the engine's, plus the speech step)."""
-    from briefing.speech import SPEECH_VERSION
+    from briefing.speech.spoken import SPEECH_VERSION
 
     return f"{engine.version}+speech{SPEECH_VERSION}"
 

@@ -85,7 +85,7 @@ def test_hanging_engine_times_out(ws: Path, cli, fault_engines: None) -> None:  
 
 
 def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from briefing import encode
+    from briefing.audio import mp3encode as encode
     from briefing.errors import EncoderError
 
     def broken(*args: object) -> bytes:

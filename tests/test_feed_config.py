@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from briefing.config import FeedSettings, Settings, invalidates, load_settings
-from briefing.cover import BACKGROUND, default_cover, workspace_cover
 from briefing.errors import ConfigError
+from briefing.publish.cover import BACKGROUND, default_cover, workspace_cover
 
 
 def write_image(path: Path, size: tuple[int, int], kind: str = "PNG") -> None:

@@ -15,8 +15,8 @@ import podcastparser
 import pytest
 from PIL import Image
 
-from briefing.cover import MAX_PX, MIN_PX, default_cover
-from briefing.publication import next_published, update_note
+from briefing.publish.cover import MAX_PX, MIN_PX, default_cover
+from briefing.publish.publication import next_published, update_note
 from tests.conftest import DATA
 
 BASE = "https://example.org/briefings/"

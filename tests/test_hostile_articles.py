@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import read_article
 from briefing.errors import ArticleError
+from briefing.text.article import read_article
 from tests.conftest import DATA
 
 GOOD = {"date": "2024-03-08", "paragraphs": ["The library opens on Sunday."]}

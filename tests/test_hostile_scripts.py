@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ScriptError
-from briefing.segments import MAX_CHAPTERS, parse_script, read_script, without_silent
+from briefing.text.script_read import MAX_CHAPTERS, parse_script, read_script, without_silent
 from tests.conftest import DATA
 
 FRONT = "---\ndate: 2024-03-08\n---\n"

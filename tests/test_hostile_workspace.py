@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import find_articles, read_article
+from briefing.build.watch import is_input
+from briefing.build.workspace import Workspace
 from briefing.errors import ArticleError
-from briefing.watch import is_input
-from briefing.workspace import Workspace
+from briefing.text.article import find_articles, read_article
 from tests.conftest import DATA
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from briefing.encode import encode_mp3
-from briefing.tags import PADDING, ChapterMark, TagInfo, tag_briefing, tag_chapter
+from briefing.audio.id3 import PADDING, ChapterMark, TagInfo, tag_briefing, tag_chapter
+from briefing.audio.mp3encode import encode_mp3
 from tests.conftest import ffprobe_json, needs_ffprobe
 
 INFO = TagInfo("B", "A", "P", "2024-01-02")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ConfigError
-from briefing.lexicon import builtin_entries, load_lexicon
-from briefing.speech import spoken_text
+from briefing.speech.lexicon import builtin_entries, load_lexicon
+from briefing.speech.spoken import spoken_text
 
 
 def test_builtin_entries_are_plain_respellings() -> None:

@@ -21,15 +21,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import briefing.loudness as loudness
-from briefing.article import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, split_sentences
-from briefing.assemble import SAMPLE_RATE, Gaps
-from briefing.encode import encode_mp3, encode_stream
+import briefing.audio.loudness as loudness
+from briefing.audio.assemble import SAMPLE_RATE, Gaps
+from briefing.audio.chapter import render_chapter
+from briefing.audio.loudness import LoudnessTarget, measure, normalize, normalized
+from briefing.audio.mp3encode import encode_mp3, encode_stream
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine
-from briefing.loudness import LoudnessTarget, measure, normalize, normalized
-from briefing.render import render_chapter
-from briefing.segments import Chapter, Paragraph
+from briefing.text.article import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, split_sentences
+from briefing.text.script_read import Chapter, Paragraph
 from tests.test_loudness import speech
 
 PIECE_S = 10.0

@@ -19,10 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from briefing.assemble import SAMPLE_RATE, trimmed_pcm
-from briefing.encode import encode_mp3
-from briefing.limiter import sliding_min
-from briefing.loudness import (
+from briefing.audio.assemble import SAMPLE_RATE, trimmed_pcm
+from briefing.audio.limiter import sliding_min
+from briefing.audio.loudness import (
     LOUDNESS_VERSION,
     PCM_PEAK_MARGIN_DB,
     Loudness,
@@ -30,7 +29,8 @@ from briefing.loudness import (
     measure,
     normalize,
 )
-from briefing.mp3frames import plan_join, read_stream
+from briefing.audio.mp3encode import encode_mp3
+from briefing.audio.mp3frames import plan_join, read_stream
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mutagen.mp4 import MP4
 
-from briefing.cover import default_cover
+from briefing.publish.cover import default_cover
 from tests.conftest import DATA, ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
 from tests.test_loudness_outputs import ebur128
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from briefing.segments import Pause, read_script
+from briefing.text.script_read import Pause, read_script
 
 DAY = "2024-05-14"
 HOSTILE = [
@@ -103,9 +103,9 @@ def test_control_characters_never_reach_the_outputs(ws: Path, cli) -> None:  # t
 def test_transcripts_and_playlist_hold_no_control_characters_nor_extra_lines() -> None:
     import srt
 
-    from briefing.markup import plain
-    from briefing.outputs import ChapterFile, _playlist
-    from briefing.transcripts import Cue, subrip, webvtt
+    from briefing.publish.outputs import ChapterFile, _playlist
+    from briefing.publish.transcripts import Cue, subrip, webvtt
+    from briefing.text.markup import plain
 
     hostile = "Bells\x07\x1b[0m rang.\n\n2\n00:00:00,000 --> 00:00:09,000\n#EXTINF:1,x\r\x85"
     cues = [Cue(0, 1000, hostile, hostile, 0), Cue(1000, 2000, "Second.", None, 0)]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from briefing.crc16 import crc16, crc16_combine
-from briefing.encode import encode_mp3
-from briefing.mp3frames import (
+from briefing.audio.crc16 import crc16, crc16_combine
+from briefing.audio.mp3encode import encode_mp3
+from briefing.audio.mp3frames import (
     ENCODER_DELAY,
     iter_frames,
     lame_tag_offset,

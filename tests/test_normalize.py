@@ -1,7 +1,8 @@
 """Normalisation for the ear: what espeak-ng is asked to say for a sentence of the script.
 
 Every expected output below was read back through espeak-ng (its phoneme transcription, and the
-real engine for a sample) to check it is said as a listener expects; see briefing.normalize for
+real engine for a sample) to check it is said as a listener expects; see briefing.speech.normalize
+for
 why initialisms are written "A.F.P" rather than "A F P" (espeak-ng says a lone "A" as "uh").
 """
 
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.normalize import NORMALIZE_VERSION, RULES, normalize
+from briefing.speech.normalize import NORMALIZE_VERSION, RULES, normalize
 
 CASES = [
     # seed
@@ -343,7 +344,7 @@ def test_version_and_table_shape() -> None:
 
 
 def test_a_failing_replacement_leaves_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefing.normalize as module
+    import briefing.speech.normalize as module
 
     def boom(n: int, **kwargs: object) -> str:
         raise OverflowError("too big")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from briefing.outputs import playlist_title
+from briefing.publish.outputs import playlist_title
 
 ARTICLE = (" date 2024-01-02 More than 2,000 volunteers, and 1,250 officials, cleared the "
            "road. The count, said one, was 12,5 percent higher.\n\n"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing import generate
+from briefing.build import scripts as generate
+from briefing.build.lock import remove_stale_temp_files
+from briefing.build.scripts import ScriptStatus, write_script
+from briefing.build.state import State
+from briefing.build.workspace import Workspace
 from briefing.fsutil import create_new_file, is_own_temp, write_text_atomic
-from briefing.generate import ScriptStatus, write_script
-from briefing.lock import remove_stale_temp_files
-from briefing.state import State
-from briefing.workspace import Workspace
 from tests.conftest import DATA
 
 DAY = dt.date(2024, 3, 8)

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from briefing.build.workspace import Workspace
 from briefing.errors import RecognizerUnavailableError
-from briefing.proof import lexicon_line, proof
-from briefing.recognizer import check_installed
-from briefing.speech import spoken_text
-from briefing.wer import align, ear_words, error_rate, syllables
-from briefing.workspace import Workspace
+from briefing.proof.listen import lexicon_line, proof
+from briefing.proof.recognizer import check_installed
+from briefing.proof.wer import align, ear_words, error_rate, syllables
+from briefing.speech.spoken import spoken_text
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -281,7 +281,7 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.real_engine
 def test_model_is_assembled_once_from_the_packages(model_cache: Path) -> None:
-    from briefing.recognizer import model_dir
+    from briefing.proof.recognizer import model_dir
 
     folder = model_dir(model_cache)
     model = folder / "model.bin"

@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.article import parse_text_article
 from briefing.errors import ArticleError, ScriptError
-from briefing.lexicon import Lexicon
-from briefing.markup import escape_comment, plain
-from briefing.script import md_escape, render_script
-from briefing.segments import Chapter, Paragraph, Pause, parse_script
-from briefing.speech import spoken_text
+from briefing.speech.lexicon import Lexicon
+from briefing.speech.spoken import spoken_text
+from briefing.text.article import parse_text_article
+from briefing.text.markup import escape_comment, plain
+from briefing.text.script_read import Chapter, Paragraph, Pause, parse_script
+from briefing.text.script_render import md_escape, render_script
 
 LINES = st.sampled_from([
     " date 2023-09-27 A story begins here.", "date 2023-02-30 x", "date ../../etc/passwd x",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import parse_credit, read_article
-from briefing.describe import describe_photo, say_credit, short_title
 from briefing.errors import ScriptError
-from briefing.script import md_escape, render_script
-from briefing.segments import Paragraph, Pause, parse_script
+from briefing.text.article import parse_credit, read_article
+from briefing.text.describe import describe_photo, say_credit, short_title
+from briefing.text.script_read import Paragraph, Pause, parse_script
+from briefing.text.script_render import md_escape, render_script
 from tests.conftest import DATA
 
 

@@ -17,8 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from briefing import serve
-from briefing.serve import BoundedThreadingServer, BriefingRequestHandler, make_server, parse_range
+from briefing.publish import serve
+from briefing.publish.serve import (
+    BoundedThreadingServer,
+    BriefingRequestHandler,
+    make_server,
+    parse_range,
+)
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes
 HUGE = "9" * 5000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.lexicon import Lexicon
-from briefing.speech import spoken_text
+from briefing.speech.lexicon import Lexicon
+from briefing.speech.spoken import spoken_text
 
 
 @pytest.mark.parametrize(("text", "spoken"), [

@@ -1,7 +1,7 @@
 """Headlines and chapter titles are whole phrases, on a corpus of real-style news text.
 
 The checker below has its own word lists on purpose: it judges the output of
-:mod:`briefing.titles` from the outside (what follows the cut in the source), so a rule missing
+:mod:`briefing.text.titles` from the outside (what follows the cut in the source), so a rule missing
 from the cutter is not missing from the test too.
 """
 
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from briefing.article import derive_headline, read_article
-from briefing.describe import short_title
-from briefing.script import render_script
-from briefing.titles import chapter_title, cut_phrase, headline
+from briefing.text.article import derive_headline, read_article
+from briefing.text.describe import short_title
+from briefing.text.script_render import render_script
+from briefing.text.titles import chapter_title, cut_phrase, headline
 from tests.conftest import DATA
 
 HEADLINE_WORDS = 14

@@ -16,7 +16,7 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
-from briefing.transcripts import MAX_LINE, MAX_LINES, Cue, caption_blocks, caption_cues
+from briefing.publish.transcripts import MAX_LINE, MAX_LINES, Cue, caption_blocks, caption_cues
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from briefing.engines.repertoire import (
     voice_candidates,
 )
 from briefing.errors import EngineUnavailableError
-from briefing.lexicon import Lexicon
-from briefing.speech import spoken_text
-from briefing.transliterate import _warn_unpronounceable, for_voice
+from briefing.speech.lexicon import Lexicon
+from briefing.speech.spoken import spoken_text
+from briefing.speech.transliterate import _warn_unpronounceable, for_voice
 
 ESPEAK_EN = lookup("espeak-ng", "en")
 PIPER_EN_US = lookup("piper", "en-us")

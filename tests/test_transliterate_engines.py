@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from briefing.build.segment_plan import plan_segments
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.espeak import Pyttsx3Engine
 from briefing.engines.repertoire_probe import phonemes, spelled
 from briefing.errors import EngineUnavailableError
-from briefing.segments import Chapter, Paragraph, Script
-from briefing.speech import spoken_text
-from briefing.synth import plan_segments
+from briefing.speech.spoken import spoken_text
+from briefing.text.script_read import Chapter, Paragraph, Script
 
 pytestmark = pytest.mark.real_engine
 

@@ -8,7 +8,7 @@ import math
 import random
 import wave
 
-from briefing.assemble import EDGE_MARGIN_MS, ONSET_MAX_MS, SAMPLE_RATE, trimmed_pcm
+from briefing.audio.assemble import EDGE_MARGIN_MS, ONSET_MAX_MS, SAMPLE_RATE, trimmed_pcm
 
 
 def _samples(ms: float) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import read_article
-from briefing.script import render_script
+from briefing.text.article import read_article
+from briefing.text.script_render import render_script
 from tests.conftest import DATA
 
 UNSEEN = DATA / "unseen"

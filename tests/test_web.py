@@ -1,4 +1,5 @@
-"""Pages, feed and server made from the manifests (``briefing.web``, ``briefing.serve``)."""
+"""Pages, feed and server made from the manifests (``briefing.publish.web``,
+``briefing.publish.serve``)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.errors import BriefingError, ConfigError
-from briefing.serve import make_server, parse_range
-from briefing.web import (
+from briefing.publish.serve import make_server, parse_range
+from briefing.publish.web import (
     FEED_NAME,
     ManifestError,
     clock,

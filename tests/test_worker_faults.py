@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.build.workers import Task, Workers
 from briefing.errors import EngineError
-from briefing.workers import Task, Workers
 from tests import faulty
 from tests.conftest import REPO
 from tests.faulty import wait_for_group_to_end

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-from briefing.build import BuildReport, group_by_date, load_articles, script_dates
+from briefing.build.builder import BuildReport, group_by_date, load_articles, script_dates
+from briefing.build.scripts import ScriptStatus, decide_script
+from briefing.build.state import State
+from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     BaseUrlOpt,
     EngineOpt,
@@ -37,11 +40,8 @@ from briefing.cli.common import (
 )
 from briefing.config import load_settings
 from briefing.errors import BriefingError, InputError
-from briefing.generate import ScriptStatus, decide_script
-from briefing.script import render_script
-from briefing.segments import parse_script, read_script, without_silent
-from briefing.state import State
-from briefing.workspace import Workspace
+from briefing.text.script_read import parse_script, read_script, without_silent
+from briefing.text.script_render import render_script
 
 
 @app.command()
@@ -190,7 +190,7 @@ def check(
         report = BuildReport()
         articles = load_articles(article_paths(ws, paths), settings, report)
         state = State.load(ws.state_file)
-        from briefing.build import DateReport
+        from briefing.build.builder import DateReport
 
         for day, group in group_by_date(articles).items():
             report.dates.append(DateReport(day.isoformat(), stories=len(group),

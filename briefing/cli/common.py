@@ -21,7 +21,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefing import __version__
-from briefing.build import Builder, BuildReport, ProgressFn, script_dates
+from briefing.build.builder import Builder, BuildReport, ProgressFn, script_dates
+from briefing.build.lock import remove_stale_temp_files, workspace_lock
+from briefing.build.workers import Workers, dask_executor
+from briefing.build.workspace import Workspace
 from briefing.cli.signals import (
     INTERRUPTED_EXIT,
     TERMINATED_EXIT,
@@ -29,12 +32,9 @@ from briefing.cli.signals import (
     terminated,
 )
 from briefing.config import Settings, load_settings, parse_rate
-from briefing.dates import NoSuchDateError, parse_iso_date
 from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
-from briefing.lock import remove_stale_temp_files, workspace_lock
-from briefing.workers import Workers, dask_executor
-from briefing.workspace import Workspace
+from briefing.text.dates import NoSuchDateError, parse_iso_date
 
 # Plain help, as click formats it: typer's rich help shows "<bool>" beside every flag (as if
 # it took a value), reads "[dask]" in a help text as markup and drops it, keeps a docstring's

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     JsonOpt,
     VerboseOpt,
@@ -20,9 +21,8 @@ from briefing.cli.common import (
     setup_logging,
 )
 from briefing.errors import InputError
-from briefing.proof import DateProof, proof, proof_json
-from briefing.recognizer import Recognizer, WhisperRecognizer, check_installed
-from briefing.workspace import Workspace
+from briefing.proof.listen import DateProof, proof, proof_json
+from briefing.proof.recognizer import Recognizer, WhisperRecognizer, check_installed
 
 DatesArg = Annotated[list[str] | None, typer.Argument(
     help="Dates (YYYY-MM-DD) to proof. Default: every date with built audio.",

@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from briefing.clean import clean_cache
+from briefing.build.clean import clean_cache
+from briefing.build.watch import watch_inputs
+from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     EngineOpt,
     ExecutorOpt,
@@ -42,11 +44,9 @@ from briefing.engines.base import VoiceSettings
 from briefing.engines.registry import engine_status
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import write_bytes_atomic
-from briefing.lexicon import load_lexicon
-from briefing.serve import make_server
-from briefing.speech import spoken_text
-from briefing.watch import watch_inputs
-from briefing.workspace import Workspace
+from briefing.publish.serve import make_server
+from briefing.speech.lexicon import load_lexicon
+from briefing.speech.spoken import spoken_text
 
 
 @app.command()
@@ -82,7 +82,7 @@ def engines(as_json: JsonOpt = False) -> None:
         state = (f"usable ({status.version}; {', '.join(status.settings)}; {status.output})"
                  if status.usable else f"unusable: {status.reason}")
         print(f"{status.name:10} {state}")
-    from briefing.m4b import encoder_status
+    from briefing.audio.m4b import encoder_status
 
     usable, how = encoder_status()
     print(f"\nm4b output: {'usable, ' if usable else 'unusable: '}{how}")

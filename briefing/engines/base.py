@@ -104,7 +104,7 @@ class Engine(abc.ABC):
         """The characters ``voice`` (``None``: the engine's default) says within a word.
 
         Words with any other character are transliterated before the engine sees them
-        (:mod:`briefing.transliterate`).  By default an engine says every character; an
+        (:mod:`briefing.speech.transliterate`).  By default an engine says every character; an
         engine that spells unknown characters out (espeak-ng) overrides this with what it
         measured.
         """

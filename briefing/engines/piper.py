@@ -114,7 +114,7 @@ RATE_CURVE: tuple[tuple[float, float], ...] = (
 
 The corpus: the benchmark seed, the three articles in ``articles/`` and the three in
 ``tests/data``, 55 sentences synthesised one per segment as a build does; words are the
-whitespace-separated words of the text sent to the engine (``briefing.speech.spoken_text``,
+whitespace-separated words of the text sent to the engine (``briefing.speech.spoken.spoken_text``,
 numbers spelt out: 1005 words), over the summed segment durations after the assembler's
 edge-silence trimming (-50 dBFS, 20 ms margins).  Without trimming the rates are 2-3 % lower.
 Repeated runs at 1.0 agree within 0.2 % (piper's output varies slightly run to run).  The

@@ -4,7 +4,7 @@ espeak-ng (and piper, whose phonemiser is espeak-ng) reads a word containing a c
 voice has no rule for letter by letter, that character as "letter" and its hexadecimal code:
 "Nội" becomes "N letter one e d nine i".  An engine declares what its voice says as a
 :class:`Repertoire` (:meth:`briefing.engines.base.Engine.repertoire`), and
-:mod:`briefing.speech` transliterates the rest.  For espeak-ng the repertoires are measured,
+:mod:`briefing.speech.spoken` transliterates the rest.  For espeak-ng the repertoires are measured,
 voice by voice, by :mod:`briefing.engines.repertoire_probe` and shipped as tables in
 ``repertoires/`` (one per bundled espeak-ng: espeakng-loader's and piper-tts's).
 """

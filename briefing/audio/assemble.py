@@ -1,0 +1,181 @@
+"""Join synthesised segments into chapters with natural pauses, keeping exact boundaries.
+
+Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
+the engine's own leading and trailing silence first, so pauses are the same whatever the engine;
+the trim finds speech at -50 dBFS, then reaches out to quieter sound near it (soft onsets such
+as "th" and final releases sit below that level), so no consonant is cut off.
+A chapter is produced as a stream of pieces, one sentence or pause at a time, so a chapter of
+any length is never held whole (:func:`chapter_pieces`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from briefing.text.script_read import Chapter, Paragraph, Pause
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
+
+SAMPLE_RATE = 22050
+"""Sample rate of all assembled audio (mono, 16-bit)."""
+
+SILENCE_THRESHOLD_DBFS = -50.0
+"""Audio quieter than this at a segment's edges is the engine's own silence."""
+
+ONSET_FLOOR_DBFS = -65.0
+"""Sound above this close before or after the speech found with :data:`SILENCE_THRESHOLD_DBFS`
+is part of it: a soft onset or release ("th", "f", "h", a final "s") can stay below that
+threshold for tens of milliseconds and must not be trimmed."""
+
+ONSET_MAX_MS = 200
+"""Quiet sound is looked for this far before the first and after the last loud sound, so a
+noise floor above :data:`ONSET_FLOOR_DBFS` cannot keep a whole lead-in."""
+
+EDGE_MARGIN_MS = 20
+"""Silence kept at each edge of a trimmed segment, so no consonant is clipped."""
+
+_CHUNK_MS = 10
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Pause lengths in milliseconds."""
+
+    sentence_ms: int
+    """Between sentences of a paragraph."""
+
+    paragraph_ms: int
+    """Between paragraphs."""
+
+    chapter_ms: int
+    """At the end of a chapter."""
+
+    end_ms: int = 500
+    """At the end of the last chapter, before the file ends."""
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    """Where one spoken sentence lies in its chapter."""
+
+    text: str
+    """The sentence as written in the script."""
+
+    start_ms: float
+    """Start, from the start of the chapter."""
+
+    end_ms: float
+    """End, from the start of the chapter."""
+
+
+@dataclass(frozen=True)
+class ChapterPcm:
+    """One chapter's audio: its sentences with their pauses, ending in the chapter pause."""
+
+    pcm: bytes
+    """Mono 16-bit PCM at :data:`SAMPLE_RATE`."""
+
+    segments: tuple[SegmentTiming, ...]
+    """The sentences of the chapter, timed from its start."""
+
+    @property
+    def samples(self) -> int:
+        """Length in samples."""
+        return len(self.pcm) // 2
+
+
+def samples_to_ms(samples: int) -> float:
+    """Milliseconds for a number of samples at :data:`SAMPLE_RATE`."""
+    return samples * 1000.0 / SAMPLE_RATE
+
+
+def _silence(ms: int) -> bytes:
+    return b"\x00\x00" * round(ms * SAMPLE_RATE / 1000)
+
+
+def _soft_edge(audio: AudioSegment, edge: int, step: int) -> int:
+    """``edge`` (ms) moved outwards (``step`` -1: earlier, +1: later) to the farthest 10 ms
+    chunk louder than :data:`ONSET_FLOOR_DBFS` within :data:`ONSET_MAX_MS` of it.
+
+    Not only over unbroken sound: a soft onset or release can dip below the floor for a chunk
+    (a stop's closure before its burst, a breathy "h" fading in) and still be speech.
+    """
+    found = edge
+    for k in range(ONSET_MAX_MS // _CHUNK_MS):
+        lo = edge - (k + 1) * _CHUNK_MS if step < 0 else edge + k * _CHUNK_MS
+        if lo < 0 or lo + _CHUNK_MS > len(audio):
+            break
+        if audio[lo : lo + _CHUNK_MS].dBFS > ONSET_FLOOR_DBFS:
+            found = lo if step < 0 else lo + _CHUNK_MS
+    return found
+
+
+def trimmed_pcm(wav: bytes) -> bytes:
+    """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, edges' silence trimmed."""
+    from pydub import AudioSegment  # imported here: a build with nothing to assemble skips it
+    from pydub.silence import detect_leading_silence
+
+    audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
+    audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
+    start = detect_leading_silence(audio, silence_threshold=SILENCE_THRESHOLD_DBFS)
+    end = len(audio) - detect_leading_silence(audio.reverse(),
+                                              silence_threshold=SILENCE_THRESHOLD_DBFS)
+    if end <= start:  # all below the threshold: keep it as it is
+        return bytes(audio.raw_data)
+    start = _soft_edge(audio, start, -1)
+    end = _soft_edge(audio, end, +1)
+    raw = audio.raw_data  # sliced by sample: pydub pads a slice past the end with silence
+    first = max(0, round((start - EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    last = min(len(raw) // 2, round((end + EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    return bytes(raw[2 * first : 2 * last])
+
+
+def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
+                   last: bool = False,
+                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
+    """A chapter's PCM in pieces (a sentence or a pause each): sentence < paragraph < chapter.
+
+    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
+    is asked for one sentence at a time, so no more than one sentence is held.  An explicit
+    ``[pause]`` replaces the pause that would otherwise stand there; one that ends the chapter
+    replaces the chapter pause.  The ``last`` chapter ends with the shorter ``end_ms`` pause.
+    Each sentence's timing is appended to ``timings`` as it is produced.
+    """
+    length = 0
+    pending_gap = 0
+    number = 0
+    for block in chapter.blocks:
+        if isinstance(block, Pause):
+            pending_gap = block.ms
+            continue
+        assert isinstance(block, Paragraph)
+        for i, sentence in enumerate(block.sentences):
+            gap = pending_gap if i == 0 else gaps.sentence_ms
+            if number and gap:
+                silence = _silence(gap)
+                yield silence
+                length += len(silence) // 2
+            pcm = trimmed_pcm(sentence_wav(number))
+            number += 1
+            start = length
+            yield pcm
+            length += len(pcm) // 2
+            if timings is not None:
+                timings.append(SegmentTiming(sentence, samples_to_ms(start),
+                                             samples_to_ms(length)))
+        pending_gap = gaps.paragraph_ms
+    final = chapter.blocks[-1]
+    tail = gaps.end_ms if last else gaps.chapter_ms
+    yield _silence(final.ms if isinstance(final, Pause) else tail)
+
+
+def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],
+                     gaps: Gaps, last: bool = False) -> ChapterPcm:
+    """A whole chapter's PCM and timings (:func:`chapter_pieces` joined), for short audio."""
+    timings: list[SegmentTiming] = []
+    pcm = b"".join(chapter_pieces(chapter, sentence_wav, gaps, last, timings))
+    return ChapterPcm(pcm, tuple(timings))

@@ -1,0 +1,171 @@
+"""Content-addressed caches: synthesised segments and encoded chapters.
+
+Each entry is a WAV file named by a canonical hash of everything that changes its sound: the
+text actually spoken, the engine's name and version, the voice, the rate, the sample rate and
+the cache format version.  Nothing is keyed by file name or position, so an edited sentence
+never keeps stale audio and an inserted one shifts nothing.  Entries are written atomically and
+checked on read: a truncated or corrupt WAV is never reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.fsutil import write_bytes_atomic
+from briefing.audio.mp3frames import read_stream
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+"""Bumped when the key layout or the entry format changes."""
+
+
+def canonical_hash(payload: Any) -> str:
+    """SHA-256 of ``payload`` as canonical JSON (sorted keys, no spaces, UTF-8): the one
+    way every cache key in briefing is made."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SegmentKey:
+    """Everything that decides how a segment sounds."""
+
+    text: str
+    """The text sent to the engine (after normalisation)."""
+
+    engine: str
+    """Engine name."""
+
+    engine_version: str
+    """Engine version."""
+
+    voice: str | None
+    """Voice identifier (``None``: engine default)."""
+
+    rate: int
+    """Words per minute."""
+
+    sample_rate: int
+    """Sample rate of the engine's output."""
+
+    def digest(self) -> str:
+        """The canonical hash: sorted-key JSON of every field plus :data:`CACHE_VERSION`."""
+        payload = {
+            "cache_version": CACHE_VERSION,
+            "text": self.text,
+            "engine": self.engine,
+            "engine_version": self.engine_version,
+            "voice": self.voice,
+            "rate": self.rate,
+            "sample_rate": self.sample_rate,
+        }
+        return canonical_hash(payload)
+
+
+def check_wav(data: bytes) -> bool:
+    """Whether ``data`` is a complete, non-empty mono 16-bit WAV file."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
+            if w.getnchannels() != 1 or w.getsampwidth() != 2 or w.getnframes() == 0:
+                return False
+            frames = w.readframes(w.getnframes())
+            return len(frames) == w.getnframes() * 2
+    except (wave.Error, EOFError):
+        return False
+
+
+def check_mp3(data: bytes) -> bool:
+    """Whether ``data`` is a complete MP3 with a LAME Info frame (as the encoder writes)."""
+    try:
+        read_stream(data)
+    except ValueError:
+        return False
+    return True
+
+
+class ContentStore:
+    """Files named by their key's digest under ``<root>/<first two hex digits>/``.
+
+    Entries are written atomically and checked on read; a damaged entry is removed and reported
+    as absent, so it is rebuilt.
+    """
+
+    def __init__(self, root: Path, suffix: str, check: Callable[[bytes], bool]) -> None:
+        self.root = root
+        self.suffix = suffix
+        self._check = check
+
+    def path(self, digest: str) -> Path:
+        """Where the entry for ``digest`` lives."""
+        return self.root / digest[:2] / f"{digest}{self.suffix}"
+
+    def get(self, digest: str) -> bytes | None:
+        """The entry, or ``None`` when absent or damaged (a damaged entry is removed)."""
+        path = self.path(digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if self._check(data):
+            return data
+        log.warning("cache entry %s is damaged; it will be built again", path.name)
+        path.unlink(missing_ok=True)
+        return None
+
+    def has(self, digest: str) -> bool:
+        """Whether an entry exists (cheap: not read; :meth:`get` checks it)."""
+        return self.path(digest).is_file()
+
+    def put(self, digest: str, data: bytes) -> None:
+        """Store an entry atomically."""
+        write_bytes_atomic(self.path(digest), data)
+
+    def digests(self) -> Iterator[str]:
+        """Every stored digest."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob(f"??/*{self.suffix}"):
+            yield path.name.removesuffix(self.suffix)
+
+    def remove(self, digest: str) -> int:
+        """Delete an entry; returns the bytes freed."""
+        path = self.path(digest)
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return 0
+        return size
+
+
+def segment_store(root: Path) -> ContentStore:
+    """Synthesised segments (WAV), keyed by :meth:`SegmentKey.digest`."""
+    return ContentStore(root, ".wav", check_wav)
+
+
+def check_json(data: bytes) -> bool:
+    """Whether ``data`` is complete JSON."""
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+def timing_store(root: Path) -> ContentStore:
+    """Sentence timings of encoded chapters (JSON), keyed like the chapters."""
+    return ContentStore(root, ".json", check_json)
+
+
+def chapter_store(root: Path) -> ContentStore:
+    """Encoded chapters (untagged MP3 with an Info frame), keyed by their assembly hash."""
+    return ContentStore(root, ".mp3", check_mp3)

@@ -1,0 +1,67 @@
+"""Plan a script's segments: what each sentence is sent to the engine as, and its cache key."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.build.cache import ContentStore, SegmentKey
+from briefing.engines.base import Engine, VoiceSettings
+from briefing.errors import ScriptError
+from briefing.speech.lexicon import Lexicon
+from briefing.text.script_read import Paragraph, Script, is_silent
+from briefing.speech.spoken import SPEECH_VERSION, spoken_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlannedSegment:
+    """One sentence to speak, with its cache key."""
+
+    chapter: int
+    """Index of its chapter."""
+
+    number: int
+    """Index of the sentence within its chapter."""
+
+    text: str
+    """The sentence as written in the script."""
+
+    spoken: str
+    """The text sent to the engine."""
+
+    digest: str
+    """Canonical hash of everything that changes its sound."""
+
+
+def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
+                  lexicon: Lexicon | None = None,
+                  path: Path | None = None) -> list[PlannedSegment]:
+    """Every sentence of ``script`` with its cache key, in reading order."""
+    planned: list[PlannedSegment] = []
+    version = f"{engine.version}+speech{SPEECH_VERSION}"
+    voice = engine.voice_key(settings.voice)
+    repertoire = engine.repertoire(settings.voice)
+    for c, chapter in enumerate(script.chapters):
+        lines = [b.line for b in chapter.blocks if isinstance(b, Paragraph) for _ in b.sentences]
+        for n, sentence in enumerate(chapter.sentences):
+            spoken = spoken_text(sentence, script.lang, lexicon, repertoire)
+            if is_silent(spoken):
+                where = f"line {lines[n]}: " if lines[n] else ""
+                raise ScriptError(f"{where}{sentence!r} leaves nothing to say once the "
+                                  "lexicon and number reading are applied", path)
+            key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
+                             engine.sample_rate)
+            planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))
+    return planned
+
+
+def missing_segments(planned: list[PlannedSegment], cache: ContentStore) -> list[PlannedSegment]:
+    """The planned segments the cache lacks, each distinct text once."""
+    missing: dict[str, PlannedSegment] = {}
+    for seg in planned:
+        if seg.digest not in missing and not cache.has(seg.digest):
+            missing[seg.digest] = seg
+    return list(missing.values())

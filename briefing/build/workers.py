@@ -1,0 +1,378 @@
+"""Where synthesis runs: worker processes, each with its own engine.
+
+Every segment is synthesised in a worker process through a ``concurrent.futures.Executor``:
+a local process pool by default, or any other executor with the same interface (a Dask
+cluster's ``client.get_executor()``), so the local and distributed paths share one code path.
+Audio comes back to the parent as bytes and the parent alone writes the cache.
+
+Workers create their engine on first use, once per process (pyttsx3 must never be initialised
+before a fork, and a model is loaded once per worker, not per segment).  A segment that makes no
+progress for ``timeout`` seconds is reported as hung and the workers are killed, so a stuck
+engine can never hang a build.
+
+With a Dask cluster (``--executor tcp://HOST:PORT``), the scheduler's workers run the same
+task functions: they need briefing (and the engine) installed, but no shared folder; inputs
+and results travel as bytes and only the machine running ``briefing build`` reads and writes
+the workspace.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from briefing.audio.assemble import Gaps
+from briefing.build.cache import check_wav
+from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.registry import load_engine
+from briefing.errors import BriefingError, ConfigError, EngineError
+from briefing.text.script_read import Chapter
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 120.0
+"""A segment that makes no progress for this long is reported as hung."""
+
+_engines: dict[str, Engine] = {}
+"""The engines of this (worker) process, by name."""
+
+
+def _engine(name: str) -> Engine:
+    if name not in _engines:
+        _engines[name] = load_engine(name)
+    return _engines[name]
+
+
+def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> bytes:
+    """Synthesise one segment in a worker; returns a checked WAV."""
+    wav = _engine(engine).synthesize(text, VoiceSettings(voice, rate))
+    if not check_wav(wav):
+        raise EngineError(f"engine {engine!r} returned an empty or invalid WAV")
+    return wav
+
+
+@dataclass(frozen=True)
+class Job:
+    """One segment to synthesise."""
+
+    key: str
+    """Its cache digest."""
+
+    text: str
+    """The text sent to the engine."""
+
+    voice: VoiceSettings
+    """Voice and rate."""
+
+    label: str
+    """Where it comes from, for messages (``2023-09-27, chapter 3, sentence 2``)."""
+
+
+def default_jobs() -> int:
+    """The number of worker processes by default: the machine's cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(parent: int) -> None:
+    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
+
+    Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
+    workers), so workers ignore SIGINT rather than print tracebacks.  SIGTERM ends a worker
+    at once, as by default.
+
+    A forked worker also holds the pool's pipes, so it would not notice its parent's death by
+    itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
+    watches the parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
+    # stops workers with SIGTERM and they must simply end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def dask_executor(address: str) -> tuple[cf.Executor, int]:
+    """A ``concurrent.futures`` executor on a running Dask scheduler, and its thread count.
+
+    Needs ``pip install 'briefing[dask]'`` here and briefing installed on every worker.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            f"--executor {address} needs Dask: pip install 'briefing[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    threads = sum(client.nthreads().values()) or 1
+    log.info("using the Dask cluster at %s (%d worker threads)", address, threads)
+    executor: cf.Executor = client.get_executor()
+    return executor, threads
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class Workers:
+    """A pool of worker processes (or any executor) for synthesis and encoding."""
+
+    def __init__(self, engine: str, jobs: int | None = None,
+                 executor: cf.Executor | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        self.engine = engine
+        self.jobs = jobs or default_jobs()
+        self.timeout = timeout
+        self._executor = executor
+        self._owned = executor is None
+
+    @property
+    def local(self) -> bool:
+        """Whether the workers are this machine's processes, which can read the workspace."""
+        return self._owned
+
+    def _pool(self) -> cf.Executor:
+        if self._executor is None:
+            self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
+                                                    mp_context=_context(),
+                                                    initializer=_init_worker,
+                                                    initargs=(os.getpid(),))
+        return self._executor
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close(kill=exc is not None)
+
+    def close(self, kill: bool = False) -> None:
+        """Shut the pool down; ``kill`` stops running workers at once."""
+        if self._executor is None or not self._owned:
+            return
+        executor, self._executor = self._executor, None
+        manager = getattr(executor, "_executor_manager_thread", None)  # shutdown forgets it
+        if kill:
+            _kill_workers(executor)
+        executor.shutdown(wait=not kill, cancel_futures=True)
+        if kill and isinstance(manager, threading.Thread):
+            _wait_for_manager(manager)
+
+    def run(self, tasks: Iterable[Task],
+            progress: Callable[[int, int], None] | None = None,
+            total: int | None = None) -> Iterator[tuple[Task, Any]]:
+        """Run ``tasks`` in the workers, yielding each with its result as it completes.
+
+        At most ``2 * jobs`` tasks are in flight, so the inputs of a long briefing are never
+        all in memory at once.  A task's :class:`BriefingError` is re-raised naming the task; a
+        stall longer than ``timeout`` seconds, or a dead worker, stops the workers.
+        """
+        pending: dict[cf.Future[Any], Task] = {}
+        queue = iter(tasks)
+        window = 2 * self.jobs
+        done_count = 0
+        try:
+            while True:
+                while len(pending) < window:
+                    task = next(queue, None)
+                    if task is None:
+                        break
+                    pending[self._submit(task)] = task
+                if not pending:
+                    return
+                done = self._wait(pending)
+                for future in done:
+                    task = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BriefingError as exc:
+                        raise type(exc)(f"{task.label}: {exc.message}") from exc
+                    except cf.BrokenExecutor as exc:
+                        raise _died(task, exc) from exc
+                    done_count += 1
+                    if progress is not None:
+                        progress(done_count, total or done_count)
+                    yield task, result
+        except BaseException:
+            self.close(kill=True)
+            raise
+
+    def _wait(self, pending: dict[cf.Future[Any], Task]) -> set[cf.Future[Any]]:
+        """The futures of ``pending`` that completed, once one has.
+
+        Raises :class:`EngineError` after ``timeout`` seconds without one, or as soon as one
+        of our worker processes is found dead: the pool itself may never notice (a worker
+        killed while sending a result leaves its manager thread waiting for the rest).
+        """
+        allowed = self.timeout + max(t.timeout for t in pending.values())
+        deadline = time.monotonic() + allowed
+        while True:
+            left = deadline - time.monotonic()
+            done, _ = cf.wait(pending, timeout=max(0.0, min(left, WATCH_INTERVAL_S)),
+                              return_when=cf.FIRST_COMPLETED)
+            if done:
+                return done
+            first = next(iter(pending.values()))
+            dead = _dead_worker(self._executor) if self._owned else None
+            if dead is not None:
+                raise EngineError(f"{first.label}: a worker process died ({dead})")
+            if left <= 0:
+                raise EngineError(f"{first.label}: the {self.engine} engine made no "
+                                  f"progress for {allowed:g} s; stopped it")
+
+    def _submit(self, task: Task) -> cf.Future[Any]:
+        """Submit ``task``; a pool broken by a dead worker is an :class:`EngineError` here too
+        (the pool notices a killed worker in its own thread, at any moment)."""
+        try:
+            return self._pool().submit(task.fn, *task.args)
+        except cf.BrokenExecutor as exc:
+            raise _died(task, exc) from exc
+
+    def synthesize(self, jobs: Sequence[Job],
+                   progress: Callable[[int, int], None] | None = None
+                   ) -> Iterator[tuple[Job, bytes]]:
+        """Synthesise ``jobs``, yielding each with its WAV as it completes."""
+        tasks = (Task(job.label, synthesize_task,
+                      (self.engine, job.text, job.voice.voice, job.voice.rate), job)
+                 for job in jobs)
+        for task, wav in self.run(tasks, progress, len(jobs)):
+            assert isinstance(task.item, Job)
+            yield task.item, wav
+
+
+def _died(task: Task, exc: BaseException) -> EngineError:
+    return EngineError(f"{task.label}: a worker process died ({exc})")
+
+
+@dataclass(frozen=True)
+class Task:
+    """A function call to run in a worker."""
+
+    label: str
+    """Where it comes from, for messages."""
+
+    fn: Callable[..., Any]
+    """A module-level function (it is pickled to the worker)."""
+
+    args: tuple[Any, ...]
+    """Its arguments (picklable)."""
+
+    item: object = None
+    """What the caller wants back with the result."""
+
+    timeout: float = 0.0
+    """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
+
+
+def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
+                        bitrate_kbps: int, quality: int, loudness_lufs: float,
+                        true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
+    """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
+    WAV is given as bytes or as the path of a cache file."""
+    from briefing.audio.chapter import render_chapter
+
+    return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
+                          true_peak_dbtp)
+
+
+WATCH_INTERVAL_S = 0.5
+"""How often a wait for results checks that the worker processes are alive."""
+
+
+def _dead_worker(executor: cf.Executor | None) -> str | None:
+    """How one of a process pool's workers ended, if one has (they live as long as the pool)."""
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        code = process.exitcode
+        if code is not None:
+            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            return f"process {process.pid}, {how}"
+    return None
+
+
+KILL_WAIT_S = 10.0
+"""How long stopping the workers waits for each killed one to be gone."""
+
+
+def _running(process: Any) -> bool:
+    """Whether a killed worker still runs.  ``is_alive()`` alone can say so of a dead one when
+    the pool's own thread reaped it at the same moment (our ``waitpid`` then fails)."""
+    if not process.is_alive():
+        return False
+    try:
+        os.kill(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _wait_for_manager(thread: threading.Thread) -> None:
+    """Wait (bounded) for a killed pool's manager thread to finish cleaning up.
+
+    Left running, it races with the interpreter's exit handler, which wakes every pool's
+    manager thread: on Python 3.11 that write can hit the pipe the thread is closing at that
+    moment (``OSError: [Errno 9] Bad file descriptor``, printed as a traceback at exit).
+    """
+    thread.join(KILL_WAIT_S)
+    if thread.is_alive():
+        log.warning("the worker pool did not shut down within %g s", KILL_WAIT_S)
+
+
+def _kill_workers(executor: cf.Executor) -> None:
+    """Kill a process pool's workers and make sure its manager thread can end.
+
+    Python < 3.14 has no public API for either.  A worker killed while it was sending a result
+    leaves half a message in the result pipe; the pool's manager thread then waits for the rest
+    for ever, because this process holds the pipe's write end too, and the interpreter waits
+    for that thread at exit: the build never ended.  Once every worker is dead, closing our
+    copy of the write end turns the wait into end-of-file, which the pool handles as a broken
+    pool and cleans up.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    deadline = time.monotonic() + KILL_WAIT_S
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    if any(_running(process) for process in processes):
+        log.warning("a worker process did not stop when killed")
+        return
+    result_queue = getattr(executor, "_result_queue", None)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()

@@ -1,0 +1,1 @@
+"""Proof-listening: what an offline recogniser hears in the built chapters."""

@@ -1,0 +1,345 @@
+"""A date's outputs: the chaptered MP3, one MP3 per chapter, playlist, transcripts, chapters.
+
+The full MP3 is not encoded on its own: it is the chapters' encoded frames joined, so every
+sample is encoded once and a change to one chapter re-encodes only that chapter.  Every file's
+bytes are computed first and written only when they differ from what is on disk (atomically:
+temp file + rename), so an unchanged output keeps its bytes and mtime and an old MP3 stays
+playable until its replacement is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict
+
+from briefing.audio.assemble import SegmentTiming, samples_to_ms
+from briefing.audio.crc16 import crc16
+from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
+from briefing.audio.mp3frames import Mp3Stream, plan_join, read_stream
+from briefing.errors import EncoderError
+from briefing.fsutil import write_chunks_if_changed, write_if_changed
+from briefing.publish.publication import Published, next_published, previous_manifest
+from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
+from briefing.text.markup import plain
+
+if TYPE_CHECKING:
+    from briefing.audio.m4b import M4bOptions
+
+log = logging.getLogger(__name__)
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """An ASCII file-name slug: ``"Photo 3: Bus near Goris"`` → ``"photo-3-bus-near-goris"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[: cut if cut > 0 else max_length]
+    slug = slug.rstrip("-")
+    return slug or "chapter"
+
+
+@dataclass(frozen=True)
+class EncodedChapter:
+    """A chapter's title, its encoded untagged MP3 (with a LAME Info frame) and sentences."""
+
+    title: str
+    load: Callable[[], bytes]
+    """Returns the MP3 (read when needed, so a long briefing is never all in memory)."""
+
+    segments: tuple[SegmentTiming, ...]
+    """Its sentences, timed from the start of the chapter."""
+
+
+@dataclass(frozen=True)
+class ChapterFile:
+    """A chapter's file and its place in the full briefing."""
+
+    title: str
+    path: Path
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True)
+class DateOutputs:
+    """The outputs of one date, once written."""
+
+    folder: Path
+    mp3: Path
+    playlist: Path
+    chapters: tuple[ChapterFile, ...]
+    duration_ms: float
+    paths: tuple[Path, ...]
+    """Every output file."""
+
+    written: tuple[Path, ...]
+    """The files whose bytes changed."""
+
+    m4b: Path | None = None
+    """The M4B audiobook, when one was made."""
+
+
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_COMMA = re.compile(r"\s*,+\s*")
+
+
+def playlist_title(text: str) -> str:
+    """``text`` as an ``#EXTINF`` title every player reads whole: without commas.
+
+    Players split ``#EXTINF:<seconds>,<title>`` at a comma, but not the same one: VLC takes
+    the title after the last comma (``2,000 volunteers`` shows as ``000 volunteers``), mpv
+    and foobar2000 after the first.  A digit-group comma is dropped (``2000``), any other
+    between other digits is a decimal point (``2,5`` → ``2.5``), any other comma becomes a
+    dash, which a screen reader pauses at as it would at the comma.
+    """
+    text = _DECIMAL_COMMA.sub(".", _DIGIT_GROUP.sub("", plain(text)))
+    return _COMMA.sub(" \u2013 ", text).strip(" \u2013") or "Chapter"
+
+
+def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
+              folder: Path) -> str:
+    lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
+    for ch, length_ms in zip(chapters, lengths, strict=True):
+        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(ch.title)}")
+        lines.append(ch.path.relative_to(folder).as_posix())
+    return "\n".join(lines) + "\n"
+
+
+MANIFEST_FORMAT = 1
+"""Version of ``briefing-<date>.json``; bumped when its layout changes."""
+
+
+class ManifestFile(TypedDict):
+    """A file of the date, relative to its folder."""
+
+    file: str
+    bytes: int
+    sha256: NotRequired[str]
+    """Of the file's bytes (the MP3's: its enclosure URL carries a version from it)."""
+
+
+class ManifestM4b(TypedDict):
+    """The M4B audiobook in the manifest, with the hash of what it was made from."""
+
+    file: str
+    bytes: int
+    key: str
+
+
+class ManifestChapter(TypedDict):
+    """A chapter in the manifest."""
+
+    title: str
+    start_ms: int
+    end_ms: int
+    file: str
+    bytes: int
+
+
+class ManifestCue(TypedDict):
+    """A spoken sentence in the manifest."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    chapter: int
+
+
+class Manifest(TypedDict):
+    """``audio/<date>/briefing-<date>.json``: everything pages and feeds need about a date."""
+
+    format: int
+    date: str
+    title: str
+    lang: str
+    duration_ms: int
+    mp3: ManifestFile
+    playlist: str
+    vtt: str
+    srt: str
+    chapters_json: str
+    chapters: list[ManifestChapter]
+    cues: list[ManifestCue]
+    published: NotRequired[Published]
+    m4b: NotRequired[ManifestM4b]
+
+
+def write_date_outputs(folder: Path, day: str, info: TagInfo,
+                       chapters: Sequence[EncodedChapter], lang: str = "en",
+                       m4b: M4bOptions | None = None) -> DateOutputs:
+    """Write every output of one date (``audio/<date>/``) from its encoded chapters.
+
+    Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
+    time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
+    Each file is written only when its bytes differ from what is on disk.  A chapter file
+    the previous build wrote (its manifest says which) that is no longer a chapter is removed.
+    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.audio.m4b`).
+    """
+    if not chapters:
+        raise EncoderError("a briefing needs at least one chapter")
+    written: list[Path] = []
+    sizes: dict[Path, int] = {}
+    previous = _previous_chapter_files(folder, day, info)
+    earlier = previous_manifest(folder / f"briefing-{day}.json")
+
+    def put(path: Path, data: bytes) -> None:
+        sizes[path] = len(data)
+        if write_if_changed(path, data):
+            written.append(path)
+
+    streams: list[Mp3Stream] = []
+    chapter_paths: list[Path] = []
+    total = len(chapters)
+    for i, chapter in enumerate(chapters):
+        try:
+            stream = read_stream(chapter.load())
+        except ValueError as exc:
+            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed here also gives the full file's
+        music_crc = crc16(stream.frames)
+        streams.append(_header_only(stream, music_crc))
+        path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
+        put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title, i + 1,
+                              total))
+        chapter_paths.append(path)
+        del stream
+    try:
+        join = plan_join(streams)
+    except ValueError as exc:
+        raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
+    bounds = [*join.starts, join.samples]
+    layout = [ChapterFile(c.title, path, samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
+              for i, (c, path) in enumerate(zip(chapters, chapter_paths, strict=True))]
+    marks = [ChapterMark(c.title, round(c.start_ms), round(c.end_ms)) for c in layout]
+    mp3_path = folder / f"briefing-{day}.mp3"
+    tag = tag_briefing(b"", info, marks)
+
+    def full_mp3() -> Iterator[bytes]:
+        yield tag
+        yield join.info
+        for chapter in chapters:
+            yield read_stream(chapter.load()).frames
+
+    sizes[mp3_path] = len(tag) + join.size
+    digest = hashlib.sha256()
+    if write_chunks_if_changed(mp3_path, _hashed(full_mp3(), digest)):
+        written.append(mp3_path)
+    mp3_sha256 = digest.hexdigest()
+    m4b_entry: ManifestM4b | None = None
+    if m4b is not None:
+        from briefing.audio.m4b import write_m4b
+
+        made = write_m4b(folder / f"briefing-{day}.m4b", mp3_path, mp3_sha256, marks, info,
+                         m4b, earlier)
+        sizes[made.path] = made.size
+        if made.written:
+            written.append(made.path)
+        m4b_entry = {"file": made.path.name, "bytes": made.size, "key": made.key}
+    lengths = [samples_to_ms(stream.samples) for stream in streams]
+    playlist = folder / f"briefing-{day}.m3u8"
+    put(playlist, _playlist(info.title, layout, lengths, folder).encode("utf-8"))
+    cues = [
+        Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
+            chapter.title if n == 0 else None, index)
+        for index, (chapter, place) in enumerate(zip(chapters, layout, strict=True))
+        for n, seg in enumerate(chapter.segments)
+    ]
+    put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
+    put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
+    put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
+    manifest: Manifest = {
+        "format": MANIFEST_FORMAT,
+        "date": day,
+        "title": info.title,
+        "lang": lang,
+        "duration_ms": round(samples_to_ms(join.samples)),
+        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path], "sha256": mp3_sha256},
+        "playlist": playlist.name,
+        "vtt": f"briefing-{day}.vtt",
+        "srt": f"briefing-{day}.srt",
+        "chapters_json": "chapters.json",
+        "chapters": [
+            {"title": c.title, "start_ms": round(c.start_ms), "end_ms": round(c.end_ms),
+             "file": c.path.relative_to(folder).as_posix(), "bytes": sizes[c.path]}
+            for c in layout
+        ],
+        "cues": [
+            {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
+             "chapter": cue.chapter_index}
+            for cue in cues
+        ],
+        "published": next_published(earlier, day, mp3_sha256),
+    }
+    if m4b_entry is not None:
+        manifest["m4b"] = m4b_entry
+    put(folder / f"briefing-{day}.json",
+        (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    _remove_unlisted_m4b(folder, earlier, m4b_entry)
+    for old in sorted(previous):
+        if old not in sizes and old.is_file() and not old.is_symlink():
+            old.unlink()
+            log.info("removed stale chapter file %s", old)
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
+                       tuple(sizes), tuple(written),
+                       folder / m4b_entry["file"] if m4b_entry else None)
+
+
+def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
+    """``chunks``, fed to ``digest`` as they pass."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+
+
+def _remove_unlisted_m4b(folder: Path, earlier: object, now: ManifestM4b | None) -> None:
+    """Remove the M4B the previous manifest lists when this build makes none (``m4b`` was
+    dropped from the formats); a file briefing did not list is never touched."""
+    old = earlier.get("m4b") if isinstance(earlier, dict) else None
+    if now is not None or not isinstance(old, dict) or not isinstance(old.get("file"), str):
+        return
+    path = folder / old["file"]
+    if re.fullmatch(r"briefing-[0-9-]+\.m4b", old["file"]) and path.is_file() \
+            and not path.is_symlink():
+        path.unlink()
+        log.info("removed %s (m4b is no longer among the formats)", path)
+
+
+_CHAPTER_FILE = re.compile(r"chapters/\d{2,}-[a-z0-9-]+\.mp3")
+
+
+def _previous_chapter_files(folder: Path, day: str, info: TagInfo) -> set[Path]:
+    """The chapter files earlier builds of this date wrote: the ones its manifest lists, and
+    those a build killed before writing its manifest left (named and tagged as briefing names
+    and tags them).  Only these are ever removed as stale: a file briefing did not write (a
+    producer's, or any file of a folder that is not briefing's) is never deleted.
+    """
+    found: set[Path] = set()
+    try:
+        manifest = json.loads((folder / f"briefing-{day}.json").read_text(encoding="utf-8"))
+        names = [c["file"] for c in manifest["chapters"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []
+    found.update(folder / name for name in names
+                 if isinstance(name, str) and _CHAPTER_FILE.fullmatch(name))
+    chapter_dir = folder / "chapters"
+    if chapter_dir.is_dir() and not chapter_dir.is_symlink():
+        found.update(path for path in chapter_dir.iterdir()
+                     if path not in found and _CHAPTER_FILE.fullmatch(f"chapters/{path.name}")
+                     and path.is_file() and not path.is_symlink() and is_own_chapter(path, info))
+    return found
+
+
+def _header_only(stream: Mp3Stream, music_crc: int) -> Mp3Stream:
+    """The stream's figures without its frames (kept for every chapter of a long briefing)."""
+    return Mp3Stream(b"", stream.frame_count, stream.samples, stream.samples_per_frame,
+                     stream.header, stream.size, music_crc)

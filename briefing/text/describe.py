@@ -1,0 +1,127 @@
+"""Words for the ear: photo descriptions (alt text), credits and short chapter titles."""
+
+from __future__ import annotations
+
+import re
+
+from briefing.text.article import Photo
+from briefing.text.credit_words import CONNECTORS, INSTITUTIONS, TITLE_CASED
+from briefing.text.credits import Credit, CreditRole, is_acronym
+from briefing.text.dates import resolve_mentions, say_date
+from briefing.text.titles import chapter_title
+
+_LEADING_SHOWS = re.compile(
+    r"^(?:this|the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:image|photo|photograph|picture|map|chart|graphic"
+    r"|illustration|still|screengrab|screenshot|view)\s+(?:taken\s+\S+\s+)?shows\s+",
+    re.I,
+)
+
+def spoken_person(name: str) -> str:
+    """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
+    words = name.split()
+    if len(words) > 1 and all(is_acronym(w) or w.lower() in CONNECTORS for w in words):
+        return " ".join(w if w.lower() in CONNECTORS else w.title() for w in words)
+    return name
+
+
+def spoken_name(name: str) -> str:
+    """A name as said after "by" or "from": institutions take "the" (``the U.S. Navy``)."""
+    if name.isupper() and name.lower() in TITLE_CASED:
+        name = name.title()  # "REUTERS" is a word, not letters
+    if name.lower() == "social media":
+        return "social media"
+    words = name.split()
+    if not words or words[0].lower() in ("the", "a", "an"):
+        return name
+    lowered = name.lower()
+    if any(w.lower().strip(".,") in INSTITUTIONS for w in words) or "white house" in lowered:
+        first = words[0]
+        if first.lower() in ("press", "office", "presidential", "festival"):
+            name = first.lower() + name[len(first):]
+        return "the " + name
+    return name
+
+
+def say_credit(credit: Credit | None, kind: str = "photo") -> str:
+    """A credit as a newsreader says it, e.g. ``"Photo by Alain Jocard, AFP, via Getty Images"``.
+
+    Handouts, pools and file photos name the role first (``"Handout photo from Reuters"``,
+    ``"Pool photo from AFP, via Getty Images"``), courtesy lines say ``"Photo courtesy of ..."``,
+    press offices ``"Photo from the ... press office"``; a copyright sign and year are never
+    read out.  ``kind`` is the image's kind noun (``satellite image``).
+    """
+    if credit is None:
+        return f"{kind[:1].upper()}{kind[1:]} credit not given"
+    names = [spoken_name(s) for s in credit.sources]
+    via = spoken_name(credit.via) if credit.via else None
+    person = spoken_person(credit.photographer) if credit.photographer else None
+    role = credit.role
+    if role in (CreditRole.HANDOUT, CreditRole.POOL, CreditRole.FILE):
+        head = " ".join(x for x in (credit.qualifier, role.value, kind) if x)
+        head = head[:1].upper() + head[1:] if credit.qualifier else head.capitalize()
+        if person:
+            text = f"{head} by " + ", ".join([person, *names])
+        elif names:
+            text = f"{head} from " + ", ".join(names)
+        else:
+            text, via = (f"{head} from {via}", None) if via else (head, None)
+    else:
+        noun = kind[:1].upper() + kind[1:]
+        if role is CreditRole.COURTESY and names:
+            text = f"{noun} courtesy of " + ", ".join(names)
+        elif role in (CreditRole.OFFICE, CreditRole.SOCIAL_MEDIA) and names and not person:
+            text = f"{noun} from " + ", ".join(names)
+        elif person or names:
+            by = [person] if person else []
+            text = f"{noun} by " + ", ".join(by + names)
+        elif via:
+            text, via = f"{noun} by {via}", None
+        else:
+            return f"{noun} credit not given"
+    if credit.for_org:  # "Photo by Jane Doe for The New York Times"
+        text += f"{'' if person and not names else ','} for {credit.for_org}"
+    if via:
+        text += f", via {via}"
+    return text
+
+
+def adapt_caption(caption: str) -> str:
+    """The caption with "This satellite image shows" and the like removed (the kind is said)."""
+    text = caption.strip()
+    stripped = _LEADING_SHOWS.sub("", text, count=1)
+    if stripped != text and stripped:
+        text = stripped[0].upper() + stripped[1:]
+    if text and text[-1] not in ".!?\"”":
+        text += "."
+    return text
+
+
+def short_title(text: str, max_words: int = 8) -> str:
+    """A short chapter title from a caption or headline: its main clause, a few words long.
+
+    ``"Samantha Power, the administrator of USAID, speaks to the press after ..."`` gives
+    ``"Samantha Power speaks to the press"`` (the cutting rules are in :mod:`briefing.text.titles`).
+    """
+    return chapter_title(adapt_caption(text), max_words)
+
+
+def describe_photo(photo: Photo, number: int, total: int) -> str:
+    """An alt text for listening: which photo of how many, kind, when, what it shows, credit.
+
+    A producer-written ``alt_text`` wins over the generated description (the position and the
+    credit are still said, so the listener keeps their bearings).
+    """
+    kind = photo.kind
+    noun = kind[:1].upper() + kind[1:]
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    # "out of", not "of": a synthetic voice reduces "1 of 13" to "1 on 13" (measured with a
+    # recogniser: every photo's position was misheard with espeak-ng; see
+    # docs/intelligibility-notes.md).
+    position = f"{noun} {number} out of {total}" if kind == "photo" else (
+        f"Photo {number} out of {total}, {article} {kind}")
+    if photo.alt_text:
+        return f"{position}. {adapt_caption(photo.alt_text)} {say_credit(photo.credit, kind)}."
+    when = ""
+    if photo.date is not None and not resolve_mentions(photo.caption, photo.date):
+        when = f", taken on {say_date(photo.date)}"
+    return f"{position}{when}. {adapt_caption(photo.caption)} {say_credit(photo.credit, kind)}."

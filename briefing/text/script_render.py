@@ -1,0 +1,249 @@
+"""Render the narration script of a date (``scripts/<YYYY-MM-DD>.md``) from its articles.
+
+The script is Markdown a producer edits (format: ``docs/script-format.md``).  Article text is
+only ever a value passed to the templates: it is never evaluated as a template, and it is escaped
+so that it cannot change the script's structure (a caption starting with ``## `` is not a
+chapter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from briefing.text.article import Article, Photo
+from briefing.text.dates import say_date
+from briefing.text.describe import describe_photo, short_title, spoken_name, spoken_person
+from briefing.text.markup import escape, escape_comment, plain
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_NAME = "script.md.j2"
+SCRIPT_FORMAT_VERSION = 2
+"""Bumped when generated scripts change for the same articles and templates."""
+
+
+def packaged_template_dir() -> Path:
+    """The templates shipped with briefing (inside the wheel, or ``templates/`` of a checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "templates"
+    if inside.is_dir():
+        return inside
+    return package.parent / "templates"
+
+
+def template_dirs(workspace: Path | None) -> list[Path]:
+    """Where templates are looked up: the workspace's ``templates/`` first, then briefing's."""
+    dirs = []
+    if workspace is not None and (workspace / "templates").is_dir():
+        dirs.append(workspace / "templates")
+    packaged = packaged_template_dir()
+    if packaged not in dirs:
+        dirs.append(packaged)
+    return dirs
+
+
+# --------------------------------------------------------------------------- escaping
+
+def md_escape(text: str) -> str:
+    """Escape article text so it reads back as the same words and never as script structure.
+
+    :func:`briefing.text.markup.escape`: the exact inverse of the script reader, for every markup
+    it knows (headings, pauses in any case, comments, links, emphasis, list markers).
+    """
+    return escape(text)
+
+
+def md_heading(text: str) -> str:
+    """Escape a chapter title for a ``## `` heading line."""
+    return escape(text)
+
+
+def yaml_str(value: object) -> str:
+    """A YAML double-quoted scalar on one line (JSON strings are valid YAML; the line breaks
+    YAML knows beyond JSON's, U+0085, U+2028 and U+2029, are escaped too)."""
+    import json
+
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def make_environment(workspace: Path | None = None) -> jinja2.Environment:
+    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters).
+
+    One environment per set of template folders is kept, so each template is compiled once
+    per process (jinja2 still reloads a template whose file changed).
+    """
+    return _environment(tuple(template_dirs(workspace)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["md_heading"] = md_heading
+    env.filters["comment"] = escape_comment
+    env.filters["yaml_str"] = yaml_str
+    return env
+
+
+# --------------------------------------------------------------------------- view model
+
+@dataclass(frozen=True)
+class PhotoView:
+    """What the template needs of one photo."""
+
+    number: int
+    total: int
+    chapter_title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """What the template needs of one story."""
+
+    number: int
+    headline: str
+    chapter_title: str
+    paragraphs: tuple[str, ...]
+    photos: tuple[PhotoView, ...]
+    photos_intro: str
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    """What the template needs of one date's briefing."""
+
+    date: str
+    said_date: str
+    title: str
+    voice: str
+    rate: int
+    lang: str
+    sources: tuple[str, ...]
+    """The articles' file names, safe inside a ``<!-- -->`` comment (not for spoken text)."""
+    summary_sentence: str
+    stories: tuple[StoryView, ...]
+    credits_sentence: str
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _unique(title: str, taken: set[str]) -> str:
+    title = plain(title)  # as the reader will see it, so titles it compares are unique
+    candidate, n = title, 2
+    while candidate.lower() in taken:
+        candidate = f"{title} ({n})"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def credits_sentence(photos: Sequence[Photo]) -> str:
+    """One sentence naming every person and organisation credited in the briefing, each once.
+
+    Roles (``Handout``, ``Pool``, ``File``) are not names and are never listed; copyright signs
+    and years are left out; institutions take "the" as in the descriptions.
+    """
+    people: list[str] = []
+    agencies: list[str] = []
+    others: list[str] = []
+    for photo in photos:
+        credit = photo.credit
+        if credit is None:
+            continue
+        names = [spoken_name(o) for o in credit.organisations]
+        if credit.photographer:
+            people.append(spoken_person(credit.photographer))
+            agencies.extend(names)
+        else:
+            others.extend(names)
+    seen: set[str] = set()
+
+    def once(names: list[str]) -> list[str]:
+        kept = [n for n in dict.fromkeys(names) if n.lower() not in seen]
+        seen.update(n.lower() for n in kept)
+        return kept
+
+    people, agencies, others = once(people), once(agencies), once(others)
+    parts = []
+    if people:
+        parts.append(_join_names(people) + (f", with {_join_names(agencies)}" if agencies else ""))
+    if others:
+        parts.append(_join_names(others))
+    if not parts:
+        return ""
+    return "Images in this briefing by " + ", and by ".join(parts) + "."
+
+
+def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
+               lang: str = "en") -> BriefingView:
+    """Arrange a date's articles for the script template."""
+    taken = {"opening", "closing"}
+    stories: list[StoryView] = []
+    all_photos: list[Photo] = []
+    for number, article in enumerate(articles, start=1):
+        story_title = _unique(f"Story {number}: {short_title(article.headline, 9)}", taken)
+        total = len(article.photos)
+        photos = tuple(
+            PhotoView(
+                number=i,
+                total=total,
+                chapter_title=_unique(f"Photo {i}: {short_title(p.caption)}", taken),
+                description=describe_photo(p, i, total),
+            )
+            for i, p in enumerate(article.photos, start=1)
+        )
+        all_photos.extend(article.photos)
+        intro = (f"{_plural(total, 'photo description')} for this story follow."
+                 if total else "")
+        stories.append(StoryView(number, article.headline, story_title, article.paragraphs,
+                                 photos, intro))
+    n_photos = len(all_photos)
+    summary = f"It has {_plural(len(stories), 'story', 'stories')}"
+    summary += f" and {_plural(n_photos, 'photo description')}." if n_photos else "."
+    said = say_date(day)
+    return BriefingView(
+        date=day.isoformat(),
+        said_date=said,
+        title=f"News briefing, {said}",
+        voice=voice,
+        rate=rate,
+        lang=lang,
+        sources=tuple(escape_comment(a.source.name) for a in articles),
+        summary_sentence=summary,
+        stories=tuple(stories),
+        credits_sentence=credits_sentence(all_photos),
+    )
+
+
+def render_script(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
+                  lang: str = "en", workspace: Path | None = None) -> str:
+    """The narration script of ``day`` as Markdown text."""
+    view = build_view(day, articles, voice=voice, rate=rate, lang=lang)
+    template = make_environment(workspace).get_template(TEMPLATE_NAME)
+    text = template.render(briefing=view)
+    return re.sub(r"\n{3,}", "\n\n", text)
