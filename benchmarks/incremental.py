@@ -58,17 +58,17 @@ def run_in_process(ws: Path) -> tuple[float, dict[str, Any]]:
     """One build in this process, as ``briefing watch`` rebuilds: no interpreter start-up, and
     the same worker processes from one build to the next."""
     global _WORKERS
+    from briefing.build import run
+    from briefing.build.report import report_json
     from briefing.build.workspace import Workspace
-    from briefing.cli.common import make_workers, report_json, run_build
     from briefing.config import load_settings
 
     logging.getLogger("briefing").setLevel(logging.ERROR)  # warnings are not what we time
     settings = load_settings(ws)
     if _WORKERS is None:
-        _WORKERS = make_workers(settings)
+        _WORKERS = run.make_workers(settings)
     start = time.perf_counter()
-    report = run_build(Workspace(ws), settings, None, force=False, progress=None,
-                       workers=_WORKERS)
+    report = run.build(Workspace(ws), settings, None, workers=_WORKERS)
     return time.perf_counter() - start, report_json(report)
 
 

@@ -5,7 +5,8 @@ Every setting says what it invalidates when it changes (as sphinx's config value
 * ``script``: the generated scripts are rendered again;
 * ``synthesis``: segments are synthesised again (it is part of every segment's cache key);
 * ``assembly``: chapters are assembled (pauses, loudness) and encoded again;
-* ``encoding``: the MP3s are encoded and tagged again;
+* ``encoding``: the chapters' MP3s are encoded again;
+* ``outputs``: a date's files are written again (ID3 tags, playlists, the M4B), nothing encoded;
 * ``site``: the web pages and the feed are written again;
 * ``none``: nothing is rebuilt.
 """
@@ -126,10 +127,10 @@ class Settings:
     mp3_quality: int = _opt(5, "encoding")
     """LAME quality from 0 (best, slowest) to 9 (fastest)."""
 
-    artist: str = _opt("briefing", "encoding")
+    artist: str = _opt("briefing", "outputs")
     """ID3 artist (TPE1) of every MP3."""
 
-    album: str = _opt("News briefings", "encoding")
+    album: str = _opt("News briefings", "outputs")
     """ID3 album (TALB) of every MP3."""
 
     max_article_bytes: int = _opt(1_000_000, "none")
@@ -149,7 +150,7 @@ class Settings:
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
 
-    formats: tuple[str, ...] = _opt(("mp3",), "encoding")
+    formats: tuple[str, ...] = _opt(("mp3",), "outputs")
     """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
     ``m4b`` adds an AAC audiobook with chapters (``audio/<date>/briefing-<date>.m4b``)."""
 

@@ -287,7 +287,7 @@ def test_first_run_without_ffmpeg_prints_no_warning(tmp_path: Path, seed_path: P
     env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
     importing = subprocess.run(
         [sys.executable, "-W", "error::RuntimeWarning", "-c",
-         "import briefing.cli, briefing.audio.assemble, briefing.build.builder\n"
+         "import briefing.cli, briefing.audio.assemble, briefing.build.run\n"
          "from pydub import AudioSegment\n"
          "from briefing.audio.assemble import trimmed_pcm"],
         capture_output=True, text=True, env=env, cwd=tmp_path)

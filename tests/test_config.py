@@ -10,7 +10,7 @@ import pytest
 from briefing.config import Settings, invalidates, load_settings
 from briefing.errors import ConfigError
 
-KINDS = {"script", "synthesis", "assembly", "encoding", "site", "none"}
+KINDS = {"script", "synthesis", "assembly", "encoding", "outputs", "site", "none"}
 
 
 def test_every_setting_says_what_it_invalidates() -> None:

@@ -31,7 +31,7 @@ def test_feed_table_and_formats_are_read(tmp_path: Path) -> None:
     assert settings.feed == FeedSettings(owner="Jane", email="j@example.org",
                                          copyright="© 2024 Gazette", image="art.jpg",
                                          author="Newsroom")
-    assert invalidates("feed") == "site" and invalidates("formats") == "encoding"
+    assert invalidates("feed") == "site" and invalidates("formats") == "outputs"
     cover = workspace_cover(tmp_path, "art.jpg", "x")
     assert (cover.kind, cover.size, cover.name) == ("JPEG", 1600, "cover.jpg")
     assert Settings().formats == ("mp3",)

@@ -52,7 +52,7 @@ from briefing.audio.meter import (
     knot_peaks,
     step_energies,
 )
-from briefing.build.versions import LOUDNESS_VERSION
+from briefing.build.keys import LOUDNESS_VERSION
 
 __all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "measure", "normalize",
            "normalized"]

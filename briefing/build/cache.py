@@ -24,10 +24,6 @@ from briefing.audio.mp3frames import read_stream
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
-"""Bumped when the key layout or the entry format changes."""
-
-
 def canonical_hash(payload: Any) -> str:
     """SHA-256 of ``payload`` as canonical JSON (sorted keys, no spaces, UTF-8): the one
     way every cache key in briefing is made."""
@@ -57,10 +53,13 @@ class SegmentKey:
     sample_rate: int
     """Sample rate of the engine's output."""
 
+    stage: str = ""
+    """The synthesis stage's key (:func:`briefing.build.keys.stage_keys`)."""
+
     def digest(self) -> str:
-        """The canonical hash: sorted-key JSON of every field plus :data:`CACHE_VERSION`."""
+        """The canonical hash: sorted-key JSON of every field."""
         payload = {
-            "cache_version": CACHE_VERSION,
+            "stage": self.stage,
             "text": self.text,
             "engine": self.engine,
             "engine_version": self.engine_version,

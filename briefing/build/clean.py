@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from briefing.build.builder import Builder, script_dates
 from briefing.build.cache import ContentStore
+from briefing.build.context import BuildContext
+from briefing.build.inputs import script_dates
+from briefing.build.plan import plan_date
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def _sweep(store: ContentStore, keep: set[str], dry_run: bool) -> tuple[int, int
     return removed, kept, freed
 
 
-def clean_cache(builder: Builder, dry_run: bool = False) -> CleanReport:
+def clean_cache(ctx: BuildContext, dry_run: bool = False) -> CleanReport:
     """Delete segments and chapters no script of the workspace uses with the current settings.
 
     Every script is planned first; a script that cannot be read stops the clean (raising its
@@ -44,11 +46,11 @@ def clean_cache(builder: Builder, dry_run: bool = False) -> CleanReport:
     """
     segments: set[str] = set()
     chapters: set[str] = set()
-    for day in script_dates(builder.ws):
-        plan = builder.plan(day)
+    for day in script_dates(ctx.ws):
+        plan = plan_date(ctx, day)
         segments.update(p.digest for p in plan.segments)
         chapters.update(c.key for c in plan.chapters)
-    seg_removed, seg_kept, seg_freed = _sweep(builder.segments, segments, dry_run)
-    ch_removed, ch_kept, ch_freed = _sweep(builder.chapters, chapters, dry_run)
+    seg_removed, seg_kept, seg_freed = _sweep(ctx.segments, segments, dry_run)
+    ch_removed, ch_kept, ch_freed = _sweep(ctx.chapters, chapters, dry_run)
     log.info("removed %d segment(s) and %d chapter(s)", seg_removed, ch_removed)
     return CleanReport(seg_removed, ch_removed, seg_kept, ch_kept, seg_freed + ch_freed)

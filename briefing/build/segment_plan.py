@@ -38,8 +38,11 @@ class PlannedSegment:
 
 def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
                   lexicon: Lexicon | None = None,
-                  path: Path | None = None) -> list[PlannedSegment]:
-    """Every sentence of ``script`` with its cache key, in reading order."""
+                  path: Path | None = None, stage: str = "") -> list[PlannedSegment]:
+    """Every sentence of ``script`` with its cache key, in reading order.
+
+    ``stage`` is the synthesis stage's key (:func:`briefing.build.keys.stage_keys`: its
+    fingerprint and the settings tagged ``synthesis``), part of every segment's key."""
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
     voice = engine.voice_key(settings.voice)
@@ -53,7 +56,7 @@ def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
                 raise ScriptError(f"{where}{sentence!r} leaves nothing to say once the "
                                   "lexicon and number reading are applied", path)
             key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
-                             engine.sample_rate)
+                             engine.sample_rate, stage)
             planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))
     return planned
 

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-from briefing.build.builder import BuildReport, group_by_date, load_articles, script_dates
+from briefing.build import run
+from briefing.build.inputs import group_by_date, read_articles, script_dates
+from briefing.build.report import BuildReport, DateReport
+from briefing.build.run import article_paths
 from briefing.build.scripts import ScriptStatus, decide_script
 from briefing.build.state import State
 from briefing.build.workspace import Workspace
@@ -27,16 +30,13 @@ from briefing.cli.common import (
     VoiceOpt,
     WorkspaceOpt,
     app,
-    article_paths,
     errors,
     finish,
-    locked,
-    make_builder,
     parse_dates,
     progress_bar,
     resolve_settings,
-    run_build,
     setup_logging,
+    waiting,
 )
 from briefing.config import load_settings
 from briefing.errors import BriefingError, InputError
@@ -78,14 +78,12 @@ def build(
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats)
         if dry_run:
-            report = BuildReport()
-            make_builder(ws, settings, None).status(article_paths(ws, paths), report,
-                                                     force=force)
-            finish(report, as_json, quiet)
+            finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
+                   quiet)
             return
         with progress_bar(not quiet and not as_json) as progress:
-            report = run_build(ws, settings, paths, force=force, progress=progress,
-                               no_wait=no_wait)
+            report = run.build(ws, settings, paths, force=force, progress=progress,
+                               no_wait=no_wait, on_wait=waiting(ws))
         finish(report, as_json, quiet)
 
 
@@ -106,14 +104,7 @@ def script(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, None, voice, rate)
-        report = BuildReport()
-        sources = article_paths(ws, paths)
-        with locked(ws):
-            builder = make_builder(ws, settings, None)
-            try:
-                builder.write_scripts(sources, report, force=force)
-            finally:
-                builder.close()
+        report = run.scripts(ws, settings, paths, force=force, on_wait=waiting(ws))
         finish(report, as_json, quiet)
 
 
@@ -142,14 +133,10 @@ def render(
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats)
-        report = BuildReport()
         days = parse_dates(ws, dates)
-        with progress_bar(not quiet and not as_json) as progress, locked(ws, no_wait):
-            builder = make_builder(ws, settings, progress)
-            try:
-                builder.render_dates(days, report)
-            finally:
-                builder.close()
+        with progress_bar(not quiet and not as_json) as progress:
+            report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,
+                                on_wait=waiting(ws))
         finish(report, as_json, quiet)
 
 
@@ -168,9 +155,7 @@ def status(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, None, None)
-        report = BuildReport()
-        make_builder(ws, settings, None).status(paths or None, report)
-        finish(report, as_json, False)
+        finish(run.preview(ws, settings, paths or None), as_json, False)
 
 
 @app.command()
@@ -187,14 +172,13 @@ def check(
     with errors():
         ws = Workspace(workspace)
         settings = load_settings(ws.root)
-        report = BuildReport()
-        articles = load_articles(article_paths(ws, paths), settings, report)
+        read = read_articles(article_paths(ws, paths), settings)
+        problems: list[BriefingError] = list(read.errors)
+        dated: list[DateReport] = []
         state = State.load(ws.state_file)
-        from briefing.build.builder import DateReport
-
-        for day, group in group_by_date(articles).items():
-            report.dates.append(DateReport(day.isoformat(), stories=len(group),
-                                           photos=sum(len(a.photos) for a in group)))
+        for day, group in group_by_date(read.articles).items():
+            dated.append(DateReport(day.isoformat(), stories=len(group),
+                                    photos=sum(len(a.photos) for a in group)))
             # the script a build would generate must read back: what build refuses, check does
             text = render_script(day, group, voice=settings.voice or "default",
                                  rate=settings.rate, lang=settings.lang, workspace=ws.root)
@@ -206,14 +190,15 @@ def check(
                 without_silent(parse_script(text, path), path)
             except BriefingError as exc:
                 sources = ", ".join(a.source.name for a in group)
-                report.errors.append(InputError(
+                problems.append(InputError(
                     f"{exc.message} (in the script that would be generated from {sources})",
                     path))
         for day in script_dates(ws):
             try:
                 read_script(ws.script_path(day))
             except BriefingError as exc:
-                report.errors.append(exc)
-        finish(report, as_json, quiet)
+                problems.append(exc)
+        finish(BuildReport(tuple(dated), errors=tuple(problems), warnings=read.warnings),
+               as_json, quiet)
 
 

@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +20,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefing import __version__
-from briefing.build.builder import Builder, BuildReport, ProgressFn, script_dates
-from briefing.build.lock import remove_stale_temp_files, workspace_lock
-from briefing.build.workers import Workers, dask_executor
+from briefing.build import run
+from briefing.build.context import ProgressFn
+from briefing.build.inputs import script_dates
+from briefing.build.report import AudioStatus, BuildReport, DateState, report_json
 from briefing.build.workspace import Workspace
 from briefing.cli.signals import (
     INTERRUPTED_EXIT,
@@ -32,7 +32,6 @@ from briefing.cli.signals import (
     terminated,
 )
 from briefing.config import Settings, load_settings, parse_rate
-from briefing.engines import load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.text.dates import NoSuchDateError, parse_iso_date
 
@@ -174,9 +173,10 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
 
 
 @contextmanager
-def progress_bar(enabled: bool, doing: str = "synthesising") -> Iterator[ProgressFn | None]:
-    """A progress bar on a terminal, one task per label (``"<doing> <label>"``); ``None``
-    when disabled or when stderr is not a terminal."""
+def progress_bar(enabled: bool, doing: str = "") -> Iterator[ProgressFn | None]:
+    """A progress bar on a terminal, one task per label, described as ``"<doing> <label>"``
+    (the build's labels say what is done: "synthesising", "encoding"); ``None`` when disabled
+    or when stderr is not a terminal."""
     if not enabled or not err.is_terminal:
         yield None
         return
@@ -186,7 +186,7 @@ def progress_bar(enabled: bool, doing: str = "synthesising") -> Iterator[Progres
 
         def update(label: str, done: int, total: int) -> None:
             if label not in tasks:
-                tasks[label] = bar.add_task(f"{doing} {label}", total=total)
+                tasks[label] = bar.add_task(f"{doing} {label}".strip(), total=total)
             bar.update(tasks[label], completed=done, total=total)
 
         yield update
@@ -195,40 +195,6 @@ def progress_bar(enabled: bool, doing: str = "synthesising") -> Iterator[Progres
 def fmt_duration(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def report_json(report: BuildReport) -> dict[str, Any]:
-    return {
-        "dates": [
-            {
-                "date": d.date,
-                "stories": d.stories,
-                "photos": d.photos,
-                "script": d.script,
-                "script_status": d.script_status,
-                "audio": d.audio,
-                "chapters": [asdict(c) for c in d.chapters],
-                "segments": {"total": d.segments_total, "synthesized": d.segments_synthesized,
-                             "reused": d.segments_reused},
-                "chapters_encoded": d.chapters_encoded,
-                "reason": d.reason,
-                "duration_ms": d.duration_ms,
-                "files": d.files,
-                "written": d.written,
-            }
-            for d in report.dates
-        ],
-        "conflicts": [
-            {"date": c.date.isoformat(), "script": str(c.path),
-             "new": str(c.new_path) if c.new_path else None}
-            for c in report.conflicts
-        ],
-        "site": report.site,
-        "warnings": report.warnings,
-        "errors": [
-            {"path": str(e.path) if e.path else None, "message": e.message} for e in report.errors
-        ],
-    }
 
 
 def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
@@ -244,37 +210,31 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
         sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
         for d in report.dates:
+            if d.state is DateState.REMOVED:
+                print(f"{d.date} — removed: {d.reason} ({d.script})")
+                continue
             parts = [d.date]
             if d.script_status or d.stories:
                 parts.append(f"{d.stories} {'story' if d.stories == 1 else 'stories'}, "
                              f"{d.photos} photo{'s' if d.photos != 1 else ''}"
                              f" (script {d.script_status or 'read'}: {d.script})")
-            if d.audio == "would build":
+            if d.audio is AudioStatus.WOULD_BUILD:
                 parts.append(f"would synthesise {d.segments_synthesized} of {d.segments_total} "
                              f"segments and encode {d.chapters_encoded} chapter(s) "
                              f"({d.reason})")
-            elif d.audio and not d.chapters:
+            elif d.audio is not AudioStatus.NONE and not d.chapters:
                 parts.append("audio up to date")
-            elif d.audio:
+            elif d.audio is not AudioStatus.NONE:
                 parts.append(
                     f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
                     f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
-                    f"audio {d.audio}: {d.files.get('mp3', '')}")
+                    f"audio {d.audio.value}: {d.files.get('mp3', '')}")
             print(" — ".join(parts))
     for c in report.conflicts:
         err.print(f"conflict: {c.path} was edited by hand and kept; the regenerated script is "
                   f"in {c.new_path} (use --force to replace it, keeping a backup)", markup=False)
     for e in report.errors:
         err.print(f"error: {_one_line(e)}", markup=False)
-
-
-def article_paths(ws: Workspace, paths: list[Path] | None) -> list[Path]:
-    if paths:
-        return paths
-    if not ws.articles.is_dir():
-        raise InputError(f"no articles given and {ws.articles} does not exist; give article "
-                         "files or folders, or create articles/ in the workspace")
-    return [ws.articles]
 
 
 NoWaitOpt = Annotated[bool, typer.Option(
@@ -284,56 +244,17 @@ NoWaitOpt = Annotated[bool, typer.Option(
 
 @contextmanager
 def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
-    """Hold the workspace lock, saying so on stderr while waiting for another build; on Ctrl-C
-    or SIGTERM, remove the temporary files of the writes it cut short before letting go."""
-    def waiting() -> None:
+    """Hold the workspace lock, saying so on stderr while waiting for another build."""
+    with run.locked(ws, no_wait, on_wait=waiting(ws)):
+        yield
+
+
+def waiting(ws: Workspace) -> Callable[[], None]:
+    """What to print while waiting for another build of ``ws`` to finish."""
+    def say() -> None:
         err.print(f"waiting for another build of {ws.root} to finish...", markup=False)
 
-    with workspace_lock(ws, wait=not no_wait, on_wait=waiting):
-        try:
-            yield
-        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (briefing.cli.signals)
-            # A signal can land between creating a temporary file and the code that removes
-            # it on failure; the lock is still held, so every one left is this build's.
-            remove_stale_temp_files(ws)
-            raise
-
-
-def run_build(ws: Workspace, settings: Settings, paths: list[Path] | None, *, force: bool,
-              progress: ProgressFn | None, no_wait: bool = False,
-              workers: Workers | None = None) -> BuildReport:
-    """Articles → scripts → audio under the workspace lock; returns the report.
-
-    ``workers`` (kept by ``briefing watch`` across rebuilds) saves starting new ones.
-    """
-    report = BuildReport()
-    sources = article_paths(ws, paths)
-    with locked(ws, no_wait):
-        builder = make_builder(ws, settings, progress, workers)
-        try:
-            dates = builder.write_scripts(sources, report, force=force)
-            builder.render_dates(dates, report)
-        finally:
-            builder.close()
-    return report
-
-
-def make_workers(settings: Settings) -> Workers:
-    """Local worker processes, or a Dask cluster's executor (``settings.executor``)."""
-    if settings.executor:
-        executor, threads = dask_executor(settings.executor)
-        return Workers(settings.engine, settings.jobs or threads, executor,
-                       timeout=settings.segment_timeout_s)
-    return Workers(settings.engine, settings.jobs or None, timeout=settings.segment_timeout_s)
-
-
-def make_builder(ws: Workspace, settings: Settings, progress: ProgressFn | None,
-                 workers: Workers | None = None) -> Builder:
-    """A builder; it closes its workers when done unless they were given (and kept) here."""
-    factory: Callable[[str], Any] = load_engine
-    if workers is not None and workers.engine == settings.engine:
-        return Builder(ws, settings, factory, progress, workers, own_workers=False)
-    return Builder(ws, settings, factory, progress, make_workers(settings))
+    return say
 
 
 def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
@@ -353,8 +274,6 @@ def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
         if not ws.script_path(parsed[-1]).is_file():
             raise InputError(f"no script for {value}", ws.script_path(parsed[-1]))
     return parsed
-
-
 
 
 def _version(value: bool) -> None:

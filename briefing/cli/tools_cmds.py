@@ -13,7 +13,11 @@ from typing import Annotated
 
 import typer
 
+from briefing.build import run
 from briefing.build.clean import clean_cache
+from briefing.build.context import BuildContext, make_workers
+from briefing.build.plan import plan_date
+from briefing.build.run import article_paths
 from briefing.build.watch import watch_inputs
 from briefing.build.workspace import Workspace
 from briefing.cli.common import (
@@ -27,16 +31,12 @@ from briefing.cli.common import (
     VoiceOpt,
     WorkspaceOpt,
     app,
-    article_paths,
     err,
     errors,
     locked,
-    make_builder,
-    make_workers,
     parse_dates,
     print_report,
     resolve_settings,
-    run_build,
     setup_logging,
 )
 from briefing.engines import available_engines, load_engine
@@ -106,8 +106,11 @@ def preview(
     with errors():
         ws = Workspace(workspace)
         [day] = parse_dates(ws, [date])
-        builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
-        plan = builder.plan(day)
+        ctx = BuildContext(ws, resolve_settings(ws, engine, None, None))
+        try:
+            plan = plan_date(ctx, day)
+        finally:
+            ctx.release()
         missing = {p.digest for p in plan.to_synthesize}
         if as_json:
             doc = [{"chapter": plan.script.chapters[p.chapter].title, "text": p.text,
@@ -192,8 +195,11 @@ def clean(
             raise InputError(f"{ws.root} is not a briefing workspace (it has no .briefing/ "
                              "folder); nothing to clean")
         with locked(ws):
-            builder = make_builder(ws, resolve_settings(ws, engine, None, None), None)
-            result = clean_cache(builder, dry_run=dry_run)
+            ctx = BuildContext(ws, resolve_settings(ws, engine, None, None))
+            try:
+                result = clean_cache(ctx, dry_run=dry_run)
+            finally:
+                ctx.release()
         if as_json:
             sys.stdout.write(json.dumps(asdict(result), indent=2) + "\n")
             return
@@ -226,8 +232,7 @@ def watch(
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
         workers = make_workers(settings)  # kept across rebuilds: no start-up per change
         try:
-            print_report(run_build(ws, settings, paths, force=False, progress=None,
-                                   workers=workers), False, False)
+            print_report(run.build(ws, settings, paths, workers=workers), False, False)
             err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
             for changed in watch_inputs(ws, sources):
                 names = ", ".join(str(p) for p in changed)
@@ -237,8 +242,7 @@ def watch(
                     if settings.engine != workers.engine:
                         workers.close()
                         workers = make_workers(settings)
-                    report = run_build(ws, settings, paths, force=False, progress=None,
-                                       workers=workers)
+                    report = run.build(ws, settings, paths, workers=workers)
                 except BriefingError as exc:
                     err.print(f"error: {exc}", markup=False)
                     continue

@@ -26,8 +26,6 @@ from briefing.text.markup import escape, escape_comment, plain
 log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "script.md.j2"
-SCRIPT_FORMAT_VERSION = 2
-"""Bumped when generated scripts change for the same articles and templates."""
 
 
 def packaged_template_dir() -> Path:
