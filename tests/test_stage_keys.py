@@ -4,6 +4,7 @@ of the stage it is tagged with and of every stage downstream of it, and no other
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def _candidates(value: Any) -> list[Any]:
     if isinstance(value, str):
         return [value + "x", "de", "https://example.org/briefings/"]
     if isinstance(value, tuple):
-        return [value + value, tuple(reversed(value)) + ("m4b",)]
+        return [value + value, (*reversed(value), "m4b")]
     if isinstance(value, FeedSettings):
         return [dataclasses.replace(value, title=value.title + " (other)")]
     if value is None:  # an optional text setting
@@ -142,5 +143,5 @@ def test_item_keys_follow_their_stage_keys() -> None:
 def test_the_pipeline_is_a_chain_from_synthesis() -> None:
     assert PIPELINE[0] is Stage.SCRIPT and UPSTREAM[Stage.SCRIPT] is None
     assert UPSTREAM[Stage.SYNTHESIS] is None  # the script's text, not its settings
-    for earlier, later in zip(PIPELINE[1:], PIPELINE[2:], strict=False):
+    for earlier, later in itertools.pairwise(PIPELINE[1:]):
         assert UPSTREAM[later] is earlier
