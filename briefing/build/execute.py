@@ -1,0 +1,278 @@
+"""Carry out a :class:`~briefing.build.plan.BuildPlan`: write the scripts, synthesise what the
+caches lack, assemble and encode the chapters, write each date's outputs, then the site.
+
+Every date's missing segments are synthesised together (so the workers stay busy across dates),
+then every chapter to encode is encoded in the workers, then each date's files are written.
+All side effects happen here, in plain loops: the tasks handed to the worker pool are built by
+a generator that only reads (a segment's path, or its bytes for remote workers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from briefing.audio.assemble import Gaps, SegmentTiming
+from briefing.audio.id3 import TagInfo
+from briefing.audio.m4b import options_for
+from briefing.build.context import BuildContext
+from briefing.build.inputs import named, rel
+from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
+from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
+from briefing.build.segment_plan import PlannedSegment
+from briefing.build.site import write_site
+from briefing.build.state import ChapterInfo, FileStat, OutputsRecord
+from briefing.build.workers import Job, Task, encode_chapter_task
+from briefing.errors import BriefingError, EncoderError, EngineError, InputError
+from briefing.publish.outputs import EncodedChapter, write_date_outputs
+
+log = logging.getLogger(__name__)
+
+ENCODE_SECONDS_PER_SENTENCE = 0.5
+"""Time a chapter's encoding may take per sentence (about 20 times what it takes), beyond the
+workers' stall timeout: a long chapter is not a hung engine."""
+
+
+@dataclass(frozen=True)
+class DateResult:
+    """What was done for one date."""
+
+    day: dt.date
+    synthesized: int
+    assembled: int
+    encoded: int
+    record: OutputsRecord
+    written: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`execute` did."""
+
+    scripts: tuple[ScriptResult, ...] = ()
+    dates: dict[dt.date, DateResult] = field(default_factory=dict)
+    site: tuple[str, ...] = ()
+    errors: tuple[BriefingError, ...] = ()
+
+
+def write_scripts(ctx: BuildContext,
+                  plan: BuildPlan) -> tuple[list[ScriptResult], list[BriefingError]]:
+    """Write each planned script (never over a producer's edit) and record its sources."""
+    if plan.scripts:
+        ctx.ws.ensure_real_folder(ctx.ws.scripts)
+    results: list[ScriptResult] = []
+    errors: list[BriefingError] = []
+    for sp in plan.scripts:
+        try:
+            with named(sp.path):
+                results.append(write_script(ctx.ws, sp.day, sp.text, ctx.state,
+                                            force=sp.status is ScriptStatus.FORCED))
+        except InputError as exc:  # the script there is not a file we can read
+            errors.append(exc)
+            continue
+        ctx.state.sources[sp.day.isoformat()] = sp.sources
+    ctx.save()
+    return results, errors
+
+
+def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
+    return Job(seg.digest, seg.spoken, plan.voice,
+               f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
+
+
+def synthesize(ctx: BuildContext, jobs: Sequence[Job]) -> None:
+    """Synthesise ``jobs`` in the workers and store them in the cache."""
+    if not jobs:
+        return
+    for job, wav in ctx.workers.synthesize(list(jobs), ctx.tick("synthesising")):
+        with named(ctx.segments.path(job.key)):
+            ctx.segments.put(job.key, wav)
+
+
+def _repair(ctx: BuildContext, work: Sequence[tuple[DatePlan, ChapterPlan]]) -> Counter[dt.date]:
+    """Synthesise again the segments of ``work`` whose cache entry is damaged or gone (a
+    damaged one is removed as it is read); returns how many per date."""
+    jobs: dict[str, Job] = {}
+    owner: Counter[dt.date] = Counter()
+    for plan, chapter in work:
+        for seg in chapter.segments:
+            if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+                jobs[seg.digest] = _job(plan, seg)
+                owner[plan.day] += 1
+    synthesize(ctx, list(jobs.values()))
+    for job in jobs.values():
+        if not ctx.segments.has(job.key):
+            raise EngineError(f"{job.label}: the audio could not be stored in the cache")
+    return owner
+
+
+def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Task:
+    """The task of one chapter: local workers get the paths of the cache files (a long
+    chapter's audio is never held whole), remote ones (Dask) the bytes.  Reads only."""
+    s = ctx.settings
+    wavs: list[bytes | str] = []
+    for seg in chapter.segments:
+        if ctx.workers.local:
+            wavs.append(str(ctx.segments.path(seg.digest)))
+            continue
+        wav = ctx.segments.get(seg.digest)
+        if wav is None:
+            raise EngineError(f"{_job(plan, seg).label}: its audio vanished from the cache; "
+                              "build again")
+        wavs.append(wav)
+    args = (plan.script.chapters[chapter.index], wavs,
+            Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms),
+            chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
+            s.loudness_lufs, s.true_peak_dbtp)
+    return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
+                args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
+
+
+def _loader(ctx: BuildContext, key: str) -> Callable[[], bytes]:
+    def load() -> bytes:
+        mp3 = ctx.chapters.get(key)
+        if mp3 is None:
+            raise EncoderError(f"the encoded chapter {key[:12]} vanished from the cache; "
+                               "build again")
+        return mp3
+
+    return load
+
+
+def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
+           timings: list[list[Any]]) -> EncodedChapter:
+    """Cache a chapter: its MP3 under the encoding key, its timings under the assembly key."""
+    with named(ctx.chapters.path(chapter.key)):
+        ctx.chapters.put(chapter.key, mp3)
+    with named(ctx.timings.path(chapter.assembly)):
+        ctx.timings.put(chapter.assembly,
+                        json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), tuple(
+        SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
+
+
+def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
+    timings = ctx.timings.get(chapter.assembly)
+    if timings is None or ctx.chapters.get(chapter.key) is None:  # checks the MP3 too
+        return None
+    segments = tuple(SegmentTiming(str(t), float(a), float(b)) for t, a, b in json.loads(timings))
+    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments)
+
+
+def encode(ctx: BuildContext, plans: Sequence[DatePlan]) -> Counter[dt.date]:
+    """Assemble and encode, in the workers, every chapter the caches lack; returns how many
+    segments had to be synthesised again (damaged cache entries) per date."""
+    work = [(plan, chapter) for plan in plans for chapter in plan.to_encode]
+    repaired = _repair(ctx, work)
+
+    def tasks() -> Iterator[Task]:
+        for plan, chapter in work:
+            yield _encode_task(ctx, plan, chapter)
+
+    for task, (mp3, timings) in ctx.workers.run(tasks(), ctx.tick("encoding"), len(work)):
+        done: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
+        _store(ctx, done[1], mp3, timings)
+    return repaired
+
+
+def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]:
+    label = plan.day.isoformat()
+    folder = ctx.ws.audio_dir(plan.day)
+    files: dict[str, object] = {
+        "mp3": rel(ctx.ws, outputs.mp3),
+        "chapters": [rel(ctx.ws, c.path) for c in outputs.chapters],
+        "playlist": rel(ctx.ws, outputs.playlist),
+        "vtt": rel(ctx.ws, folder / f"briefing-{label}.vtt"),
+        "srt": rel(ctx.ws, folder / f"briefing-{label}.srt"),
+        "chapters_json": rel(ctx.ws, folder / "chapters.json"),
+        "manifest": rel(ctx.ws, folder / f"briefing-{label}.json"),
+    }
+    if outputs.m4b is not None:
+        files["m4b"] = rel(ctx.ws, outputs.m4b)
+    return files
+
+
+def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tuple[str, ...],
+                                                              int]:
+    """Write a date's files from its cached chapters (a chapter missing from the cache is
+    encoded here); records them in the state.  Returns the record, the files whose bytes
+    changed and how many chapters were encoded here."""
+    label = plan.day.isoformat()
+    encoded: list[EncodedChapter] = []
+    late = 0
+    for chapter in plan.chapters:
+        cached = _cached(ctx, chapter)
+        if cached is None:  # not encoded beforehand (or damaged since): encode it here
+            _repair(ctx, [(plan, chapter)])
+            task = _encode_task(ctx, plan, chapter)
+            cached = _store(ctx, chapter, *task.fn(*task.args))
+            late += 1
+        encoded.append(cached)
+    info = TagInfo(title=plan.script.title, album=ctx.settings.album,
+                   artist=ctx.settings.artist, date=plan.script.date.isoformat())
+    folder = ctx.ws.audio_dir(plan.day)
+    with named(folder):
+        outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
+                                     options_for(ctx.settings, ctx.ws.root))
+    record = OutputsRecord(
+        key=plan.outputs_key,
+        stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},
+        chapters=tuple(ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
+                       for c in outputs.chapters),
+        duration_ms=round(outputs.duration_ms),
+        files=_files(ctx, plan, outputs),
+        stages=plan.stages,
+    )
+    ctx.state.outputs[label] = record
+    ctx.save()
+    return record, tuple(rel(ctx.ws, p) for p in outputs.written), late
+
+
+def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.date, DateResult],
+                                                                       list[BriefingError]]:
+    """Synthesise, encode and write the outputs of every date of ``plans`` not up to date."""
+    errors: list[BriefingError] = []
+    todo: list[DatePlan] = []
+    for p in plans:
+        if p.outputs_current:
+            continue
+        try:
+            ctx.ws.ensure_real_folder(ctx.ws.audio_dir(p.day) / "chapters")
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        todo.append(p)
+    jobs: dict[str, Job] = {}
+    synthesized: Counter[dt.date] = Counter()
+    for p in todo:
+        for seg in p.to_synthesize:
+            if seg.digest not in jobs:
+                jobs[seg.digest] = _job(p, seg)
+                synthesized[p.day] += 1
+    synthesize(ctx, list(jobs.values()))
+    synthesized += encode(ctx, todo)
+    results: dict[dt.date, DateResult] = {}
+    for p in todo:
+        record, written, late = write_outputs(ctx, p)
+        results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
+                                    len(p.to_encode) + late, record, written)
+        log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
+                 p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+    return results, errors
+
+
+def execute(ctx: BuildContext, plan: BuildPlan) -> BuildResult:
+    """Carry ``plan`` out: scripts, audio, site."""
+    scripts, errors = write_scripts(ctx, plan)
+    failed = {e.path for e in errors}
+    dates = [p for p in plan.dates if p.script_path not in failed]
+    results, audio_errors = build_audio(ctx, dates)
+    site: tuple[str, ...] = ()
+    if plan.audio:
+        site = write_site(ctx, {d.isoformat() for d, r in results.items() if r.written})
+    return BuildResult(tuple(scripts), results, site, tuple(errors + audio_errors))

@@ -1,0 +1,185 @@
+"""Stage keys: what each stage's result depends on, derived from the settings' tags.
+
+The pipeline is script → synthesis → assembly → encoding → outputs → site.  Every setting says
+which stage it invalidates (``invalidates`` in :mod:`briefing.config`); the key of a stage is the
+canonical hash of
+
+* that stage's versioned fingerprint (:data:`FINGERPRINTS`, the one place where a change of
+  code that changes a stage's result for the same inputs is recorded),
+* the values of exactly the settings tagged with that stage,
+* the key of the stage upstream of it (so a setting invalidates its stage and every later one),
+
+and the key of each item a stage makes (a segment, a chapter, a date's outputs, a page) adds the
+item's own inputs to it.  Nobody lists settings by hand, so a new setting is in the right keys
+as soon as it is declared.
+
+The script is the one break in the chain: it is a file the producer owns and may edit, so the
+stages after it depend on the script's *text* (its sentences, voice and rate), not on the
+settings that generated it; a script setting reaches the audio only by changing the script.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from briefing.audio.assemble import (
+    EDGE_MARGIN_MS,
+    ONSET_FLOOR_DBFS,
+    ONSET_MAX_MS,
+    SAMPLE_RATE,
+    SILENCE_THRESHOLD_DBFS,
+    Gaps,
+)
+from briefing.audio.chapter import MP3_LOUDNESS_LOSS_LU
+from briefing.build.cache import canonical_hash
+from briefing.config import Settings, invalidates
+
+
+class Stage(StrEnum):
+    """The stages of a build, in pipeline order."""
+
+    SCRIPT = "script"
+    SYNTHESIS = "synthesis"
+    ASSEMBLY = "assembly"
+    ENCODING = "encoding"
+    OUTPUTS = "outputs"
+    SITE = "site"
+
+
+PIPELINE: tuple[Stage, ...] = tuple(Stage)
+
+UPSTREAM: Mapping[Stage, Stage | None] = {
+    Stage.SCRIPT: None,
+    Stage.SYNTHESIS: None,  # reads the script's text, not the script settings (see above)
+    Stage.ASSEMBLY: Stage.SYNTHESIS,
+    Stage.ENCODING: Stage.ASSEMBLY,
+    Stage.OUTPUTS: Stage.ENCODING,
+    Stage.SITE: Stage.OUTPUTS,
+}
+"""The stage whose key is part of each stage's key."""
+
+LOUDNESS_VERSION = 2
+"""Loudness normalisation (:mod:`briefing.audio.loudness`).  2: measured and limited in blocks of
+30 s (a chapter longer than one block may differ from version 1 by a rounding in a few
+samples)."""
+
+FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
+    Stage.SCRIPT: {
+        "version": 2,  # generated scripts change for the same articles and templates
+    },
+    Stage.SYNTHESIS: {
+        "version": 1,  # the layout of a segment's key and its cache entry
+        # (engine versions are the engines' own, the speech step's is in briefing.speech)
+    },
+    Stage.ASSEMBLY: {
+        "version": 4,  # trimming, pauses, normalisation: other PCM for the same segments
+        "sample_rate": SAMPLE_RATE,
+        "silence_threshold_dbfs": SILENCE_THRESHOLD_DBFS,
+        "onset_floor_dbfs": ONSET_FLOOR_DBFS,
+        "onset_max_ms": ONSET_MAX_MS,
+        "edge_margin_ms": EDGE_MARGIN_MS,
+        "end_ms": Gaps(0, 0, 0).end_ms,
+        "loudness": LOUDNESS_VERSION,
+        "mp3_loudness_loss_lu": MP3_LOUDNESS_LOSS_LU,
+    },
+    Stage.ENCODING: {
+        "version": 1,  # the encoder's use (frames, Info frame) for the same PCM
+    },
+    Stage.OUTPUTS: {
+        # 2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME CRCs, playlist titles
+        # without commas, WebVTT lines of at most 42 characters
+        "version": 2,
+    },
+    Stage.SITE: {
+        "version": 1,  # pages and feed for the same outputs (the templates are hashed too)
+    },
+}
+"""One versioned fingerprint per stage: bump a stage's ``version`` (or add the constant) when
+its code makes other output from the same inputs."""
+
+
+def tagged(stage: Stage) -> tuple[str, ...]:
+    """The names of the settings tagged as invalidating ``stage``, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(Settings) if invalidates(f.name) == stage)
+
+
+def downstream(stage: Stage) -> tuple[Stage, ...]:
+    """``stage`` and every stage whose key contains its key."""
+    found = [stage]
+    for later in PIPELINE:
+        if UPSTREAM[later] in found:
+            found.append(later)
+    return tuple(found)
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value as JSON (a nested dataclass becomes a dict, a tuple a list)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def settings_of(stage: Stage, settings: Settings) -> dict[str, Any]:
+    """The values of the settings tagged with ``stage``."""
+    return {name: _plain(getattr(settings, name)) for name in tagged(stage)}
+
+
+@dataclasses.dataclass(frozen=True)
+class StageKeys:
+    """The settings part of every stage's key for one set of settings."""
+
+    keys: Mapping[Stage, str]
+
+    def __getitem__(self, stage: Stage) -> str:
+        return self.keys[stage]
+
+
+def stage_keys(settings: Settings) -> StageKeys:
+    """Each stage's key: its fingerprint, its tagged settings, its upstream stage's key."""
+    keys: dict[Stage, str] = {}
+    for stage in PIPELINE:
+        upstream = UPSTREAM[stage]
+        keys[stage] = canonical_hash({
+            "stage": stage.value,
+            "fingerprint": dict(FINGERPRINTS[stage]),
+            "settings": settings_of(stage, settings),
+            "upstream": keys[upstream] if upstream is not None else None,
+        })
+    return StageKeys(keys)
+
+
+def assembly_key(keys: StageKeys, segments: Sequence[str], shape: Sequence[Any],
+                 last: bool) -> str:
+    """A chapter's assembled audio: its segments (their digests), its pauses, its place."""
+    return canonical_hash({"stage": keys[Stage.ASSEMBLY], "segments": list(segments),
+                           "shape": list(shape), "last": last})
+
+
+def encoding_key(keys: StageKeys, assembly: str) -> str:
+    """A chapter's encoded (untagged) MP3: its assembly and the encoding settings."""
+    return canonical_hash({"stage": keys[Stage.ENCODING], "assembly": assembly})
+
+
+def outputs_key(keys: StageKeys, chapters: Sequence[tuple[str, str]], title: str, date: str,
+                extra: Mapping[str, Any]) -> str:
+    """A date's output files: its chapters (encoding key, title), the script's title and date
+    (tags), and ``extra`` (the M4B's options, with its cover's hash)."""
+    return canonical_hash({"stage": keys[Stage.OUTPUTS],
+                           "chapters": [list(c) for c in chapters],
+                           "tags": [title, date], **extra})
+
+
+def site_key(keys: StageKeys, templates: Sequence[str], extra: Mapping[str, Any]) -> str:
+    """The web pages' and feed's common key: the templates' hashes and ``extra`` (the feed's
+    cover)."""
+    return canonical_hash({"stage": keys[Stage.SITE], "templates": list(templates), **extra})
+
+
+def summary_key(parts: Sequence[Any]) -> str:
+    """One hash of a date's items of a stage (its segments' or its chapters' keys)."""
+    return canonical_hash(list(parts))

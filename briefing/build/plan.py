@@ -1,0 +1,309 @@
+"""The build plan: per date what is added, changed, removed or unchanged, and why.
+
+:func:`plan` writes nothing and runs no engine: it reads the articles and the scripts, asks the
+caches what they hold (by file name, not reading them) and compares every stage's key
+(:mod:`briefing.build.keys`) with the keys the state recorded for the date's last build.  The
+cheap checks come first: a date whose outputs' recorded key, sizes and mtimes all match is not
+even read back.  :func:`briefing.build.execute.execute` carries a plan out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.audio.m4b import fingerprint, options_for
+from briefing.build.context import BuildContext
+from briefing.build.inputs import Articles, group_by_date, read_articles, rel
+from briefing.build.keys import (
+    PIPELINE,
+    Stage,
+    assembly_key,
+    encoding_key,
+    outputs_key,
+    summary_key,
+)
+from briefing.build.report import DateState
+from briefing.build.scripts import ScriptResult, ScriptStatus, decide_script, new_path_for
+from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
+from briefing.engines.base import VoiceSettings
+from briefing.errors import BriefingError, InputError
+from briefing.fsutil import sha256_hex
+from briefing.text.dates import parse_iso_date
+from briefing.text.script_read import Chapter, Pause, Script, parse_script, read_script
+from briefing.text.script_read import without_silent
+from briefing.text.script_render import render_script
+
+log = logging.getLogger(__name__)
+
+REWRITES = (ScriptStatus.CREATED, ScriptStatus.UPDATED, ScriptStatus.FORCED)
+"""Script decisions after which the date is built from the generated text."""
+
+
+@dataclass(frozen=True)
+class ScriptPlan:
+    """A date's generated script and what writing it will do."""
+
+    day: dt.date
+    text: str
+    status: ScriptStatus
+    path: Path
+    sources: tuple[str, ...]
+    """The article files it is generated from (relative to the workspace when inside)."""
+    stories: int
+    photos: int
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """One chapter: its segments and the keys of its assembly and its encoded audio."""
+
+    index: int
+    title: str
+    assembly: str
+    key: str
+    """The encoding key: the name of its encoded MP3 in the cache."""
+    segments: tuple[PlannedSegment, ...]
+    assembled: bool
+    """Whether the assembly's results (the sentences' timings) are cached."""
+    encoded: bool
+    """Whether the encoded MP3 is cached."""
+
+    @property
+    def cached(self) -> bool:
+        """Nothing to assemble or encode."""
+        return self.assembled and self.encoded
+
+
+@dataclass(frozen=True)
+class DatePlan:
+    """What building one date's audio takes, and why."""
+
+    day: dt.date
+    script_path: Path
+    script: Script
+    voice: VoiceSettings
+    segments: tuple[PlannedSegment, ...]
+    to_synthesize: tuple[PlannedSegment, ...]
+    chapters: tuple[ChapterPlan, ...]
+    outputs_key: str
+    stages: dict[str, str]
+    """Stage name → this date's key of the stage (recorded with the outputs)."""
+    state: DateState
+    changed: tuple[Stage, ...]
+    """Stages whose key differs from the last build's."""
+    outputs_current: bool
+    reason: str
+
+    @property
+    def to_encode(self) -> tuple[ChapterPlan, ...]:
+        """Chapters whose encoded audio is not cached."""
+        return tuple(c for c in self.chapters if not c.cached)
+
+    @property
+    def to_assemble(self) -> tuple[ChapterPlan, ...]:
+        """Chapters whose assembly is not cached."""
+        return tuple(c for c in self.chapters if not c.assembled)
+
+
+@dataclass(frozen=True)
+class RemovedDate:
+    """A date built before whose articles are all gone; nothing of it is deleted."""
+
+    day: dt.date
+    script: str
+    """Its script (relative to the workspace), kept."""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything a build would do, and what stopped it for some inputs."""
+
+    scripts: tuple[ScriptPlan, ...] = ()
+    dates: tuple[DatePlan, ...] = ()
+    removed: tuple[RemovedDate, ...] = ()
+    errors: tuple[BriefingError, ...] = ()
+    warnings: tuple[str, ...] = ()
+    conflicts: tuple[ScriptResult, ...] = ()
+    """Scripts edited by hand whose regenerated text will be offered beside them."""
+    audio: bool = True
+    """Whether the audio (and the site) is built, or only the scripts."""
+
+
+def _chapter_shape(chapter: Chapter) -> list[Any]:
+    return [["pause", b.ms] if isinstance(b, Pause) else ["para", len(b.sentences)]
+            for b in chapter.blocks]
+
+
+def voice_settings(ctx: BuildContext, script: Script) -> VoiceSettings:
+    """Voice and rate for a script: its front matter, else the settings."""
+    return VoiceSettings(voice=script.voice if script.voice is not None else ctx.settings.voice,
+                         rate=script.rate or ctx.settings.rate)
+
+
+def _outputs_on_disk(ctx: BuildContext, label: str, key: str) -> bool:
+    recorded = ctx.state.outputs.get(label)
+    if recorded is None or recorded.key != key:
+        return False
+    for path, stat in recorded.stat.items():
+        try:
+            st = (ctx.ws.root / path).stat()
+        except FileNotFoundError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (stat.size, stat.mtime_ns):
+            return False
+    return True
+
+
+def _chapters(ctx: BuildContext, script: Script,
+              segments: Sequence[PlannedSegment]) -> list[ChapterPlan]:
+    chapters = []
+    for index, chapter in enumerate(script.chapters):
+        own = tuple(p for p in segments if p.chapter == index)
+        assembly = assembly_key(ctx.keys, [p.digest for p in own], _chapter_shape(chapter),
+                                index == len(script.chapters) - 1)
+        key = encoding_key(ctx.keys, assembly)
+        chapters.append(ChapterPlan(index, chapter.title, assembly, key, own,
+                                    ctx.timings.has(assembly), ctx.chapters.has(key)))
+    return chapters
+
+
+def _why(ctx: BuildContext, label: str, stages: dict[str, str],
+         current: bool) -> tuple[DateState, tuple[Stage, ...]]:
+    recorded = ctx.state.outputs.get(label)
+    if recorded is None:
+        return DateState.ADDED, tuple(Stage(s) for s in stages)
+    changed = tuple(Stage(s) for s, key in stages.items() if recorded.stages.get(s) != key)
+    if current:
+        return DateState.UNCHANGED, ()
+    return DateState.CHANGED, changed
+
+
+def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DatePlan:
+    """What building ``day``'s audio takes, and why; ``text`` overrides the script file."""
+    path = ctx.ws.script_path(day)
+    if text is None:
+        script = read_script(path)
+        data = path.read_bytes()
+    else:
+        script = parse_script(text, path)
+        data = text.encode("utf-8")
+    script = without_silent(script, path)
+    if script.date != day:
+        raise InputError(f"front matter date {script.date} does not match the file name", path)
+    voice = voice_settings(ctx, script)
+    segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
+                             stage=ctx.keys[Stage.SYNTHESIS])
+    missing = missing_segments(segments, ctx.segments)
+    chapters = _chapters(ctx, script, segments)
+    key = outputs_key(ctx.keys, [(c.key, c.title) for c in chapters], script.title,
+                      script.date.isoformat(),
+                      fingerprint(options_for(ctx.settings, ctx.ws.root)))
+    stages = {
+        Stage.SCRIPT.value: sha256_hex(data),
+        Stage.SYNTHESIS.value: summary_key([p.digest for p in segments]),
+        Stage.ASSEMBLY.value: summary_key([c.assembly for c in chapters]),
+        Stage.ENCODING.value: summary_key([c.key for c in chapters]),
+        Stage.OUTPUTS.value: key,
+    }
+    label = day.isoformat()
+    current = _outputs_on_disk(ctx, label, key)
+    state, changed = _why(ctx, label, stages, current)
+    where = rel(ctx.ws, path)
+    to_encode = sum(1 for c in chapters if not c.cached)
+    if current:
+        reason = "up to date"
+    elif state is DateState.ADDED:
+        reason = f"{where}: not built yet"
+    elif not changed or ctx.state.outputs[label].key == key:
+        reason = f"{where}: outputs missing or modified on disk"
+    else:
+        reason = (f"{where} changed: {len(missing)} segment(s) to synthesise, "
+                  f"{to_encode} chapter(s) to encode")
+    log.info("%s: %s", label, reason)
+    return DatePlan(day, path, script, voice, tuple(segments), tuple(missing), tuple(chapters),
+                    key, stages, state, changed, current, reason)
+
+
+def _script_plans(ctx: BuildContext, read: Articles,
+                  force: bool) -> tuple[list[ScriptPlan], list[BriefingError]]:
+    """Articles → each date's generated script and what writing it would do."""
+    s = ctx.settings
+    plans: list[ScriptPlan] = []
+    errors: list[BriefingError] = []
+    for day, group in group_by_date(read.articles).items():
+        text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
+                             workspace=ctx.ws.root)
+        try:
+            status = decide_script(ctx.ws, day, text, ctx.state, force)
+        except InputError as exc:  # the script there is not a file we can read
+            errors.append(exc)
+            continue
+        plans.append(ScriptPlan(day, text, status, ctx.ws.script_path(day),
+                                tuple(rel(ctx.ws, a.source) for a in group), len(group),
+                                sum(len(a.photos) for a in group)))
+    return plans, errors
+
+
+def _removed(ctx: BuildContext, read: Articles, generated: set[dt.date],
+             default_sources: bool) -> list[RemovedDate]:
+    """Dates generated before from articles none of which gives that date any more."""
+    dates: dict[Path, dt.date] = {a.source.resolve(): a.date for a in read.articles}
+    labels = set(ctx.state.sources) | (set(ctx.state.generated) if default_sources else set())
+    removed = []
+    for label in sorted(labels):
+        try:
+            day = parse_iso_date(label)
+        except ValueError:
+            continue
+        if day in generated:
+            continue
+        sources = [(ctx.ws.root / p).resolve() for p in ctx.state.sources.get(label, ())]
+        if all(not p.exists() or (p in dates and dates[p] != day) for p in sources) and \
+                not any(p in read.unreadable for p in sources):
+            removed.append(RemovedDate(day, rel(ctx.ws, ctx.ws.script_path(day))))
+    return removed
+
+
+def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
+         dates: Sequence[dt.date] | None = None, force: bool = False,
+         audio: bool = True) -> BuildPlan:
+    """The plan of a build of the articles under ``paths`` (their scripts are generated), or,
+    without ``paths``, of a render of the scripts of ``dates``; ``audio=False`` plans only
+    the scripts."""
+    errors: list[BriefingError] = []
+    scripts: list[ScriptPlan] = []
+    removed: list[RemovedDate] = []
+    warnings: tuple[str, ...] = ()
+    conflicts: list[ScriptResult] = []
+    todo: dict[dt.date, str | None] = dict.fromkeys(dates or ())
+    if paths is not None:
+        read = read_articles(paths, ctx.settings)
+        errors.extend(read.errors)
+        warnings = read.warnings
+        scripts, failed = _script_plans(ctx, read, force)
+        errors.extend(failed)
+        default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
+        removed = _removed(ctx, read, {p.day for p in scripts}, default)
+        for sp in scripts:
+            todo[sp.day] = sp.text if sp.status in REWRITES else None
+            if sp.status is ScriptStatus.CONFLICT:
+                conflicts.append(ScriptResult(sp.day, sp.status, sp.path,
+                                              new_path=new_path_for(sp.path)))
+    planned: list[DatePlan] = []
+    if audio:
+        for day, text in todo.items():
+            try:
+                planned.append(plan_date(ctx, day, text))
+            except InputError as exc:
+                errors.append(exc)
+    return BuildPlan(tuple(scripts), tuple(planned), tuple(removed), tuple(errors), warnings,
+                     tuple(conflicts), audio)
+
+
+__all__ = ["PIPELINE", "BuildPlan", "ChapterPlan", "DatePlan", "RemovedDate", "ScriptPlan",
+           "plan", "plan_date", "voice_settings"]

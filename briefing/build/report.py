@@ -1,0 +1,157 @@
+"""What a build did (or, planning, would do), derived from its plan and its result.
+
+States are enums, not strings: a date is added, changed, removed or unchanged; each stage of a
+date is run (for how many of its items) or reused.  :func:`report_json` is the ``--json`` form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from briefing.build.keys import PIPELINE, Stage
+from briefing.build.scripts import ScriptResult
+from briefing.build.state import ChapterInfo
+from briefing.errors import BriefingError
+
+__all__ = ["AudioStatus", "BuildReport", "ChapterInfo", "DateReport", "DateState",
+           "StageAction", "StageWork", "report_json"]
+
+
+class DateState(StrEnum):
+    """How a date's inputs compare with its last build."""
+
+    ADDED = "added"
+    """Never built."""
+    CHANGED = "changed"
+    """Built, but a stage's key changed (or its files changed on disk)."""
+    REMOVED = "removed"
+    """Built from articles that are all gone; its script, audio and pages are kept."""
+    UNCHANGED = "unchanged"
+
+
+class StageAction(StrEnum):
+    """What a stage does for a date."""
+
+    RUN = "run"
+    """Some of its items are made (``StageWork.done`` of ``total``)."""
+    REUSE = "reuse"
+    """Everything it would make is cached or on disk."""
+
+
+class AudioStatus(StrEnum):
+    """The audio of a date, as the report says it (the ``audio`` field of ``--json``)."""
+
+    BUILT = "built"
+    UP_TO_DATE = "up to date"
+    WOULD_BUILD = "would build"
+    NONE = ""
+    """No audio stage (a script-only build, a removed date)."""
+
+
+@dataclass(frozen=True)
+class StageWork:
+    """One stage of one date: what it does, for how many of its items."""
+
+    action: StageAction
+    done: int = 0
+    total: int = 0
+
+    @classmethod
+    def of(cls, done: int, total: int) -> StageWork:
+        """Run when anything is done, else reused."""
+        return cls(StageAction.RUN if done else StageAction.REUSE, done, total)
+
+
+@dataclass(frozen=True)
+class DateReport:
+    """What the build did (or would do) for one date."""
+
+    date: str
+    state: DateState = DateState.UNCHANGED
+    stories: int = 0
+    photos: int = 0
+    script: str = ""
+    script_status: str = ""
+    chapters: tuple[ChapterInfo, ...] = ()
+    segments_total: int = 0
+    segments_synthesized: int = 0
+    segments_reused: int = 0
+    chapters_encoded: int = 0
+    duration_ms: int = 0
+    audio: AudioStatus = AudioStatus.NONE
+    reason: str = ""
+    """Why the audio is (or would be) rebuilt, in words."""
+    changed: tuple[Stage, ...] = ()
+    """The stages whose key changed since the last build."""
+    stages: Mapping[Stage, StageWork] = field(default_factory=dict)
+    files: Mapping[str, object] = field(default_factory=dict)
+    written: tuple[str, ...] = ()
+    """Output files whose bytes changed on disk."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, date by date, and what went wrong."""
+
+    dates: tuple[DateReport, ...] = ()
+    site: tuple[str, ...] = ()
+    """Web pages and feed files written."""
+    errors: tuple[BriefingError, ...] = ()
+    conflicts: tuple[ScriptResult, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def stage_totals(self) -> dict[Stage, int]:
+        """Items each stage made over all dates (the site: files written)."""
+        totals = dict.fromkeys(PIPELINE, 0)
+        for d in self.dates:
+            for stage, work in d.stages.items():
+                totals[stage] += work.done
+        totals[Stage.SITE] = len(self.site)
+        return totals
+
+
+def _date_json(d: DateReport) -> dict[str, Any]:
+    return {
+        "date": d.date,
+        "state": d.state.value,
+        "stories": d.stories,
+        "photos": d.photos,
+        "script": d.script,
+        "script_status": d.script_status,
+        "audio": d.audio.value,
+        "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
+                     for c in d.chapters],
+        "segments": {"total": d.segments_total, "synthesized": d.segments_synthesized,
+                     "reused": d.segments_reused},
+        "chapters_encoded": d.chapters_encoded,
+        "reason": d.reason,
+        "reasons": [s.value for s in d.changed],
+        "stages": {s.value: {"action": w.action.value, "done": w.done, "total": w.total}
+                   for s, w in d.stages.items()},
+        "duration_ms": d.duration_ms,
+        "files": dict(d.files),
+        "written": list(d.written),
+    }
+
+
+def report_json(report: BuildReport) -> dict[str, Any]:
+    """The report as the JSON document ``--json`` prints."""
+    return {
+        "dates": [_date_json(d) for d in report.dates],
+        "removed": [d.date for d in report.dates if d.state is DateState.REMOVED],
+        "stages": {s.value: n for s, n in report.stage_totals().items()},
+        "conflicts": [
+            {"date": c.date.isoformat(), "script": str(c.path),
+             "new": str(c.new_path) if c.new_path else None}
+            for c in report.conflicts
+        ],
+        "site": list(report.site),
+        "warnings": list(report.warnings),
+        "errors": [
+            {"path": str(e.path) if e.path else None, "message": e.message}
+            for e in report.errors
+        ],
+    }

@@ -1,0 +1,199 @@
+"""The build sequences the commands run: plan, carry the plan out, report.
+
+``build`` (articles → scripts → audio → site), ``scripts`` (articles → scripts), ``render``
+(scripts → audio → site) and ``preview`` (the plan of any of them, writing nothing).  The
+command line parses options, calls one of these and prints the :class:`BuildReport`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefing.build.context import BuildContext, ProgressFn, make_workers
+from briefing.build.execute import BuildResult, DateResult, execute
+from briefing.build.inputs import rel, script_dates
+from briefing.build.keys import Stage
+from briefing.build.lock import remove_stale_temp_files, workspace_lock
+from briefing.build.plan import REWRITES, BuildPlan, DatePlan, ScriptPlan, plan
+from briefing.build.report import (
+    AudioStatus,
+    BuildReport,
+    DateReport,
+    DateState,
+    StageWork,
+)
+from briefing.build.workers import Workers
+from briefing.build.workspace import Workspace
+from briefing.config import Settings
+from briefing.errors import InputError
+
+__all__ = ["BuildReport", "ProgressFn", "build", "locked", "make_report", "make_workers",
+           "preview", "render", "scripts"]
+
+
+def article_paths(ws: Workspace, paths: Sequence[Path] | None) -> list[Path]:
+    """The article files or folders given, else the workspace's ``articles/``."""
+    if paths:
+        return list(paths)
+    if not ws.articles.is_dir():
+        raise InputError(f"no articles given and {ws.articles} does not exist; give article "
+                         "files or folders, or create articles/ in the workspace")
+    return [ws.articles]
+
+
+@contextmanager
+def locked(ws: Workspace, no_wait: bool = False,
+           on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the workspace lock (``on_wait`` is called while waiting for another build); on
+    Ctrl-C or SIGTERM, remove the temporary files of the writes it cut short before letting
+    go."""
+    with workspace_lock(ws, wait=not no_wait, on_wait=on_wait):
+        try:
+            yield
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (briefing.cli.signals)
+            # A signal can land between creating a temporary file and the code that removes
+            # it on failure; the lock is still held, so every one left is this build's.
+            remove_stale_temp_files(ws)
+            raise
+
+
+# --------------------------------------------------------------------------- report
+
+def _script_status(sp: ScriptPlan | None, result: BuildResult | None) -> str:
+    if sp is None:
+        return ""
+    if result is None:
+        return f"would be {sp.status.value}" if sp.status in REWRITES else sp.status.value
+    done = next((r for r in result.scripts if r.date == sp.day), None)
+    return done.status.value if done is not None else ""
+
+
+def _audio(ctx: BuildContext, dp: DatePlan, done: DateResult | None,
+           dry: bool) -> dict[str, object]:
+    """The audio fields of a date's report."""
+    total, chapters = len(dp.segments), len(dp.chapters)
+    if dp.outputs_current:
+        rec = ctx.state.outputs[dp.day.isoformat()]
+        work = {s: StageWork.of(0, n) for s, n in
+                ((Stage.SYNTHESIS, total), (Stage.ASSEMBLY, chapters),
+                 (Stage.ENCODING, chapters), (Stage.OUTPUTS, 1))}
+        return {"audio": AudioStatus.UP_TO_DATE, "segments_reused": total,
+                "chapters": rec.chapters, "duration_ms": rec.duration_ms, "files": rec.files,
+                "stages": work}
+    if dry or done is None:
+        synthesized, assembled, encoded = (len(dp.to_synthesize), len(dp.to_assemble),
+                                           len(dp.to_encode))
+    else:
+        synthesized, assembled, encoded = done.synthesized, done.assembled, done.encoded
+    work = {Stage.SYNTHESIS: StageWork.of(synthesized, total),
+            Stage.ASSEMBLY: StageWork.of(assembled, chapters),
+            Stage.ENCODING: StageWork.of(encoded, chapters),
+            Stage.OUTPUTS: StageWork.of(1 if dry or done else 0, 1)}
+    fields: dict[str, object] = {
+        "segments_synthesized": synthesized, "segments_reused": total - synthesized,
+        "chapters_encoded": encoded, "stages": work}
+    if dry:
+        fields["audio"] = AudioStatus.WOULD_BUILD
+    elif done is not None:
+        fields.update(audio=AudioStatus.BUILT, chapters=done.record.chapters,
+                      duration_ms=done.record.duration_ms, files=done.record.files,
+                      written=done.written)
+    return fields
+
+
+def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) -> BuildReport:
+    """The report of ``built`` carried out (``result``), or of the plan alone (``None``)."""
+    dry = result is None
+    scripts = {sp.day: sp for sp in built.scripts}
+    plans = {dp.day: dp for dp in built.dates}
+    days: list[dt.date] = list(dict.fromkeys([*scripts, *plans]))
+    entries: list[DateReport] = []
+    for day in days:
+        sp, dp = scripts.get(day), plans.get(day)
+        fields: dict[str, object] = {"script": rel(ctx.ws, ctx.ws.script_path(day)),
+                                     "script_status": _script_status(sp, result)}
+        if sp is not None:
+            fields.update(stories=sp.stories, photos=sp.photos)
+        if dp is not None:
+            fields.update(segments_total=len(dp.segments), reason=dp.reason, state=dp.state,
+                          changed=dp.changed)
+            fields.update(_audio(ctx, dp, None if result is None else result.dates.get(day),
+                                 dry))
+        entries.append(DateReport(day.isoformat(), **fields))  # type: ignore[arg-type]
+    entries.extend(DateReport(r.day.isoformat(), DateState.REMOVED, script=r.script,
+                              reason="its articles are gone; its script, audio and pages "
+                                     "are kept") for r in built.removed)
+    conflicts = built.conflicts if result is None else tuple(
+        r for r in result.scripts if r.status.value == "conflict")
+    errors = built.errors + (result.errors if result is not None else ())
+    return BuildReport(tuple(entries), result.site if result is not None else (), errors,
+                       conflicts, built.warnings)
+
+
+# --------------------------------------------------------------------------- sequences
+
+def _context(ws: Workspace, settings: Settings, progress: ProgressFn | None,
+             workers: Workers | None) -> BuildContext:
+    return BuildContext(ws, settings, progress=progress, workers=workers)
+
+
+def build(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,
+          force: bool = False, progress: ProgressFn | None = None, no_wait: bool = False,
+          workers: Workers | None = None,
+          on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """Articles → scripts → audio → site under the workspace lock.
+
+    ``workers`` (kept by ``briefing watch`` across rebuilds) saves starting new ones.
+    """
+    sources = article_paths(ws, paths)
+    with locked(ws, no_wait, on_wait):
+        ctx = _context(ws, settings, progress, workers)
+        try:
+            planned = plan(ctx, sources, force=force)
+            return make_report(ctx, planned, execute(ctx, planned))
+        finally:
+            ctx.close()
+
+
+def scripts(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,
+            force: bool = False, on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """Articles → scripts, and stop there."""
+    sources = article_paths(ws, paths)
+    with locked(ws, False, on_wait):
+        ctx = _context(ws, settings, None, None)
+        try:
+            planned = plan(ctx, sources, force=force, audio=False)
+            return make_report(ctx, planned, execute(ctx, planned))
+        finally:
+            ctx.close()
+
+
+def render(ws: Workspace, settings: Settings, dates: Sequence[dt.date], *,
+           progress: ProgressFn | None = None, no_wait: bool = False,
+           on_wait: Callable[[], None] | None = None) -> BuildReport:
+    """The scripts of ``dates`` → audio → site, under the workspace lock."""
+    with locked(ws, no_wait, on_wait):
+        ctx = _context(ws, settings, progress, None)
+        try:
+            planned = plan(ctx, None, dates=dates)
+            return make_report(ctx, planned, execute(ctx, planned))
+        finally:
+            ctx.close()
+
+
+def preview(ws: Workspace, settings: Settings, paths: Sequence[Path] | None, *,
+            force: bool = False) -> BuildReport:
+    """What a build of ``paths`` (or, ``None``, a render of every script) would do; writes
+    nothing and starts no worker."""
+    ctx = _context(ws, settings, None, None)
+    try:
+        if paths is None:
+            planned = plan(ctx, None, dates=script_dates(ws))
+        else:
+            planned = plan(ctx, paths, force=force)
+        return make_report(ctx, planned, None)
+    finally:
+        ctx.release()
