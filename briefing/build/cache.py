@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.fsutil import write_bytes_atomic
 from briefing.audio.mp3frames import read_stream
+from briefing.fsutil import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 

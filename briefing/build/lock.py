@@ -10,9 +10,9 @@ from pathlib import Path
 
 import filelock
 
+from briefing.build.workspace import Workspace
 from briefing.errors import BriefingError
 from briefing.fsutil import is_own_temp
-from briefing.build.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,14 @@ from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
 from briefing.text.dates import parse_iso_date
-from briefing.text.script_read import Chapter, Pause, Script, parse_script, read_script
-from briefing.text.script_read import without_silent
+from briefing.text.script_read import (
+    Chapter,
+    Pause,
+    Script,
+    parse_script,
+    read_script,
+    without_silent,
+)
 from briefing.text.script_render import render_script
 
 log = logging.getLogger(__name__)
@@ -244,9 +250,15 @@ def _script_plans(ctx: BuildContext, read: Articles,
             errors.append(exc)
             continue
         plans.append(ScriptPlan(day, text, status, ctx.ws.script_path(day),
-                                tuple(rel(ctx.ws, a.source) for a in group), len(group),
+                                tuple(_source_name(ctx, a.source) for a in group), len(group),
                                 sum(len(a.photos) for a in group)))
     return plans, errors
+
+
+def _source_name(ctx: BuildContext, path: Path) -> str:
+    """An article's path as the state records it: relative to the workspace when inside it."""
+    full, root = path.resolve(), ctx.ws.root.resolve()
+    return full.relative_to(root).as_posix() if full.is_relative_to(root) else str(full)
 
 
 def _removed(ctx: BuildContext, read: Articles, generated: set[dt.date],
@@ -262,7 +274,8 @@ def _removed(ctx: BuildContext, read: Articles, generated: set[dt.date],
             continue
         if day in generated:
             continue
-        sources = [(ctx.ws.root / p).resolve() for p in ctx.state.sources.get(label, ())]
+        root = ctx.ws.root.resolve()
+        sources = [(root / p).resolve() for p in ctx.state.sources.get(label, ())]
         if all(not p.exists() or (p in dates and dates[p] != day) for p in sources) and \
                 not any(p in read.unreadable for p in sources):
             removed.append(RemovedDate(day, rel(ctx.ws, ctx.ws.script_path(day))))

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from briefing.build.state import State
+from briefing.build.workspace import Workspace
 from briefing.errors import ScriptError
 from briefing.fsutil import create_new_file, sha256_hex, write_bytes_atomic, write_if_changed
 from briefing.readfile import read_limited
 from briefing.text.script_read import MAX_SCRIPT_BYTES
-from briefing.build.state import State
-from briefing.build.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

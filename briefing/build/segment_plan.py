@@ -10,8 +10,8 @@ from briefing.build.cache import ContentStore, SegmentKey
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import ScriptError
 from briefing.speech.lexicon import Lexicon
-from briefing.text.script_read import Paragraph, Script, is_silent
 from briefing.speech.spoken import SPEECH_VERSION, spoken_text
+from briefing.text.script_read import Paragraph, Script, is_silent
 
 log = logging.getLogger(__name__)
 

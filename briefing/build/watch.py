@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from briefing.build.workspace import Workspace
 from briefing.text.article import ARTICLE_SUFFIXES
 from briefing.text.dates import parse_iso_date
-from briefing.build.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
