@@ -25,6 +25,7 @@ from briefing.build.report import (
     DateState,
     StageWork,
 )
+from briefing.build.scripts import ScriptStatus
 from briefing.build.workers import Workers
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
@@ -127,7 +128,7 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
                               reason="its articles are gone; its script, audio and pages "
                                      "are kept") for r in built.removed)
     conflicts = built.conflicts if result is None else tuple(
-        r for r in result.scripts if r.status.value == "conflict")
+        r for r in result.scripts if r.status is ScriptStatus.CONFLICT)
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
                        conflicts, built.warnings)
