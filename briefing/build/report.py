@@ -53,7 +53,14 @@ class AudioStatus(StrEnum):
 
 @dataclass(frozen=True)
 class StageWork:
-    """One stage of one date: what it does, for how many of its items."""
+    """One stage of one date: what it does, for how many of its items.
+
+    Items are segments (synthesis), chapters (assembly, encoding) and the date's files
+    (outputs).  A chapter counts as assembled when its assembly key is new (its sentences'
+    timings are not cached under it).  The assembled PCM itself is not kept: encoding a chapter
+    whose assembly is cached replays the assembly as the encoder's input stream, which costs
+    time but makes nothing new.
+    """
 
     action: StageAction
     done: int = 0
