@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 from briefing.text import wordclasses as wc
+from briefing.text.months import MONTHS, month_abbreviation_pattern
 from briefing.text.phrases import (
     Token,
     bare,
@@ -47,12 +48,12 @@ _DATELINE = re.compile(
     r"^[A-ZÀ-ÝĀ-Ž][A-ZÀ-ÝĀ-Ž .'’-]{2,}(?:,\s+[\w .'’-]+?)?\s*(?:\([\w./ ]{1,20}\))?\s*[—–-]+\s+")
 """An agency dateline: ``KYIV, Ukraine (AP) — ``."""
 _DATE_LABEL = re.compile(
-    r"^(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    rf"^(?:{'|'.join(month.upper() for month in MONTHS)})"
     r"\s+\d{1,2}(?:,\s*\d{4})?\s*:\s+")
 """The date of a picture agency's caption, after its dateline: ``JANUARY 29, 2025: ``."""
 _ABBREVIATION = re.compile(
-    r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|Jan|Feb"
-    r"|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
+    r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|"
+    rf"{month_abbreviation_pattern()}|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
 """Words ending in a full stop that do not end a sentence ("U.S.", "Dr.", "Sept.")."""
 _MAX_TOKENS = 80
 """A title never needs more of a sentence than this (and a run-on caption costs no time)."""
