@@ -24,8 +24,8 @@ from briefing.errors import ArticleError
 from briefing.readfile import file_kind, read_text_limited
 from briefing.text import titles
 from briefing.text.captions import analyse_blocks, split_blocks
+from briefing.text.credit_lines import looks_like_credit as looks_like_credit
 from briefing.text.credits import Credit as Credit
-from briefing.text.credits import looks_like_credit as looks_like_credit
 from briefing.text.credits import parse_credit as parse_credit
 from briefing.text.dates import DateFormatError, DateMention, parse_iso_date, resolve_mentions
 from briefing.text.months import month_abbreviation_pattern
