@@ -1,4 +1,4 @@
-"""Photo credit lines: what a credit says (a structured :class:`Credit`) and whether a line is one.
+"""Photo credit lines: what a credit says, read into a structured :class:`Credit`.
 
 Newsrooms write credits in many forms: agency chains (``Alain Jocard/AFP/Getty Images``),
 handouts and pools (``Handout via Reuters``, ``Pool/AFP/Getty Images``), file photos, courtesy
