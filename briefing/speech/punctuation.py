@@ -41,6 +41,7 @@ def dash_pause(match: re.Match[str]) -> str:
         return "-"
     return ", "
 
+
 _SYMBOLS = {
     "&": " and ", "+": " plus ", "=": " equals ", "±": " plus or minus ", "×": " by ",
     "~": " about ", "≈": " about ", "@": " at ", "°": " degrees ", "|": ", ", "*": " ",

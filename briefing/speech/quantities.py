@@ -18,6 +18,7 @@ class Currency:
     cent: str | None = None
     cents: str | None = None
 
+
 CURRENCIES = {
     "$": Currency("dollar", "dollars", "cent", "cents"),
     "US$": Currency("US dollar", "US dollars", "cent", "cents"),

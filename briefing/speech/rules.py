@@ -37,6 +37,7 @@ class Rule:
             logger.warning("normalize rule %s failed on %r: %s", self.name, match.group(0), exc)
             return match.group(0)
 
+
 _END = re.compile(r"[\s\"')\]]*$")
 
 

@@ -23,7 +23,6 @@ def _words(text: str) -> list[str]:
     return text.replace("/", " ").replace(" | ", " ").split()
 
 
-
 class Likelihood(IntEnum):
     """How much a line looks like a credit on its own (before its neighbours are weighed)."""
 

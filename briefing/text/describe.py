@@ -16,6 +16,7 @@ _LEADING_SHOWS = re.compile(
     re.I,
 )
 
+
 def spoken_person(name: str) -> str:
     """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
     words = name.split()
