@@ -42,9 +42,24 @@ def read_limited(path: Path, max_bytes: int, error: type[InputError],
     Raises ``error`` (naming ``path``) for a missing or unreadable file, a folder, a FIFO, a
     device, a socket, a symlink loop, or a file over the limit.
     """
+    fd = _open_without_blocking(path, error, what)
+    try:
+        data = _read_regular(fd, path, max_bytes, error, what)
+    except OSError as exc:
+        raise error(f"cannot be read: {exc.strerror or exc}", path) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise error(_too_large(None, max_bytes, what), path)
+    return data
+
+
+def _open_without_blocking(path: Path, error: type[InputError], what: str) -> int:
+    """A descriptor of ``path`` opened read-only without blocking (a FIFO without a writer
+    opens at once), or ``error`` saying why it cannot be opened."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags)
+        return os.open(path, flags)
     except FileNotFoundError:
         raise error("no such file" if not path.is_symlink() else
                     "is a symbolic link to a file that does not exist", path) from None
@@ -56,31 +71,29 @@ def read_limited(path: Path, max_bytes: int, error: type[InputError],
         if exc.errno == errno.ELOOP:
             raise error("is a symbolic link loop", path) from None
         raise error(f"cannot be read: {exc.strerror or exc}", path) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = file_kind(st.st_mode)
-            if kind == "a folder":
-                raise error(f"is a folder, not {_article(what)}", path)
-            raise error(f"is {kind}, not a regular file", path)
-        if st.st_size > max_bytes:
-            raise error(_too_large(st.st_size, max_bytes, what), path)
-        chunks: list[bytes] = []
-        remaining = max_bytes + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    except OSError as exc:
-        raise error(f"cannot be read: {exc.strerror or exc}", path) from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > max_bytes:
-        raise error(_too_large(None, max_bytes, what), path)
-    return data
+
+
+def _read_regular(fd: int, path: Path, max_bytes: int, error: type[InputError],
+                  what: str) -> bytes:
+    """At most ``max_bytes + 1`` bytes of the open file ``fd``, refused (``error``) unless it is
+    a regular file no larger than ``max_bytes`` by its size."""
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        kind = file_kind(st.st_mode)
+        if kind == "a folder":
+            raise error(f"is a folder, not {_article(what)}", path)
+        raise error(f"is {kind}, not a regular file", path)
+    if st.st_size > max_bytes:
+        raise error(_too_large(st.st_size, max_bytes, what), path)
+    chunks: list[bytes] = []
+    remaining = max_bytes + 1
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _article(what: str) -> str:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from briefing.text.article import parse_text_article
 from briefing.text.captions import analyse_blocks, split_blocks
-from briefing.text.credits import CreditRole, Likelihood, credit_likelihood, parse_credit
+from briefing.text.credit_lines import Likelihood, credit_likelihood
+from briefing.text.credits import CreditRole, parse_credit
 from briefing.text.describe import say_credit
 
 PHOTOGRAPHER, AGENCY, HANDOUT, POOL, FILE, COURTESY, OFFICE, PROVIDER = (

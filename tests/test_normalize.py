@@ -344,7 +344,7 @@ def test_version_and_table_shape() -> None:
 
 
 def test_a_failing_replacement_leaves_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefing.speech.normalize as module
+    import briefing.speech.numbers as module
 
     def boom(n: int, **kwargs: object) -> str:
         raise OverflowError("too big")

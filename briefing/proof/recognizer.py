@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from briefing.errors import RecognizerUnavailableError
 from briefing.extras import first_missing
+from briefing.speech.language import language_code
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ class WhisperRecognizer:
         return self._name
 
     def transcribe(self, audio: Path, lang: str) -> str:
-        language = lang.replace("_", "-").split("-")[0].lower() or None
+        language = language_code(lang) or None  # "gmw/en-us" is "en" to Whisper too
         segments, _info = self._model.transcribe(
             str(audio), language=language, beam_size=self._beam_size,
             temperature=0.0, condition_on_previous_text=False, vad_filter=False)

@@ -12,8 +12,10 @@ script and the engine, so it is part of each segment's cache key:
    :class:`~briefing.engines.repertoire.Repertoire`: "Nội" is sent as "Noi");
 4. normalisation for the ear (:mod:`briefing.speech.normalize`: numbers, years, money, units,
    initialisms, URLs ...), which never touches the lexicon's phonemes;
-5. quotations read as quotations: a quoted passage of four words or more is framed by
-   "quote" and "end quote", as radio news reads them (short quoted phrases stay as they are).
+5. quotations read as quotations (English only, for the same language tags as the English
+   normalisation: :func:`briefing.speech.language.reads_as_english`): a quoted passage of four
+   words or more is framed by "quote" and "end quote", as radio news reads them (short quoted
+   phrases stay as they are).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 
 from briefing.engines.repertoire import EVERYTHING, Repertoire
+from briefing.speech.language import reads_as_english
 from briefing.speech.lexicon import Lexicon
 from briefing.speech.normalize import NORMALIZE_VERSION, normalize
 from briefing.speech.transliterate import TRANSLITERATE_VERSION, for_voice
@@ -66,6 +69,7 @@ def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None,
                 repertoire: Repertoire = EVERYTHING) -> str:
     """What the engine is asked to say for ``text``, with a voice that says ``repertoire``."""
     pieces = (lexicon or _NO_LEXICON).pieces(text)
+    english = reads_as_english(lang)
     parts: list[str] = []
     for piece, phonemes in pieces:
         if phonemes:
@@ -73,7 +77,7 @@ def spoken_text(text: str, lang: str = "en", lexicon: Lexicon | None = None,
             continue
         piece = for_voice(_markdown_for_the_ear(piece), repertoire)
         piece = _literal_brackets(normalize(_literal_brackets(piece), lang))
-        if lang.lower().startswith("en"):
+        if english:
             piece = _QUOTATION.sub(_frame_quotation, piece)
             piece = re.sub(r"end quote,(\s*[.!?;:]|\s*$)", r"end quote\1", piece)
         parts.append(piece)

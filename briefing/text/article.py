@@ -24,10 +24,11 @@ from briefing.errors import ArticleError
 from briefing.readfile import file_kind, read_text_limited
 from briefing.text import titles
 from briefing.text.captions import analyse_blocks, split_blocks
+from briefing.text.credit_lines import looks_like_credit as looks_like_credit
 from briefing.text.credits import Credit as Credit
-from briefing.text.credits import looks_like_credit as looks_like_credit
 from briefing.text.credits import parse_credit as parse_credit
 from briefing.text.dates import DateFormatError, DateMention, parse_iso_date, resolve_mentions
+from briefing.text.months import month_abbreviation_pattern
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def detect_kind(caption: str, credit: Credit | None) -> str:
 # --------------------------------------------------------------------------- headline
 
 _ABBREV_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Prof|Jr|Sr|U\.S|U\.N|"
-                         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|No|vs|etc|[A-Z])\.$")
+                         rf"{month_abbreviation_pattern()}|No|vs|etc|[A-Z])\.$")
 
 
 MAX_SENTENCE_WORDS = 80

@@ -4,10 +4,10 @@ The format's structure decides, not each line alone: summary paragraphs are sepa
 lines, and the final block(s) hold captions and credits on consecutive lines, each caption
 followed by its credit.  A block is read as a whole: every way of labelling its lines caption or
 credit that keeps the alternation is scored with how much each line looks like a credit
-(:func:`briefing.text.credits.credit_likelihood`) or a caption (a sentence), and the best labelling
-is
-kept.  A credit is never made a photo of its own; a caption may lack its credit.  Where the
-evidence is thin, a warning names the line.  Hand-written because the format is this project's.
+(:func:`briefing.text.credit_lines.credit_likelihood`) or a caption (a sentence), and the best
+labelling is kept.  A credit is never made a photo of its own; a caption may lack its credit.
+Where the evidence is thin, a warning names the line.  Hand-written because the format is this
+project's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from briefing.text.credits import Likelihood, credit_likelihood
+from briefing.text.credit_lines import Likelihood, credit_likelihood
 
 
 @dataclass(frozen=True)

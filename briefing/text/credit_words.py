@@ -1,7 +1,8 @@
 """Words of photo credits: wire services, distributors, organisation and institution words.
 
-Data for :mod:`briefing.text.credits` (kept apart so that the grammar stays readable).  Extend these
-tables when a newsroom's credits use a word they lack; names are lower-cased.
+Data for :mod:`briefing.text.credits` and :mod:`briefing.text.credit_lines` (kept apart so that
+the grammar stays readable).  Extend these tables when a newsroom's credits use a word they
+lack; names are lower-cased.
 """
 
 from __future__ import annotations

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-_MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.month_name):
-    if _name:
-        _MONTHS[_name.lower()] = _i
-        _MONTHS[_name[:3].lower()] = _i
-_MONTHS["sept"] = 9
+from briefing.text.months import MONTH_NUMBERS, MONTHS, WEEKDAYS, month_pattern
 
-_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
 
-_MONTH_RE = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
+_MONTH_RE = rf"(?P<month>{month_pattern()})\.?"
 DATE_RE = re.compile(
-    r"\b(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    rf"\b(?:(?P<weekday>{'|'.join(WEEKDAYS)}),?\s+)?"
     + _MONTH_RE
     + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4})\b)?"
 )
@@ -56,7 +47,7 @@ def resolve_mentions(text: str, reference: dt.date) -> list[DateMention]:
     """
     found: list[DateMention] = []
     for m in DATE_RE.finditer(text):
-        month = _MONTHS[m.group("month").lower()]
+        month = MONTH_NUMBERS[m.group("month").lower()]
         day = int(m.group("day"))
         candidate = _resolve(reference, month, day,
                              int(m.group("year")) if m.group("year") else None)
@@ -111,9 +102,9 @@ def parse_iso_date(value: str) -> dt.date:
 
 def say_date(day: dt.date, *, weekday: bool = True, year: bool = True) -> str:
     """A date as it is read aloud: ``"Wednesday, September 27, 2023"``."""
-    text = f"{calendar.month_name[day.month]} {day.day}"
+    text = f"{MONTHS[day.month - 1]} {day.day}"
     if year:
         text += f", {day.year}"
     if weekday:
-        text = f"{calendar.day_name[day.weekday()]}, {text}"
+        text = f"{WEEKDAYS[day.weekday()]}, {text}"
     return text

@@ -16,6 +16,7 @@ _LEADING_SHOWS = re.compile(
     re.I,
 )
 
+
 def spoken_person(name: str) -> str:
     """A person's name as said: a name written in capitals (``JOHN MACDOUGALL``) in title case."""
     words = name.split()
@@ -55,34 +56,48 @@ def say_credit(credit: Credit | None, kind: str = "photo") -> str:
     names = [spoken_name(s) for s in credit.sources]
     via = spoken_name(credit.via) if credit.via else None
     person = spoken_person(credit.photographer) if credit.photographer else None
-    role = credit.role
-    if role in (CreditRole.HANDOUT, CreditRole.POOL, CreditRole.FILE):
-        head = " ".join(x for x in (credit.qualifier, role.value, kind) if x)
-        head = head[:1].upper() + head[1:] if credit.qualifier else head.capitalize()
-        if person:
-            text = f"{head} by " + ", ".join([person, *names])
-        elif names:
-            text = f"{head} from " + ", ".join(names)
-        else:
-            text, via = (f"{head} from {via}", None) if via else (head, None)
+    if credit.role in (CreditRole.HANDOUT, CreditRole.POOL, CreditRole.FILE):
+        text, via = _role_first(credit, kind, person, names, via)
     else:
-        noun = kind[:1].upper() + kind[1:]
-        if role is CreditRole.COURTESY and names:
-            text = f"{noun} courtesy of " + ", ".join(names)
-        elif role in (CreditRole.OFFICE, CreditRole.SOCIAL_MEDIA) and names and not person:
-            text = f"{noun} from " + ", ".join(names)
-        elif person or names:
-            by = [person] if person else []
-            text = f"{noun} by " + ", ".join(by + names)
-        elif via:
-            text, via = f"{noun} by {via}", None
-        else:
-            return f"{noun} credit not given"
+        said = _source_after(credit.role, kind, person, names, via)
+        if said is None:
+            return f"{kind[:1].upper()}{kind[1:]} credit not given"
+        text, via = said
     if credit.for_org:  # "Photo by Jane Doe for The New York Times"
         text += f"{'' if person and not names else ','} for {credit.for_org}"
     if via:
         text += f", via {via}"
     return text
+
+
+def _role_first(credit: Credit, kind: str, person: str | None, names: list[str],
+                via: str | None) -> tuple[str, str | None]:
+    """A handout, pool or file photo's credit, its role first ("Handout photo from Reuters"),
+    and the distributor still to be said after it."""
+    head = " ".join(x for x in (credit.qualifier, credit.role.value, kind) if x)
+    head = head[:1].upper() + head[1:] if credit.qualifier else head.capitalize()
+    if person:
+        return f"{head} by " + ", ".join([person, *names]), via
+    if names:
+        return f"{head} from " + ", ".join(names), via
+    return (f"{head} from {via}", None) if via else (head, None)
+
+
+def _source_after(role: CreditRole, kind: str, person: str | None, names: list[str],
+                  via: str | None) -> tuple[str, str | None] | None:
+    """Any other credit, the kind first ("Photo by ...", "Photo courtesy of ...", "Photo from
+    the ... press office"), and the distributor still to be said; None when nobody is named."""
+    noun = kind[:1].upper() + kind[1:]
+    if role is CreditRole.COURTESY and names:
+        return f"{noun} courtesy of " + ", ".join(names), via
+    if role in (CreditRole.OFFICE, CreditRole.SOCIAL_MEDIA) and names and not person:
+        return f"{noun} from " + ", ".join(names), via
+    if person or names:
+        by = [person] if person else []
+        return f"{noun} by " + ", ".join(by + names), via
+    if via:
+        return f"{noun} by {via}", None
+    return None
 
 
 def adapt_caption(caption: str) -> str:

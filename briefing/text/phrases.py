@@ -132,36 +132,68 @@ def is_ing_start(toks: Sequence[Token], i: int) -> bool:
 
 def cut_rank(toks: Sequence[Token], i: int) -> int | None:
     """How good a cut before ``toks[i]`` is: 0 ends a clause, 1 a phrase, 2 is weak, else None."""
-    prev, tok = toks[i - 1], toks[i]
-    if prev.in_quote:
-        return None  # never inside a quotation
-    if prev.ends_clause or tok.is_dash:
-        return 0
-    if prev.is_dash:
-        return None
-    if tok.in_quote and tok.text[:1] in _OPENING_QUOTES:
-        return 2  # before a quoted name: "the exhibition | "Monet: The Late Years""
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    decided, rank = _punctuation_rank(toks[i - 1], toks[i])
+    if decided:
+        return rank
     if is_time_phrase(toks, i):
         return 0 if time_phrase_ends_clause(toks, i) else 1
-    lower = tok.lower
-    if lower == "at" and nxt is not None and nxt.lower in ("least", "most"):
-        return None  # "killed | at least 93 people"
-    if lower in wc.PARTICLES and is_content(prev) and not _is_name(toks, i - 1):
-        return None  # "line | up", "cools | off"
-    if lower == "as" and (prev.lower in _AS_BELONGS or (nxt is not None and nxt.lower in (
-            "much", "many", "high", "low", "far", "long", "little", "few", "well", "soon",
-            "early", "late", "often", "large", "recently"))):
-        return None  # "such as", "known as", "jumped as much as 8.5%"
-    if lower in wc.APPROXIMATORS and nxt is not None and is_number(nxt.word):
-        return None  # "lost | about 3 percent": the number is the object
-    if lower in wc.SUBORDINATORS and tok.text == tok.word:
+    if _binds_to_previous(toks, i):
+        return None
+    tok = toks[i]
+    if tok.lower in wc.SUBORDINATORS and tok.text == tok.word:
         return 0
+    if _joins_a_name(toks, i):
+        return None  # "Bank of England", "Agency for International Development"
+    return _word_rank(toks, i)
+
+
+def _punctuation_rank(prev: Token, tok: Token) -> tuple[bool, int | None]:
+    """Whether the punctuation around a cut between ``prev`` and ``tok`` decides its rank, and
+    the rank it gives."""
+    if prev.in_quote:
+        return True, None  # never inside a quotation
+    if prev.ends_clause or tok.is_dash:
+        return True, 0
+    if prev.is_dash:
+        return True, None
+    if tok.in_quote and tok.text[:1] in _OPENING_QUOTES:
+        return True, 2  # before a quoted name: "the exhibition | "Monet: The Late Years""
+    return False, None
+
+
+_AS_AMOUNTS = frozenset({"much", "many", "high", "low", "far", "long", "little", "few", "well",
+                         "soon", "early", "late", "often", "large", "recently"})
+
+
+def _binds_to_previous(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[i]`` belongs to the words around it, so that no cut goes before it."""
+    prev, lower = toks[i - 1], toks[i].lower
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if lower == "at" and nxt is not None and nxt.lower in ("least", "most"):
+        return True  # "killed | at least 93 people"
+    if lower in wc.PARTICLES and is_content(prev) and not _is_name(toks, i - 1):
+        return True  # "line | up", "cools | off"
+    if lower == "as" and (prev.lower in _AS_BELONGS or (nxt is not None
+                                                          and nxt.lower in _AS_AMOUNTS)):
+        return True  # "such as", "known as", "jumped as much as 8.5%"
+    # "lost | about 3 percent": the number is the object
+    return lower in wc.APPROXIMATORS and nxt is not None and is_number(nxt.word)
+
+
+def _joins_a_name(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[i]`` joins two capitalised names into one ("Bank of England")."""
+    prev, lower = toks[i - 1], toks[i].lower
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
     between_names = prev.capitalised and nxt is not None and (
         nxt.capitalised or (nxt.lower == "the" and i + 2 < len(toks) and toks[i + 2].capitalised))
-    if between_names and (lower in _NAME_JOINERS or (
-            lower == "for" and prev.lower in wc.INSTITUTIONS)):
-        return None  # "Bank of England", "Agency for International Development"
+    return between_names and (lower in _NAME_JOINERS or (
+        lower == "for" and prev.lower in wc.INSTITUTIONS))
+
+
+def _word_rank(toks: Sequence[Token], i: int) -> int | None:
+    """The rank of a cut before ``toks[i]`` by the word itself (a preposition, a participle)."""
+    prev, tok = toks[i - 1], toks[i]
+    lower = tok.lower
     if lower == "of":  # "tens | of", "suspected | of planning"
         return None if prev.lower in wc.QUANTITIES or is_participle_start(toks, i - 1) else 2
     if lower == "to" and (prev.lower in wc.CONTROL or prev.lower in wc.NO_END):
@@ -172,11 +204,19 @@ def cut_rank(toks: Sequence[Token], i: int) -> int | None:
         return 2
     if is_ing_start(toks, i):
         return 1  # "protesters | waving flags"
-    if is_participle_start(toks, i) or (
-            lower.endswith("ed") and len(lower) > 4 and tok.text == tok.word and is_content(prev)
-            and not _is_name(toks, i - 1) and nxt is not None and nxt.lower in wc.PREPOSITIONS):
+    if is_participle_start(toks, i) or _starts_ed_phrase(toks, i):
         return 2  # "the hub | set up in Kornidzor", "a victim | recovered from the rubble"
     return None
+
+
+def _starts_ed_phrase(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[i]`` is a verb in -ed after a noun and before a preposition ("a victim |
+    recovered from the rubble")."""
+    tok, prev = toks[i], toks[i - 1]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return (tok.lower.endswith("ed") and len(tok.lower) > 4 and tok.text == tok.word
+            and is_content(prev) and not _is_name(toks, i - 1) and nxt is not None
+            and nxt.lower in wc.PREPOSITIONS)
 
 
 def _ends_phrasal_verb(toks: Sequence[Token], i: int) -> bool:
@@ -209,7 +249,6 @@ def ends_well(toks: Sequence[Token], i: int) -> bool:
     if i >= len(toks) or last.ends_clause or toks[i].is_dash:
         return True
     nxt = toks[i]
-    follows = toks[i + 1] if i + 1 < len(toks) else None
     if nxt.lower in wc.AUXILIARIES or is_participle_start(toks, i - 1) or is_ing_start(toks, i - 1):
         return False  # a subject cut from its verb, a participle from its phrase
     if is_adverb(last.word) and (is_content(nxt) or nxt.lower in wc.DETERMINERS):
@@ -217,21 +256,41 @@ def ends_well(toks: Sequence[Token], i: int) -> bool:
     if is_number(last.word) and (nxt.lower in wc.SCALES or is_content(nxt)) and not (
             is_time_phrase(toks, i) or nxt.lower in wc.SUBORDINATORS):
         return False  # "3 | percent", "2,000 | people"
-    if last.capitalised and (nxt.capitalised or (
-            nxt.lower in _NAME_JOINERS - {"and"} and follows is not None
-            and follows.capitalised)):
-        return False  # inside a name: "the Presidential | Palace", "the Africa Cup | of Nations"
-    if last.capitalised and i >= 2 and is_content(nxt) and not nxt.capitalised:
-        return False  # a name modifying a noun: "the Lachin | corridor"
+    if _inside_a_name(toks, i):
+        return False
     if i >= 2 and toks[i - 2].lower == "to" and (is_content(nxt) or is_determiner(nxt)):
         return False  # "to receive | humanitarian aid"
-    if (is_determiner(nxt) and nxt.lower not in ("that", "which", "what", "whose")) or (
-            is_number(nxt.word)) or (follows is not None and (
-            (nxt.lower in wc.APPROXIMATORS and is_number(follows.word))
-            or (nxt.lower == "at" and follows.lower in ("least", "most")))):
+    if _cuts_verb_from_object(toks, i):
         return False  # a verb cut from its object: "harvest | this year's wheat"
     # inside a noun phrase: "humanitarian | aid"
     return not (is_content(nxt) and cut_rank(toks, i) is None)
+
+
+def _inside_a_name(toks: Sequence[Token], i: int) -> bool:
+    """Whether a cut before ``toks[i]`` falls inside a name ("the Presidential | Palace", "the
+    Africa Cup | of Nations") or between a name and the noun it modifies ("the Lachin |
+    corridor")."""
+    last, nxt = toks[i - 1], toks[i]
+    follows = toks[i + 1] if i + 1 < len(toks) else None
+    if not last.capitalised:
+        return False
+    if nxt.capitalised or (nxt.lower in _NAME_JOINERS - {"and"} and follows is not None
+                           and follows.capitalised):
+        return True
+    return i >= 2 and is_content(nxt) and not nxt.capitalised
+
+
+def _cuts_verb_from_object(toks: Sequence[Token], i: int) -> bool:
+    """Whether ``toks[i]`` starts the object of the verb before it: a determiner, a number,
+    "about 3", "at least"."""
+    nxt = toks[i]
+    follows = toks[i + 1] if i + 1 < len(toks) else None
+    if (is_determiner(nxt) and nxt.lower not in ("that", "which", "what", "whose")) or (
+            is_number(nxt.word)):
+        return True
+    return follows is not None and (
+        (nxt.lower in wc.APPROXIMATORS and is_number(follows.word))
+        or (nxt.lower == "at" and follows.lower in ("least", "most")))
 
 
 def starts_verb(tok: Token) -> bool:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 from briefing.text import wordclasses as wc
+from briefing.text.months import MONTHS, month_abbreviation_pattern
 from briefing.text.phrases import (
     Token,
     bare,
@@ -47,12 +48,12 @@ _DATELINE = re.compile(
     r"^[A-ZÀ-ÝĀ-Ž][A-ZÀ-ÝĀ-Ž .'’-]{2,}(?:,\s+[\w .'’-]+?)?\s*(?:\([\w./ ]{1,20}\))?\s*[—–-]+\s+")
 """An agency dateline: ``KYIV, Ukraine (AP) — ``."""
 _DATE_LABEL = re.compile(
-    r"^(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+    rf"^(?:{'|'.join(month.upper() for month in MONTHS)})"
     r"\s+\d{1,2}(?:,\s*\d{4})?\s*:\s+")
 """The date of a picture agency's caption, after its dateline: ``JANUARY 29, 2025: ``."""
 _ABBREVIATION = re.compile(
-    r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|Jan|Feb"
-    r"|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
+    r"^(?:[A-Z]\.)+$|^(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Jr|Sr|No|vs|"
+    rf"{month_abbreviation_pattern()}|Inc|Ltd|Co|Corp|Mt|Ft|Ave|Blvd)\.$|\.\w+\.$")
 """Words ending in a full stop that do not end a sentence ("U.S.", "Dr.", "Sept.")."""
 _MAX_TOKENS = 80
 """A title never needs more of a sentence than this (and a run-on caption costs no time)."""
@@ -266,17 +267,31 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
     shortened (with ``shorten_clause``, see the module docstring), and of the variants the one
     with the best cut, then the most words, wins.
     """
-    toks = _clean(text, dateline=dateline)
-    if not any(ch.isalnum() for t in toks for ch in t.word):  # "— (AP)": its words, brackets aside
-        toks = tokens(re.sub(r"[()\[\]]", "", text))
-    if drop_article and len(toks) > 2 and toks[0].lower in ("a", "an", "the"):
-        toks = toks[1:]
+    toks = _title_tokens(text, dateline=dateline, drop_article=drop_article)
     if not toks:
         return ""
     if whole_if_fits and count_words(toks) <= max_words and ends_well(toks, len(toks)):
         return _render(toks)
     if count_words(toks) > max_words:
         toks = drop_relative_clause(toks)  # inside the subject, it leaves its verb too far
+    return _render(_best_cut(toks, max_words, min_words, shorten_clause=shorten_clause))
+
+
+def _title_tokens(text: str, *, dateline: bool, drop_article: bool) -> list[Token]:
+    """The tokens a title is cut from: without the dateline and labels, and a leading article
+    when ``drop_article``."""
+    toks = _clean(text, dateline=dateline)
+    if not any(ch.isalnum() for t in toks for ch in t.word):  # "— (AP)": its words, brackets aside
+        toks = tokens(re.sub(r"[()\[\]]", "", text))
+    if drop_article and len(toks) > 2 and toks[0].lower in ("a", "an", "the"):
+        toks = toks[1:]
+    return toks
+
+
+def _best_cut(toks: list[Token], max_words: int, min_words: int, *,
+              shorten_clause: bool) -> list[Token]:
+    """Of the text and its shortened variants (:data:`SHORTENINGS`, applied in turn), the cut
+    with the best quality, then the most words."""
     best: tuple[int, int, list[Token]] | None = None
     variant = toks
     for shorten in (None, *SHORTENINGS):
@@ -296,7 +311,7 @@ def cut_phrase(text: str, max_words: int, *, min_words: int = 3, whole_if_fits: 
         if quality == 3:
             break
     assert best is not None
-    return _render(best[2])
+    return best[2]
 
 
 def headline(sentence: str, max_words: int = 14) -> str:

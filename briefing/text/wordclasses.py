@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from briefing.text.months import MONTH_NUMBERS, WEEKDAYS
+
 
 def words(text: str) -> frozenset[str]:
     """The words of ``text``, split at spaces, as a set."""
@@ -95,10 +97,7 @@ PLACE_NOUNS = words(
     "mosque temple embassy prison university lake mountains sea coast bay strait peninsula "
     "desert forest shoal plain")
 """Heads of a place phrase after a name ("the Kherson region")."""
-TIME_WORDS = words(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december jan feb mar apr jun jul aug sep sept "
-    "oct nov dec")
+TIME_WORDS = frozenset(day.lower() for day in WEEKDAYS) | frozenset(MONTH_NUMBERS)
 TIME_STARTS = words("yesterday today tonight overnight earlier later last")
 TIME_NOUNS = words(
     "week month year night weekend this that summer winter spring autumn fall")
