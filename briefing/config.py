@@ -99,7 +99,6 @@ class FeedSettings:
     pixels.  Without it a plain cover with the title is generated."""
 
 
-FEED_KEYS = tuple(f.name for f in dataclasses.fields(FeedSettings))
 DEFAULT_FEED = FeedSettings()
 
 
@@ -240,9 +239,10 @@ def _formats(value: object) -> tuple[str, ...]:
         raise ValueError(f"must be a list of format names like [\"mp3\", \"m4b\"], not {value!r}")
     formats = tuple(dict.fromkeys(v.strip().lower() for v in value))
     unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"{', '.join(map(repr, unknown)) or 'empty'} is not one of "
-                         f"{', '.join(FORMATS)}")
+    if unknown:
+        raise ValueError(f"{', '.join(map(repr, unknown))} is not one of {', '.join(FORMATS)}")
+    if not formats:
+        raise ValueError(f"must name at least one of {', '.join(FORMATS)}")
     return formats
 
 
