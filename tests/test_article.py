@@ -236,3 +236,14 @@ def test_weekday_mismatch_warns(tmp_path: Path) -> None:
     assert article.warnings == (
         "caption says 'Friday, September 27' but 2023-09-27 is a Wednesday: "
         "'People wait on Friday, September 27.'",)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("[1, 2]", "a list"), ('"a headline"', "text"), ("null", "nothing (null)"), ("3", "a number")])
+def test_a_structured_article_that_is_not_a_mapping(tmp_path: Path, text: str, kind: str) -> None:
+    path = tmp_path / "2024-03-08.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArticleError) as info:
+        read_article(path)
+    assert str(info.value) == (
+        f"{path}: a structured article must be a mapping of fields, not {kind}")

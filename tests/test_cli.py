@@ -152,7 +152,7 @@ def test_unreadable_paths(ws: Path, cli, tmp_path: Path, kind: str) -> None:  # 
 def test_missing_espeak_says_what_to_install(ws: Path, tmp_path: Path) -> None:
     code = ("import sys; sys.modules['espeakng_loader'] = None\n"
             "import ctypes.util; ctypes.util.find_library = lambda name: None\n"
-            "import briefing.engines.espeak as e; e._SYSTEM_LIBRARIES = ()\n"
+            "import briefing.engines.espeak_library as e; e._SYSTEM_LIBRARIES = ()\n"
             "from briefing.cli import main; main()\n")
     out = subprocess.run([sys.executable, "-c", code, "build", str(DATA / "no_photos.txt"),
                           "-w", str(ws), "-j", "1"], capture_output=True, text=True,

@@ -104,10 +104,10 @@ def test_clean_builds_with_one_and_two_workers_are_byte_identical(tmp_path: Path
 
 
 def test_the_bundled_library_has_every_state_variable_and_restores_it() -> None:
-    from briefing.engines.espeak import _load_library
+    from briefing.engines.espeak_library import load_library
     from briefing.engines.espeak_state import STATE_VARIABLES
 
-    state = _load_library().state  # loads the library; nothing is initialised or spoken
+    state = load_library().state  # loads the library; nothing is initialised or spoken
     if state is None:
         pytest.skip("this espeak-ng library has no symbol table")
     from briefing.engines.espeak import Pyttsx3Engine

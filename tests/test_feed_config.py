@@ -50,7 +50,7 @@ def test_feed_table_and_formats_are_read(tmp_path: Path) -> None:
     ('[feed]\nimage = "huge.png"\n', "must be 1400 to 3000 pixels square"),
     ('[feed]\nimage = "art.gif"\n', "is GIF; podcast directories take PNG or JPEG"),
     ('[feed]\nimage = "notes.png"\n', "is not a PNG or JPEG image"),
-    ('formats = ["mp3", "ogg"]\n', "formats: ogg is not one of mp3, m4b"),
+    ('formats = ["mp3", "ogg"]\n', "formats 'ogg' is not one of mp3, m4b"),
     ("formats = 3\n", "formats must be a list"),
 ])
 def test_bad_feed_settings_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:

