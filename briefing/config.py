@@ -384,7 +384,7 @@ def load_settings(workspace: Path) -> Settings:
     settings = _validated(data, path)
     image = settings.feed.image
     if image is not None:
-        from briefing.publish.cover import check_cover
+        from briefing.artwork import check_cover
 
         check_cover(workspace / image, path, f"feed.image {image!r}")
     return settings

@@ -15,7 +15,8 @@ import podcastparser
 import pytest
 from PIL import Image
 
-from briefing.publish.cover import MAX_PX, MIN_PX, default_cover
+from briefing.artwork import MAX_PX, MIN_PX
+from briefing.publish.cover import default_cover
 from briefing.publish.publication import next_published, update_note
 from tests.conftest import DATA
 

@@ -9,7 +9,6 @@ checked on read: a truncated or corrupt WAV is never reused.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -17,19 +16,12 @@ import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from briefing.audio.mp3frames import read_stream
 from briefing.fsutil import write_bytes_atomic
+from briefing.hashing import canonical_hash
 
 log = logging.getLogger(__name__)
-
-def canonical_hash(payload: Any) -> str:
-    """SHA-256 of ``payload`` as canonical JSON (sorted keys, no spaces, UTF-8): the one
-    way every cache key in briefing is made."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
 
 @dataclass(frozen=True)
 class SegmentKey:

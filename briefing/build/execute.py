@@ -19,7 +19,6 @@ from typing import Any
 
 from briefing.audio.assemble import Gaps, SegmentTiming
 from briefing.audio.id3 import TagInfo
-from briefing.audio.m4b import options_for
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
@@ -29,6 +28,7 @@ from briefing.build.site import write_site
 from briefing.build.state import ChapterInfo, FileStat, OutputsRecord
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
+from briefing.publish.m4b import options_for
 from briefing.publish.outputs import EncodedChapter, write_date_outputs
 
 log = logging.getLogger(__name__)

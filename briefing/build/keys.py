@@ -34,8 +34,9 @@ from briefing.audio.assemble import (
     Gaps,
 )
 from briefing.audio.chapter import MP3_LOUDNESS_LOSS_LU
-from briefing.build.cache import canonical_hash
+from briefing.audio.loudness import LOUDNESS_VERSION
 from briefing.config import Settings, invalidates
+from briefing.hashing import canonical_hash
 
 
 class Stage(StrEnum):
@@ -60,11 +61,6 @@ UPSTREAM: Mapping[Stage, Stage | None] = {
     Stage.SITE: Stage.OUTPUTS,
 }
 """The stage whose key is part of each stage's key."""
-
-LOUDNESS_VERSION = 2
-"""Loudness normalisation (:mod:`briefing.audio.loudness`).  2: measured and limited in blocks of
-30 s (a chapter longer than one block may differ from version 1 by a rounding in a few
-samples)."""
 
 FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     Stage.SCRIPT: {

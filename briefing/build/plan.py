@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.audio.m4b import fingerprint, options_for
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
 from briefing.build.keys import (
@@ -33,6 +32,7 @@ from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_s
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
+from briefing.publish.m4b import fingerprint, options_for
 from briefing.text.dates import parse_iso_date
 from briefing.text.script_read import (
     Chapter,

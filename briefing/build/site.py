@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-from briefing.build.cache import canonical_hash
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
 from briefing.build.keys import site_key
 from briefing.build.state import FileStat, PageRecord
 from briefing.fsutil import sha256_hex
+from briefing.hashing import canonical_hash
 from briefing.publish.cover import site_fingerprint
 
 

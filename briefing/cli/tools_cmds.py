@@ -82,7 +82,7 @@ def engines(as_json: JsonOpt = False) -> None:
         state = (f"usable ({status.version}; {', '.join(status.settings)}; {status.output})"
                  if status.usable else f"unusable: {status.reason}")
         print(f"{status.name:10} {state}")
-    from briefing.audio.m4b import encoder_status
+    from briefing.publish.m4b import encoder_status
 
     usable, how = encoder_status()
     print(f"\nm4b output: {'usable, ' if usable else 'unusable: '}{how}")

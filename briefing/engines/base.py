@@ -9,7 +9,7 @@ import io
 import wave
 from dataclasses import dataclass
 
-from briefing.engines.repertoire import EVERYTHING, Repertoire
+from briefing.speech.repertoire import EVERYTHING, Repertoire
 
 
 @functools.cache

@@ -52,8 +52,8 @@ from briefing.engines.espeak_library import (
     Library,
     load_library,
 )
-from briefing.engines.repertoire import Repertoire, lookup
 from briefing.errors import EngineError, EngineUnavailableError
+from briefing.speech.repertoire import Repertoire, lookup
 
 logger = logging.getLogger(__name__)
 

@@ -81,8 +81,8 @@ from briefing.engines.piper_voices import (
     VoiceFiles,
     resolve_voice,
 )
-from briefing.engines.repertoire import EVERYTHING, Repertoire, lookup
 from briefing.errors import EngineError
+from briefing.speech.repertoire import EVERYTHING, Repertoire, lookup
 
 __all__ = ["DEFAULT_VOICE", "INSTALL_HINT", "NOISE_FACTOR", "RATE_CURVE", "RATE_MAPPING",
            "REFERENCE_WPM", "PiperEngine", "length_scale_for"]

@@ -1,4 +1,4 @@
-"""Regenerate the tables of characters each espeak-ng voice says (``briefing/engines/repertoires``).
+"""Regenerate the tables of characters each espeak-ng voice says (``briefing/speech/repertoires``).
 
 Run it whenever espeakng-loader or piper-tts (each bundles its own espeak-ng and data) changes::
 
@@ -49,7 +49,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from briefing.engines.repertoire import TABLE_DIR, encode_runs, ranges_of
+from briefing.speech.repertoire import TABLE_DIR, encode_runs, ranges_of
 
 logger = logging.getLogger(__name__)
 

@@ -15,23 +15,19 @@ import dataclasses
 import functools
 import io
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont
 
-from briefing.errors import ConfigError, EncoderError
+from briefing.artwork import Cover, check_cover
+from briefing.errors import EncoderError
 from briefing.fsutil import sha256_hex, write_if_changed
 
 if TYPE_CHECKING:
     from briefing.config import FeedSettings
 
 log = logging.getLogger(__name__)
-
-MIN_PX = 1400
-MAX_PX = 3000
-"""Apple Podcasts' artwork bounds (square, in pixels)."""
 
 DEFAULT_SIZE = 1400
 COVER_VERSION = 1
@@ -41,60 +37,6 @@ SUBTITLE = "audio news briefings"
 BACKGROUND = (17, 20, 24)
 FOREGROUND = (255, 255, 255)
 ACCENT = (255, 196, 0)
-
-_MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
-_EXT = {"PNG": "png", "JPEG": "jpg"}
-
-
-@dataclass(frozen=True)
-class Cover:
-    """Cover artwork: its bytes and kind."""
-
-    data: bytes
-    kind: str
-    """``"PNG"`` or ``"JPEG"``."""
-    size: int
-    """Width (= height) in pixels."""
-
-    @property
-    def mime(self) -> str:
-        """Its media type (``image/png``)."""
-        return _MIME[self.kind]
-
-    @property
-    def name(self) -> str:
-        """Its file name in ``audio/``: ``cover.png`` or ``cover.jpg``."""
-        return f"cover.{_EXT[self.kind]}"
-
-
-def check_cover(path: Path, source: Path | None = None, what: str = "the cover") -> Cover:
-    """Read ``path`` as cover artwork: a square PNG or JPEG of 1400 to 3000 pixels.
-
-    Raises :class:`ConfigError` (naming ``source``, e.g. briefing.toml) saying what is wrong.
-    """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{what}: {path} does not exist", source) from None
-    except OSError as exc:
-        raise ConfigError(f"{what}: {path} cannot be read ({exc.strerror or exc})",
-                          source) from None
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = str(image.format), image.size
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ConfigError(f"{what}: {path} is not a PNG or JPEG image", source) from None
-    if kind not in _MIME:
-        raise ConfigError(f"{what}: {path} is {kind}; podcast directories take PNG or JPEG",
-                          source)
-    if width != height:
-        raise ConfigError(f"{what}: {path} is {width}x{height} pixels; cover art must be square",
-                          source)
-    if not MIN_PX <= width <= MAX_PX:
-        raise ConfigError(f"{what}: {path} is {width}x{height} pixels; cover art must be "
-                          f"{MIN_PX} to {MAX_PX} pixels square", source)
-    return Cover(data, kind, width)
-
 
 def _font(points: int) -> ImageFont.FreeTypeFont:
     """Pillow's own scalable font (Pillow 10.1 and later, built with FreeType)."""

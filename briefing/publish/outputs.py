@@ -30,7 +30,7 @@ from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
 if TYPE_CHECKING:
-    from briefing.audio.m4b import M4bOptions
+    from briefing.publish.m4b import M4bOptions
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
     Each file is written only when its bytes differ from what is on disk.  A chapter file
     the previous build wrote (its manifest says which) that is no longer a chapter is removed.
-    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.audio.m4b`).
+    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.publish.m4b`).
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
@@ -237,7 +237,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     mp3_sha256 = digest.hexdigest()
     m4b_entry: ManifestM4b | None = None
     if m4b is not None:
-        from briefing.audio.m4b import write_m4b
+        from briefing.publish.m4b import write_m4b
 
         made = write_m4b(folder / f"briefing-{day}.m4b", mp3_path, mp3_sha256, marks, info,
                          m4b, earlier)

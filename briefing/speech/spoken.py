@@ -9,7 +9,7 @@ script and the engine, so it is part of each segment's cache key:
 2. Markdown images and links an article held literally are read as an image and as their text;
 3. transliteration of the words the voice would spell out, character by character, as "letter"
    and a hexadecimal code (:mod:`briefing.speech.transliterate`, for the engine's
-   :class:`~briefing.engines.repertoire.Repertoire`: "Nội" is sent as "Noi");
+   :class:`~briefing.speech.repertoire.Repertoire`: "Nội" is sent as "Noi");
 4. normalisation for the ear (:mod:`briefing.speech.normalize`: numbers, years, money, units,
    initialisms, URLs ...), which never touches the lexicon's phonemes;
 5. quotations read as quotations (English only, for the same language tags as the English
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 
-from briefing.engines.repertoire import EVERYTHING, Repertoire
 from briefing.speech.language import reads_as_english
 from briefing.speech.lexicon import Lexicon
 from briefing.speech.normalize import NORMALIZE_VERSION, normalize
+from briefing.speech.repertoire import EVERYTHING, Repertoire
 from briefing.speech.transliterate import TRANSLITERATE_VERSION, for_voice
 
 SPEECH_VERSION = f"3.{NORMALIZE_VERSION}.{TRANSLITERATE_VERSION}"

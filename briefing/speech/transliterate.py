@@ -1,6 +1,6 @@
 """Transliterate, for the voice, only the words it would spell out.
 
-A word with a character outside the voice's :class:`~briefing.engines.repertoire.Repertoire`
+A word with a character outside the voice's :class:`~briefing.speech.repertoire.Repertoire`
 is spelled by espeak-ng letter by letter, that character as "letter" and its hexadecimal code.
 Each such word has its unsayable characters (runs of them) replaced by their ASCII
 transliteration (anyascii, ISC licence: Unicode-wide and maintained): "Nội" becomes "Noi",
@@ -23,7 +23,7 @@ from itertools import groupby
 
 from anyascii import anyascii
 
-from briefing.engines.repertoire import Repertoire
+from briefing.speech.repertoire import Repertoire
 
 logger = logging.getLogger(__name__)
 

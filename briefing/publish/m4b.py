@@ -23,12 +23,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from briefing.artwork import Cover
 from briefing.audio.id3 import ChapterMark, TagInfo
-from briefing.build.cache import canonical_hash
 from briefing.config import Settings
 from briefing.errors import EncoderError
 from briefing.fsutil import atomic_path, sha256_hex
-from briefing.publish.cover import Cover, workspace_cover
+from briefing.hashing import canonical_hash
+from briefing.publish.cover import workspace_cover
 
 log = logging.getLogger(__name__)
 
