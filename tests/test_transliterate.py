@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.engines.repertoire import (
+from briefing.errors import EngineUnavailableError
+from briefing.speech.lexicon import Lexicon
+from briefing.speech.repertoire import (
     ASCII,
     EVERYTHING,
     Repertoire,
@@ -18,8 +20,6 @@ from briefing.engines.repertoire import (
     ranges_of,
     voice_candidates,
 )
-from briefing.errors import EngineUnavailableError
-from briefing.speech.lexicon import Lexicon
 from briefing.speech.spoken import spoken_text
 from briefing.speech.transliterate import _warn_unpronounceable, for_voice
 
