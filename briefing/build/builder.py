@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing.chapters import ChapterKind, PublishedChapter
 from briefing.text.article import Article, find_articles, read_article
 from briefing.audio.assemble import SAMPLE_RATE, Gaps, SegmentTiming
 from briefing.build.cache import canonical_hash, chapter_store, segment_store, timing_store
@@ -64,15 +65,6 @@ ProgressFn = Callable[[str, int, int], None]
 
 # --------------------------------------------------------------------------- reports
 
-@dataclass(frozen=True)
-class ChapterInfo:
-    """A chapter as reported."""
-
-    title: str
-    start_ms: int
-    end_ms: int
-
-
 @dataclass
 class DateReport:
     """What the build did (or, planning, would do) for one date."""
@@ -82,7 +74,7 @@ class DateReport:
     photos: int = 0
     script: str = ""
     script_status: str = ""
-    chapters: list[ChapterInfo] = field(default_factory=list)
+    chapters: list[PublishedChapter] = field(default_factory=list)
     segments_total: int = 0
     segments_synthesized: int = 0
     segments_reused: int = 0
@@ -184,6 +176,8 @@ class ChapterPlan:
     key: str
     segments: tuple[PlannedSegment, ...]
     cached: bool
+    kind: ChapterKind = ChapterKind.OTHER
+    story: int | None = None
 
 
 @dataclass(frozen=True)
@@ -358,12 +352,13 @@ class Builder:
                 "loudness": [LOUDNESS_VERSION, s.loudness_lufs, s.true_peak_dbtp],
             })
             cached = self.chapters.has(key) and self.timings.has(key)
-            chapters.append(ChapterPlan(index, chapter.title, key, own, cached))
+            chapters.append(ChapterPlan(index, chapter.title, key, own, cached, chapter.kind,
+                                        chapter.story))
         info = self._tag_info(script)
         outputs_key = canonical_hash({
             "assembly_version": ASSEMBLY_VERSION,
             "outputs_version": OUTPUTS_VERSION,
-            "chapters": [[c.key, c.title] for c in chapters],
+            "chapters": [[c.key, c.title, c.kind, c.story] for c in chapters],
             "tags": [info.title, info.album, info.artist, info.date],
             **fingerprint(options_for(s, self.ws.root)),
         })
@@ -437,7 +432,8 @@ class Builder:
             self.timings.put(chapter.key,
                              json.dumps(timings, ensure_ascii=False).encode("utf-8"))
         return EncodedChapter(chapter.title, self._loader(chapter.key), tuple(
-            SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
+            SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings),
+            chapter.kind, chapter.story)
 
     def _loader(self, key: str) -> Callable[[], bytes]:
         def load() -> bytes:
@@ -471,7 +467,8 @@ class Builder:
             return None
         segments = tuple(SegmentTiming(str(t), float(a), float(b))
                          for t, a, b in json.loads(timings))
-        return EncodedChapter(chapter.title, self._loader(chapter.key), segments)
+        return EncodedChapter(chapter.title, self._loader(chapter.key), segments, chapter.kind,
+                              chapter.story)
 
     def execute(self, plan: DatePlan, report: BuildReport, synthesized: int = 0) -> None:
         """Build ``plan``'s date from cached segments: encode changed chapters, write files.
@@ -487,7 +484,7 @@ class Builder:
             recorded = self.state.outputs[label]
             entry.audio = "up to date"
             entry.segments_reused = len(plan.segments)
-            entry.chapters = [ChapterInfo(**c) for c in recorded["chapters"]]
+            entry.chapters = [PublishedChapter.from_dict(c) for c in recorded["chapters"]]
             entry.duration_ms = int(recorded["duration_ms"])
             entry.files = dict(recorded["report_files"])
             return
@@ -510,13 +507,12 @@ class Builder:
                                          options_for(self.settings, self.ws.root))
         entry.written = [self.rel(p) for p in outputs.written]
         entry.audio = "built"
-        entry.chapters = [ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
-                          for c in outputs.chapters]
+        entry.chapters = list(outputs.chapters)
         entry.duration_ms = round(outputs.duration_ms)
         folder = self.ws.audio_dir(plan.day)
         entry.files = {
             "mp3": self.rel(outputs.mp3),
-            "chapters": [self.rel(c.path) for c in outputs.chapters],
+            "chapters": [self.rel(path) for path in outputs.chapter_files],
             "playlist": self.rel(outputs.playlist),
             "vtt": self.rel(folder / f"briefing-{label}.vtt"),
             "srt": self.rel(folder / f"briefing-{label}.srt"),

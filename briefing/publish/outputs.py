@@ -17,15 +17,22 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import TYPE_CHECKING
 
 from briefing.audio.assemble import SegmentTiming, samples_to_ms
 from briefing.audio.crc16 import crc16
 from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
 from briefing.audio.mp3frames import Mp3Stream, plan_join, read_stream
+from briefing.chapters import ChapterKind, PublishedChapter
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
-from briefing.publish.publication import Published, next_published, previous_manifest
+from briefing.publish.manifest import (
+    MANIFEST_FORMAT,
+    Manifest,
+    ManifestM4b,
+    manifest_chapter,
+)
+from briefing.publish.publication import next_published, previous_manifest
 from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
@@ -48,7 +55,8 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 @dataclass(frozen=True)
 class EncodedChapter:
-    """A chapter's title, its encoded untagged MP3 (with a LAME Info frame) and sentences."""
+    """A chapter's title and role, its encoded untagged MP3 (with a LAME Info frame) and its
+    sentences: what the build hands to :func:`write_date_outputs`."""
 
     title: str
     load: Callable[[], bytes]
@@ -57,15 +65,8 @@ class EncodedChapter:
     segments: tuple[SegmentTiming, ...]
     """Its sentences, timed from the start of the chapter."""
 
-
-@dataclass(frozen=True)
-class ChapterFile:
-    """A chapter's file and its place in the full briefing."""
-
-    title: str
-    path: Path
-    start_ms: float
-    end_ms: float
+    kind: ChapterKind = ChapterKind.OTHER
+    story: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ class DateOutputs:
     folder: Path
     mp3: Path
     playlist: Path
-    chapters: tuple[ChapterFile, ...]
+    chapters: tuple[PublishedChapter, ...]
+    chapter_files: tuple[Path, ...]
+    """The chapters' MP3s, in the order of :attr:`chapters`."""
+
     duration_ms: float
     paths: tuple[Path, ...]
     """Every output file."""
@@ -105,72 +109,14 @@ def playlist_title(text: str) -> str:
     return _COMMA.sub(" \u2013 ", text).strip(" \u2013") or "Chapter"
 
 
-def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
+def _playlist(title: str, chapters: Sequence[tuple[str, Path]], lengths: Sequence[float],
               folder: Path) -> str:
+    """The M3U8 playlist of ``chapters`` (title and file of each)."""
     lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
-    for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(ch.title)}")
-        lines.append(ch.path.relative_to(folder).as_posix())
+    for (chapter_title, path), length_ms in zip(chapters, lengths, strict=True):
+        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(chapter_title)}")
+        lines.append(path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
-
-
-MANIFEST_FORMAT = 1
-"""Version of ``briefing-<date>.json``; bumped when its layout changes."""
-
-
-class ManifestFile(TypedDict):
-    """A file of the date, relative to its folder."""
-
-    file: str
-    bytes: int
-    sha256: NotRequired[str]
-    """Of the file's bytes (the MP3's: its enclosure URL carries a version from it)."""
-
-
-class ManifestM4b(TypedDict):
-    """The M4B audiobook in the manifest, with the hash of what it was made from."""
-
-    file: str
-    bytes: int
-    key: str
-
-
-class ManifestChapter(TypedDict):
-    """A chapter in the manifest."""
-
-    title: str
-    start_ms: int
-    end_ms: int
-    file: str
-    bytes: int
-
-
-class ManifestCue(TypedDict):
-    """A spoken sentence in the manifest."""
-
-    start_ms: int
-    end_ms: int
-    text: str
-    chapter: int
-
-
-class Manifest(TypedDict):
-    """``audio/<date>/briefing-<date>.json``: everything pages and feeds need about a date."""
-
-    format: int
-    date: str
-    title: str
-    lang: str
-    duration_ms: int
-    mp3: ManifestFile
-    playlist: str
-    vtt: str
-    srt: str
-    chapters_json: str
-    chapters: list[ManifestChapter]
-    cues: list[ManifestCue]
-    published: NotRequired[Published]
-    m4b: NotRequired[ManifestM4b]
 
 
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
@@ -218,9 +164,11 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     except ValueError as exc:
         raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
     bounds = [*join.starts, join.samples]
-    layout = [ChapterFile(c.title, path, samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
-              for i, (c, path) in enumerate(zip(chapters, chapter_paths, strict=True))]
-    marks = [ChapterMark(c.title, round(c.start_ms), round(c.end_ms)) for c in layout]
+    times = [(samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
+             for i in range(len(chapters))]
+    layout = [PublishedChapter(c.title, c.kind, c.story, round(start), round(end))
+              for c, (start, end) in zip(chapters, times, strict=True)]
+    marks = [ChapterMark(c.title, c.start_ms, c.end_ms) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
     tag = tag_briefing(b"", info, marks)
 
@@ -247,11 +195,13 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         m4b_entry = {"file": made.path.name, "bytes": made.size, "key": made.key}
     lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
-    put(playlist, _playlist(info.title, layout, lengths, folder).encode("utf-8"))
+    put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(chapters, chapter_paths,
+                                                                       strict=True)],
+                            lengths, folder).encode("utf-8"))
     cues = [
-        Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
+        Cue(start + seg.start_ms, start + seg.end_ms, seg.text,
             chapter.title if n == 0 else None, index)
-        for index, (chapter, place) in enumerate(zip(chapters, layout, strict=True))
+        for index, (chapter, (start, _)) in enumerate(zip(chapters, times, strict=True))
         for n, seg in enumerate(chapter.segments)
     ]
     put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
@@ -268,11 +218,8 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         "vtt": f"briefing-{day}.vtt",
         "srt": f"briefing-{day}.srt",
         "chapters_json": "chapters.json",
-        "chapters": [
-            {"title": c.title, "start_ms": round(c.start_ms), "end_ms": round(c.end_ms),
-             "file": c.path.relative_to(folder).as_posix(), "bytes": sizes[c.path]}
-            for c in layout
-        ],
+        "chapters": [manifest_chapter(c, path.relative_to(folder).as_posix(), sizes[path])
+                     for c, path in zip(layout, chapter_paths, strict=True)],
         "cues": [
             {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
              "chapter": cue.chapter_index}
@@ -289,8 +236,8 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         if old not in sizes and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
-    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
-                       tuple(sizes), tuple(written),
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
+                       samples_to_ms(join.samples), tuple(sizes), tuple(written),
                        folder / m4b_entry["file"] if m4b_entry else None)
 
 

@@ -9,7 +9,6 @@ chapter).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import jinja2
 
+from briefing.chapters import ChapterKind, ChapterRole, format_marker
+from briefing.templating import environment
 from briefing.text.article import Article, Photo
 from briefing.text.dates import say_date
 from briefing.text.describe import describe_photo, short_title, spoken_name, spoken_person
@@ -26,28 +27,13 @@ from briefing.text.markup import escape, escape_comment, plain
 log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "script.md.j2"
-SCRIPT_FORMAT_VERSION = 2
-"""Bumped when generated scripts change for the same articles and templates."""
+SCRIPT_FORMAT_VERSION = 3
+"""Bumped when generated scripts change for the same articles and templates.
 
+3: every heading carries its chapter marker (``<!-- kind: story 1 -->``)."""
 
-def packaged_template_dir() -> Path:
-    """The templates shipped with briefing (inside the wheel, or ``templates/`` of a checkout)."""
-    package = Path(__file__).resolve().parent.parent
-    inside = package / "templates"
-    if inside.is_dir():
-        return inside
-    return package.parent / "templates"
-
-
-def template_dirs(workspace: Path | None) -> list[Path]:
-    """Where templates are looked up: the workspace's ``templates/`` first, then briefing's."""
-    dirs = []
-    if workspace is not None and (workspace / "templates").is_dir():
-        dirs.append(workspace / "templates")
-    packaged = packaged_template_dir()
-    if packaged not in dirs:
-        dirs.append(packaged)
-    return dirs
+OPENING_MARKER = format_marker(ChapterRole(ChapterKind.OPENING))
+CLOSING_MARKER = format_marker(ChapterRole(ChapterKind.CLOSING))
 
 
 # --------------------------------------------------------------------------- escaping
@@ -75,30 +61,14 @@ def yaml_str(value: object) -> str:
     return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
+_FILTERS = (("md", md_escape), ("md_heading", md_heading), ("comment", escape_comment),
+            ("yaml_str", yaml_str))
+
+
 def make_environment(workspace: Path | None = None) -> jinja2.Environment:
-    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters).
-
-    One environment per set of template folders is kept, so each template is compiled once
-    per process (jinja2 still reloads a template whose file changed).
-    """
-    return _environment(tuple(template_dirs(workspace)))
-
-
-@functools.lru_cache(maxsize=8)
-def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_escape
-    env.filters["md_heading"] = md_heading
-    env.filters["comment"] = escape_comment
-    env.filters["yaml_str"] = yaml_str
-    return env
+    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters,
+    no autoescaping: :func:`briefing.templating.environment`)."""
+    return environment(workspace, autoescape=False, filters=_FILTERS)
 
 
 # --------------------------------------------------------------------------- view model
@@ -111,6 +81,8 @@ class PhotoView:
     total: int
     chapter_title: str
     description: str
+    marker: str
+    """The heading's chapter marker (``<!-- kind: photo of story 1 -->``)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +95,8 @@ class StoryView:
     paragraphs: tuple[str, ...]
     photos: tuple[PhotoView, ...]
     photos_intro: str
+    marker: str
+    """The heading's chapter marker (``<!-- kind: story 1 -->``)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +114,8 @@ class BriefingView:
     summary_sentence: str
     stories: tuple[StoryView, ...]
     credits_sentence: str
+    opening_marker: str = OPENING_MARKER
+    closing_marker: str = CLOSING_MARKER
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -214,6 +190,7 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
                 total=total,
                 chapter_title=_unique(f"Photo {i}: {short_title(p.caption)}", taken),
                 description=describe_photo(p, i, total),
+                marker=format_marker(ChapterRole(ChapterKind.PHOTO, number)),
             )
             for i, p in enumerate(article.photos, start=1)
         )
@@ -221,7 +198,8 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
         intro = (f"{_plural(total, 'photo description')} for this story follow."
                  if total else "")
         stories.append(StoryView(number, article.headline, story_title, article.paragraphs,
-                                 photos, intro))
+                                 photos, intro,
+                                 format_marker(ChapterRole(ChapterKind.STORY, number))))
     n_photos = len(all_photos)
     summary = f"It has {_plural(len(stories), 'story', 'stories')}"
     summary += f" and {_plural(n_photos, 'photo description')}." if n_photos else "."
