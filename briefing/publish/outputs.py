@@ -14,15 +14,15 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import SegmentTiming, samples_to_ms
 from briefing.audio.crc16 import crc16
 from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
-from briefing.audio.mp3frames import Mp3Stream, plan_join, read_stream
+from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join, read_stream
 from briefing.chapters import ChapterKind, PublishedChapter
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
@@ -119,6 +119,88 @@ def _playlist(title: str, chapters: Sequence[tuple[str, Path]], lengths: Sequenc
     return "\n".join(lines) + "\n"
 
 
+class _Files:
+    """The files of one date being written: their sizes, and which ones changed on disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: list[Path] = []
+        self.sizes: dict[Path, int] = {}
+
+    def put(self, path: Path, data: bytes) -> None:
+        self.sizes[path] = len(data)
+        if write_if_changed(path, data):
+            self.written.append(path)
+
+    def record(self, path: Path, size: int, written: bool) -> None:
+        self.sizes[path] = size
+        if written:
+            self.written.append(path)
+
+
+def _write_chapter_files(files: _Files, day: str, info: TagInfo,
+                         chapters: Sequence[EncodedChapter]) -> tuple[list[Mp3Stream], list[Path]]:
+    """Tag and write each chapter's MP3, one at a time; their streams' figures and paths."""
+    streams: list[Mp3Stream] = []
+    paths: list[Path] = []
+    total = len(chapters)
+    for i, chapter in enumerate(chapters):
+        try:
+            stream = read_stream(chapter.load())
+        except ValueError as exc:
+            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed here also gives the full file's
+        music_crc = crc16(stream.frames)
+        streams.append(_header_only(stream, music_crc))
+        path = files.folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
+        files.put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title,
+                                    i + 1, total))
+        paths.append(path)
+        del stream
+    return streams, paths
+
+
+def _write_full_mp3(files: _Files, path: Path, tag: bytes, join: JoinPlan,
+                    chapters: Sequence[EncodedChapter]) -> str:
+    """Stream the full MP3 to disk (tag, Info frame, each chapter's frames); its SHA-256."""
+
+    def full_mp3() -> Iterator[bytes]:
+        yield tag
+        yield join.info
+        for chapter in chapters:
+            yield read_stream(chapter.load()).frames
+
+    digest = hashlib.sha256()
+    files.record(path, len(tag) + join.size,
+                 write_chunks_if_changed(path, _hashed(full_mp3(), digest)))
+    return digest.hexdigest()
+
+
+def _write_m4b(files: _Files, day: str, mp3: tuple[Path, str], marks: Sequence[ChapterMark],
+               info: TagInfo, m4b: M4bOptions | None,
+               earlier: Mapping[str, Any] | None) -> ManifestM4b | None:
+    """Make the M4B audiobook from the MP3 (path and SHA-256) when ``m4b`` options are given."""
+    if m4b is None:
+        return None
+    from briefing.audio.m4b import write_m4b
+
+    made = write_m4b(files.folder / f"briefing-{day}.m4b", mp3[0], mp3[1], marks, info, m4b,
+                     earlier)
+    files.record(made.path, made.size, made.written)
+    return {"file": made.path.name, "bytes": made.size, "key": made.key}
+
+
+def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[Cue]:
+    """Every sentence on the briefing's timeline; a chapter's first carries its title."""
+    return [
+        Cue(start + seg.start_ms, start + seg.end_ms, seg.text,
+            chapter.title if n == 0 else None, index)
+        for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True))
+        for n, seg in enumerate(chapter.segments)
+    ]
+
+
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
                        chapters: Sequence[EncodedChapter], lang: str = "en",
                        m4b: M4bOptions | None = None) -> DateOutputs:
@@ -132,94 +214,42 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
-    written: list[Path] = []
-    sizes: dict[Path, int] = {}
+    files = _Files(folder)
     previous = _previous_chapter_files(folder, day, info)
     earlier = previous_manifest(folder / f"briefing-{day}.json")
-
-    def put(path: Path, data: bytes) -> None:
-        sizes[path] = len(data)
-        if write_if_changed(path, data):
-            written.append(path)
-
-    streams: list[Mp3Stream] = []
-    chapter_paths: list[Path] = []
-    total = len(chapters)
-    for i, chapter in enumerate(chapters):
-        try:
-            stream = read_stream(chapter.load())
-        except ValueError as exc:
-            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
-        # the Info frame is made again, so a chapter encoded by an earlier version gets the
-        # current one; the music CRC computed here also gives the full file's
-        music_crc = crc16(stream.frames)
-        streams.append(_header_only(stream, music_crc))
-        path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title, i + 1,
-                              total))
-        chapter_paths.append(path)
-        del stream
+    streams, chapter_paths = _write_chapter_files(files, day, info, chapters)
     try:
         join = plan_join(streams)
     except ValueError as exc:
         raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
-    bounds = [*join.starts, join.samples]
-    times = [(samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
-             for i in range(len(chapters))]
-    layout = [PublishedChapter(c.title, c.kind, c.story, round(start), round(end))
-              for c, (start, end) in zip(chapters, times, strict=True)]
+    bounds = [samples_to_ms(b) for b in (*join.starts, join.samples)]
+    layout = [PublishedChapter(c.title, c.kind, c.story, round(bounds[i]), round(bounds[i + 1]))
+              for i, c in enumerate(chapters)]
     marks = [ChapterMark(c.title, c.start_ms, c.end_ms) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
-    tag = tag_briefing(b"", info, marks)
-
-    def full_mp3() -> Iterator[bytes]:
-        yield tag
-        yield join.info
-        for chapter in chapters:
-            yield read_stream(chapter.load()).frames
-
-    sizes[mp3_path] = len(tag) + join.size
-    digest = hashlib.sha256()
-    if write_chunks_if_changed(mp3_path, _hashed(full_mp3(), digest)):
-        written.append(mp3_path)
-    mp3_sha256 = digest.hexdigest()
-    m4b_entry: ManifestM4b | None = None
-    if m4b is not None:
-        from briefing.audio.m4b import write_m4b
-
-        made = write_m4b(folder / f"briefing-{day}.m4b", mp3_path, mp3_sha256, marks, info,
-                         m4b, earlier)
-        sizes[made.path] = made.size
-        if made.written:
-            written.append(made.path)
-        m4b_entry = {"file": made.path.name, "bytes": made.size, "key": made.key}
+    mp3_sha256 = _write_full_mp3(files, mp3_path, tag_briefing(b"", info, marks), join, chapters)
+    m4b_entry = _write_m4b(files, day, (mp3_path, mp3_sha256), marks, info, m4b, earlier)
     lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
-    put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(chapters, chapter_paths,
-                                                                       strict=True)],
-                            lengths, folder).encode("utf-8"))
-    cues = [
-        Cue(start + seg.start_ms, start + seg.end_ms, seg.text,
-            chapter.title if n == 0 else None, index)
-        for index, (chapter, (start, _)) in enumerate(zip(chapters, times, strict=True))
-        for n, seg in enumerate(chapter.segments)
-    ]
-    put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
-    put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
-    put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
+    files.put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(
+        chapters, chapter_paths, strict=True)], lengths, folder).encode("utf-8"))
+    cues = _cues(chapters, bounds[:-1])
+    files.put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
+    files.put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
+    files.put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
     manifest: Manifest = {
         "format": MANIFEST_FORMAT,
         "date": day,
         "title": info.title,
         "lang": lang,
         "duration_ms": round(samples_to_ms(join.samples)),
-        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path], "sha256": mp3_sha256},
+        "mp3": {"file": mp3_path.name, "bytes": files.sizes[mp3_path], "sha256": mp3_sha256},
         "playlist": playlist.name,
         "vtt": f"briefing-{day}.vtt",
         "srt": f"briefing-{day}.srt",
         "chapters_json": "chapters.json",
-        "chapters": [manifest_chapter(c, path.relative_to(folder).as_posix(), sizes[path])
-                     for c, path in zip(layout, chapter_paths, strict=True)],
+        "chapters": [manifest_chapter(c, p.relative_to(folder).as_posix(), files.sizes[p])
+                     for c, p in zip(layout, chapter_paths, strict=True)],
         "cues": [
             {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
              "chapter": cue.chapter_index}
@@ -229,16 +259,21 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     }
     if m4b_entry is not None:
         manifest["m4b"] = m4b_entry
-    put(folder / f"briefing-{day}.json",
-        (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    files.put(folder / f"briefing-{day}.json",
+              (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     _remove_unlisted_m4b(folder, earlier, m4b_entry)
+    _remove_stale(previous, files.sizes)
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
+                       bounds[-1], tuple(files.sizes), tuple(files.written),
+                       folder / m4b_entry["file"] if m4b_entry else None)
+
+
+def _remove_stale(previous: set[Path], kept: Mapping[Path, int]) -> None:
+    """Remove the chapter files an earlier build wrote that this one did not."""
     for old in sorted(previous):
-        if old not in sizes and old.is_file() and not old.is_symlink():
+        if old not in kept and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
-    return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
-                       samples_to_ms(join.samples), tuple(sizes), tuple(written),
-                       folder / m4b_entry["file"] if m4b_entry else None)
 
 
 def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
