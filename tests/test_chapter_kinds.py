@@ -111,6 +111,11 @@ def test_retitling_headings_keeps_nesting_and_counts(built: Path,
     assert "Rubbish in the Elster" in index and "Story time is over" not in index
     [date] = result.json()["dates"]
     assert [c["kind"] for c in date["chapters"]] == [row[1].value for row in before]
+    again = cli("build", "-w", built, "--json")  # up to date: the kinds come from the state
+    [date] = again.json()["dates"]
+    assert date["audio"] == "up to date"
+    assert [(c["kind"], c["story"]) for c in date["chapters"]] == [
+        (row[1].value, row[2]) for row in before]
 
 
 def test_a_manifest_carries_kind_and_story(built: Path) -> None:
