@@ -9,12 +9,12 @@ import pytest
 
 from briefing.build.state import (
     STATE_VERSION,
-    ChapterInfo,
     FileStat,
     OutputsRecord,
     PageRecord,
     State,
 )
+from briefing.chapters import ChapterKind, PublishedChapter
 
 V1 = {
     "version": 1,
@@ -48,7 +48,7 @@ def test_a_version_1_state_is_read_into_typed_records(tmp_path: Path) -> None:
     assert record.key == "12" * 32
     assert record.stat == {"audio/2024-05-14/briefing-2024-05-14.mp3":
                            FileStat(1234, 1_700_000_000_123)}
-    assert record.chapters == (ChapterInfo("Opening", 0, 5000),)
+    assert record.chapters == (PublishedChapter("Opening", ChapterKind.OTHER, None, 0, 5000),)
     assert record.duration_ms == 5000 and record.stages == {}
     assert state.pages == {"audio/index.html": PageRecord("34" * 32,
                                                           FileStat(99, 1_700_000_000_456))}
@@ -59,7 +59,8 @@ def test_saved_state_reads_back_equal_and_carries_its_version(tmp_path: Path) ->
     state = State.load(_write(tmp_path / "old.json", V1))
     state.sources["2024-05-14"] = ("articles/a.txt", "articles/b.txt")
     state.outputs["2024-05-15"] = OutputsRecord(
-        "56" * 32, {"audio/x.mp3": FileStat(1, 2)}, (ChapterInfo("Story 1", 0, 10),), 10,
+        "56" * 32, {"audio/x.mp3": FileStat(1, 2)},
+        (PublishedChapter("Story 1", ChapterKind.STORY, 1, 0, 10),), 10,
         {"mp3": "audio/x.mp3"}, {"synthesis": "78" * 32})
     path = tmp_path / "state.json"
     state.save(path)

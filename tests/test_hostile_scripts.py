@@ -155,7 +155,8 @@ def test_silent_paragraph_builds_with_a_warning(ws: Path, cli: Callable[..., obj
     path = built_workspace(ws, cli)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    where = lines.index("## Closing") + 2  # the 1-based line of the paragraph added below
+    closing = next(n for n, line in enumerate(lines) if line.startswith("## Closing"))
+    where = closing + 2  # the 1-based line of the paragraph added below
     lines.insert(where - 1, "---\n")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("render", "-w", ws, "--engine", "fake")

@@ -103,7 +103,7 @@ def test_control_characters_never_reach_the_outputs(ws: Path, cli) -> None:  # t
 def test_transcripts_and_playlist_hold_no_control_characters_nor_extra_lines() -> None:
     import srt
 
-    from briefing.publish.outputs import ChapterFile, _playlist
+    from briefing.publish.outputs import _playlist
     from briefing.publish.transcripts import Cue, subrip, webvtt
     from briefing.text.markup import plain
 
@@ -111,8 +111,7 @@ def test_transcripts_and_playlist_hold_no_control_characters_nor_extra_lines() -
     cues = [Cue(0, 1000, hostile, hostile, 0), Cue(1000, 2000, "Second.", None, 0)]
     vtt, srt_text = webvtt(cues, hostile), subrip(cues)
     folder = Path("/x")
-    m3u8 = _playlist(hostile, [ChapterFile(hostile, folder / "chapters" / "01-a.mp3", 0, 1)],
-                     [1000.0], folder)
+    m3u8 = _playlist(hostile, [(hostile, folder / "chapters" / "01-a.mp3")], [1000.0], folder)
     for text in (vtt, srt_text, m3u8):
         assert not [c for c in text if (ord(c) < 32 and c != "\n") or 0x7f <= ord(c) < 0xa0]
     assert vtt.count(" --> ") == 2

@@ -17,7 +17,9 @@ from tests.conftest import DATA
 
 
 def headings(text: str) -> list[str]:
-    return [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    """The titles of the ``## `` headings, without their chapter markers."""
+    return [re.sub(r"\s*<!--.*?-->\s*$", "", line[3:]) for line in text.splitlines()
+            if line.startswith("## ")]
 
 
 def test_seed_script_describes_every_photo(seed_path: Path) -> None:
@@ -177,6 +179,10 @@ def test_reader_structure() -> None:
     ("---\ndate: 2024-01-01\nrte: 3\n---\n## A\n\nx\n", "unknown front matter key"),
     ("---\ndate: 2024-13-01\n---\n## A\n\nx\n", "not a YYYY-MM-DD date"),
     ("---\ndate: 2024-01-01\nrate: fast\n---\n## A\n\nx\n", "rate 'fast'"),
+    ("---\ntitle: x\n---\n## A\n\nx\n", "2024-01-01.md: front matter has no 'date'"),
+    ("---\ndate: 2024-01-01\n3: x\nrte: 3\n---\n## A\n\nx\n", "key(s): 3, rte (known: date,"),
+    ("---\ndate: 2024-01-01\nvoice: v\nrate: true\n---\n## A\n\nx\n",
+     "2024-01-01.md: line 4: front matter rate True must be"),
     ("---\ndate: 2024-01-01\n---\nstray text\n## A\n\nx\n", "line 4: text before the first"),
     ("---\ndate: 2024-01-01\n---\n## A\n\nx\n## A\n\ny\n", "line 7: chapter title 'A' is used"),
     ("---\ndate: 2024-01-01\n---\n## A\n\n## B\n\ny\n", "chapter 'A' has nothing to speak"),

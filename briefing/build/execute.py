@@ -25,7 +25,7 @@ from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
 from briefing.build.segment_plan import PlannedSegment
 from briefing.build.site import write_site
-from briefing.build.state import ChapterInfo, FileStat, OutputsRecord
+from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
 from briefing.publish.m4b import options_for
@@ -153,7 +153,8 @@ def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
     return EncodedChapter(chapter.title, _loader(ctx, chapter.key), tuple(
-        SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings))
+        SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings), chapter.kind,
+        chapter.story)
 
 
 def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
@@ -161,7 +162,8 @@ def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
     if timings is None or ctx.chapters.get(chapter.key) is None:  # checks the MP3 too
         return None
     segments = tuple(SegmentTiming(str(t), float(a), float(b)) for t, a, b in json.loads(timings))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments)
+    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments, chapter.kind,
+                          chapter.story)
 
 
 def encode(ctx: BuildContext, plans: Sequence[DatePlan]) -> Counter[dt.date]:
@@ -185,7 +187,7 @@ def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]
     folder = ctx.ws.audio_dir(plan.day)
     files: dict[str, object] = {
         "mp3": rel(ctx.ws, outputs.mp3),
-        "chapters": [rel(ctx.ws, c.path) for c in outputs.chapters],
+        "chapters": [rel(ctx.ws, path) for path in outputs.chapter_files],
         "playlist": rel(ctx.ws, outputs.playlist),
         "vtt": rel(ctx.ws, folder / f"briefing-{label}.vtt"),
         "srt": rel(ctx.ws, folder / f"briefing-{label}.srt"),
@@ -222,8 +224,7 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     record = OutputsRecord(
         key=plan.outputs_key,
         stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},
-        chapters=tuple(ChapterInfo(c.title, round(c.start_ms), round(c.end_ms))
-                       for c in outputs.chapters),
+        chapters=tuple(outputs.chapters),
         duration_ms=round(outputs.duration_ms),
         files=_files(ctx, plan, outputs),
         stages=plan.stages,

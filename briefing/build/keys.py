@@ -64,7 +64,9 @@ UPSTREAM: Mapping[Stage, Stage | None] = {
 
 FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     Stage.SCRIPT: {
-        "version": 2,  # generated scripts change for the same articles and templates
+        # generated scripts change for the same articles and templates; 3: every heading
+        # carries its chapter marker (``<!-- kind: story 1 -->``)
+        "version": 3,
     },
     Stage.SYNTHESIS: {
         "version": 1,  # the layout of a segment's key and its cache entry
@@ -86,8 +88,9 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     },
     Stage.OUTPUTS: {
         # 2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME CRCs, playlist titles
-        # without commas, WebVTT lines of at most 42 characters
-        "version": 2,
+        # without commas, WebVTT lines of at most 42 characters; 3: manifest format 2 (each
+        # chapter's kind and story)
+        "version": 3,
     },
     Stage.SITE: {
         "version": 1,  # pages and feed for the same outputs (the templates are hashed too)
@@ -161,9 +164,11 @@ def encoding_key(keys: StageKeys, assembly: str) -> str:
     return canonical_hash({"stage": keys[Stage.ENCODING], "assembly": assembly})
 
 
-def outputs_key(keys: StageKeys, chapters: Sequence[tuple[str, str]], title: str, date: str,
+def outputs_key(keys: StageKeys, chapters: Sequence[tuple[str, str, str, int | None]], title: str,
+                date: str,
                 extra: Mapping[str, Any]) -> str:
-    """A date's output files: its chapters (encoding key, title), the script's title and date
+    """A date's output files: its chapters (encoding key, title, kind, story), the script's title
+    and date
     (tags), and ``extra`` (the M4B's options, with its cover's hash)."""
     return canonical_hash({"stage": keys[Stage.OUTPUTS],
                            "chapters": [list(c) for c in chapters],

@@ -29,6 +29,7 @@ from briefing.build.keys import (
 from briefing.build.report import DateState
 from briefing.build.scripts import ScriptResult, ScriptStatus, decide_script, new_path_for
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
+from briefing.chapters import ChapterKind
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
@@ -78,6 +79,10 @@ class ChapterPlan:
     """Whether the assembly's results (the sentences' timings) are cached."""
     encoded: bool
     """Whether the encoded MP3 is cached."""
+    kind: ChapterKind = ChapterKind.OTHER
+    """What the chapter is (from the script's marker)."""
+    story: int | None = None
+    """The story it is, or is a photo of."""
 
     @property
     def cached(self) -> bool:
@@ -174,7 +179,8 @@ def _chapters(ctx: BuildContext, script: Script,
                                 index == len(script.chapters) - 1)
         key = encoding_key(ctx.keys, assembly)
         chapters.append(ChapterPlan(index, chapter.title, assembly, key, own,
-                                    ctx.timings.has(assembly), ctx.chapters.has(key)))
+                                    ctx.timings.has(assembly), ctx.chapters.has(key),
+                                    chapter.kind, chapter.story))
     return chapters
 
 
@@ -206,7 +212,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
                              stage=ctx.keys[Stage.SYNTHESIS])
     missing = missing_segments(segments, ctx.segments)
     chapters = _chapters(ctx, script, segments)
-    key = outputs_key(ctx.keys, [(c.key, c.title) for c in chapters], script.title,
+    key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
                       fingerprint(options_for(ctx.settings, ctx.ws.root)))
     stages = {

@@ -13,11 +13,19 @@ from typing import Any
 
 from briefing.build.keys import PIPELINE, Stage
 from briefing.build.scripts import ScriptResult
-from briefing.build.state import ChapterInfo
+from briefing.chapters import PublishedChapter
 from briefing.errors import BriefingError
 
-__all__ = ["AudioStatus", "BuildReport", "ChapterInfo", "DateReport", "DateState",
-           "StageAction", "StageWork", "report_json"]
+__all__ = [
+    "AudioStatus",
+    "BuildReport",
+    "DateReport",
+    "DateState",
+    "PublishedChapter",
+    "StageAction",
+    "StageWork",
+    "report_json",
+]
 
 
 class DateState(StrEnum):
@@ -82,7 +90,7 @@ class DateReport:
     photos: int = 0
     script: str = ""
     script_status: str = ""
-    chapters: tuple[ChapterInfo, ...] = ()
+    chapters: tuple[PublishedChapter, ...] = ()
     segments_total: int = 0
     segments_synthesized: int = 0
     segments_reused: int = 0
@@ -129,8 +137,7 @@ def _date_json(d: DateReport) -> dict[str, Any]:
         "script": d.script,
         "script_status": d.script_status,
         "audio": d.audio.value,
-        "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
-                     for c in d.chapters],
+        "chapters": [c.to_dict() for c in d.chapters],
         "segments": {"total": d.segments_total, "synthesized": d.segments_synthesized,
                      "reused": d.segments_reused},
         "chapters_encoded": d.chapters_encoded,

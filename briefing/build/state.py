@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing.chapters import PublishedChapter
 from briefing.fsutil import write_if_changed
 
 log = logging.getLogger(__name__)
@@ -24,15 +25,6 @@ STATE_VERSION = 2
 """2: typed records, the stage keys of each date's outputs, each date's article sources."""
 
 READABLE_VERSIONS = (1, 2)
-
-
-@dataclass(frozen=True)
-class ChapterInfo:
-    """A chapter of a date's outputs, as reported."""
-
-    title: str
-    start_ms: int
-    end_ms: int
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,7 @@ class OutputsRecord:
     stat: Mapping[str, FileStat]
     """Each output file (relative to the workspace) as written."""
 
-    chapters: tuple[ChapterInfo, ...]
+    chapters: tuple[PublishedChapter, ...]
     duration_ms: int
     files: Mapping[str, Any]
     """The report's ``files`` of the build (paths relative to the workspace)."""
@@ -151,8 +143,7 @@ def _outputs_json(record: OutputsRecord) -> dict[str, Any]:
     return {
         "key": record.key,
         "stat": {k: [s.size, s.mtime_ns] for k, s in record.stat.items()},
-        "chapters": [{"title": c.title, "start_ms": c.start_ms, "end_ms": c.end_ms}
-                     for c in record.chapters],
+        "chapters": [c.to_dict() for c in record.chapters],
         "duration_ms": record.duration_ms,
         "report_files": dict(record.files),
         "stages": dict(record.stages),
@@ -168,8 +159,7 @@ def _outputs(value: Any) -> OutputsRecord:
     return OutputsRecord(
         key=str(value["key"]),
         stat={str(k): _stat(v) for k, v in dict(value.get("stat", {})).items()},
-        chapters=tuple(ChapterInfo(str(c["title"]), int(c["start_ms"]), int(c["end_ms"]))
-                       for c in value.get("chapters", [])),
+        chapters=tuple(PublishedChapter.from_dict(c) for c in value.get("chapters", [])),
         duration_ms=int(value.get("duration_ms", 0)),
         files=dict(value.get("report_files", {})),
         stages={str(k): str(v) for k, v in dict(value.get("stages", {})).items()},

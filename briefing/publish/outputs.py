@@ -14,18 +14,25 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import SegmentTiming, samples_to_ms
 from briefing.audio.crc16 import crc16
 from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
-from briefing.audio.mp3frames import Mp3Stream, plan_join, read_stream
+from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join, read_stream
+from briefing.chapters import ChapterKind, PublishedChapter
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
-from briefing.publish.publication import Published, next_published, previous_manifest
+from briefing.publish.manifest import (
+    MANIFEST_FORMAT,
+    Manifest,
+    ManifestM4b,
+    manifest_chapter,
+)
+from briefing.publish.publication import next_published, previous_manifest
 from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
@@ -48,7 +55,8 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 @dataclass(frozen=True)
 class EncodedChapter:
-    """A chapter's title, its encoded untagged MP3 (with a LAME Info frame) and sentences."""
+    """A chapter's title and role, its encoded untagged MP3 (with a LAME Info frame) and its
+    sentences: what the build hands to :func:`write_date_outputs`."""
 
     title: str
     load: Callable[[], bytes]
@@ -57,15 +65,8 @@ class EncodedChapter:
     segments: tuple[SegmentTiming, ...]
     """Its sentences, timed from the start of the chapter."""
 
-
-@dataclass(frozen=True)
-class ChapterFile:
-    """A chapter's file and its place in the full briefing."""
-
-    title: str
-    path: Path
-    start_ms: float
-    end_ms: float
+    kind: ChapterKind = ChapterKind.OTHER
+    story: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ class DateOutputs:
     folder: Path
     mp3: Path
     playlist: Path
-    chapters: tuple[ChapterFile, ...]
+    chapters: tuple[PublishedChapter, ...]
+    chapter_files: tuple[Path, ...]
+    """The chapters' MP3s, in the order of :attr:`chapters`."""
+
     duration_ms: float
     paths: tuple[Path, ...]
     """Every output file."""
@@ -105,72 +109,96 @@ def playlist_title(text: str) -> str:
     return _COMMA.sub(" \u2013 ", text).strip(" \u2013") or "Chapter"
 
 
-def _playlist(title: str, chapters: Sequence[ChapterFile], lengths: Sequence[float],
+def _playlist(title: str, chapters: Sequence[tuple[str, Path]], lengths: Sequence[float],
               folder: Path) -> str:
+    """The M3U8 playlist of ``chapters`` (title and file of each)."""
     lines = ["#EXTM3U", f"#PLAYLIST:{plain(title)}"]
-    for ch, length_ms in zip(chapters, lengths, strict=True):
-        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(ch.title)}")
-        lines.append(ch.path.relative_to(folder).as_posix())
+    for (chapter_title, path), length_ms in zip(chapters, lengths, strict=True):
+        lines.append(f"#EXTINF:{length_ms / 1000:.3f},{playlist_title(chapter_title)}")
+        lines.append(path.relative_to(folder).as_posix())
     return "\n".join(lines) + "\n"
 
 
-MANIFEST_FORMAT = 1
-"""Version of ``briefing-<date>.json``; bumped when its layout changes."""
+class _Files:
+    """The files of one date being written: their sizes, and which ones changed on disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: list[Path] = []
+        self.sizes: dict[Path, int] = {}
+
+    def put(self, path: Path, data: bytes) -> None:
+        self.sizes[path] = len(data)
+        if write_if_changed(path, data):
+            self.written.append(path)
+
+    def record(self, path: Path, size: int, written: bool) -> None:
+        self.sizes[path] = size
+        if written:
+            self.written.append(path)
 
 
-class ManifestFile(TypedDict):
-    """A file of the date, relative to its folder."""
-
-    file: str
-    bytes: int
-    sha256: NotRequired[str]
-    """Of the file's bytes (the MP3's: its enclosure URL carries a version from it)."""
-
-
-class ManifestM4b(TypedDict):
-    """The M4B audiobook in the manifest, with the hash of what it was made from."""
-
-    file: str
-    bytes: int
-    key: str
-
-
-class ManifestChapter(TypedDict):
-    """A chapter in the manifest."""
-
-    title: str
-    start_ms: int
-    end_ms: int
-    file: str
-    bytes: int
+def _write_chapter_files(files: _Files, day: str, info: TagInfo,
+                         chapters: Sequence[EncodedChapter]) -> tuple[list[Mp3Stream], list[Path]]:
+    """Tag and write each chapter's MP3, one at a time; their streams' figures and paths."""
+    streams: list[Mp3Stream] = []
+    paths: list[Path] = []
+    total = len(chapters)
+    for i, chapter in enumerate(chapters):
+        try:
+            stream = read_stream(chapter.load())
+        except ValueError as exc:
+            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed here also gives the full file's
+        music_crc = crc16(stream.frames)
+        streams.append(_header_only(stream, music_crc))
+        path = files.folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
+        files.put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title,
+                                    i + 1, total))
+        paths.append(path)
+        del stream
+    return streams, paths
 
 
-class ManifestCue(TypedDict):
-    """A spoken sentence in the manifest."""
+def _write_full_mp3(files: _Files, path: Path, tag: bytes, join: JoinPlan,
+                    chapters: Sequence[EncodedChapter]) -> str:
+    """Stream the full MP3 to disk (tag, Info frame, each chapter's frames); its SHA-256."""
 
-    start_ms: int
-    end_ms: int
-    text: str
-    chapter: int
+    def full_mp3() -> Iterator[bytes]:
+        yield tag
+        yield join.info
+        for chapter in chapters:
+            yield read_stream(chapter.load()).frames
+
+    digest = hashlib.sha256()
+    files.record(path, len(tag) + join.size,
+                 write_chunks_if_changed(path, _hashed(full_mp3(), digest)))
+    return digest.hexdigest()
 
 
-class Manifest(TypedDict):
-    """``audio/<date>/briefing-<date>.json``: everything pages and feeds need about a date."""
+def _write_m4b(files: _Files, day: str, mp3: tuple[Path, str], marks: Sequence[ChapterMark],
+               info: TagInfo, m4b: M4bOptions | None,
+               earlier: Mapping[str, Any] | None) -> ManifestM4b | None:
+    """Make the M4B audiobook from the MP3 (path and SHA-256) when ``m4b`` options are given."""
+    if m4b is None:
+        return None
+    from briefing.publish.m4b import write_m4b
 
-    format: int
-    date: str
-    title: str
-    lang: str
-    duration_ms: int
-    mp3: ManifestFile
-    playlist: str
-    vtt: str
-    srt: str
-    chapters_json: str
-    chapters: list[ManifestChapter]
-    cues: list[ManifestCue]
-    published: NotRequired[Published]
-    m4b: NotRequired[ManifestM4b]
+    made = write_m4b(files.folder / f"briefing-{day}.m4b", mp3[0], mp3[1], marks, info, m4b,
+                     earlier)
+    files.record(made.path, made.size, made.written)
+    return {"file": made.path.name, "bytes": made.size, "key": made.key}
+
+
+def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[Cue]:
+    """Every sentence on the briefing's timeline; a chapter's first carries its title."""
+    return [
+        Cue(start + seg.start_ms, start + seg.end_ms, seg.text,
+            chapter.title if n == 0 else None, index)
+        for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True))
+        for n, seg in enumerate(chapter.segments)
+    ]
 
 
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
@@ -186,93 +214,42 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
-    written: list[Path] = []
-    sizes: dict[Path, int] = {}
+    files = _Files(folder)
     previous = _previous_chapter_files(folder, day, info)
     earlier = previous_manifest(folder / f"briefing-{day}.json")
-
-    def put(path: Path, data: bytes) -> None:
-        sizes[path] = len(data)
-        if write_if_changed(path, data):
-            written.append(path)
-
-    streams: list[Mp3Stream] = []
-    chapter_paths: list[Path] = []
-    total = len(chapters)
-    for i, chapter in enumerate(chapters):
-        try:
-            stream = read_stream(chapter.load())
-        except ValueError as exc:
-            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
-        # the Info frame is made again, so a chapter encoded by an earlier version gets the
-        # current one; the music CRC computed here also gives the full file's
-        music_crc = crc16(stream.frames)
-        streams.append(_header_only(stream, music_crc))
-        path = folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title, i + 1,
-                              total))
-        chapter_paths.append(path)
-        del stream
+    streams, chapter_paths = _write_chapter_files(files, day, info, chapters)
     try:
         join = plan_join(streams)
     except ValueError as exc:
         raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
-    bounds = [*join.starts, join.samples]
-    layout = [ChapterFile(c.title, path, samples_to_ms(bounds[i]), samples_to_ms(bounds[i + 1]))
-              for i, (c, path) in enumerate(zip(chapters, chapter_paths, strict=True))]
-    marks = [ChapterMark(c.title, round(c.start_ms), round(c.end_ms)) for c in layout]
+    bounds = [samples_to_ms(b) for b in (*join.starts, join.samples)]
+    layout = [PublishedChapter(c.title, c.kind, c.story, round(bounds[i]), round(bounds[i + 1]))
+              for i, c in enumerate(chapters)]
+    marks = [ChapterMark(c.title, c.start_ms, c.end_ms) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
-    tag = tag_briefing(b"", info, marks)
-
-    def full_mp3() -> Iterator[bytes]:
-        yield tag
-        yield join.info
-        for chapter in chapters:
-            yield read_stream(chapter.load()).frames
-
-    sizes[mp3_path] = len(tag) + join.size
-    digest = hashlib.sha256()
-    if write_chunks_if_changed(mp3_path, _hashed(full_mp3(), digest)):
-        written.append(mp3_path)
-    mp3_sha256 = digest.hexdigest()
-    m4b_entry: ManifestM4b | None = None
-    if m4b is not None:
-        from briefing.publish.m4b import write_m4b
-
-        made = write_m4b(folder / f"briefing-{day}.m4b", mp3_path, mp3_sha256, marks, info,
-                         m4b, earlier)
-        sizes[made.path] = made.size
-        if made.written:
-            written.append(made.path)
-        m4b_entry = {"file": made.path.name, "bytes": made.size, "key": made.key}
+    mp3_sha256 = _write_full_mp3(files, mp3_path, tag_briefing(b"", info, marks), join, chapters)
+    m4b_entry = _write_m4b(files, day, (mp3_path, mp3_sha256), marks, info, m4b, earlier)
     lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
-    put(playlist, _playlist(info.title, layout, lengths, folder).encode("utf-8"))
-    cues = [
-        Cue(place.start_ms + seg.start_ms, place.start_ms + seg.end_ms, seg.text,
-            chapter.title if n == 0 else None, index)
-        for index, (chapter, place) in enumerate(zip(chapters, layout, strict=True))
-        for n, seg in enumerate(chapter.segments)
-    ]
-    put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
-    put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
-    put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
+    files.put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(
+        chapters, chapter_paths, strict=True)], lengths, folder).encode("utf-8"))
+    cues = _cues(chapters, bounds[:-1])
+    files.put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
+    files.put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
+    files.put(folder / "chapters.json", chapters_json(marks, info.title).encode("utf-8"))
     manifest: Manifest = {
         "format": MANIFEST_FORMAT,
         "date": day,
         "title": info.title,
         "lang": lang,
         "duration_ms": round(samples_to_ms(join.samples)),
-        "mp3": {"file": mp3_path.name, "bytes": sizes[mp3_path], "sha256": mp3_sha256},
+        "mp3": {"file": mp3_path.name, "bytes": files.sizes[mp3_path], "sha256": mp3_sha256},
         "playlist": playlist.name,
         "vtt": f"briefing-{day}.vtt",
         "srt": f"briefing-{day}.srt",
         "chapters_json": "chapters.json",
-        "chapters": [
-            {"title": c.title, "start_ms": round(c.start_ms), "end_ms": round(c.end_ms),
-             "file": c.path.relative_to(folder).as_posix(), "bytes": sizes[c.path]}
-            for c in layout
-        ],
+        "chapters": [manifest_chapter(c, p.relative_to(folder).as_posix(), files.sizes[p])
+                     for c, p in zip(layout, chapter_paths, strict=True)],
         "cues": [
             {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
              "chapter": cue.chapter_index}
@@ -282,16 +259,21 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     }
     if m4b_entry is not None:
         manifest["m4b"] = m4b_entry
-    put(folder / f"briefing-{day}.json",
-        (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    files.put(folder / f"briefing-{day}.json",
+              (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     _remove_unlisted_m4b(folder, earlier, m4b_entry)
+    _remove_stale(previous, files.sizes)
+    return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
+                       bounds[-1], tuple(files.sizes), tuple(files.written),
+                       folder / m4b_entry["file"] if m4b_entry else None)
+
+
+def _remove_stale(previous: set[Path], kept: Mapping[Path, int]) -> None:
+    """Remove the chapter files an earlier build wrote that this one did not."""
     for old in sorted(previous):
-        if old not in sizes and old.is_file() and not old.is_symlink():
+        if old not in kept and old.is_file() and not old.is_symlink():
             old.unlink()
             log.info("removed stale chapter file %s", old)
-    return DateOutputs(folder, mp3_path, playlist, tuple(layout), samples_to_ms(join.samples),
-                       tuple(sizes), tuple(written),
-                       folder / m4b_entry["file"] if m4b_entry else None)
 
 
 def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:

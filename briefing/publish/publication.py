@@ -24,7 +24,14 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import (
+    Annotated,
+    Any,
+    NotRequired,  # pydantic reads these on 3.11
+)
+
+from pydantic import AfterValidator, ConfigDict, with_config
+from typing_extensions import TypedDict
 
 VERSION_DIGITS = 10
 """Hex digits of the MP3's SHA-256 in the enclosure URL's ``v`` query."""
@@ -34,12 +41,25 @@ PUBLISH_HOUR_UTC = 12
 to UTC+11 (midnight UTC would show as the day before in the Americas)."""
 
 
+def _iso_time(text: str) -> str:
+    """``text`` when it is an ISO 8601 time (for the manifest's validation)."""
+    try:
+        parse_iso(text)
+    except ValueError:
+        raise ValueError(f"is not an ISO 8601 time: {text!r}") from None
+    return text
+
+
+IsoTime = Annotated[str, AfterValidator(_iso_time)]
+
+
+@with_config(ConfigDict(extra="forbid", strict=True))
 class Published(TypedDict):
     """``published`` in the manifest: ISO 8601 UTC times."""
 
-    first: str
+    first: IsoTime
     """When the date was first published: the feed's ``pubDate`` (its date at noon UTC)."""
-    updated: str | None
+    updated: NotRequired[IsoTime | None]
     """When its audio last changed after that (``None``: never)."""
 
 

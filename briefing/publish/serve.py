@@ -175,28 +175,49 @@ class BriefingRequestHandler(SimpleHTTPRequestHandler):
             return SPECIAL_TYPES[name]
         return CONTENT_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
 
-    def send_head(self) -> BinaryIO | None:
-        """Send the status and headers; return the open file positioned at the first byte
-        to send (``self._remaining`` bytes), or None when no body follows."""
-        self._remaining = 0
+    def _empty(self, status: HTTPStatus, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        """Send a response without a body: ``status``, ``headers``, ``Content-Length: 0``."""
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _file_target(self) -> Path | None:
+        """The file the request names (a folder's ``index.html``); None when a redirect or an
+        error was sent instead."""
         try:
             target = self._resolve()
         except UnicodeDecodeError:
             target = None
         if target is not None and target.is_dir():
-            if not urllib.parse.urlsplit(self.path).path.endswith("/"):
-                parts = urllib.parse.urlsplit(self.path)
+            parts = urllib.parse.urlsplit(self.path)
+            if not parts.path.endswith("/"):
                 location = urllib.parse.urlunsplit(
                     (parts[0], parts[1], parts[2] + "/", parts[3], parts[4]))
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", location)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self._empty(HTTPStatus.MOVED_PERMANENTLY, (("Location", location),))
                 return None
             index = target / "index.html"
             target = index if index.is_file() else None
         if target is None or not target.is_file():
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return target
+
+    def _byte_range(self, size: int, etag: str, last_modified: str) -> tuple[int, int] | None:
+        """The range asked for (``If-Range`` permitting); :class:`RangeNotSatisfiable`."""
+        range_header = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if range_header and (if_range is None or if_range in {etag, last_modified}):
+            return parse_range(range_header, size)
+        return None
+
+    def send_head(self) -> BinaryIO | None:
+        """Send the status and headers; return the open file positioned at the first byte
+        to send (``self._remaining`` bytes), or None when no body follows."""
+        self._remaining = 0
+        target = self._file_target()
+        if target is None:
             return None
         try:
             fh = target.open("rb")
@@ -204,53 +225,46 @@ class BriefingRequestHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         try:
-            stat = os.fstat(fh.fileno())
-            size = stat.st_size
-            etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
-            last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(HTTPStatus.NOT_MODIFIED)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                fh.close()
-                return None
-            byte_range: tuple[int, int] | None = None
-            range_header = self.headers.get("Range")
-            if_range = self.headers.get("If-Range")
-            if range_header and (if_range is None or if_range in {etag, last_modified}):
-                try:
-                    byte_range = parse_range(range_header, size)
-                except RangeNotSatisfiable:
-                    fh.close()
-                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    self.send_header("Content-Range", f"bytes */{size}")
-                    self.send_header("Accept-Ranges", "bytes")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return None
-            if byte_range is None:
-                self.send_response(HTTPStatus.OK)
-                first, length = 0, size
-            else:
-                first, last = byte_range
-                length = last - first + 1
-                self.send_response(HTTPStatus.PARTIAL_CONTENT)
-                self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
-            self.send_header("Content-Type", self.guess_type(target))
-            self.send_header("Content-Length", str(length))
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", last_modified)
-            self.send_header("Cache-Control", "no-cache")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            fh.seek(first)
-            self._remaining = length
-            return fh
+            return self._send_file_head(fh, target)
         except BaseException:
             fh.close()
             raise
+
+    def _send_file_head(self, fh: BinaryIO, target: Path) -> BinaryIO | None:
+        stat = os.fstat(fh.fileno())
+        size = stat.st_size
+        etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+        last_modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if self.headers.get("If-None-Match") == etag:
+            self._empty(HTTPStatus.NOT_MODIFIED, (("ETag", etag),))
+            fh.close()
+            return None
+        try:
+            byte_range = self._byte_range(size, etag, last_modified)
+        except RangeNotSatisfiable:
+            fh.close()
+            self._empty(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        (("Content-Range", f"bytes */{size}"), ("Accept-Ranges", "bytes")))
+            return None
+        if byte_range is None:
+            self.send_response(HTTPStatus.OK)
+            first, length = 0, size
+        else:
+            first, last = byte_range
+            length = last - first + 1
+            self.send_response(HTTPStatus.PARTIAL_CONTENT)
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Content-Type", self.guess_type(target))
+        self.send_header("Content-Length", str(length))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", last_modified)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        fh.seek(first)
+        self._remaining = length
+        return fh
 
     def do_GET(self) -> None:
         fh = self.send_head()

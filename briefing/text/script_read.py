@@ -1,7 +1,9 @@
 """Read a narration script back into chapters, paragraphs and sentences (the segments).
 
 The format is described in ``docs/script-format.md``.  This is the only reader of scripts:
-everything the audio is built from comes through :func:`parse_script`.  Backslash escapes are
+everything the audio is built from comes through :func:`parse_script`, and so does what each
+chapter is: its kind and story come from the marker comment on its heading line (or, in a
+script without markers, from its title, as before the markers existed).  Backslash escapes are
 set aside before any rule looks at a line, and inline text is read, by :mod:`briefing.text.markup`,
 whose :func:`~briefing.text.markup.escape` is the exact inverse of this reader.
 """
@@ -15,19 +17,22 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from briefing.chapters import (
+    ChapterKind,
+    Marker,
+    infer_roles,
+    is_marker,
+    parse_marker,
+    resolve_markers,
+)
 from briefing.errors import ScriptError
 from briefing.readfile import read_text_limited
 from briefing.text.article import split_sentences
-from briefing.text.dates import parse_iso_date
-from briefing.text.markup import plain, protect, read_inline, restore
-from briefing.text.yamlload import YamlError, load_yaml
-from briefing.values import language_tag_problem
+from briefing.text.front_matter import read_front_matter
+from briefing.text.markup import protect, read_inline, restore
 
 log = logging.getLogger(__name__)
-
-FRONT_MATTER_KEYS = {"date", "title", "voice", "rate", "lang"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,13 @@ class Chapter:
 
     line: int = field(default=0, compare=False)
     """The line of its heading (for error messages)."""
+
+    kind: ChapterKind = ChapterKind.OTHER
+    """What the chapter is: its heading's marker (``<!-- kind: story 1 -->``), or for a script
+    without markers what its title says (:func:`briefing.chapters.infer_roles`)."""
+
+    story: int | None = None
+    """The story it is, or is a photo of (numbered from 1)."""
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -102,7 +114,6 @@ MAX_CHAPTERS = 255
 """Most chapters in one briefing: an ID3 table of contents (CTOC) lists at most 255."""
 MAX_SCRIPT_BYTES = 64_000_000
 """Scripts larger than this are refused."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _pause_ms(spec: str, path: Path, lineno: int) -> int:
@@ -127,191 +138,168 @@ def is_silent(text: str) -> bool:
     return not any(unicodedata.category(c)[0] in "LNS" for c in text)
 
 
-def _strip_comments(lines: list[str], path: Path, first_lineno: int) -> list[str]:
-    """Blank out HTML comments, keeping line numbers."""
+def _strip_comments(lines: list[str], path: Path, first_lineno: int
+                    ) -> tuple[list[str], list[list[str]]]:
+    """Blank out HTML comments, keeping line numbers; also the comments that open and close
+    on each line (where a heading's chapter marker is)."""
     out: list[str] = []
+    inline: list[list[str]] = []
     in_comment_since: int | None = None
     for offset, line in enumerate(lines):
         result = ""
+        own: list[str] = []
         rest = line
         while rest:
             if in_comment_since is not None:
                 end = rest.find("-->")
                 if end == -1:
-                    rest = ""
                     break
                 rest = rest[end + 3 :]
                 in_comment_since = None
-            else:
-                start = rest.find("<!--")
-                if start == -1:
-                    result += rest
-                    break
-                result += rest[:start]
-                rest = rest[start + 4 :]
+                continue
+            start = rest.find("<!--")
+            if start == -1:
+                result += rest
+                break
+            result += rest[:start]
+            rest = rest[start + 4 :]
+            end = rest.find("-->")
+            if end == -1:
                 in_comment_since = first_lineno + offset
+                break
+            own.append(rest[:end])
+            rest = rest[end + 3 :]
         out.append(result)
+        inline.append(own)
     if in_comment_since is not None:
         raise ScriptError(f"line {in_comment_since}: a comment '<!--' is never closed", path)
-    return out
+    return out, inline
 
 
-def _front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
-    if not lines or lines[0].strip() != "---":
-        raise ScriptError("line 1: the script must start with '---' front matter", path)
-    for i in range(1, len(lines)):
-        if lines[i].strip() == "---":
-            try:
-                data = load_yaml("\n".join(lines[1:i])) or {}
-            except YamlError as exc:
-                line = f" (line {exc.line + 1})" if exc.line else ""
-                problem = f": {exc.problem}" if exc.problem else ""
-                raise ScriptError(f"the front matter is not valid YAML{line}{problem}",
-                                  path) from None
-            if not isinstance(data, dict):
-                raise ScriptError("the front matter must be 'key: value' lines", path)
-            return data, i + 1
-    raise ScriptError("line 1: the front matter '---' is never closed", path)
+def _heading_marker(comments: list[str], path: Path, lineno: int) -> Marker | None:
+    """The chapter marker among the comments of a heading line, if any."""
+    markers = [c for c in comments if is_marker(c)]
+    if len(markers) > 1:
+        raise ScriptError(f"line {lineno}: a heading has more than one chapter marker", path)
+    if not markers:
+        return None
+    try:
+        return parse_marker(markers[0])
+    except ValueError as exc:
+        raise ScriptError(f"line {lineno}: {exc}", path) from None
 
 
-def _key_lines(lines: list[str], end: int) -> dict[str, int]:
-    """The 1-based line of each top-level ``key:`` of the front matter."""
-    found: dict[str, int] = {}
-    for i in range(1, end):
-        m = re.match(r"([A-Za-z_][\w-]*)\s*:", lines[i])
-        if m:
-            found.setdefault(m.group(1), i + 1)
-    return found
+@dataclass
+class _Heading:
+    title: str
+    line: int
+    marker: Marker | None
 
 
-def _validate_front(data: dict[str, Any], path: Path, key_lines: dict[str, int]
-                    ) -> tuple[dt.date, str, str | None, int | None, str]:
-    def bad(key: str, message: str) -> ScriptError:
-        line = key_lines.get(key)
-        return ScriptError(f"{f'line {line}: ' if line else ''}front matter {message}", path)
+class _BodyReader:
+    """Reads the body of a script line by line into chapters (a small state machine)."""
 
-    unknown = sorted(repr(k) if not isinstance(k, str) else k for k in data
-                     if k not in FRONT_MATTER_KEYS)
-    if unknown:
-        raise ScriptError(f"unknown front matter key(s): {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})", path)
-    for key, value in data.items():
-        if isinstance(value, list | dict):
-            raise bad(key, f"{key} must be a single value, not a "
-                           f"{'list' if isinstance(value, list) else 'mapping'}")
-        if isinstance(value, str) and _CONTROL.search(value):
-            raise bad(key, f"{key} {value!r} contains a control character")
-    raw_date = data.get("date")
-    if isinstance(raw_date, dt.date):
-        day = raw_date
-    else:
-        try:
-            day = parse_iso_date(str(raw_date))
-        except ValueError:
-            raise bad("date", f"date {raw_date!r} is not a YYYY-MM-DD date") from None
-    title = plain(str(data.get("title") or "")) or f"News briefing, {day.isoformat()}"
-    voice_raw = data.get("voice")
-    voice = None if voice_raw in (None, "", "default") else str(voice_raw)
-    rate_raw = data.get("rate")
-    rate: int | None = None
-    if rate_raw is not None:
-        if not isinstance(rate_raw, int) or isinstance(rate_raw, bool) \
-                or not 40 <= rate_raw <= 900:
-            raise bad("rate", f"rate {rate_raw!r} must be words per minute between 40 and 900")
-        rate = rate_raw
-    lang = data.get("lang") or "en"
-    problem = language_tag_problem(lang)
-    if problem is not None:
-        raise bad("lang", f"lang: {problem}")
-    return day, title, voice, rate, lang
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.headings: list[_Heading] = []
+        self.contents: list[tuple[Block, ...]] = []
+        self.blocks: list[Block] = []
+        self.para: list[str] = []
+        self.para_line = 0
 
+    def error(self, lineno: int, message: str) -> ScriptError:
+        return ScriptError(f"line {lineno}: {message}", self.path)
 
-def parse_script(text: str, path: Path) -> Script:
-    """Parse the text of a narration script; ``path`` is only used in error messages."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    front, body_start = _front_matter(lines, path)
-    day, title, voice, rate, lang = _validate_front(front, path,
-                                                    _key_lines(lines, body_start - 1))
-    body = _strip_comments(lines[body_start:], path, body_start + 1)
-
-    chapters: list[Chapter] = []
-    current_title: str | None = None
-    blocks: list[Block] = []
-    para: list[str] = []
-
-    para_line = [0]
-
-    def flush_para() -> None:
-        if para:
-            spoken = read_inline(" ".join(para))
+    def flush_para(self) -> None:
+        if self.para:
+            spoken = read_inline(" ".join(self.para))
             if spoken:
-                blocks.append(Paragraph(tuple(split_sentences(spoken)), para_line[0]))
-            para.clear()
+                self.blocks.append(Paragraph(tuple(split_sentences(spoken)), self.para_line))
+            self.para.clear()
 
-    def add_text(text: str, lineno: int) -> None:
-        if not para:
-            para_line[0] = lineno
-        para.append(text)
+    def add_text(self, text: str, lineno: int) -> None:
+        if not self.para:
+            self.para_line = lineno
+        self.para.append(text)
 
-    def flush_chapter(lineno: int) -> None:
-        flush_para()
-        if current_title is None:
-            return
-        if not any(isinstance(b, Paragraph) for b in blocks):
-            raise ScriptError(f"line {lineno}: chapter {current_title!r} has nothing to speak",
-                              path)
-        chapters.append(Chapter(current_title, tuple(blocks), lineno))
-        blocks.clear()
+    def flush_chapter(self) -> None:
+        self.flush_para()
+        if len(self.contents) == len(self.headings):
+            return  # no chapter open
+        heading = self.headings[-1]
+        if not any(isinstance(b, Paragraph) for b in self.blocks):
+            raise self.error(heading.line, f"chapter {heading.title!r} has nothing to speak")
+        self.contents.append(tuple(self.blocks))
+        self.blocks.clear()
 
-    heading_line = 0
-    for offset, line in enumerate(body):
-        lineno = body_start + 1 + offset
-        stripped = protect(line).strip()  # escapes set aside: no rule below matches them
-        if stripped == "##" or re.match(r"^##\s", stripped):
-            flush_chapter(heading_line)
-            if len(chapters) == MAX_CHAPTERS:
-                raise ScriptError(f"line {lineno}: more than {MAX_CHAPTERS} chapters; an MP3's "
-                                  f"chapter table holds at most {MAX_CHAPTERS}", path)
-            current_title = read_inline(stripped[2:])
-            if not current_title:
-                raise ScriptError(f"line {lineno}: a chapter heading has no title", path)
-            if any(c.title.lower() == current_title.lower() for c in chapters):
-                raise ScriptError(f"line {lineno}: chapter title {current_title!r} is used "
-                                  "twice; titles must be unique", path)
-            heading_line = lineno
-            continue
-        if re.match(r"^#(?!#)\s", stripped):
-            flush_para()  # a document title: not spoken
-            continue
-        if not stripped:
-            flush_para()
-            continue
-        if current_title is None:
-            raise ScriptError(f"line {lineno}: text before the first '## ' chapter heading",
-                              path)
+    def heading(self, stripped: str, lineno: int, marker: Marker | None) -> None:
+        self.flush_chapter()
+        if len(self.headings) == MAX_CHAPTERS:
+            raise self.error(lineno, f"more than {MAX_CHAPTERS} chapters; an MP3's chapter "
+                                     f"table holds at most {MAX_CHAPTERS}")
+        title = read_inline(stripped[2:])
+        if not title:
+            raise self.error(lineno, "a chapter heading has no title")
+        if any(h.title.lower() == title.lower() for h in self.headings):
+            raise self.error(lineno, f"chapter title {title!r} is used twice; titles must be "
+                                     "unique")
+        self.headings.append(_Heading(title, lineno, marker))
+
+    def text_line(self, stripped: str, lineno: int) -> None:
+        if not self.headings:
+            raise self.error(lineno, "text before the first '## ' chapter heading")
         if re.match(r"^#{3,}\s", stripped):
-            flush_para()
-            add_text(stripped.lstrip("#").strip(), lineno)
-            flush_para()
-            continue
+            self.flush_para()
+            self.add_text(stripped.lstrip("#").strip(), lineno)
+            self.flush_para()
+            return
         if _LIST_MARKER.match(stripped):
-            flush_para()
+            self.flush_para()
             stripped = _LIST_MARKER.sub("", stripped)
         pos = 0
         for m in _PAUSE.finditer(stripped):
             before = stripped[pos : m.start()].strip()
             if before:
-                add_text(before, lineno)
-            flush_para()
-            blocks.append(Pause(_pause_ms(m.group(1), path, lineno)))
+                self.add_text(before, lineno)
+            self.flush_para()
+            self.blocks.append(Pause(_pause_ms(m.group(1), self.path, lineno)))
             pos = m.end()
         rest = stripped[pos:].strip()
         if rest:
-            add_text(rest, lineno)
-    flush_chapter(heading_line)
-    if not chapters:
-        raise ScriptError("the script has no '## ' chapter", path)
-    return Script(day, title, voice, rate, lang, tuple(chapters))
+            self.add_text(rest, lineno)
+
+    def line(self, line: str, comments: list[str], lineno: int) -> None:
+        stripped = protect(line).strip()  # escapes set aside: no rule below matches them
+        if stripped == "##" or re.match(r"^##\s", stripped):
+            self.heading(stripped, lineno, _heading_marker(comments, self.path, lineno))
+        elif re.match(r"^#(?!#)\s", stripped) or not stripped:
+            self.flush_para()  # a document title (not spoken) or a blank line
+        else:
+            self.text_line(stripped, lineno)
+
+    def chapters(self) -> tuple[Chapter, ...]:
+        self.flush_chapter()
+        if not self.headings:
+            raise ScriptError("the script has no '## ' chapter", self.path)
+        if any(h.marker is not None for h in self.headings):
+            roles = resolve_markers([h.marker for h in self.headings])
+        else:  # a script from before the markers: the titles say
+            roles = infer_roles([h.title for h in self.headings])
+        return tuple(Chapter(h.title, blocks, h.line, role.kind, role.story)
+                     for h, blocks, role in zip(self.headings, self.contents, roles,
+                                                strict=True))
+
+
+def parse_script(text: str, path: Path) -> Script:
+    """Parse the text of a narration script; ``path`` is only used in error messages."""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    front, body_start = read_front_matter(lines, path)
+    body, comments = _strip_comments(lines[body_start:], path, body_start + 1)
+    reader = _BodyReader(path)
+    for offset, (line, own) in enumerate(zip(body, comments, strict=True)):
+        reader.line(line, own, body_start + 1 + offset)
+    return Script(front.date, front.full_title, front.voice, front.rate, front.lang,
+                  reader.chapters())
 
 
 def without_silent(script: Script, path: Path) -> Script:
@@ -342,7 +330,7 @@ def without_silent(script: Script, path: Path) -> Script:
                               "say", path)
         for warning in dropped:
             log.warning("%s", warning)
-        chapters.append(Chapter(chapter.title, tuple(blocks), chapter.line))
+        chapters.append(dataclasses.replace(chapter, blocks=tuple(blocks)))
     return dataclasses.replace(script, chapters=tuple(chapters)) if changed else script
 
 

@@ -9,7 +9,6 @@ chapter).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import jinja2
 
+from briefing.chapters import ChapterKind, ChapterRole, format_marker
+from briefing.templating import environment
 from briefing.text.article import Article, Photo
 from briefing.text.dates import say_date
 from briefing.text.describe import describe_photo, short_title, spoken_name, spoken_person
@@ -28,24 +29,8 @@ log = logging.getLogger(__name__)
 TEMPLATE_NAME = "script.md.j2"
 
 
-def packaged_template_dir() -> Path:
-    """The templates shipped with briefing (inside the wheel, or ``templates/`` of a checkout)."""
-    package = Path(__file__).resolve().parent.parent
-    inside = package / "templates"
-    if inside.is_dir():
-        return inside
-    return package.parent / "templates"
-
-
-def template_dirs(workspace: Path | None) -> list[Path]:
-    """Where templates are looked up: the workspace's ``templates/`` first, then briefing's."""
-    dirs = []
-    if workspace is not None and (workspace / "templates").is_dir():
-        dirs.append(workspace / "templates")
-    packaged = packaged_template_dir()
-    if packaged not in dirs:
-        dirs.append(packaged)
-    return dirs
+OPENING_MARKER = format_marker(ChapterRole(ChapterKind.OPENING))
+CLOSING_MARKER = format_marker(ChapterRole(ChapterKind.CLOSING))
 
 
 # --------------------------------------------------------------------------- escaping
@@ -73,30 +58,14 @@ def yaml_str(value: object) -> str:
     return text.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
+_FILTERS = (("md", md_escape), ("md_heading", md_heading), ("comment", escape_comment),
+            ("yaml_str", yaml_str))
+
+
 def make_environment(workspace: Path | None = None) -> jinja2.Environment:
-    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters).
-
-    One environment per set of template folders is kept, so each template is compiled once
-    per process (jinja2 still reloads a template whose file changed).
-    """
-    return _environment(tuple(template_dirs(workspace)))
-
-
-@functools.lru_cache(maxsize=8)
-def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_escape
-    env.filters["md_heading"] = md_heading
-    env.filters["comment"] = escape_comment
-    env.filters["yaml_str"] = yaml_str
-    return env
+    """The jinja2 environment for narration templates (StrictUndefined, Markdown filters,
+    no autoescaping: :func:`briefing.templating.environment`)."""
+    return environment(workspace, autoescape=False, filters=_FILTERS)
 
 
 # --------------------------------------------------------------------------- view model
@@ -109,6 +78,8 @@ class PhotoView:
     total: int
     chapter_title: str
     description: str
+    marker: str
+    """The heading's chapter marker (``<!-- kind: photo of story 1 -->``)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +92,8 @@ class StoryView:
     paragraphs: tuple[str, ...]
     photos: tuple[PhotoView, ...]
     photos_intro: str
+    marker: str
+    """The heading's chapter marker (``<!-- kind: story 1 -->``)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +111,8 @@ class BriefingView:
     summary_sentence: str
     stories: tuple[StoryView, ...]
     credits_sentence: str
+    opening_marker: str = OPENING_MARKER
+    closing_marker: str = CLOSING_MARKER
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -212,6 +187,7 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
                 total=total,
                 chapter_title=_unique(f"Photo {i}: {short_title(p.caption)}", taken),
                 description=describe_photo(p, i, total),
+                marker=format_marker(ChapterRole(ChapterKind.PHOTO, number)),
             )
             for i, p in enumerate(article.photos, start=1)
         )
@@ -219,7 +195,8 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
         intro = (f"{_plural(total, 'photo description')} for this story follow."
                  if total else "")
         stories.append(StoryView(number, article.headline, story_title, article.paragraphs,
-                                 photos, intro))
+                                 photos, intro,
+                                 format_marker(ChapterRole(ChapterKind.STORY, number))))
     n_photos = len(all_photos)
     summary = f"It has {_plural(len(stories), 'story', 'stories')}"
     summary += f" and {_plural(n_photos, 'photo description')}." if n_photos else "."
