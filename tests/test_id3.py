@@ -90,7 +90,7 @@ def test_chapter_tag_has_no_v24_frames() -> None:
         == "2024-01-02"
 
 
-def fileobj_of(frames: list[bytes]):  # type: ignore[no-untyped-def]
+def fileobj_of(frames: list[bytes]):
     import io
 
     body = b"".join(frames)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, Cli
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
@@ -33,7 +33,7 @@ def check_outputs(ws: Path, target: float) -> None:
 
 
 @pytest.mark.parametrize("target", [-16.0, -23.0])
-def test_every_output_on_target_fake_engine(ws: Path, cli, target: float) -> None:  # type: ignore[no-untyped-def]
+def test_every_output_on_target_fake_engine(ws: Path, cli: Cli, target: float) -> None:
     result = cli("build", DATA / "crlf_bom_accents_missing_credit.txt", "-w", ws, "--engine",
                  "fake", "--loudness", str(target))
     assert result.exit_code == 0, result.stderr

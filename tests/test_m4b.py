@@ -9,7 +9,14 @@ import pytest
 from mutagen.mp4 import MP4
 
 from briefing.publish.cover import default_cover
-from tests.conftest import DATA, ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
+from tests.conftest import (
+    DATA,
+    Cli,
+    ffprobe_chapters,
+    ffprobe_duration,
+    ffprobe_json,
+    needs_ffprobe,
+)
 from tests.test_loudness_outputs import ebur128
 
 ARTICLE = DATA / "crlf_bom_accents_missing_credit.txt"
@@ -99,7 +106,7 @@ def test_same_loudness_as_the_mp3(built: Path) -> None:
     assert peak <= -0.5
 
 
-def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path, cli: Cli) -> None:
     import shutil
 
     ws = tmp_path / "ws"
@@ -127,7 +134,7 @@ def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path,
     assert "m4b" not in result.json()["dates"][0]["files"]
 
 
-def test_engines_says_which_aac_encoder_is_used(cli) -> None:  # type: ignore[no-untyped-def]
+def test_engines_says_which_aac_encoder_is_used(cli: Cli) -> None:
     result = cli("engines")
     assert result.exit_code == 0
     assert "m4b output: usable, AAC encoder 'aac'" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,7 +133,8 @@ def test_generated_scripts_always_parse(text: str) -> None:
                                                    HealthCheck.function_scoped_fixture],
           deadline=None)
 @given(st.lists(LINES, min_size=1, max_size=12).map("\n".join))
-def test_nothing_is_written_outside_the_workspace(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_written_outside_the_workspace(
+        tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     from typer.testing import CliRunner
 
     from briefing.cli import app

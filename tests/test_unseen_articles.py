@@ -125,7 +125,7 @@ def test_the_seed_is_unchanged(seed_path: Path) -> None:
         "Technologies.")
 
 
-def test_unseen_folder_builds_with_the_right_photo_counts(  # type: ignore[no-untyped-def]
+def test_unseen_folder_builds_with_the_right_photo_counts(
         ws: Path, cli) -> None:
     result = cli("build", UNSEEN, "-w", ws, "--engine", "fake", "--json")
     assert result.exit_code == 0, result.stderr
