@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from tests.conftest import REPO, Cli
+from tests.conftest import REPO, Cli, isolate, run_cli
 
 DATES = [f"2024-05-{d:02d}" for d in range(1, 10)]
 
@@ -30,20 +30,36 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
 
-@pytest.fixture
-def nine(ws: Path, cli: Cli) -> Path:
-    """A workspace of nine dates, built once with the fake engine."""
+@pytest.fixture(scope="module")
+def nine_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace of nine dates, built once per module with the fake engine (read only)."""
+    root = tmp_path_factory.mktemp("nine")
+    ws = root / "ws"
     articles = ws / "articles"
-    articles.mkdir()
+    articles.mkdir(parents=True)
     base = (REPO / "articles" / "2024-05-14-river-cleanup.txt").read_text(encoding="utf-8")
     for i, day in enumerate(DATES):
         text = base.replace("2024-05-14", day).replace("2,000 volunteers", f"{2000 + i} volunteers")
         (articles / f"{day}.txt").write_text(text, encoding="utf-8")
     (ws / "briefing.toml").write_text('engine = "fake"\n')
-    result = cli("build", "-w", ws, "--json")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        result = run_cli("build", "-w", ws, "--json")
     assert result.exit_code == 0, result.stderr
     assert [d["audio"] for d in result.json()["dates"]] == ["built"] * 9
-    (ws.parent / "cold.json").write_text(result.stdout)
+    (root / "cold.json").write_text(result.stdout)
+    return ws
+
+
+@pytest.fixture
+def nine(nine_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy (modification times kept) of the nine dates' built workspace; the
+    current folder is another, empty folder."""
+    ws = tmp_path / "ws"
+    shutil.copytree(nine_built, ws, symlinks=True)
+    shutil.copy2(nine_built.parent / "cold.json", tmp_path / "cold.json")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     return ws
 
 
