@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -331,7 +332,13 @@ def test_screenshot_of_the_date_page(page: Any, site: str, tmp_path: Path) -> No
     open_date(page, site)
     out = tmp_path / f"briefing-{DATE}.png"
     page.screenshot(path=str(out), full_page=True)
-    assert out.stat().st_size > 10_000
+    # a PNG of the whole page: the viewport's width, the document's full height
+    png = out.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    size = page.evaluate("[document.documentElement.clientWidth,"
+                         " document.documentElement.scrollHeight]")
+    assert [width, height] == size and height > page.viewport_size["height"]
     keep = os.environ.get("BRIEFING_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)

@@ -598,7 +598,14 @@ def test_build_with_piper_works_offline(tmp_path: Path, cli_env: dict[str, str])
     assert len(day["chapters"]) >= 2
     assert all(c["end_ms"] > c["start_ms"] for c in day["chapters"])
     assert day["segments"]["synthesized"] == day["segments"]["total"] > 0
-    assert (ws / day["files"]["mp3"]).stat().st_size > 10_000
+    # the MP3 read back: as long as the report says, with a CHAP frame per reported chapter
+    from mutagen.id3 import ID3
+    from mutagen.mp3 import MP3
+
+    mp3 = ws / day["files"]["mp3"]
+    assert MP3(mp3).info.length * 1000 == pytest.approx(day["duration_ms"], abs=1)
+    starts = sorted(frame.start_time for frame in ID3(mp3).getall("CHAP"))
+    assert starts == pytest.approx([c["start_ms"] for c in day["chapters"]], abs=1)
 
 
 WITHOUT_PIPER = """\
