@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -147,6 +148,13 @@ def seed_copy(seed_build: SeedBuild, tmp_path: Path) -> SeedBuild:
     ws = tmp_path / "ws"
     shutil.copytree(seed_build.ws, ws, symlinks=True)
     return SeedBuild(ws, seed_build.report)
+
+
+def found(pattern: str, text: str) -> re.Match[str]:
+    """``re.search(pattern, text)``, failing the test (with both shown) when nothing matches."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found in {text!r}"
+    return match
 
 
 def have_ffprobe() -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from tests.conftest import REPO, Cli
 
 
-def _distributed():
+def _distributed() -> ModuleType:
     return pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 

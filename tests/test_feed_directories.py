@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import podcastparser
@@ -17,7 +17,7 @@ from PIL import Image
 
 from briefing.publish.cover import MAX_PX, MIN_PX, default_cover
 from briefing.publish.publication import next_published, update_note
-from tests.conftest import DATA, Cli
+from tests.conftest import DATA, Cli, found
 
 BASE = "https://example.org/briefings/"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
@@ -34,10 +34,11 @@ copyright = "© 2024 Example Gazette"
 """
 
 
-def build(cli: Cli, ws: Path, *args: str | Path) -> dict:
+def build(cli: Cli, ws: Path, *args: str | Path) -> dict[str, Any]:
     result = cli(*args, "-w", ws, "--engine", "fake", "-q", "--json")
     assert result.exit_code == 0, result.stderr
-    return result.json()  # type: ignore[no-any-return]
+    report: dict[str, Any] = result.json()
+    return report
 
 
 def feed_bytes(ws: Path) -> bytes:
@@ -92,7 +93,7 @@ def test_default_feed_still_has_artwork_owner_and_copyright(ws: Path, cli: Cli) 
     parsed = feedparser.parse(feed_bytes(ws))
     assert parsed.bozo == 0
     assert (ws / "audio" / "cover.png").read_bytes() == default_cover(parsed.feed.title).data
-    year = re.search(r"\d{4}", parsed.entries[0].published).group(0)  # type: ignore[union-attr]
+    year = found(r"\d{4}", parsed.entries[0].published).group(0)
     assert parsed.feed.rights == f"© {year} briefing"
     assert parsed.feed.publisher_detail.name == "briefing"
 

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ScriptError
-from briefing.text.script_read import MAX_CHAPTERS, parse_script, read_script, without_silent
+from briefing.text.script_read import (
+    MAX_CHAPTERS,
+    Pause,
+    parse_script,
+    read_script,
+    without_silent,
+)
 from tests.conftest import DATA, Cli
 
 FRONT = "---\ndate: 2024-03-08\n---\n"
@@ -47,7 +53,8 @@ def test_hostile_pauses(spec: str, message: str) -> None:
                                          ("60s", 60_000), ("0.5S", 500), ("250 ms", 250)])
 def test_pauses_that_are_fine(spec: str, ms: int) -> None:
     [chapter] = parse_script(script(f"## A\n\nSay.\n\n[pause {spec}]\n"), Path("s.md")).chapters
-    assert chapter.blocks[-1].ms == ms  # type: ignore[union-attr]
+    pause = chapter.blocks[-1]
+    assert isinstance(pause, Pause) and pause.ms == ms
 
 
 @pytest.mark.parametrize(("front", "message"), [

@@ -7,7 +7,9 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +64,7 @@ def test_unreadable_articles_folder_is_bad_input(ws: Path, cli: Cli,
     shutil.copy(DATA / "no_photos.txt", articles / "good.txt")
     real = Path.iterdir
 
-    def denied(self: Path):
+    def denied(self: Path) -> Iterator[Path]:
         if self == articles:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real(self)
@@ -88,7 +90,7 @@ def test_write_errors_name_the_target_not_the_temporary_file(
     if failing == "mkstemp":
         real_mkstemp = tempfile.mkstemp
 
-        def mkstemp(*args, **kwargs):
+        def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
             folder = Path(kwargs["dir"])
             if folder == scripts:
                 raise PermissionError(errno.EACCES, "Permission denied",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO, Cli
+from tests.conftest import DATA, REPO, Cli, found
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
@@ -20,8 +19,8 @@ def ebur128(path: Path) -> tuple[float, float]:
                           "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
                          capture_output=True, text=True, check=True).stderr
     summary = out[out.rindex("Summary:"):]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    integrated = float(found(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(found(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
 
 

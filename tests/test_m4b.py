@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mutagen.mp4 import MP4
@@ -44,9 +45,11 @@ def _date_folder(ws: Path) -> Path:
     return next(p for p in (ws / "audio").iterdir() if p.is_dir())
 
 
-def _manifest(ws: Path) -> dict:  # type: ignore[type-arg]
+def _manifest(ws: Path) -> dict[str, Any]:
     folder = _date_folder(ws)
-    return json.loads((folder / f"briefing-{folder.name}.json").read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(
+        (folder / f"briefing-{folder.name}.json").read_text(encoding="utf-8"))
+    return manifest
 
 
 def test_m4b_is_aac_in_mp4_listed_in_manifest_and_json(built: Path) -> None:

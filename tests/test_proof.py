@@ -89,13 +89,15 @@ def test_alignment_is_a_minimal_edit_script(ref: list[str], hyp: list[str]) -> N
     a = align(ref, hyp)
     assert a.errors == _distance(tuple(ref), tuple(hyp))
     # replaying the steps turns the reference into the hypothesis
-    rebuilt = [hyp[s.hyp] if s.op in ("sub", "ins") else ref[s.ref]  # type: ignore[index]
+    rebuilt = [hyp[s.hyp] if s.op in ("sub", "ins") and s.hyp is not None
+               else ref[s.ref] if s.ref is not None else None
                for s in a.steps if s.op != "del"]
     assert rebuilt == hyp
     assert [s.ref for s in a.steps if s.ref is not None] == list(range(len(ref)))
     for s in a.steps:
         if s.op == "ok":
-            assert ref[s.ref] == hyp[s.hyp]  # type: ignore[index]
+            assert s.ref is not None and s.hyp is not None
+            assert ref[s.ref] == hyp[s.hyp]
 
 
 # --------------------------------------------------------------------------- normalisation

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from briefing.engines.fake import fake_duration_ms
-from tests.conftest import DATA, Cli
+from tests.conftest import DATA, Cli, found
 
 
 def test_say_applies_the_lexicon_and_writes_a_wav(ws: Path, cli: Cli, tmp_path: Path) -> None:
@@ -116,7 +116,6 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path, stop: signal
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli: Cli, stop: signal.Signals
                                                         ) -> None:
-    import re
     import urllib.request
 
     assert cli("build", DATA / "no_photos.txt", "-w", ws, "--engine", "fake").exit_code == 0
@@ -126,7 +125,7 @@ def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli: Cli, stop
     try:
         output = Output(proc)
         line = output.wait_for("serving", 30)
-        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
+        url = found(r"http://127\.0\.0\.1:\d+/", line).group(0)
         request = urllib.request.Request(url + "2024-03-08/briefing-2024-03-08.mp3",
                                          headers={"Range": "bytes=0-9"})
         with urllib.request.urlopen(request, timeout=10) as response:

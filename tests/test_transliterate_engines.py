@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -41,7 +43,10 @@ def _engine(backend: str) -> Engine:
     return Pyttsx3Engine()
 
 
-def _in_child(function, *args):
+T = TypeVar("T")
+
+
+def _in_child(function: Callable[..., T], *args: Any) -> T:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         try:
             return pool.apply_async(function, args).get(TIMEOUT)
