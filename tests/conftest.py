@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -142,6 +143,18 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
     return SeedBuild(ws, result.json())
 
 
+@pytest.fixture(scope="session")
+def site_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's articles and one carrying ``<script>``, built once per session with the
+    fake engine (tests/test_web.py, tests/test_browser.py): read only, copy it to change it."""
+    from tests.test_web import build_site_workspace
+
+    root = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        return build_site_workspace(root)
+
+
 @pytest.fixture
 def seed_copy(seed_build: SeedBuild, tmp_path: Path) -> SeedBuild:
     """A private copy of the seed's built workspace, for a test that changes it."""
@@ -155,6 +168,13 @@ def found(pattern: str, text: str) -> re.Match[str]:
     match = re.search(pattern, text)
     assert match is not None, f"{pattern!r} not found in {text!r}"
     return match
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a child that is sent Ctrl-C: SIGINT at its default, as a terminal's
+    shell starts programs, even when pytest itself was started in the background (a shell
+    without job control starts background jobs with SIGINT ignored, and children inherit it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def have_ffprobe() -> bool:

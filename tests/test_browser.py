@@ -24,7 +24,7 @@ import pytest
 from briefing.publish.serve import make_server
 from briefing.publish.web import write_site
 from tests.conftest import REPO
-from tests.test_web import XSS_TEXT, build_site_workspace
+from tests.test_web import XSS_TEXT
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
@@ -57,9 +57,10 @@ def axe_path() -> Path | None:
 # --------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory, site_workspace: Path) -> Iterator[str]:
     """The built briefings with their pages, served on 127.0.0.1; yields the base URL."""
-    ws = build_site_workspace(tmp_path_factory.mktemp("browser"))
+    ws = tmp_path_factory.mktemp("browser") / "ws"
+    shutil.copytree(site_workspace, ws, symlinks=True)
     audio = ws / "audio"
     server = make_server(audio, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{server.server_port}/"

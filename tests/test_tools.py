@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from briefing.engines.fake import fake_duration_ms
-from tests.conftest import DATA, Cli, found
+from tests.conftest import DATA, Cli, as_from_a_terminal, found
 
 
 def test_say_applies_the_lexicon_and_writes_a_wav(ws: Path, cli: Cli, tmp_path: Path) -> None:
@@ -90,6 +90,7 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path, stop: signal
     (ws / "briefing.toml").write_text('engine = "fake"\n')
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal,
                             stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         output = Output(proc)
@@ -121,6 +122,7 @@ def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli: Cli, stop
     assert cli("build", DATA / "no_photos.txt", "-w", ws, "--engine", "fake").exit_code == 0
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "serve", "-w", str(ws), "-p", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal,
                             stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         output = Output(proc)

@@ -71,9 +71,9 @@ def build_site_workspace(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built workspace shared by the tests of this module (read only: copy to change it)."""
-    return build_site_workspace(tmp_path_factory.mktemp("web"))
+def built(site_workspace: Path) -> Path:
+    """The session's built site workspace (read only: copy to change it)."""
+    return site_workspace
 
 
 @pytest.fixture
