@@ -45,6 +45,9 @@ DATA = Path(__file__).resolve().parent / "data"
 ISOLATED_ENV = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
 """Variables :func:`isolate` points into a temporary home."""
 
+REAL_HOME = Path.home()
+"""The home folder pytest was started with (no test may use it)."""
+
 
 def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, cwd: Path) -> None:
     """Run in ``cwd`` with ``home`` as ``HOME`` (and its XDG folders), without BRIEFING_DEBUG."""
@@ -53,6 +56,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, cwd: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(name, str(folder))
     monkeypatch.delenv("BRIEFING_DEBUG", raising=False)
+    monkeypatch.delenv("BRIEFING_MODEL_CACHE", raising=False)  # test_proof sets its own
     monkeypatch.chdir(cwd)
 
 
