@@ -311,7 +311,11 @@ def test_python_dash_m(tmp_path: Path) -> None:
 def test_committed_sample_scripts_match_the_generator(tmp_path: Path, cli: Cli) -> None:
     result = cli("script", REPO / "articles", "-w", tmp_path)
     assert result.exit_code == 0, result.stderr
-    for generated in sorted((tmp_path / "scripts").glob("*.md")):
+    generated_scripts = sorted((tmp_path / "scripts").glob("*.md"))
+    # one script per date of the sample articles, as committed
+    assert [p.name for p in generated_scripts] == sorted(
+        p.name for p in (REPO / "scripts").glob("*.md")) == ["2024-05-14.md", "2024-05-15.md"]
+    for generated in generated_scripts:
         committed = REPO / "scripts" / generated.name
         assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8")
 

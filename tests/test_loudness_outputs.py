@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,7 +26,12 @@ def ebur128(path: Path) -> tuple[float, float]:
 
 
 def check_outputs(ws: Path, target: float) -> None:
-    for mp3 in sorted((ws / "audio").rglob("*.mp3")):
+    """Every MP3 of every date on target: the full briefing and one file per chapter."""
+    manifests = [json.loads(p.read_text(encoding="utf-8"))
+                 for p in (ws / "audio").glob("*/briefing-*.json")]
+    mp3s = sorted((ws / "audio").rglob("*.mp3"))
+    assert manifests and len(mp3s) == sum(1 + len(m["chapters"]) for m in manifests)
+    for mp3 in mp3s:
         integrated, peak = ebur128(mp3)
         assert abs(integrated - target) <= 1.0, (mp3.name, integrated)
         assert peak <= -1.0, (mp3.name, peak)
