@@ -181,6 +181,21 @@ def as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def assert_built(ws: Path, day: str) -> None:
+    """The date ``day`` of ``ws`` is built: its MP3, read back by mutagen, is as long as its
+    manifest says and carries one CHAP frame per chapter, at the manifest's start times."""
+    from mutagen.id3 import ID3
+    from mutagen.mp3 import MP3
+
+    folder = ws / "audio" / day
+    manifest = json.loads((folder / f"briefing-{day}.json").read_text(encoding="utf-8"))
+    mp3 = folder / f"briefing-{day}.mp3"
+    assert MP3(mp3).info.length * 1000 == pytest.approx(manifest["duration_ms"], abs=1)
+    starts = sorted(frame.start_time for frame in ID3(mp3).getall("CHAP"))
+    assert starts and starts == pytest.approx([c["start_ms"] for c in manifest["chapters"]],
+                                              abs=1)
+
+
 def have_ffprobe() -> bool:
     return shutil.which("ffprobe") is not None
 

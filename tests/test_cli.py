@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO, Cli, SeedBuild
+from tests.conftest import DATA, REPO, Cli, SeedBuild, assert_built
 
 
 def files_under(root: Path) -> dict[str, int]:
@@ -176,7 +176,7 @@ def test_mixed_folder_builds_the_good_and_reports_the_bad(
     assert [d["date"] for d in report["dates"]] == ["2024-03-08"]
     assert report["dates"][0]["audio"] == "built"
     assert sorted(Path(e["path"]).name for e in report["errors"]) == ["empty.txt", "nodate.txt"]
-    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert_built(ws, "2024-03-08")
 
 
 def test_folder_without_articles(ws: Path, cli: Cli, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import filelock
 import pytest
 
 import briefing.engines.registry as registry
-from tests.conftest import DATA, REPO, Cli
+from tests.conftest import DATA, REPO, Cli, assert_built
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_engine_fault_is_one_line_and_leaves_no_audio(
     assert_no_temp_files(ws)
     # once the fault is gone, the same command succeeds
     assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
-    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert_built(ws, "2024-03-08")
 
 
 def test_hanging_engine_times_out(ws: Path, cli: Cli, fault_engines: None) -> None:

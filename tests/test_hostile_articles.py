@@ -13,7 +13,7 @@ import pytest
 
 from briefing.errors import ArticleError
 from briefing.text.article import read_article
-from tests.conftest import DATA, Cli
+from tests.conftest import DATA, Cli, assert_built
 
 GOOD = {"date": "2024-03-08", "paragraphs": ["The library opens on Sunday."]}
 
@@ -135,7 +135,7 @@ def test_hostile_article_beside_a_good_one(ws: Path, cli: Cli, name: str,
     assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: ") and message in lines[0]
     assert result.exception is None
     if command == "build":
-        assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+        assert_built(ws, "2024-03-08")
         assert not list(ws.rglob("*.tmp"))
 
 
@@ -221,7 +221,7 @@ def test_check_refuses_what_build_would_refuse(ws: Path, cli: Cli,
     result = cli("build", "-w", ws, "--engine", "fake")
     assert result.exit_code == 2
     assert "more than 255 chapters" in result.stderr
-    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert_built(ws, "2024-03-08")
     assert not (ws / "audio" / "2024-04-01").exists()
 
 

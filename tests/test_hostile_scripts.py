@@ -18,7 +18,7 @@ from briefing.text.script_read import (
     read_script,
     without_silent,
 )
-from tests.conftest import DATA, Cli
+from tests.conftest import DATA, Cli, assert_built
 
 FRONT = "---\ndate: 2024-03-08\n---\n"
 
@@ -230,5 +230,5 @@ def test_build_over_a_script_that_is_not_a_file(ws: Path, cli: Cli,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {path}: is a ")
     assert path.is_symlink() or kind == "fifo"  # left as it was
-    assert (ws / "audio" / "2024-03-09" / "briefing-2024-03-09.mp3").is_file()
+    assert_built(ws, "2024-03-09")
     assert not (ws / "audio" / "2024-03-08").exists()
