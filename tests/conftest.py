@@ -1,14 +1,28 @@
-"""Shared fixtures: an isolated workspace, the seed article, a CLI runner, audio probes."""
+"""Shared fixtures: an isolated workspace, the seed article and its one shared build, a CLI
+runner, audio probes.
+
+Every test runs isolated (:func:`isolated`): its current folder is its own ``tmp_path`` and
+``HOME`` and the XDG folders point into a temporary home, so nothing a test runs can read or
+write the developer's working folder, settings or caches (simonw/llm does the same).  The proof
+tests that need the Whisper model give the recogniser their own cache through
+``$BRIEFING_MODEL_CACHE`` (tests/test_proof.py), which this isolation leaves alone.
+
+The seed article is built once per session (:func:`seed_build`) into a workspace that tests only
+read; a test that changes the workspace takes :func:`seed_copy`, a private copy of it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -28,6 +42,31 @@ SEED = SEEDS / "000_59d2dc9ad17c7b01.txt"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+ISOLATED_ENV = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+"""Variables :func:`isolate` points into a temporary home."""
+
+REAL_HOME = Path.home()
+"""The home folder pytest was started with (no test may use it)."""
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, cwd: Path) -> None:
+    """Run in ``cwd`` with ``home`` as ``HOME`` (and its XDG folders), without BRIEFING_DEBUG."""
+    for name in ISOLATED_ENV:
+        folder = home if name == "HOME" else home / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.delenv("BRIEFING_DEBUG", raising=False)
+    monkeypatch.delenv("BRIEFING_MODEL_CACHE", raising=False)  # test_proof sets its own
+    monkeypatch.chdir(cwd)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: the current folder is ``tmp_path``; HOME and XDG_* are a temporary home."""
+    isolate(monkeypatch, tmp_path_factory.mktemp("home"), tmp_path)
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The seed article from ../shared/seeds (the test is skipped where it is absent)."""
@@ -44,7 +83,6 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    monkeypatch.delenv("BRIEFING_DEBUG", raising=False)
     return workspace
 
 
@@ -61,17 +99,101 @@ class Run:
         return json.loads(self.stdout)
 
 
+Cli: TypeAlias = Callable[..., Run]
+"""The type of the :func:`cli` fixture: ``cli("build", "-w", ws) -> Run``."""
+
+
+def run_cli(*args: str | Path) -> Run:
+    """Run ``briefing ARGS...`` in-process."""
+    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
+    exc = result.exception if not isinstance(result.exception, SystemExit) else None
+    return Run(result.exit_code, result.stdout, result.stderr, exc)
+
+
 @pytest.fixture
-def cli() -> Callable[..., Run]:
+def cli() -> Cli:
     """Run ``briefing ARGS...`` in-process; the result has exit_code, stdout, stderr."""
-    runner = CliRunner()
+    return run_cli
 
-    def run(*args: str | Path) -> Run:
-        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
-        exc = result.exception if not isinstance(result.exception, SystemExit) else None
-        return Run(result.exit_code, result.stdout, result.stderr, exc)
 
-    return run
+@dataclass(frozen=True)
+class SeedBuild:
+    """The seed built with the fake engine: its workspace and the build's ``--json`` report."""
+
+    ws: Path
+    report: dict[str, Any]
+
+    @property
+    def day(self) -> dict[str, Any]:
+        """The report of its only date."""
+        dates: list[dict[str, Any]] = self.report["dates"]
+        [day] = dates
+        return day
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> SeedBuild:
+    """The seed, built once per session (``build SEED -w WS --engine fake --json``): read only."""
+    if not SEED.is_file():
+        pytest.skip("../shared/seeds is not present in this clone")
+    root = tmp_path_factory.mktemp("seed")
+    ws = root / "ws"
+    ws.mkdir()
+    (root / "cwd").mkdir()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root / "cwd")
+        result = run_cli("build", SEED, "-w", ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    return SeedBuild(ws, result.json())
+
+
+@pytest.fixture(scope="session")
+def site_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's articles and one carrying ``<script>``, built once per session with the
+    fake engine (tests/test_web.py, tests/test_browser.py): read only, copy it to change it."""
+    from tests.test_web import build_site_workspace
+
+    root = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        return build_site_workspace(root)
+
+
+@pytest.fixture
+def seed_copy(seed_build: SeedBuild, tmp_path: Path) -> SeedBuild:
+    """A private copy of the seed's built workspace, for a test that changes it."""
+    ws = tmp_path / "ws"
+    shutil.copytree(seed_build.ws, ws, symlinks=True)
+    return SeedBuild(ws, seed_build.report)
+
+
+def found(pattern: str, text: str) -> re.Match[str]:
+    """``re.search(pattern, text)``, failing the test (with both shown) when nothing matches."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found in {text!r}"
+    return match
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a child that is sent Ctrl-C: SIGINT at its default, as a terminal's
+    shell starts programs, even when pytest itself was started in the background (a shell
+    without job control starts background jobs with SIGINT ignored, and children inherit it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def assert_built(ws: Path, day: str) -> None:
+    """The date ``day`` of ``ws`` is built: its MP3, read back by mutagen, is as long as its
+    manifest says and carries one CHAP frame per chapter, at the manifest's start times."""
+    from mutagen.id3 import ID3
+    from mutagen.mp3 import MP3
+
+    folder = ws / "audio" / day
+    manifest = json.loads((folder / f"briefing-{day}.json").read_text(encoding="utf-8"))
+    mp3 = folder / f"briefing-{day}.mp3"
+    assert MP3(mp3).info.length * 1000 == pytest.approx(manifest["duration_ms"], abs=1)
+    starts = sorted(frame.start_time for frame in ID3(mp3).getall("CHAP"))
+    assert starts and starts == pytest.approx([c["start_ms"] for c in manifest["chapters"]],
+                                              abs=1)
 
 
 def have_ffprobe() -> bool:

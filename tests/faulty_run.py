@@ -51,7 +51,7 @@ def add_faulty_engines() -> None:
             eps[name] = EntryPoint(name, f"tests.faulty:{cls}", registry.GROUP)
         return eps
 
-    registry._entry_points = patched  # type: ignore[assignment]
+    registry._entry_points = patched
 
 
 def kill_at_site(count: int) -> None:
@@ -76,8 +76,8 @@ def kill_at_site(count: int) -> None:
             die()
         return real_write(*args, **kwargs)
 
-    web.write_site = write_site  # type: ignore[assignment]
-    web.write_if_changed = write  # type: ignore[assignment]
+    web.write_site = write_site
+    web.write_if_changed = write
 
 
 def full_disk(count: int) -> None:

@@ -6,16 +6,23 @@ import io
 import re
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from briefing.audio.assemble import SAMPLE_RATE, Gaps, assemble_chapter, trimmed_pcm
+from briefing.audio.assemble import SAMPLE_RATE, ChapterPcm, Gaps, assemble_chapter, trimmed_pcm
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine, fake_duration_ms
 from briefing.text.script_read import parse_script
-from tests.conftest import ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
+from tests.conftest import (
+    SeedBuild,
+    ffprobe_chapters,
+    ffprobe_duration,
+    ffprobe_json,
+    needs_ffprobe,
+)
 
 SCRIPT = """---
 date: 2024-01-01
@@ -62,7 +69,7 @@ def test_assembly_gaps_and_boundaries() -> None:
     settings = VoiceSettings(rate=120)
     gaps = Gaps(sentence_ms=300, paragraph_ms=700, chapter_ms=1200)
 
-    def chapter_pcm(index: int):  # type: ignore[no-untyped-def]
+    def chapter_pcm(index: int) -> ChapterPcm:
         chapter = script.chapters[index]
         return assemble_chapter(
             chapter, lambda n: engine.synthesize(chapter.sentences[n], settings), gaps)
@@ -81,13 +88,12 @@ def test_assembly_gaps_and_boundaries() -> None:
 
 
 @pytest.fixture
-def built(ws: Path, cli, seed_path: Path) -> tuple[Path, dict]:  # type: ignore[no-untyped-def]
-    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
-    assert result.exit_code == 0, result.stderr
-    return ws, result.json()
+def built(seed_build: SeedBuild) -> tuple[Path, dict[str, Any]]:
+    """The seed's shared build (read only): its workspace and ``--json`` report."""
+    return seed_build.ws, seed_build.report
 
 
-def test_outputs_of_the_seed(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+def test_outputs_of_the_seed(built: tuple[Path, dict[str, Any]]) -> None:
     ws, report = built
     [day] = report["dates"]
     folder = ws / "audio" / "2023-09-27"
@@ -128,7 +134,7 @@ def test_outputs_of_the_seed(built: tuple[Path, dict]) -> None:  # type: ignore[
     assert total == pytest.approx(audio.info.length * 1000, rel=0.03)
 
 
-def test_playlist(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+def test_playlist(built: tuple[Path, dict[str, Any]]) -> None:
     ws, report = built
     [day] = report["dates"]
     text = (ws / day["files"]["playlist"]).read_text(encoding="utf-8")
@@ -153,7 +159,7 @@ def test_playlist(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
 
 
 @needs_ffprobe
-def test_ffprobe_reads_every_chapter(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+def test_ffprobe_reads_every_chapter(built: tuple[Path, dict[str, Any]]) -> None:
     ws, report = built
     [day] = report["dates"]
     mp3 = ws / day["files"]["mp3"]
@@ -174,7 +180,7 @@ def test_ffprobe_reads_every_chapter(built: tuple[Path, dict]) -> None:  # type:
 
 
 @needs_ffprobe
-def test_chapter_marks_sit_on_the_real_boundaries(built: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+def test_chapter_marks_sit_on_the_real_boundaries(built: tuple[Path, dict[str, Any]]) -> None:
     """Decode the MP3 with ffmpeg: each chapter starts with sound right after a silent pause."""
     import struct
     import subprocess

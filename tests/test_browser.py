@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from briefing.publish.serve import make_server
 from briefing.publish.web import write_site
 from tests.conftest import REPO
-from tests.test_web import XSS_TEXT, build_site_workspace
+from tests.test_web import XSS_TEXT
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
@@ -56,9 +57,10 @@ def axe_path() -> Path | None:
 # --------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory, site_workspace: Path) -> Iterator[str]:
     """The built briefings with their pages, served on 127.0.0.1; yields the base URL."""
-    ws = build_site_workspace(tmp_path_factory.mktemp("browser"))
+    ws = tmp_path_factory.mktemp("browser") / "ws"
+    shutil.copytree(site_workspace, ws, symlinks=True)
     audio = ws / "audio"
     server = make_server(audio, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{server.server_port}/"
@@ -331,7 +333,13 @@ def test_screenshot_of_the_date_page(page: Any, site: str, tmp_path: Path) -> No
     open_date(page, site)
     out = tmp_path / f"briefing-{DATE}.png"
     page.screenshot(path=str(out), full_page=True)
-    assert out.stat().st_size > 10_000
+    # a PNG of the whole page: the viewport's width, the document's full height
+    png = out.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    size = page.evaluate("[document.documentElement.clientWidth,"
+                         " document.documentElement.scrollHeight]")
+    assert [width, height] == size and height > page.viewport_size["height"]
     keep = os.environ.get("BRIEFING_SCREENSHOTS")
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)

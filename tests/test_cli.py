@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, Cli, SeedBuild, assert_built
 
 
 def files_under(root: Path) -> dict[str, int]:
@@ -19,10 +19,8 @@ def files_under(root: Path) -> dict[str, int]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_build_seed_json(ws: Path, cli, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
-    assert result.exit_code == 0, result.stderr
-    report = result.json()
+def test_build_seed_json(seed_build: SeedBuild) -> None:
+    ws, report = seed_build.ws, seed_build.report
     assert report["errors"] == [] and report["conflicts"] == []
     [day] = report["dates"]
     assert day["date"] == "2023-09-27"
@@ -38,7 +36,7 @@ def test_build_seed_json(ws: Path, cli, seed_path: Path) -> None:  # type: ignor
         assert credit in script
 
 
-def test_unseen_articles_per_date(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unseen_articles_per_date(ws: Path, cli: Cli) -> None:
     result = cli("build", DATA, "-w", ws, "--engine", "fake", "--json")
     assert result.exit_code == 0, result.stderr
     counts = {d["date"]: (d["stories"], d["photos"]) for d in result.json()["dates"]}
@@ -46,7 +44,7 @@ def test_unseen_articles_per_date(ws: Path, cli) -> None:  # type: ignore[no-unt
     assert "photo 2 has no credit line" in result.stderr
 
 
-def test_second_build_changes_nothing(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_second_build_changes_nothing(ws: Path, cli: Cli) -> None:
     assert cli("build", DATA, "-w", ws, "--engine", "fake").exit_code == 0
     before = files_under(ws)
     result = cli("build", DATA, "-w", ws, "--engine", "fake", "--json")
@@ -57,7 +55,7 @@ def test_second_build_changes_nothing(ws: Path, cli) -> None:  # type: ignore[no
     assert files_under(ws) == before
 
 
-def test_edited_script_is_kept_and_rendered(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_edited_script_is_kept_and_rendered(ws: Path, cli: Cli) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
@@ -95,7 +93,7 @@ def test_edited_script_is_kept_and_rendered(ws: Path, cli) -> None:  # type: ign
     assert not new.exists()
 
 
-def test_unedited_script_is_regenerated(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unedited_script_is_regenerated(ws: Path, cli: Cli) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
@@ -119,7 +117,7 @@ def test_unedited_script_is_regenerated(ws: Path, cli) -> None:  # type: ignore[
     (b" date 2023-09-27 " + b"word " * 300, "larger than the 1,000-byte limit"),
 ])
 def test_bad_article_one_line_exit_2_nothing_written(
-        ws: Path, cli, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+        ws: Path, cli: Cli, tmp_path: Path, content: bytes, message: str) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     (ws / "briefing.toml").write_text("max_article_bytes = 1000\n")
@@ -133,7 +131,7 @@ def test_bad_article_one_line_exit_2_nothing_written(
 
 
 @pytest.mark.parametrize("kind", ["dangling symlink", "folder", "missing"])
-def test_unreadable_paths(ws: Path, cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_paths(ws: Path, cli: Cli, tmp_path: Path, kind: str) -> None:
     path = tmp_path / "article.txt"
     if kind == "dangling symlink":
         path.symlink_to(tmp_path / "nowhere.txt")
@@ -166,7 +164,7 @@ def test_missing_espeak_says_what_to_install(ws: Path, tmp_path: Path) -> None:
 
 
 def test_mixed_folder_builds_the_good_and_reports_the_bad(
-        ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        ws: Path, cli: Cli, tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(DATA / "no_photos.txt", folder / "good.txt")
@@ -178,10 +176,10 @@ def test_mixed_folder_builds_the_good_and_reports_the_bad(
     assert [d["date"] for d in report["dates"]] == ["2024-03-08"]
     assert report["dates"][0]["audio"] == "built"
     assert sorted(Path(e["path"]).name for e in report["errors"]) == ["empty.txt", "nodate.txt"]
-    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert_built(ws, "2024-03-08")
 
 
-def test_folder_without_articles(ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_folder_without_articles(ws: Path, cli: Cli, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     result = cli("build", empty, "-w", ws, "--engine", "fake")
@@ -189,19 +187,19 @@ def test_folder_without_articles(ws: Path, cli, tmp_path: Path) -> None:  # type
     assert result.stderr == f"error: no article files (*.txt, *.json, *.yaml) in {empty}\n"
 
 
-def test_no_articles_folder(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_no_articles_folder(ws: Path, cli: Cli) -> None:
     result = cli("build", "-w", ws, "--engine", "fake")
     assert result.exit_code == 2
     assert "articles does not exist" in result.stderr
 
 
-def test_unknown_engine(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_engine(ws: Path, cli: Cli) -> None:
     result = cli("build", DATA, "-w", ws, "--engine", "nope")
     assert result.exit_code == 2
     assert "unknown engine 'nope'" in result.stderr and "fake" in result.stderr
 
 
-def test_broken_script_is_reported(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_broken_script_is_reported(ws: Path, cli: Cli) -> None:
     (ws / "scripts").mkdir()
     (ws / "scripts" / "2024-01-01.md").write_text("---\ndate: 2024-01-01\n---\nstray\n")
     result = cli("render", "-w", ws, "--engine", "fake")
@@ -211,14 +209,14 @@ def test_broken_script_is_reported(ws: Path, cli) -> None:  # type: ignore[no-un
         "chapter heading")
 
 
-def test_render_unknown_date(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_render_unknown_date(ws: Path, cli: Cli) -> None:
     result = cli("render", "2024-01-01", "-w", ws, "--engine", "fake")
     assert result.exit_code == 2 and "no script for 2024-01-01" in result.stderr
     result = cli("render", "yesterday", "-w", ws, "--engine", "fake")
     assert result.exit_code == 2 and "'yesterday' is not a YYYY-MM-DD date" in result.stderr
 
 
-def test_check_writes_nothing(ws: Path, cli, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_writes_nothing(ws: Path, cli: Cli, seed_path: Path) -> None:
     result = cli("check", seed_path, DATA, "-w", ws, "--json")
     assert result.exit_code == 0
     assert {d["date"]: d["photos"] for d in result.json()["dates"]} == {
@@ -226,7 +224,7 @@ def test_check_writes_nothing(ws: Path, cli, seed_path: Path) -> None:  # type: 
     assert list(ws.iterdir()) == []
 
 
-def test_config_file(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_config_file(ws: Path, cli: Cli) -> None:
     (ws / "briefing.toml").write_text('engine = "fake"\nrate = 250\n')
     assert cli("script", DATA / "no_photos.txt", "-w", ws).exit_code == 0
     assert "rate: 250" in (ws / "scripts" / "2024-03-08.md").read_text()
@@ -236,7 +234,7 @@ def test_config_file(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
     assert result.stderr == f"error: {ws / 'briefing.toml'}: unknown setting(s): rat\n"
 
 
-def test_voices_and_engines(cli) -> None:  # type: ignore[no-untyped-def]
+def test_voices_and_engines(cli: Cli) -> None:
     result = cli("voices", "--engine", "fake")
     assert result.exit_code == 0 and "Fake test voice" in result.stdout
     result = cli("engines", "--json")
@@ -247,7 +245,7 @@ def test_voices_and_engines(cli) -> None:  # type: ignore[no-untyped-def]
     assert statuses["fake"]["output"] == "WAV mono 16-bit 22050 Hz"
 
 
-def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
+def test_help_explains(cli: Cli) -> None:
     result = cli("--help")
     assert result.exit_code == 0
     for command in ("build", "script", "render", "check", "voices"):
@@ -256,7 +254,7 @@ def test_help_explains(cli) -> None:  # type: ignore[no-untyped-def]
     assert "--workspace" in result.stdout and "--json" in result.stdout
 
 
-def test_help_reads_clean(cli) -> None:  # type: ignore[no-untyped-def]
+def test_help_reads_clean(cli: Cli) -> None:
     """Every command's --help: flags without a value type, no markup eaten, no box drawing."""
     import typer.main
     from typer.core import TyperGroup
@@ -310,15 +308,19 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert out.stdout.startswith("briefing ")
 
 
-def test_committed_sample_scripts_match_the_generator(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_committed_sample_scripts_match_the_generator(tmp_path: Path, cli: Cli) -> None:
     result = cli("script", REPO / "articles", "-w", tmp_path)
     assert result.exit_code == 0, result.stderr
-    for generated in sorted((tmp_path / "scripts").glob("*.md")):
+    generated_scripts = sorted((tmp_path / "scripts").glob("*.md"))
+    # one script per date of the sample articles, as committed
+    assert [p.name for p in generated_scripts] == sorted(
+        p.name for p in (REPO / "scripts").glob("*.md")) == ["2024-05-14.md", "2024-05-15.md"]
+    for generated in generated_scripts:
         committed = REPO / "scripts" / generated.name
         assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8")
 
 
-def test_rate_presets(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rate_presets(ws: Path, cli: Cli) -> None:
     assert cli("script", DATA / "no_photos.txt", "-w", ws, "--rate", "fast").exit_code == 0
     assert "rate: 240" in (ws / "scripts" / "2024-03-08.md").read_text()
     result = cli("script", DATA / "no_photos.txt", "-w", ws, "--rate", "warp")

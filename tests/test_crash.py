@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from tests.conftest import REPO
+from tests.conftest import REPO, as_from_a_terminal
 from tests.faulty import wait_for_group_to_end
 
 MOMENTS = (0.4, 0.7, 1.0, 1.3, 1.6, 2.0)
@@ -135,7 +135,8 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     ws = make_ws(tmp_path / "ws", "fake")
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=as_from_a_terminal)
     wait_until_started(ws)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
     _out, err = proc.communicate(timeout=60)

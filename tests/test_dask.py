@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli
 
 
-def _distributed():  # type: ignore[no-untyped-def]
+def _distributed() -> ModuleType:
     return pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 
@@ -31,7 +32,7 @@ def nine_dates(root: Path) -> Path:
     return root
 
 
-def test_dask_build_equals_local_build(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_dask_build_equals_local_build(tmp_path: Path, cli: Cli) -> None:
     distributed = _distributed()
     local = nine_dates(tmp_path / "local")
     assert cli("build", "-w", local, "-j", "2").exit_code == 0
@@ -47,7 +48,7 @@ def test_dask_build_equals_local_build(tmp_path: Path, cli) -> None:  # type: ig
     assert outputs(remote) == outputs(local)
 
 
-def test_unreachable_scheduler_is_one_line(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_scheduler_is_one_line(tmp_path: Path, cli: Cli) -> None:
     _distributed()
     ws = nine_dates(tmp_path / "ws")
     shutil.rmtree(ws / "articles")
@@ -59,7 +60,7 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path, cli) -> None:  # type
     assert result.stderr.count("\n") == 1
 
 
-def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_is_identical_whatever_the_number_of_jobs(tmp_path: Path, cli: Cli) -> None:
     one = nine_dates(tmp_path / "one")
     two = nine_dates(tmp_path / "two")
     assert cli("build", "-w", one, "-j", "1").exit_code == 0

@@ -16,7 +16,7 @@ import filelock
 import pytest
 
 import briefing.engines.registry as registry
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, Cli, assert_built
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def assert_no_temp_files(root: Path) -> None:
     ("empty", "engine 'empty' returned an empty or invalid WAV"),
 ])
 def test_engine_fault_is_one_line_and_leaves_no_audio(
-        ws: Path, cli, fault_engines: None, engine: str, message: str) -> None:  # type: ignore[no-untyped-def]
+        ws: Path, cli: Cli, fault_engines: None, engine: str, message: str) -> None:
     workspace_with_article(ws)
     result = cli("build", "-w", ws, "--engine", engine)
     assert result.exit_code == 1
@@ -69,10 +69,10 @@ def test_engine_fault_is_one_line_and_leaves_no_audio(
     assert_no_temp_files(ws)
     # once the fault is gone, the same command succeeds
     assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
-    assert (ws / "audio" / "2024-03-08" / "briefing-2024-03-08.mp3").is_file()
+    assert_built(ws, "2024-03-08")
 
 
-def test_hanging_engine_times_out(ws: Path, cli, fault_engines: None) -> None:  # type: ignore[no-untyped-def]
+def test_hanging_engine_times_out(ws: Path, cli: Cli, fault_engines: None) -> None:
     workspace_with_article(ws)
     (ws / "briefing.toml").write_text("segment_timeout_s = 1\n")
     start = time.monotonic()
@@ -84,7 +84,7 @@ def test_hanging_engine_times_out(ws: Path, cli, fault_engines: None) -> None:  
     assert not (ws / "audio").exists()
 
 
-def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_encoder_failure(ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing.audio import mp3encode as encode
     from briefing.errors import EncoderError
 
@@ -103,7 +103,7 @@ def test_encoder_failure(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_full_disk_leaves_old_outputs_intact(
-        ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing import fsutil
 
     workspace_with_article(ws)
@@ -137,7 +137,7 @@ def test_full_disk_leaves_old_outputs_intact(
     assert "14 librarians" in script.read_text()
 
 
-def test_busy_workspace_refused_with_no_wait(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_busy_workspace_refused_with_no_wait(ws: Path, cli: Cli) -> None:
     workspace_with_article(ws)
     (ws / ".briefing").mkdir()
     lock = filelock.FileLock(str(ws / ".briefing" / "lock"))

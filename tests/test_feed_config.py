@@ -11,6 +11,7 @@ from PIL import Image
 from briefing.config import FeedSettings, Settings, invalidates, load_settings
 from briefing.errors import ConfigError
 from briefing.publish.cover import BACKGROUND, default_cover, workspace_cover
+from tests.conftest import Cli
 
 
 def write_image(path: Path, size: tuple[int, int], kind: str = "PNG") -> None:
@@ -66,7 +67,7 @@ def test_bad_feed_settings_are_one_line_errors(tmp_path: Path, text: str, messag
     assert "\n" not in str(info.value) and "briefing.toml" in str(info.value)
 
 
-def test_format_on_the_command_line(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_format_on_the_command_line(ws: Path, cli: Cli) -> None:
     result = cli("build", "-w", ws, "--format", "flac", "--engine", "fake")
     assert result.exit_code == 2
     assert "flac" in result.stderr and "mp3, m4b" in result.stderr

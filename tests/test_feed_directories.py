@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import podcastparser
@@ -18,7 +18,7 @@ from PIL import Image
 from briefing.artwork import MAX_PX, MIN_PX
 from briefing.publish.cover import default_cover
 from briefing.publish.publication import next_published, update_note
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli, found
 
 BASE = "https://example.org/briefings/"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
@@ -35,10 +35,11 @@ copyright = "© 2024 Example Gazette"
 """
 
 
-def build(cli, ws: Path, *args: str | Path) -> dict:  # type: ignore[no-untyped-def]
+def build(cli: Cli, ws: Path, *args: str | Path) -> dict[str, Any]:
     result = cli(*args, "-w", ws, "--engine", "fake", "-q", "--json")
     assert result.exit_code == 0, result.stderr
-    return result.json()  # type: ignore[no-any-return]
+    report: dict[str, Any] = result.json()
+    return report
 
 
 def feed_bytes(ws: Path) -> bytes:
@@ -51,7 +52,7 @@ def square_image(path: Path) -> tuple[str, int]:
         return str(image.format), image.width
 
 
-def test_feed_has_what_apple_and_podcast_index_require(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_feed_has_what_apple_and_podcast_index_require(ws: Path, cli: Cli) -> None:
     (ws / "briefing.toml").write_text(FEED_TABLE, encoding="utf-8")
     build(cli, ws, "build", ARTICLE)
     xml = feed_bytes(ws)
@@ -88,18 +89,18 @@ def test_feed_has_what_apple_and_podcast_index_require(ws: Path, cli) -> None:  
         assert int(enclosure.attrib["length"]) > 0 and enclosure.attrib["type"] == "audio/mpeg"
 
 
-def test_default_feed_still_has_artwork_owner_and_copyright(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_default_feed_still_has_artwork_owner_and_copyright(ws: Path, cli: Cli) -> None:
     build(cli, ws, "build", ARTICLE, "--base-url", BASE)
     parsed = feedparser.parse(feed_bytes(ws))
     assert parsed.bozo == 0
     assert (ws / "audio" / "cover.png").read_bytes() == default_cover(parsed.feed.title).data
-    year = re.search(r"\d{4}", parsed.entries[0].published).group(0)  # type: ignore[union-attr]
+    year = found(r"\d{4}", parsed.entries[0].published).group(0)
     assert parsed.feed.rights == f"© {year} briefing"
     assert parsed.feed.publisher_detail.name == "briefing"
 
 
 def test_a_correction_gets_a_new_enclosure_url_and_keeps_its_guid(
-        ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     (ws / "briefing.toml").write_text(FEED_TABLE, encoding="utf-8")
     first_time = dt.datetime(2024, 5, 1, 6, 0, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(first_time.timestamp())))
@@ -158,7 +159,7 @@ def test_publication_record() -> None:
     assert next_published({"mp3": {}}, day, "b" * 64, t2)["updated"] is None
 
 
-def test_two_clean_builds_write_the_same_manifests(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_two_clean_builds_write_the_same_manifests(tmp_path: Path, cli: Cli) -> None:
     import os
 
     manifests = []

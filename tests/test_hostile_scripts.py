@@ -6,14 +6,19 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from briefing.errors import ScriptError
-from briefing.text.script_read import MAX_CHAPTERS, parse_script, read_script, without_silent
-from tests.conftest import DATA
+from briefing.text.script_read import (
+    MAX_CHAPTERS,
+    Pause,
+    parse_script,
+    read_script,
+    without_silent,
+)
+from tests.conftest import DATA, Cli, assert_built
 
 FRONT = "---\ndate: 2024-03-08\n---\n"
 
@@ -48,7 +53,8 @@ def test_hostile_pauses(spec: str, message: str) -> None:
                                          ("60s", 60_000), ("0.5S", 500), ("250 ms", 250)])
 def test_pauses_that_are_fine(spec: str, ms: int) -> None:
     [chapter] = parse_script(script(f"## A\n\nSay.\n\n[pause {spec}]\n"), Path("s.md")).chapters
-    assert chapter.blocks[-1].ms == ms  # type: ignore[union-attr]
+    pause = chapter.blocks[-1]
+    assert isinstance(pause, Pause) and pause.ms == ms
 
 
 @pytest.mark.parametrize(("front", "message"), [
@@ -122,10 +128,10 @@ def test_a_chapter_of_silence_names_its_heading() -> None:
 
 # --------------------------------------------------------------------------- through the CLI
 
-def built_workspace(ws: Path, cli: Callable[..., object]) -> Path:
+def built_workspace(ws: Path, cli: Cli) -> Path:
     (ws / "articles").mkdir()
     shutil.copy(DATA / "no_photos.txt", ws / "articles")
-    assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0  # type: ignore[attr-defined]
+    assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
     return ws / "scripts" / "2024-03-08.md"
 
 
@@ -139,19 +145,19 @@ def snapshot(root: Path) -> dict[str, bytes]:
     "## A\n\nx [pause " + "9" * 400 + "s]\n",
     "## A\n\nx\n\n## B\n\n---\n",
 ])
-def test_bad_script_leaves_the_outputs_alone(ws: Path, cli: Callable[..., object],
+def test_bad_script_leaves_the_outputs_alone(ws: Path, cli: Cli,
                                              body: str) -> None:
     path = built_workspace(ws, cli)
     before = snapshot(ws / "audio")
     path.write_text(script(body), encoding="utf-8")
     result = cli("render", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and re.match(rf"error: {re.escape(str(path))}: line \d+: ", lines[0])
     assert snapshot(ws / "audio") == before
 
 
-def test_silent_paragraph_builds_with_a_warning(ws: Path, cli: Callable[..., object]) -> None:
+def test_silent_paragraph_builds_with_a_warning(ws: Path, cli: Cli) -> None:
     path = built_workspace(ws, cli)
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -160,11 +166,11 @@ def test_silent_paragraph_builds_with_a_warning(ws: Path, cli: Callable[..., obj
     lines.insert(where - 1, "---\n")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("render", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
-    assert f"warning: {path}: line {where}: nothing to say in '---'" in result.stderr  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {path}: line {where}: nothing to say in '---'" in result.stderr
 
 
-def test_lexicon_that_leaves_nothing_to_say(ws: Path, cli: Callable[..., object]) -> None:
+def test_lexicon_that_leaves_nothing_to_say(ws: Path, cli: Cli) -> None:
     path = built_workspace(ws, cli)
     (ws / "pronunciations.toml").write_text('librarians = "---"\n')
     text = path.read_text(encoding="utf-8").replace(
@@ -172,20 +178,20 @@ def test_lexicon_that_leaves_nothing_to_say(ws: Path, cli: Callable[..., object]
     path.write_text(text, encoding="utf-8")
     number = text.splitlines().index("librarians.") + 1
     result = cli("render", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert result.stderr == (f"error: {path}: line {number}: 'librarians.' leaves nothing to "  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}: line {number}: 'librarians.' leaves nothing to "
                              "say once the lexicon and number reading are applied\n")
 
 
 @pytest.mark.parametrize("value", ["20240308", "2024-W10-5", "٢٠٢٤-03-08"])
-def test_render_refuses_loose_dates(ws: Path, cli: Callable[..., object], value: str) -> None:
+def test_render_refuses_loose_dates(ws: Path, cli: Cli, value: str) -> None:
     built_workspace(ws, cli)
     result = cli("render", value, "-w", ws, "--engine", "fake")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert result.stderr == f"error: {value!r} is not a YYYY-MM-DD date\n"  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {value!r} is not a YYYY-MM-DD date\n"
 
 
-def test_script_that_is_a_fifo_or_utf16(ws: Path, cli: Callable[..., object]) -> None:
+def test_script_that_is_a_fifo_or_utf16(ws: Path, cli: Cli) -> None:
     import os
 
     path = built_workspace(ws, cli)
@@ -200,7 +206,7 @@ def test_script_that_is_a_fifo_or_utf16(ws: Path, cli: Callable[..., object]) ->
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dev zero", "dangling", "loop"])
-def test_build_over_a_script_that_is_not_a_file(ws: Path, cli: Callable[..., object],
+def test_build_over_a_script_that_is_not_a_file(ws: Path, cli: Cli,
                                                 kind: str) -> None:
     import os
     import time
@@ -221,9 +227,9 @@ def test_build_over_a_script_that_is_not_a_file(ws: Path, cli: Callable[..., obj
     start = time.monotonic()
     result = cli("build", "-w", ws, "--engine", "fake")
     assert time.monotonic() - start < 60
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {path}: is a ")
     assert path.is_symlink() or kind == "fifo"  # left as it was
-    assert (ws / "audio" / "2024-03-09" / "briefing-2024-03-09.mp3").is_file()
+    assert_built(ws, "2024-03-09")
     assert not (ws / "audio" / "2024-03-08").exists()

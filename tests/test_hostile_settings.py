@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from briefing.config import load_settings
 from briefing.errors import ConfigError
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli
 
 CONTROL_URLS = [
     "https://example.org/\x01briefings/", "https://example.org/brief\nings/",
@@ -52,26 +51,26 @@ def test_good_base_urls_are_accepted(tmp_path: Path, url: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["https://example.org/\x01/", "https://example.org/a\nb"])
-def test_bad_base_url_on_the_command_line(ws: Path, cli: Callable[..., object],
+def test_bad_base_url_on_the_command_line(ws: Path, cli: Cli,
                                           url: str) -> None:
     (ws / "articles").mkdir()
     shutil.copy(DATA / "no_photos.txt", ws / "articles")
     result = cli("build", "-w", ws, "--engine", "fake", "--base-url", url)
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert result.stderr.startswith("error: base_url ")  # type: ignore[attr-defined]
-    assert result.stderr.count("\n") == 1  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: base_url ")
+    assert result.stderr.count("\n") == 1
     assert not (ws / "audio").exists() and not (ws / "scripts").exists()
 
 
 @pytest.mark.parametrize("lang", ["en_US", "en\ninjected: 1", "e", "english!", "en-", "123",
                                   "en-US\n---\n## Injected", "ŋŋ", ""])
-def test_bad_lang_setting_is_refused(ws: Path, cli: Callable[..., object], lang: str) -> None:
+def test_bad_lang_setting_is_refused(ws: Path, cli: Cli, lang: str) -> None:
     (ws / "articles").mkdir()
     shutil.copy(DATA / "no_photos.txt", ws / "articles")
     (ws / "briefing.toml").write_text(f"lang = {toml_string(lang)}\n")
     result = cli("build", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {ws / 'briefing.toml'}: lang")
     assert not (ws / "scripts").exists()
 

@@ -7,8 +7,9 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from briefing.build.watch import is_input
 from briefing.build.workspace import Workspace
 from briefing.errors import ArticleError
 from briefing.text.article import find_articles, read_article
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli
 
 
 def odd_entries(folder: Path) -> dict[str, str]:
@@ -40,7 +41,7 @@ def odd_entries(folder: Path) -> dict[str, str]:
 
 
 def test_odd_entries_in_articles_are_skipped_with_a_warning(
-        ws: Path, cli: Callable[..., object]) -> None:
+        ws: Path, cli: Cli) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "good.txt")
@@ -49,21 +50,21 @@ def test_odd_entries_in_articles_are_skipped_with_a_warning(
     (articles / "notes.md").symlink_to(articles / "nowhere")  # not an article name: silent
     assert find_articles([articles]) == [articles / "good.txt"]
     result = cli("check", "-w", ws)
-    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
-    warnings = sorted(result.stderr.strip().splitlines())  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    warnings = sorted(result.stderr.strip().splitlines())
     assert warnings == sorted(f"warning: {articles / name}: skipped: {why}"
                               for name, why in expected.items())
-    assert "2024-03-08 — 1 story" in result.stdout  # type: ignore[attr-defined]
+    assert "2024-03-08 — 1 story" in result.stdout
 
 
-def test_unreadable_articles_folder_is_bad_input(ws: Path, cli: Callable[..., object],
+def test_unreadable_articles_folder_is_bad_input(ws: Path, cli: Cli,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "good.txt")
     real = Path.iterdir
 
-    def denied(self: Path):  # type: ignore[no-untyped-def]
+    def denied(self: Path) -> Iterator[Path]:
         if self == articles:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real(self)
@@ -72,14 +73,14 @@ def test_unreadable_articles_folder_is_bad_input(ws: Path, cli: Callable[..., ob
     for command in ("check", "build"):
         result = cli(command, "-w", ws, "--engine", "fake") if command == "build" else cli(
             command, "-w", ws)
-        assert result.exit_code == 2  # type: ignore[attr-defined]
-        assert result.stderr == (  # type: ignore[attr-defined]
+        assert result.exit_code == 2
+        assert result.stderr == (
             f"error: {articles}: the folder cannot be read: Permission denied\n")
 
 
 @pytest.mark.parametrize("failing", ["mkstemp", "replace", "write"])
 def test_write_errors_name_the_target_not_the_temporary_file(
-        ws: Path, cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch,
+        ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch,
         failing: str) -> None:
     (ws / "articles").mkdir()
     shutil.copy(DATA / "no_photos.txt", ws / "articles")
@@ -89,7 +90,7 @@ def test_write_errors_name_the_target_not_the_temporary_file(
     if failing == "mkstemp":
         real_mkstemp = tempfile.mkstemp
 
-        def mkstemp(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
             folder = Path(kwargs["dir"])
             if folder == scripts:
                 raise PermissionError(errno.EACCES, "Permission denied",
@@ -116,8 +117,8 @@ def test_write_errors_name_the_target_not_the_temporary_file(
 
         monkeypatch.setattr(Path, "write_bytes", write_bytes)
     result = cli("build", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 1  # type: ignore[attr-defined]
-    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {scripts / '2024-03-08.md'}: ")
     assert ".tmp" not in lines[0]
     assert not list(ws.rglob("*.tmp"))
@@ -125,24 +126,24 @@ def test_write_errors_name_the_target_not_the_temporary_file(
 
 @pytest.mark.parametrize("kind", ["empty folder", "missing folder", "articles only"])
 def test_clean_refuses_a_folder_that_is_not_a_workspace(
-        tmp_path: Path, cli: Callable[..., object], kind: str) -> None:
+        tmp_path: Path, cli: Cli, kind: str) -> None:
     folder = tmp_path / "not-a-workspace"
     if kind != "missing folder":
         folder.mkdir()
     if kind == "articles only":
         (folder / "articles").mkdir()
     result = cli("clean", "--cache", "-w", folder, "--engine", "fake")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert result.stderr.count("\n") == 1 and "is not a briefing workspace" in result.stderr  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "is not a briefing workspace" in result.stderr
     assert not (folder / ".briefing").exists()
 
 
-def test_clean_still_works_in_a_workspace(ws: Path, cli: Callable[..., object]) -> None:
+def test_clean_still_works_in_a_workspace(ws: Path, cli: Cli) -> None:
     (ws / "articles").mkdir()
     shutil.copy(DATA / "no_photos.txt", ws / "articles")
-    assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0  # type: ignore[attr-defined]
+    assert cli("build", "-w", ws, "--engine", "fake").exit_code == 0
     result = cli("clean", "--cache", "-w", ws, "--engine", "fake")
-    assert result.exit_code == 0 and "removed 0 segment(s)" in result.stdout  # type: ignore[attr-defined]
+    assert result.exit_code == 0 and "removed 0 segment(s)" in result.stdout
 
 
 @pytest.mark.parametrize("value", ["٢٠٢٤-05-15", "２０２４-05-15", "2024-05-1５", "20240515",

@@ -3,6 +3,7 @@ what real tools (ffprobe, an ffmpeg conversion and remux, id3lib's id3v2) make o
 
 from __future__ import annotations
 
+import io
 import shutil
 import struct
 import subprocess
@@ -90,9 +91,7 @@ def test_chapter_tag_has_no_v24_frames() -> None:
         == "2024-01-02"
 
 
-def fileobj_of(frames: list[bytes]):  # type: ignore[no-untyped-def]
-    import io
-
+def fileobj_of(frames: list[bytes]) -> io.BytesIO:
     body = b"".join(frames)
     size = bytes((len(body) >> s) & 0x7F for s in (21, 14, 7, 0))
     return io.BytesIO(b"ID3\x03\x00\x00" + size + body)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli, isolate, run_cli
 
 DATES = [f"2024-05-{d:02d}" for d in range(1, 10)]
 
@@ -30,20 +30,36 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
     return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
 
-@pytest.fixture
-def nine(ws: Path, cli) -> Path:  # type: ignore[no-untyped-def]
-    """A workspace of nine dates, built once with the fake engine."""
+@pytest.fixture(scope="module")
+def nine_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace of nine dates, built once per module with the fake engine (read only)."""
+    root = tmp_path_factory.mktemp("nine")
+    ws = root / "ws"
     articles = ws / "articles"
-    articles.mkdir()
+    articles.mkdir(parents=True)
     base = (REPO / "articles" / "2024-05-14-river-cleanup.txt").read_text(encoding="utf-8")
     for i, day in enumerate(DATES):
         text = base.replace("2024-05-14", day).replace("2,000 volunteers", f"{2000 + i} volunteers")
         (articles / f"{day}.txt").write_text(text, encoding="utf-8")
     (ws / "briefing.toml").write_text('engine = "fake"\n')
-    result = cli("build", "-w", ws, "--json")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        result = run_cli("build", "-w", ws, "--json")
     assert result.exit_code == 0, result.stderr
     assert [d["audio"] for d in result.json()["dates"]] == ["built"] * 9
-    (ws.parent / "cold.json").write_text(result.stdout)
+    (root / "cold.json").write_text(result.stdout)
+    return ws
+
+
+@pytest.fixture
+def nine(nine_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy (modification times kept) of the nine dates' built workspace; the
+    current folder is another, empty folder."""
+    ws = tmp_path / "ws"
+    shutil.copytree(nine_built, ws, symlinks=True)
+    shutil.copy2(nine_built.parent / "cold.json", tmp_path / "cold.json")
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     return ws
 
 
@@ -51,7 +67,7 @@ def by_date(result: Any) -> dict[str, dict[str, Any]]:
     return {d["date"]: d for d in result.json()["dates"]}
 
 
-def test_noop_build_synthesises_nothing_and_rewrites_nothing(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_noop_build_synthesises_nothing_and_rewrites_nothing(nine: Path, cli: Cli) -> None:
     before = snapshot(nine)
     state = (nine / ".briefing" / "state.json").stat().st_mtime_ns
     result = cli("build", "-w", nine, "--json")
@@ -65,7 +81,7 @@ def test_noop_build_synthesises_nothing_and_rewrites_nothing(nine: Path, cli) ->
     assert (nine / ".briefing" / "state.json").stat().st_mtime_ns == state
 
 
-def test_one_sentence_edit_rebuilds_one_segment_one_chapter_one_date(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_one_sentence_edit_rebuilds_one_segment_one_chapter_one_date(nine: Path, cli: Cli) -> None:
     script = nine / "scripts" / "2024-05-05.md"
     text = script.read_text(encoding="utf-8")
     old = "City officials hope the clean-up will help the river keep its bathing-water status"
@@ -105,7 +121,7 @@ def test_one_sentence_edit_rebuilds_one_segment_one_chapter_one_date(nine: Path,
     assert not (nine / "scripts" / "2024-05-05.new.md").exists()
 
 
-def test_inserted_sentence_shifts_nothing(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_inserted_sentence_shifts_nothing(nine: Path, cli: Cli) -> None:
     script = nine / "scripts" / "2024-05-02.md"
     text = script.read_text(encoding="utf-8")
     anchor = "Organisers said the teams removed"
@@ -117,7 +133,7 @@ def test_inserted_sentence_shifts_nothing(nine: Path, cli) -> None:  # type: ign
 
 
 def test_lexicon_entry_resynthesises_exactly_the_segments_with_the_word(
-        nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+        nine: Path, cli: Cli) -> None:
     (nine / "pronunciations.toml").write_text('"Sachsenbrücke" = "Saxen-brooker"\n',
                                               encoding="utf-8")
     sentences: set[str] = set()
@@ -137,7 +153,7 @@ def test_lexicon_entry_resynthesises_exactly_the_segments_with_the_word(
     assert "Sachsenbrücke" in (nine / "scripts" / "2024-05-01.md").read_text(encoding="utf-8")
 
 
-def test_bitrate_change_reencodes_without_synthesis(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_bitrate_change_reencodes_without_synthesis(nine: Path, cli: Cli) -> None:
     (nine / "briefing.toml").write_text('engine = "fake"\nbitrate_kbps = 48\n')
     result = cli("build", "-w", nine, "--json")
     days = result.json()["dates"]
@@ -149,7 +165,7 @@ def test_bitrate_change_reencodes_without_synthesis(nine: Path, cli) -> None:  #
     assert days[0]["chapters_encoded"] == len(days[0]["chapters"])
 
 
-def test_rate_change_regenerates_scripts_and_resynthesises(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_rate_change_regenerates_scripts_and_resynthesises(nine: Path, cli: Cli) -> None:
     (nine / "briefing.toml").write_text('engine = "fake"\nrate = 220\n')
     cold = json.loads((nine.parent / "cold.json").read_text())
     result = cli("build", "-w", nine, "--json")
@@ -159,7 +175,7 @@ def test_rate_change_regenerates_scripts_and_resynthesises(nine: Path, cli) -> N
     assert "rate: 220" in (nine / "scripts" / "2024-05-03.md").read_text(encoding="utf-8")
 
 
-def test_template_change_regenerates_unedited_scripts_only(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_template_change_regenerates_unedited_scripts_only(nine: Path, cli: Cli) -> None:
     edited = nine / "scripts" / "2024-05-09.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA producer's closing words.\n",
                       encoding="utf-8")
@@ -186,7 +202,7 @@ def test_template_change_regenerates_unedited_scripts_only(nine: Path, cli) -> N
             assert entry["segments"]["synthesized"] == 1
 
 
-def test_corrupt_cache_entry_is_never_reused(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_cache_entry_is_never_reused(nine: Path, cli: Cli) -> None:
     entries = sorted((nine / ".briefing" / "segments").rglob("*.wav"))
     victim = entries[0]
     victim.write_bytes(victim.read_bytes()[:100])
@@ -199,7 +215,7 @@ def test_corrupt_cache_entry_is_never_reused(nine: Path, cli) -> None:  # type: 
     assert len(victim.read_bytes()) > 100
 
 
-def test_deleted_output_is_rebuilt(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_output_is_rebuilt(nine: Path, cli: Cli) -> None:
     target = nine / "audio" / "2024-05-07" / "briefing-2024-05-07.mp3"
     original = target.read_bytes()
     target.unlink()
@@ -210,7 +226,7 @@ def test_deleted_output_is_rebuilt(nine: Path, cli) -> None:  # type: ignore[no-
     assert target.read_bytes() == original
 
 
-def test_clean_cache_removes_only_unused_entries(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_clean_cache_removes_only_unused_entries(nine: Path, cli: Cli) -> None:
     shutil.rmtree(nine / "scripts")
     (nine / "scripts").mkdir()
     result = cli("script", nine / "articles" / "2024-05-01.txt", "-w", nine)
@@ -225,7 +241,7 @@ def test_clean_cache_removes_only_unused_entries(nine: Path, cli) -> None:  # ty
     assert cli("clean", "--cache", "-w", nine, "--json").json()["segments_removed"] == 0
 
 
-def test_clean_refuses_when_a_script_is_broken(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_clean_refuses_when_a_script_is_broken(nine: Path, cli: Cli) -> None:
     (nine / "scripts" / "2024-05-04.md").write_text("broken\n")
     count = len(list((nine / ".briefing" / "segments").rglob("*.wav")))
     result = cli("clean", "--cache", "-w", nine)
@@ -234,7 +250,7 @@ def test_clean_refuses_when_a_script_is_broken(nine: Path, cli) -> None:  # type
     assert len(list((nine / ".briefing" / "segments").rglob("*.wav"))) == count
 
 
-def test_page_template_change_rewrites_every_page_and_nothing_else(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_page_template_change_rewrites_every_page_and_nothing_else(nine: Path, cli: Cli) -> None:
     templates = nine / "templates"
     templates.mkdir()
     original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
@@ -250,7 +266,7 @@ def test_page_template_change_rewrites_every_page_and_nothing_else(nine: Path, c
     assert all(d["segments"]["synthesized"] == 0 for d in result.json()["dates"])
 
 
-def test_feed_written_with_a_base_url(nine: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_feed_written_with_a_base_url(nine: Path, cli: Cli) -> None:
     result = cli("build", "-w", nine, "--json", "--base-url", "https://example.org/briefings/")
     assert result.json()["site"][-1] == "audio/feed.xml"
     feed = (nine / "audio" / "feed.xml").read_text(encoding="utf-8")

@@ -130,9 +130,9 @@ def test_rendering_a_long_chapter_holds_one_block_and_its_mp3() -> None:
     for minutes in (4, 12):
         count = round(minutes * 60 / 6.4)  # about 6.4 s per sentence with its pause
         chapter = Chapter("Long", (Paragraph(tuple(sentences[i % 12] for i in range(count))),))
-        shared = [wavs[i % 12] for i in range(count)]
+        shared: list[bytes | str] = [wavs[i % 12] for i in range(count)]
 
-        def run(chapter: Chapter = chapter, shared: list[bytes | str] = shared,  # type: ignore[assignment]
+        def run(chapter: Chapter = chapter, shared: list[bytes | str] = shared,
                 minutes: int = minutes) -> None:
             mp3, timings = render_chapter(chapter, shared, Gaps(400, 800, 1200), True, 64, 5,
                                           -16.0, -1.0)

@@ -31,6 +31,7 @@ from briefing.audio.loudness import (
 )
 from briefing.audio.mp3encode import encode_mp3
 from briefing.audio.mp3frames import plan_join, read_stream
+from tests.conftest import SEED, Cli, SeedBuild
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
 
@@ -206,7 +207,19 @@ def test_normalize_is_deterministic() -> None:
     assert normalize(bytes(bytearray(pcm)), SAMPLE_RATE) == first
     assert normalize(pcm, SAMPLE_RATE, LoudnessTarget()) == first
     assert normalize(pcm, SAMPLE_RATE, TARGETS[1]) != first
-    assert isinstance(LOUDNESS_VERSION, int)
+
+
+def test_loudness_version_is_in_every_chapter_key(seed_copy: SeedBuild, cli: Cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new LOUDNESS_VERSION re-encodes every chapter and synthesises nothing."""
+    import briefing.build.builder as builder
+
+    monkeypatch.setattr(builder, "LOUDNESS_VERSION", LOUDNESS_VERSION + 1)
+    result = cli("build", SEED, "-w", seed_copy.ws, "--engine", "fake", "--json")
+    assert result.exit_code == 0, result.stderr
+    [day] = result.json()["dates"]
+    assert day["segments"]["synthesized"] == 0
+    assert day["chapters_encoded"] == len(day["chapters"]) == 16
 
 
 def test_silence_and_short_input_are_returned_unchanged() -> None:

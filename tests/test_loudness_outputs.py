@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, Cli, found
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
@@ -20,20 +20,25 @@ def ebur128(path: Path) -> tuple[float, float]:
                           "-filter_complex", "ebur128=peak=true", "-f", "null", "-"],
                          capture_output=True, text=True, check=True).stderr
     summary = out[out.rindex("Summary:"):]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    integrated = float(found(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(found(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
 
 
 def check_outputs(ws: Path, target: float) -> None:
-    for mp3 in sorted((ws / "audio").rglob("*.mp3")):
+    """Every MP3 of every date on target: the full briefing and one file per chapter."""
+    manifests = [json.loads(p.read_text(encoding="utf-8"))
+                 for p in (ws / "audio").glob("*/briefing-*.json")]
+    mp3s = sorted((ws / "audio").rglob("*.mp3"))
+    assert manifests and len(mp3s) == sum(1 + len(m["chapters"]) for m in manifests)
+    for mp3 in mp3s:
         integrated, peak = ebur128(mp3)
         assert abs(integrated - target) <= 1.0, (mp3.name, integrated)
         assert peak <= -1.0, (mp3.name, peak)
 
 
 @pytest.mark.parametrize("target", [-16.0, -23.0])
-def test_every_output_on_target_fake_engine(ws: Path, cli, target: float) -> None:  # type: ignore[no-untyped-def]
+def test_every_output_on_target_fake_engine(ws: Path, cli: Cli, target: float) -> None:
     result = cli("build", DATA / "crlf_bom_accents_missing_credit.txt", "-w", ws, "--engine",
                  "fake", "--loudness", str(target))
     assert result.exit_code == 0, result.stderr

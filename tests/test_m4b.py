@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mutagen.mp4 import MP4
 
 from briefing.publish.cover import default_cover
-from tests.conftest import DATA, ffprobe_chapters, ffprobe_duration, ffprobe_json, needs_ffprobe
+from tests.conftest import (
+    DATA,
+    Cli,
+    ffprobe_chapters,
+    ffprobe_duration,
+    ffprobe_json,
+    needs_ffprobe,
+)
 from tests.test_loudness_outputs import ebur128
 
 ARTICLE = DATA / "crlf_bom_accents_missing_credit.txt"
@@ -37,9 +45,11 @@ def _date_folder(ws: Path) -> Path:
     return next(p for p in (ws / "audio").iterdir() if p.is_dir())
 
 
-def _manifest(ws: Path) -> dict:  # type: ignore[type-arg]
+def _manifest(ws: Path) -> dict[str, Any]:
     folder = _date_folder(ws)
-    return json.loads((folder / f"briefing-{folder.name}.json").read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(
+        (folder / f"briefing-{folder.name}.json").read_text(encoding="utf-8"))
+    return manifest
 
 
 def test_m4b_is_aac_in_mp4_listed_in_manifest_and_json(built: Path) -> None:
@@ -99,7 +109,7 @@ def test_same_loudness_as_the_mp3(built: Path) -> None:
     assert peak <= -0.5
 
 
-def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path, cli: Cli) -> None:
     import shutil
 
     ws = tmp_path / "ws"
@@ -127,7 +137,7 @@ def test_m4b_is_written_only_when_its_inputs_change(built: Path, tmp_path: Path,
     assert "m4b" not in result.json()["dates"][0]["files"]
 
 
-def test_engines_says_which_aac_encoder_is_used(cli) -> None:  # type: ignore[no-untyped-def]
+def test_engines_says_which_aac_encoder_is_used(cli: Cli) -> None:
     result = cli("engines")
     assert result.exit_code == 0
     assert "m4b output: usable, AAC encoder 'aac'" in result.stdout

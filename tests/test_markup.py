@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from briefing.text.script_read import Pause, read_script
+from tests.conftest import Cli
 
 DAY = "2024-05-14"
 HOSTILE = [
@@ -49,7 +50,7 @@ def _build(ws: Path, cli: Any) -> dict[str, Any]:
     "b--.txt",
     "[pause 9s] ## c *d*.txt",
 ])
-def test_a_file_name_never_becomes_markup(ws: Path, cli, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_name_never_becomes_markup(ws: Path, cli: Cli, name: str) -> None:
     _article(ws / "articles", name, ["The bridge has two lanes."])
     report = _build(ws, cli)
     script = read_script(ws / "scripts" / f"{DAY}.md")
@@ -62,7 +63,7 @@ def test_a_file_name_never_becomes_markup(ws: Path, cli, name: str) -> None:  # 
     assert day["audio"] == "built"
 
 
-def test_article_text_is_spoken_and_transcribed_as_written(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_article_text_is_spoken_and_transcribed_as_written(ws: Path, cli: Cli) -> None:
     _article(ws / "articles", "a.txt", HOSTILE)
     (ws / "pronunciations.toml").write_text('bridge = "[[brIdZ]]"\n', encoding="utf-8")
     _build(ws, cli)
@@ -86,7 +87,7 @@ def test_article_text_is_spoken_and_transcribed_as_written(ws: Path, cli) -> Non
     assert picture == "A picture image: img and a link in the text."
 
 
-def test_control_characters_never_reach_the_outputs(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_control_characters_never_reach_the_outputs(ws: Path, cli: Cli) -> None:
     _article(ws / "articles", "a.txt", ["Bells\x07 rang\x0e at\x1b[31m noon\x7f today\x9b."])
     _build(ws, cli)
     folder = ws / "audio" / DAY

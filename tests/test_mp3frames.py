@@ -20,6 +20,7 @@ from briefing.audio.mp3frames import (
     parse_header,
     read_stream,
 )
+from tests.conftest import SeedBuild
 
 RATE = 22050
 
@@ -148,12 +149,10 @@ def test_ffmpeg_decodes_sample_exact(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def built(ws: Path, cli, seed_path: Path) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
-    assert result.exit_code == 0, result.stderr
-    day = result.json()["dates"][0]
-    return {"mp3": ws / day["files"]["mp3"], "chapters": [ws / f for f in
-                                                          day["files"]["chapters"]]}
+def built(seed_build: SeedBuild) -> list[Path]:
+    """The MP3 files of the seed's shared build (read only): the full briefing, then chapters."""
+    files = seed_build.day["files"]
+    return [seed_build.ws / files["mp3"], *(seed_build.ws / f for f in files["chapters"])]
 
 
 def audio_of(path: Path) -> bytes:
@@ -165,9 +164,10 @@ def audio_of(path: Path) -> bytes:
     return data[10 + size :]
 
 
-def test_the_joined_file_describes_itself(built: dict) -> None:  # type: ignore[type-arg]
+def test_the_joined_file_describes_itself(built: list[Path]) -> None:
     """The full briefing's Info frame: the joined file's frame count, bytes, TOC and CRCs."""
-    for path in [built["mp3"], *built["chapters"]]:
+    assert len(built) == 17
+    for path in built:
         mp3 = audio_of(path)
         frames = list(iter_frames(mp3))
         first = frames[0][1]
@@ -181,8 +181,8 @@ def test_the_joined_file_describes_itself(built: dict) -> None:  # type: ignore[
 
 
 @pytest.mark.skipif(shutil.which("mp3val") is None, reason="mp3val (Debian) is not installed")
-def test_mp3val_finds_nothing_wrong(built: dict) -> None:  # type: ignore[type-arg]
-    files = [built["mp3"], *built["chapters"]]
+def test_mp3val_finds_nothing_wrong(built: list[Path]) -> None:
+    files = built
     out = subprocess.run(["mp3val", *map(str, files)], capture_output=True, text=True,
                          check=True).stdout
     assert "WARNING" not in out and "PROBLEM" not in out, out

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from briefing.publish.outputs import playlist_title
+from tests.conftest import Cli
 
 ARTICLE = (" date 2024-01-02 More than 2,000 volunteers, and 1,250 officials, cleared the "
            "road. The count, said one, was 12,5 percent higher.\n\n"
@@ -33,7 +34,7 @@ def test_playlist_titles_have_no_comma() -> None:
 
 
 @pytest.fixture
-def built(ws: Path, cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:  # type: ignore[no-untyped-def]
+def built(ws: Path, cli: Cli, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     article = tmp_path / "a.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     result = cli("build", article, "-w", ws, "--engine", "fake", "--json")

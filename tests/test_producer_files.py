@@ -18,7 +18,7 @@ from briefing.build.scripts import ScriptStatus, write_script
 from briefing.build.state import State
 from briefing.build.workspace import Workspace
 from briefing.fsutil import create_new_file, is_own_temp, write_text_atomic
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli
 
 DAY = dt.date(2024, 3, 8)
 
@@ -128,7 +128,7 @@ def test_a_new_md_briefing_did_not_write_is_never_deleted(tmp_path: Path) -> Non
         assert mine.read_text(encoding="utf-8") == "the producer's own draft\n"
 
 
-def test_cli_conflict_keeps_an_edited_offer(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_conflict_keeps_an_edited_offer(ws: Path, cli: Cli) -> None:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
@@ -211,7 +211,7 @@ def test_clean_up_removes_only_own_temp_files_and_follows_no_link(tmp_path: Path
 # --------------------------------------------------------------------------- symlinked outputs
 
 @pytest.fixture
-def built(ws: Path, cli) -> Path:  # type: ignore[no-untyped-def]
+def built(ws: Path, cli: Cli) -> Path:
     articles = ws / "articles"
     articles.mkdir()
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
@@ -223,7 +223,7 @@ def built(ws: Path, cli) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("link", ["scripts", "audio", "audio/2024-03-08",
                                   "audio/2024-03-08/chapters"])
-def test_a_symlinked_output_folder_is_refused(built: Path, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_symlinked_output_folder_is_refused(built: Path, cli: Cli, tmp_path: Path,
                                               link: str) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -243,7 +243,7 @@ def test_a_symlinked_output_folder_is_refused(built: Path, cli, tmp_path: Path, 
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == keep
 
 
-def test_stale_chapter_removal_spares_files_briefing_did_not_write(built: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_stale_chapter_removal_spares_files_briefing_did_not_write(built: Path, cli: Cli) -> None:
     chapters = built / "audio" / "2024-03-08" / "chapters"
     before = {p.name for p in chapters.iterdir()}
     mine = [chapters / "99-my-intro.mp3", chapters / "notes.mp3"]
@@ -261,7 +261,8 @@ def test_stale_chapter_removal_spares_files_briefing_did_not_write(built: Path, 
     assert all(p.read_bytes() == b"ID3 the producer's" for p in mine)
 
 
-def test_a_chapter_file_a_killed_build_left_is_removed_a_producers_is_not(built: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_chapter_file_a_killed_build_left_is_removed_a_producers_is_not(
+        built: Path, cli: Cli) -> None:
     from mutagen.id3 import ID3, TALB
 
     chapters = built / "audio" / "2024-03-08" / "chapters"

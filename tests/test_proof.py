@@ -26,6 +26,7 @@ from briefing.proof.listen import lexicon_line, proof
 from briefing.proof.recognizer import check_installed
 from briefing.proof.wer import align, ear_words, error_rate, syllables
 from briefing.speech.spoken import spoken_text
+from tests.conftest import Cli, SeedBuild
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -88,13 +89,15 @@ def test_alignment_is_a_minimal_edit_script(ref: list[str], hyp: list[str]) -> N
     a = align(ref, hyp)
     assert a.errors == _distance(tuple(ref), tuple(hyp))
     # replaying the steps turns the reference into the hypothesis
-    rebuilt = [hyp[s.hyp] if s.op in ("sub", "ins") else ref[s.ref]  # type: ignore[index]
+    rebuilt = [hyp[s.hyp] if s.op in ("sub", "ins") and s.hyp is not None
+               else ref[s.ref] if s.ref is not None else None
                for s in a.steps if s.op != "del"]
     assert rebuilt == hyp
     assert [s.ref for s in a.steps if s.ref is not None] == list(range(len(ref)))
     for s in a.steps:
         if s.op == "ok":
-            assert ref[s.ref] == hyp[s.hyp]  # type: ignore[index]
+            assert s.ref is not None and s.hyp is not None
+            assert ref[s.ref] == hyp[s.hyp]
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -165,9 +168,9 @@ class ScriptedRecognizer:
 
 
 @pytest.fixture
-def built(ws: Path, cli, seed_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    assert cli("build", seed_path, "-w", ws, "--engine", "fake", "-q").exit_code == 0
-    return ws
+def built(seed_copy: SeedBuild) -> Path:
+    """A private copy of the seed's shared build (proof reads it; a test adds a lexicon)."""
+    return seed_copy.ws
 
 
 def test_report_finds_exactly_the_misheard_words(built: Path) -> None:
@@ -218,7 +221,7 @@ def test_known_lexicon_words_get_no_new_line(built: Path) -> None:
                             for m in misheard)
 
 
-def test_cli_json_and_text(built: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_json_and_text(built: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     rec = ScriptedRecognizer(built, {"Goris": "Doris"})
     monkeypatch.setattr("briefing.cli.proof_cmd.check_installed", lambda: None)
     monkeypatch.setattr("briefing.cli.proof_cmd.make_recognizer", lambda: rec)
@@ -242,7 +245,7 @@ def test_cli_json_and_text(built: Path, cli, monkeypatch: pytest.MonkeyPatch) ->
 
 # --------------------------------------------------------------------------- the command line
 
-def test_missing_extra_is_one_line(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_extra_is_one_line(ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "faster_whisper", None)  # as if not installed
     with pytest.raises(RecognizerUnavailableError):
         check_installed()
@@ -253,7 +256,8 @@ def test_missing_extra_is_one_line(ws: Path, cli, monkeypatch: pytest.MonkeyPatc
     assert result.exception is None
 
 
-def test_nothing_built_is_a_usage_error(ws: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_built_is_a_usage_error(
+        ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("briefing.cli.proof_cmd.check_installed", lambda: None)
     monkeypatch.setattr("briefing.cli.proof_cmd.make_recognizer",
                         lambda: ScriptedRecognizer(ws, {}))
@@ -294,7 +298,7 @@ def test_model_is_assembled_once_from_the_packages(model_cache: Path) -> None:
 
 
 @pytest.mark.real_engine
-def test_real_recognizer_on_a_short_espeak_build(ws: Path, cli, model_cache: Path,  # type: ignore[no-untyped-def]
+def test_real_recognizer_on_a_short_espeak_build(ws: Path, cli: Cli, model_cache: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_MODEL_CACHE", str(model_cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")  # the recogniser must set it itself

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from briefing.engines.fake import fake_duration_ms
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli, as_from_a_terminal, found
 
 
-def test_say_applies_the_lexicon_and_writes_a_wav(ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_say_applies_the_lexicon_and_writes_a_wav(ws: Path, cli: Cli, tmp_path: Path) -> None:
     (ws / "pronunciations.toml").write_text('Kornidzor = "Kor nid zor"\n', encoding="utf-8")
     out = tmp_path / "say.wav"
     result = cli("say", "in Kornidzor today", "-w", ws, "--engine", "fake", "--rate", "120",
@@ -33,7 +33,7 @@ def test_say_applies_the_lexicon_and_writes_a_wav(ws: Path, cli, tmp_path: Path)
     assert abs(ms - fake_duration_ms("in Kor nid zor today", 120)) < 0.1
 
 
-def test_bad_lexicon_is_one_line(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_lexicon_is_one_line(ws: Path, cli: Cli) -> None:
     (ws / "pronunciations.toml").write_text('Kornidzor = 3\n', encoding="utf-8")
     result = cli("say", "x", "-w", ws, "--engine", "fake", "-o", ws / "x.wav")
     assert result.exit_code == 2
@@ -42,7 +42,7 @@ def test_bad_lexicon_is_one_line(ws: Path, cli) -> None:  # type: ignore[no-unty
                              "\"[[paSIn'jan]]\", not a number\n")
 
 
-def test_preview_marks_new_and_cached_segments(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_preview_marks_new_and_cached_segments(ws: Path, cli: Cli) -> None:
     assert cli("script", DATA / "no_photos.txt", "-w", ws).exit_code == 0
     before = cli("preview", "2024-03-08", "-w", ws, "--engine", "fake", "--json").json()
     assert before and not any(s["cached"] for s in before)
@@ -91,6 +91,7 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path, stop: signal
     (ws / "briefing.toml").write_text('engine = "fake"\n')
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "watch", "-w", str(ws)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal,
                             stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         output = Output(proc)
@@ -115,19 +116,19 @@ def test_watch_rebuilds_after_an_edit_and_stops_on_ctrl_c(ws: Path, stop: signal
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli, stop: signal.Signals  # type: ignore[no-untyped-def]
+def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli: Cli, stop: signal.Signals
                                                         ) -> None:
-    import re
     import urllib.request
 
     assert cli("build", DATA / "no_photos.txt", "-w", ws, "--engine", "fake").exit_code == 0
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "serve", "-w", str(ws), "-p", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal,
                             stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         output = Output(proc)
         line = output.wait_for("serving", 30)
-        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)  # type: ignore[union-attr]
+        url = found(r"http://127\.0\.0\.1:\d+/", line).group(0)
         request = urllib.request.Request(url + "2024-03-08/briefing-2024-03-08.mp3",
                                          headers={"Range": "bytes=0-9"})
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -147,7 +148,7 @@ def test_serve_previews_with_ranges_and_stops_on_ctrl_c(ws: Path, cli, stop: sig
             proc.wait()
 
 
-def test_serve_port_in_use_is_one_line(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_serve_port_in_use_is_one_line(ws: Path, cli: Cli) -> None:
     import socket
 
     (ws / "audio").mkdir()

@@ -17,13 +17,15 @@ import webvtt
 from mutagen.id3 import ID3
 
 from briefing.publish.transcripts import MAX_LINE, MAX_LINES, Cue, caption_blocks, caption_cues
+from tests.conftest import Cli, SeedBuild
+
+Built = tuple[Path, dict[str, Any]]
 
 
 @pytest.fixture
-def built(ws: Path, cli, seed_path: Path) -> tuple[Path, dict[str, Any]]:  # type: ignore[no-untyped-def]
-    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--json")
-    assert result.exit_code == 0, result.stderr
-    return ws, result.json()["dates"][0]
+def built(seed_build: SeedBuild) -> Built:
+    """The seed's shared build (read only): its workspace and its date's report."""
+    return seed_build.ws, seed_build.day
 
 
 def seconds(ts: str) -> float:
@@ -31,7 +33,7 @@ def seconds(ts: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
-def test_webvtt_cues_are_monotonic_and_cover_the_audio(built) -> None:  # type: ignore[no-untyped-def]
+def test_webvtt_cues_are_monotonic_and_cover_the_audio(built: Built) -> None:
     ws, day = built
     vtt = webvtt.read(str(ws / day["files"]["vtt"]))
     starts = [seconds(c.start) for c in vtt.captions]
@@ -51,7 +53,7 @@ def test_webvtt_cues_are_monotonic_and_cover_the_audio(built) -> None:  # type: 
     assert titles == [c["title"] for c in day["chapters"]]
 
 
-def test_cues_start_at_their_chapters(built) -> None:  # type: ignore[no-untyped-def]
+def test_cues_start_at_their_chapters(built: Built) -> None:
     ws, day = built
     vtt = webvtt.read(str(ws / day["files"]["vtt"]))
     firsts = {c.identifier: seconds(c.start) for c in vtt.captions if c.identifier}
@@ -59,7 +61,7 @@ def test_cues_start_at_their_chapters(built) -> None:  # type: ignore[no-untyped
         assert abs(firsts[chapter["title"]] * 1000 - chapter["start_ms"]) <= 50
 
 
-def test_srt_matches_webvtt(built) -> None:  # type: ignore[no-untyped-def]
+def test_srt_matches_webvtt(built: Built) -> None:
     ws, day = built
     subs = list(srt.parse((ws / day["files"]["srt"]).read_text(encoding="utf-8")))
     vtt = webvtt.read(str(ws / day["files"]["vtt"]))
@@ -71,7 +73,7 @@ def test_srt_matches_webvtt(built) -> None:  # type: ignore[no-untyped-def]
     assert subs[0].content.splitlines()[0] == "[Opening]"
 
 
-def test_chapters_json_matches_the_mp3(built) -> None:  # type: ignore[no-untyped-def]
+def test_chapters_json_matches_the_mp3(built: Built) -> None:
     ws, day = built
     doc = json.loads((ws / day["files"]["chapters_json"]).read_text(encoding="utf-8"))
     assert doc["version"] == "1.2.0"
@@ -83,7 +85,7 @@ def test_chapters_json_matches_the_mp3(built) -> None:  # type: ignore[no-untype
         assert entry["toc"] is True
 
 
-def test_hostile_text_is_escaped_in_webvtt(ws: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_is_escaped_in_webvtt(ws: Path, cli: Cli, tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
     article.write_text(" date 2024-01-02 Officials said <script>alert('x')</script> & more "
                        "--> here.\n\nA crowd gathers on January 2.\nAnn Lee/AP\n")
@@ -103,7 +105,7 @@ def test_hostile_text_is_escaped_in_webvtt(ws: Path, cli, tmp_path: Path) -> Non
         " ".join(s.content.split()) for s in subs)
 
 
-def test_cue_lines_are_short(built) -> None:  # type: ignore[no-untyped-def]
+def test_cue_lines_are_short(built: Built) -> None:
     ws, day = built
     for name in ("vtt", "srt"):
         subs = pysubs2.load(str(ws / day["files"][name]), encoding="utf-8")
@@ -159,7 +161,7 @@ NODE_WEBVTT = Path(__file__).parent.parent / ".ci" / "node_modules" / "node-webv
 
 @pytest.mark.skipif(shutil.which("node") is None or not NODE_WEBVTT.is_dir(),
                     reason="node or node-webvtt (npm, installed by .ci/system-deps) is missing")
-def test_node_webvtt_strict_mode_parses_the_transcript(built) -> None:  # type: ignore[no-untyped-def]
+def test_node_webvtt_strict_mode_parses_the_transcript(built: Built) -> None:
     ws, day = built
     script = ("const webvtt = require(process.argv[1]);"
               "const text = require('fs').readFileSync(process.argv[2], 'utf8');"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -20,6 +22,7 @@ from briefing.engines.repertoire_probe import phonemes, spelled
 from briefing.errors import EngineUnavailableError
 from briefing.speech.spoken import spoken_text
 from briefing.text.script_read import Chapter, Paragraph, Script
+from tests.conftest import Cli
 
 pytestmark = pytest.mark.real_engine
 
@@ -40,7 +43,10 @@ def _engine(backend: str) -> Engine:
     return Pyttsx3Engine()
 
 
-def _in_child(function, *args):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _in_child(function: Callable[..., T], *args: Any) -> T:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         try:
             return pool.apply_async(function, args).get(TIMEOUT)
@@ -80,7 +86,7 @@ def test_plans_keep_the_real_spelling_and_send_the_transliteration() -> None:
     assert "Łódź" in segment.spoken  # espeak-ng's English voice reads it
 
 
-def test_preview_and_transcripts_of_a_real_build(ws: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_preview_and_transcripts_of_a_real_build(ws: Path, cli: Cli) -> None:
     article = ws / "2024-05-20-hanoi.txt"
     article.write_text(
         " date 2024-05-20 Musicians in Hà Nội play the đàn bầu at a festival of folk music.\n\n"

@@ -10,7 +10,7 @@ import pytest
 
 from briefing.text.article import read_article
 from briefing.text.script_render import render_script
-from tests.conftest import DATA
+from tests.conftest import DATA, Cli
 
 UNSEEN = DATA / "unseen"
 
@@ -125,8 +125,8 @@ def test_the_seed_is_unchanged(seed_path: Path) -> None:
         "Technologies.")
 
 
-def test_unseen_folder_builds_with_the_right_photo_counts(  # type: ignore[no-untyped-def]
-        ws: Path, cli) -> None:
+def test_unseen_folder_builds_with_the_right_photo_counts(
+        ws: Path, cli: Cli) -> None:
     result = cli("build", UNSEEN, "-w", ws, "--engine", "fake", "--json")
     assert result.exit_code == 0, result.stderr
     counts = {d["date"]: d["photos"] for d in result.json()["dates"]}

@@ -1,18 +1,13 @@
-"""Pages, feed and server made from the manifests (``briefing.publish.web``,
-``briefing.publish.serve``)."""
+"""Pages made from the manifests (``briefing.publish.web``): manifests, date pages, the index,
+write_site; the feed is tested in tests/test_feed_render.py, the server in tests/test_server.py."""
 
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
-import http.client
 import json
 import re
 import shutil
-import threading
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,18 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.errors import BriefingError, ConfigError
-from briefing.publish.serve import make_server, parse_range
 from briefing.publish.web import (
     FEED_NAME,
     ManifestError,
     clock,
     human_size,
     load_manifests,
-    podcast_guid,
     read_manifest,
     render_date_page,
-    render_feed,
     render_index,
     spoken_duration,
     write_site,
@@ -71,9 +62,9 @@ def build_site_workspace(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built workspace shared by the tests of this module (read only: copy to change it)."""
-    return build_site_workspace(tmp_path_factory.mktemp("web"))
+def built(site_workspace: Path) -> Path:
+    """The session's built site workspace (read only: copy to change it)."""
+    return site_workspace
 
 
 @pytest.fixture
@@ -184,7 +175,7 @@ def test_malformed_manifest_is_a_clear_error(audio: Path, change: Any, message: 
     path = _rewrite(audio, "2024-05-15", change)
     with pytest.raises(ManifestError) as info:
         load_manifests(audio)
-    assert isinstance(info.value, BriefingError)
+    assert info.value.path == path
     assert message in str(info.value)
     assert str(path) in str(info.value)
     assert "rebuild" in str(info.value)
@@ -357,76 +348,6 @@ def test_index_without_briefings(tmp_path: Path) -> None:
     assert "No briefings yet" in render_index([])
 
 
-# --------------------------------------------------------------------------- feed
-
-def test_feed_parses_with_one_item_per_date(built: Path) -> None:
-    audio = built / "audio"
-    manifests = load_manifests(audio)
-    xml = render_feed(manifests, BASE)
-    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<rss')
-    root = ET.fromstring(xml)
-    assert root.tag == "rss" and root.attrib["version"] == "2.0"
-    channel = root.find("channel")
-    assert channel is not None
-    assert channel.findtext("title") and channel.findtext("description")
-    assert channel.findtext("link") == BASE + "index.html"
-    assert channel.findtext("language") == "en"
-    category = channel.find("itunes:category", NS)
-    assert category is not None and category.attrib["text"] == "News"
-    assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
-    self_link = channel.find("atom:link", NS)
-    assert self_link is not None and self_link.attrib["href"] == BASE + FEED_NAME
-    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + FEED_NAME)
-
-    items = channel.findall("item")
-    assert len(items) == len(manifests) == 3
-    for item, manifest in zip(items, manifests, strict=True):
-        day = manifest["date"]
-        assert item.findtext("title") == manifest["title"]
-        guid = item.find("guid")
-        assert guid is not None and guid.attrib["isPermaLink"] == "false"
-        assert guid.text == f"briefing:{day}"
-        published = email.utils.parsedate_to_datetime(item.findtext("pubDate") or "")
-        assert published.date().isoformat() == day and published.utcoffset() is not None
-        enclosure = item.find("enclosure")
-        assert enclosure is not None and enclosure.attrib["type"] == "audio/mpeg"
-        url = enclosure.attrib["url"]
-        version = manifest["mp3"]["sha256"][:10]
-        assert url == f"{BASE}{day}/{manifest['mp3']['file']}?v={version}"
-        on_disk = (audio / url.removeprefix(BASE).split("?")[0]).stat().st_size
-        assert int(enclosure.attrib["length"]) == on_disk == manifest["mp3"]["bytes"]
-        assert item.findtext("itunes:duration", namespaces=NS) == str(
-            round(manifest["duration_ms"] / 1000))
-        chapters = item.find("podcast:chapters", NS)
-        assert chapters is not None
-        assert chapters.attrib["type"] == "application/json+chapters"
-        assert chapters.attrib["url"] == f"{BASE}{day}/chapters.json"
-        transcripts = {t.attrib["type"]: t.attrib["url"]
-                       for t in item.findall("podcast:transcript", NS)}
-        assert transcripts["text/vtt"] == f"{BASE}{day}/{manifest['vtt']}"
-        assert (audio / transcripts["text/vtt"].removeprefix(BASE)).is_file()
-        opening = " ".join(c["text"] for c in manifest["cues"] if c["chapter"] == 0)
-        assert item.findtext("description") == opening
-        assert item.findtext("link") == f"{BASE}{day}/index.html"
-    # article text survives as text, escaped
-    xss = items[2]
-    assert "<script>window.pwned=1</script>" in (xss.findtext("description") or "")
-
-
-def test_feed_is_stable_and_strips_characters_xml_forbids(built: Path) -> None:
-    manifests = load_manifests(built / "audio")
-    assert render_feed(manifests, BASE) == render_feed(manifests, BASE.rstrip("/"))
-    manifests[0]["cues"][0]["text"] = "bell \x07 and form feed \x0c here"
-    ET.fromstring(render_feed(manifests, BASE))
-
-
-@pytest.mark.parametrize("bad", ["example.org/briefings", "ftp://example.org/",
-                                 "/briefings/", "https://example.org/?q=1"])
-def test_feed_needs_an_absolute_http_base_url(built: Path, bad: str) -> None:
-    with pytest.raises(ConfigError, match="base URL"):
-        render_feed(load_manifests(built / "audio"), bad)
-
-
 # --------------------------------------------------------------------------- write_site
 
 def _mtimes(root: Path) -> dict[str, int]:
@@ -473,155 +394,3 @@ def test_workspace_templates_override_the_packaged_ones(audio: Path, tmp_path: P
     write_site(audio, None, ws, changed_dates=set())
     assert (audio / "index.html").read_text(encoding="utf-8").startswith(
         "Story 1: Officials said &lt;script&gt;")
-
-
-# --------------------------------------------------------------------------- server
-
-@pytest.fixture(scope="module")
-def server(built: Path, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[tuple[str, int, Path]]:
-    """A server on 127.0.0.1 (ephemeral port) for a copy of the built audio/ with its pages."""
-    audio = tmp_path_factory.mktemp("served") / "audio"
-    shutil.copytree(built / "audio", audio)
-    write_site(audio, BASE, None)
-    srv = make_server(audio, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
-        yield "127.0.0.1", srv.server_port, audio
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(5)
-
-
-def fetch(server: tuple[str, int, Path], path: str, method: str = "GET",
-          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    host, port, _ = server
-    conn = http.client.HTTPConnection(host, port, timeout=10)
-    try:
-        conn.request(method, path, headers=headers or {})
-        response = conn.getresponse()
-        body = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-    finally:
-        conn.close()
-
-
-MP3 = "/2024-05-15/briefing-2024-05-15.mp3"
-
-
-def test_server_sends_whole_files_with_accept_ranges(server: tuple[str, int, Path]) -> None:
-    data = (server[2] / MP3.lstrip("/")).read_bytes()
-    status, headers, body = fetch(server, MP3)
-    assert status == 200 and body == data
-    assert headers["accept-ranges"] == "bytes"
-    assert headers["content-type"] == "audio/mpeg"
-    assert int(headers["content-length"]) == len(data)
-    status, headers, body = fetch(server, MP3, "HEAD")
-    assert status == 200 and body == b"" and int(headers["content-length"]) == len(data)
-
-
-@pytest.mark.parametrize(("spec", "first", "last"), [
-    ("bytes=0-99", 0, 99),
-    ("bytes=1000-", 1000, None),
-    ("bytes=-500", -500, None),
-    ("bytes=100-99999999", 100, None),
-    ("bytes=0-0", 0, 0),
-])
-def test_server_answers_byte_ranges(server: tuple[str, int, Path], spec: str, first: int,
-                                    last: int | None) -> None:
-    data = (server[2] / MP3.lstrip("/")).read_bytes()
-    size = len(data)
-    status, headers, body = fetch(server, MP3, headers={"Range": spec})
-    start = first if first >= 0 else size + first
-    end = (last if last is not None else size - 1)
-    assert status == 206
-    assert headers["content-range"] == f"bytes {start}-{end}/{size}"
-    assert body == data[start:end + 1]
-    assert int(headers["content-length"]) == len(body)
-    assert headers["accept-ranges"] == "bytes"
-
-
-@pytest.mark.parametrize("spec", ["bytes=999999999-", "bytes=50-10", "bytes=-0", "bytes=x-y",
-                                  "bytes=-"])
-def test_server_refuses_unsatisfiable_ranges(server: tuple[str, int, Path], spec: str) -> None:
-    size = (server[2] / MP3.lstrip("/")).stat().st_size
-    status, headers, body = fetch(server, MP3, headers={"Range": spec})
-    assert status == 416
-    assert headers["content-range"] == f"bytes */{size}"
-    assert body == b""
-
-
-def test_server_ignores_ranges_it_need_not_honour(server: tuple[str, int, Path]) -> None:
-    size = (server[2] / MP3.lstrip("/")).stat().st_size
-    for spec in ("bytes=0-1,5-6", "lines=1-2"):
-        status, headers, _ = fetch(server, MP3, headers={"Range": spec})
-        assert status == 200 and int(headers["content-length"]) == size
-    _, headers, _ = fetch(server, MP3)
-    status, _, _ = fetch(server, MP3, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
-    assert status == 200
-    status, _, body = fetch(server, MP3, headers={"Range": "bytes=0-9",
-                                                  "If-Range": headers["etag"]})
-    assert status == 206 and len(body) == 10
-    status, _, body = fetch(server, MP3, headers={"If-None-Match": headers["etag"]})
-    assert status == 304 and body == b""
-
-
-def test_parse_range() -> None:
-    assert parse_range("bytes=0-", 10) == (0, 9)
-    assert parse_range("bytes=-20", 10) == (0, 9)
-    assert parse_range("Bytes = 2 - 3", 10) == (2, 3)
-    assert parse_range("bytes=0-1, 3-4", 10) is None
-
-
-@pytest.mark.parametrize(("path", "kind"), [
-    ("/2024-05-15/briefing-2024-05-15.vtt", "text/vtt; charset=utf-8"),
-    ("/2024-05-15/briefing-2024-05-15.srt", "application/x-subrip; charset=utf-8"),
-    ("/2024-05-15/briefing-2024-05-15.json", "application/json"),
-    ("/2024-05-15/chapters.json", "application/json"),
-    ("/2024-05-15/briefing-2024-05-15.m3u8", "audio/x-mpegurl; charset=utf-8"),
-    ("/2024-05-15/index.html", "text/html; charset=utf-8"),
-    ("/index.html", "text/html; charset=utf-8"),
-    ("/feed.xml", "application/rss+xml; charset=utf-8"),
-])
-def test_server_content_types(server: tuple[str, int, Path], path: str, kind: str) -> None:
-    status, headers, body = fetch(server, path)
-    assert status == 200 and headers["content-type"] == kind
-    assert body == (server[2] / path.lstrip("/")).read_bytes()
-
-
-def test_server_folders_serve_their_index(server: tuple[str, int, Path]) -> None:
-    status, headers, _ = fetch(server, "/2024-05-15")
-    assert status == 301 and headers["location"] == "/2024-05-15/"
-    status, headers, body = fetch(server, "/2024-05-15/")
-    assert status == 200 and b"<audio" in body
-    status, _, body = fetch(server, "/")
-    assert status == 200 and b"Briefings, newest first" in body
-    status, _, _ = fetch(server, "/2024-05-15/chapters/")  # no index: no listing
-    assert status == 404
-
-
-def test_server_stays_inside_its_root(server: tuple[str, int, Path]) -> None:
-    secret = server[2].parent / "secret.txt"
-    secret.write_text("secret", encoding="utf-8")
-    link = server[2] / "link.txt"
-    link.unlink(missing_ok=True)
-    link.symlink_to(secret)
-    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/2024-05-15/../../secret.txt",
-                 "/2024-05-15/%2E%2E%2F%2E%2E%2Fsecret.txt", "/link.txt", "/..%5csecret.txt",
-                 "/%00", "/missing.mp3", "/%ff"):
-        status, _, body = fetch(server, path)
-        assert status == 404, path
-        assert b"secret" not in body
-
-
-def test_server_listens_on_loopback_by_default(audio: Path) -> None:
-    srv = make_server(audio, port=0)
-    try:
-        assert srv.server_address[0] == "127.0.0.1"
-    finally:
-        srv.server_close()
-    with pytest.raises(FileNotFoundError):
-        make_server(audio / "nowhere", port=0)
