@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -212,9 +213,11 @@ def test_normalize_is_deterministic() -> None:
 def test_loudness_version_is_in_every_chapter_key(seed_copy: SeedBuild, cli: Cli,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A new LOUDNESS_VERSION re-encodes every chapter and synthesises nothing."""
-    import briefing.build.builder as builder
+    from briefing.build.keys import FINGERPRINTS, Stage
 
-    monkeypatch.setattr(builder, "LOUDNESS_VERSION", LOUDNESS_VERSION + 1)
+    assembly = cast("dict[str, object]", FINGERPRINTS[Stage.ASSEMBLY])
+    assert assembly["loudness"] == LOUDNESS_VERSION
+    monkeypatch.setitem(assembly, "loudness", LOUDNESS_VERSION + 1)
     result = cli("build", SEED, "-w", seed_copy.ws, "--engine", "fake", "--json")
     assert result.exit_code == 0, result.stderr
     [day] = result.json()["dates"]

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from briefing.build.keys import PIPELINE, Stage
-from briefing.build.scripts import ScriptResult
+from briefing.build.scripts import ScriptResult, ScriptStatus
 from briefing.chapters import PublishedChapter
 from briefing.errors import BriefingError
 
@@ -107,6 +107,10 @@ class DateReport:
     """Output files whose bytes changed on disk."""
 
 
+_WRITTEN = frozenset({ScriptStatus.CREATED, ScriptStatus.UPDATED, ScriptStatus.FORCED})
+"""Script outcomes that wrote the script file."""
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did, date by date, and what went wrong."""
@@ -119,8 +123,10 @@ class BuildReport:
     warnings: tuple[str, ...] = ()
 
     def stage_totals(self) -> dict[Stage, int]:
-        """Items each stage made over all dates (the site: files written)."""
+        """Items each stage made over all dates (the script: scripts written; the site: files
+        written)."""
         totals = dict.fromkeys(PIPELINE, 0)
+        totals[Stage.SCRIPT] = sum(d.script_status in _WRITTEN for d in self.dates)
         for d in self.dates:
             for stage, work in d.stages.items():
                 totals[stage] += work.done
