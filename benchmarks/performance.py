@@ -222,8 +222,19 @@ def main() -> int:
                                  capture_output=True, text=True, check=True)
     results["incremental"] = json.loads(args.json.with_name("incremental.json").read_text())
 
+    print_results(results, args.engine)
+    print(incremental.stdout.strip())
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results written to {args.json}")
+    return 0
+
+
+def print_results(results: dict[str, Any], engine: str) -> None:
+    """Each figure beside its goal."""
     raw = results["raw_pipeline"]
-    print(f"engine {args.engine} on {results['cores']} cores")
+    cold = results["cold_build"]
+    print(f"engine {engine} on {results['cores']} cores")
     if "per_audio_second" in raw:
         print(f"raw pipeline (espeak-ng CLI + ffmpeg): {raw['seconds']:.2f} s for "
               f"{raw['audio_seconds']:.0f} s of audio = {raw['per_audio_second'] * 1000:.1f} ms "
@@ -254,11 +265,6 @@ def main() -> int:
         print(f"normalising {loud['normalized_audio_seconds']} s of raw espeak-ng audio "
               f"(measured {loud['raw_espeak']['integrated_lufs']:.1f} LUFS) took "
               f"{loud['normalize_seconds']} s")
-    print(incremental.stdout.strip())
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"results written to {args.json}")
-    return 0
 
 
 if __name__ == "__main__":
