@@ -113,12 +113,15 @@ def raw_anchor(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> di
             "audio_seconds": round(audio_s, 1)}
 
 
-def built(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> dict[str, Any]:
+def built(engine: str, files: list[Path], recognizer: Any, tmp: Path,
+          settings: tuple[str, ...] = ()) -> dict[str, Any]:
     from briefing.build.workspace import Workspace
     from briefing.proof.listen import proof
 
     ws = tmp / f"ws-{engine}"
     (ws / "articles").mkdir(parents=True)
+    if settings:  # e.g. voice = "gmw/en-us": tried as a producer would, in briefing.toml
+        (ws / "briefing.toml").write_text("".join(f"{s}\n" for s in settings), encoding="utf-8")
     for path in files:
         shutil.copy(path, ws / "articles" / path.name)
     subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "--engine",
@@ -144,6 +147,9 @@ def main() -> int:
     parser.add_argument("--sets", default=",".join(SETS),
                         help=f"comma-separated sets of articles ({', '.join(SETS)})")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw-engine anchors")
+    parser.add_argument("--setting", action="append", default=[], metavar="TOML",
+                        help="a briefing.toml line for the built workspaces, e.g. "
+                             "'sentence_pause_ms = 400' (repeatable)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from briefing.errors import RecognizerUnavailableError
@@ -155,7 +161,8 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     engines = args.engines.split(",") if args.engines else usable_engines()
-    results: dict[str, Any] = {"recognizer": recognizer.name, "goals": GOALS, "sets": {}}
+    results: dict[str, Any] = {"recognizer": recognizer.name, "goals": GOALS,
+                               "settings": args.setting, "sets": {}}
     for name in args.sets.split(","):
         files = sorted(p for p in SETS[name].glob("*.txt")) if SETS[name].is_dir() else []
         if not files:
@@ -166,7 +173,8 @@ def main() -> int:
         for engine in engines:
             start = time.perf_counter()
             with tempfile.TemporaryDirectory(prefix="intelligibility-") as tmp:
-                figures = {"built": built(engine, files, recognizer, Path(tmp))}
+                figures = {"built": built(engine, files, recognizer, Path(tmp),
+                                         tuple(args.setting))}
                 if not args.no_raw:
                     figures["raw"] = raw_anchor(engine, files, recognizer, Path(tmp))
             figures["seconds"] = round(time.perf_counter() - start, 1)

@@ -25,10 +25,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefing.engines.base import VoiceSettings
-from briefing.engines.espeak import WORD_GAP, Pyttsx3Engine
+from briefing.engines.espeak import PITCH_RANGE, WORD_GAP, Pyttsx3Engine
 from briefing.errors import EngineError, EngineUnavailableError
 
 pytestmark = pytest.mark.real_engine
@@ -172,10 +173,11 @@ def test_synthesises_a_sentence_without_printing(capfd: pytest.CaptureFixture[st
 def test_version_names_pyttsx3_and_espeak(helper: multiprocessing.pool.Pool) -> None:
     version = helper.apply_async(getattr, (Pyttsx3Engine(), "version")).get(TIMEOUT)
     assert version.startswith("pyttsx3-")
-    _, espeak_part, origin, word_gap = version.split("/")
+    _, espeak_part, origin, word_gap, pitch_range = version.split("/")
     assert espeak_part.startswith("espeak-ng-1.")
     assert origin in {"espeakng-loader", "system"}
     assert word_gap == f"wordgap{WORD_GAP}"
+    assert pitch_range == f"range{PITCH_RANGE}"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t \n"])
@@ -230,6 +232,49 @@ def test_words_are_separated_by_the_word_gap(helper: multiprocessing.pool.Pool) 
     assert 0.5 * (words - 1) * WORD_GAP * 0.01 < added < 2.0 * words * WORD_GAP * 0.01
     # and the default is in force for an ordinary segment
     assert duration(synth(helper, SENTENCE)) == pytest.approx(spaced, abs=0.01)
+
+
+def _synth_with_pitch_range(text: str, pitch_range: int) -> bytes:
+    """In the helper process: synthesise ``text`` with the engine's pitch range set."""
+    import briefing.engines.espeak as espeak
+
+    saved = espeak.PITCH_RANGE
+    espeak.PITCH_RANGE = pitch_range
+    try:
+        return Pyttsx3Engine().synthesize(text, VoiceSettings(rate=175))
+    finally:
+        espeak.PITCH_RANGE = saved
+
+
+def pitch_spread(data: bytes) -> float:
+    """The 10th to 90th percentile span of the voice's pitch, in octaves (autocorrelation on
+    voiced 40 ms frames)."""
+    _, _, rate, samples = read_wav(data)
+    x = np.asarray(samples, dtype=float)
+    n = int(0.04 * rate)
+    low, high = rate // 400, rate // 60
+    octaves = []
+    for start in range(0, len(x) - n, n // 2):
+        frame = x[start:start + n] - x[start:start + n].mean()
+        if np.sqrt((frame ** 2).mean()) < 1000:
+            continue
+        ac = np.correlate(frame, frame, "full")[n - 1:]
+        lag = low + int(np.argmax(ac[low:high]))
+        if ac[lag] > 0.5 * ac[0]:
+            octaves.append(math.log2(rate / lag))
+    p10, p90 = np.percentile(octaves, [10, 90])
+    return float(p90 - p10)
+
+
+def test_pitch_range_narrows_the_intonation(helper: multiprocessing.pool.Pool) -> None:
+    text = " ".join(SENTENCES[:3])
+    default = pitch_spread(synth(helper, text))
+    espeaks = pitch_spread(helper.apply_async(_synth_with_pitch_range, (text, 50)).get(TIMEOUT))
+    flat = pitch_spread(helper.apply_async(_synth_with_pitch_range, (text, 0)).get(TIMEOUT))
+    # half espeak-ng's own range (50): clearly narrower, but the voice still rises and falls
+    assert PITCH_RANGE < 50
+    assert default < 0.8 * espeaks, (default, espeaks)
+    assert default > 2 * flat, (default, flat)
 
 
 def test_rate_and_audio_survive_cpu_load(helper: multiprocessing.pool.Pool) -> None:
