@@ -110,3 +110,11 @@ def test_a_photo_before_any_level_1_chapter_is_listed_at_the_top() -> None:
     marks = [ChapterMark("P", 0, 1, 2), ChapterMark("S", 1, 2), ChapterMark("Q", 2, 3, 2)]
     top, child = toc_tree(marks, "B")
     assert top.children == ("chp0", "chp1", "toc1") and child.children == ("chp2",)
+
+
+def test_child_ctocs_are_stored_in_time_order() -> None:
+    marks = _stories(12, 1)  # child CTOCs toc1, toc3, ..., toc21: "toc11" sorts before "toc3"
+    frames = frames_of(tag_briefing(b"", INFO, marks))
+    ctocs = [f[10 : f.index(b"\x00", 10)].decode() for f in frames if f[:4] == b"CTOC"]
+    assert ctocs == ["toc", *[f"toc{1 + 2 * s}" for s in range(11)]]
+    assert ctocs[1:] == [node.element_id for node in toc_tree(marks, "B")[1:]]

@@ -137,6 +137,13 @@ FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TYER", "TDAT", "TCON", "TRCK", "CTOC", "
 """The order frames are stored in; CHAP frames follow the CTOC in time order."""
 
 
+def _toc_rank(toc: Frame) -> tuple[bool, int]:
+    """The top-level CTOC first, then the children in time order (by their story's index)."""
+    suffix = str(getattr(toc, "element_id", "")).removeprefix(TOP_TOC_ID)
+    top = bool(getattr(toc, "flags", 0) & CTOCFlags.TOP_LEVEL)
+    return (not top, int(suffix) if suffix.isdigit() else -1)
+
+
 def _tag_bytes(tags: ID3) -> bytes:
     """The ID3v2.3 tag of ``tags``: header, frames in :data:`FRAME_ORDER`, :data:`PADDING`."""
     tags.update_to_v23()
@@ -146,8 +153,8 @@ def _tag_bytes(tags: ID3) -> bytes:
         found = tags.getall(frame_id)
         if frame_id == "CHAP":
             found = sorted(found, key=lambda chap: (chap.start_time, chap.end_time))
-        elif frame_id == "CTOC":  # the top-level one first, the children as added
-            found = sorted(found, key=lambda toc: not toc.flags & CTOCFlags.TOP_LEVEL)
+        elif frame_id == "CTOC":  # mutagen sorts by key ("toc10" before "toc2")
+            found = sorted(found, key=_toc_rank)
         frames.extend(found)
     if len(frames) != len(tags.values()):
         unknown = sorted({f.FrameID for f in tags.values()} - set(FRAME_ORDER))
