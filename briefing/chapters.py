@@ -9,13 +9,18 @@ a producer who retitles a heading changes only its title.
 
 Scripts written before the markers existed (or without any) are read with the rule the pages
 used to apply, :func:`infer_roles` from the titles, so they keep their look.
+
+Every chapter also has a navigation *level* (:func:`chapter_levels`), the one rule that every
+outline follows (the page's nested list, the ID3 CTOC tree, the chapters JSON ``toc``, DAISY
+headings): level 1 for the opening, the stories, the closing and any other chapter, level 2 for
+a photo under its story.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -39,6 +44,13 @@ class ChapterRole:
     story: int | None = None
 
 
+TOP_LEVEL = 1
+"""The level of the opening, the stories, the closing and other chapters."""
+
+PHOTO_LEVEL = 2
+"""The level of a photo under its story."""
+
+
 @dataclass(frozen=True)
 class PublishedChapter:
     """A chapter as published: title, role and place on the briefing's timeline."""
@@ -48,19 +60,34 @@ class PublishedChapter:
     story: int | None
     start_ms: int
     end_ms: int
+    level: int = TOP_LEVEL
+    """Its navigation level among the briefing's chapters (:func:`chapter_levels`)."""
+
+    @property
+    def role(self) -> ChapterRole:
+        """Its kind and story."""
+        return ChapterRole(self.kind, self.story)
 
     def to_dict(self) -> dict[str, object]:
         """Its JSON form (the state, ``--json``): the fields, with the kind as its value."""
         return {"title": self.title, "kind": self.kind.value, "story": self.story,
-                "start_ms": self.start_ms, "end_ms": self.end_ms}
+                "level": self.level, "start_ms": self.start_ms, "end_ms": self.end_ms}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> PublishedChapter:
-        """The chapter recorded as ``dataclasses.asdict`` wrote it (kind ``other`` if absent)."""
+        """The chapter recorded as :meth:`to_dict` wrote it (kind ``other`` if absent).  The
+        level is not read: it depends on the chapters around it, see :func:`with_levels`."""
         story = data.get("story")
         return cls(str(data["title"]), ChapterKind(str(data.get("kind", "other"))),
                    story if isinstance(story, int) else None,
                    int(str(data["start_ms"])), int(str(data["end_ms"])))
+
+
+def with_levels(chapters: Sequence[PublishedChapter]) -> tuple[PublishedChapter, ...]:
+    """``chapters`` (a briefing's, in time order) each with its level from
+    :func:`chapter_levels`."""
+    levels = chapter_levels([c.role for c in chapters])
+    return tuple(replace(c, level=level) for c, level in zip(chapters, levels, strict=True))
 
 
 # --------------------------------------------------------------------------- markers
@@ -192,3 +219,16 @@ def nesting(roles: Sequence[ChapterRole]) -> Nesting:
                       and role.story == open_story)
     return Nesting(tuple(nested), sum(r.kind is ChapterKind.STORY for r in roles),
                    sum(r.kind is ChapterKind.PHOTO for r in roles))
+
+
+def chapter_levels(roles: Sequence[ChapterRole]) -> tuple[int, ...]:
+    """The navigation level of each of a briefing's chapters (``roles`` in time order).
+
+    Level 1 (:data:`TOP_LEVEL`): the opening, each story, the closing, any other chapter.
+    Level 2 (:data:`PHOTO_LEVEL`): a photo of the story it follows (only photos between them,
+    as :func:`nesting` says).  A photo of no story, which a hand-edited script can have, is
+    level 1, and so is a photo a producer moved away from its story: every outline made from
+    the levels (a level-2 chapter belongs to the level-1 chapter before it, as in a DAISY NCC
+    or an ID3 CTOC tree) then stays in time order and never puts a photo under the wrong story.
+    """
+    return tuple(PHOTO_LEVEL if nested else TOP_LEVEL for nested in nesting(roles).nested)

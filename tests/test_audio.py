@@ -100,12 +100,16 @@ def test_outputs_of_the_seed(built: tuple[Path, dict[str, Any]]) -> None:
     mp3 = folder / "briefing-2023-09-27.mp3"
     chapters = day["chapters"]
     assert len(chapters) == 16
-    # mutagen reads the chapter frames back: ordered CTOC, one CHAP per chapter
+    # mutagen reads the chapter frames back: an ordered top-level CTOC of the level-1
+    # chapters with the story's photos in a child CTOC after it, one CHAP per chapter
     tags = ID3(mp3)
-    toc = tags.getall("CTOC")[0]
+    toc, photos = tags.getall("CTOC")
     chaps = {f.element_id: f for f in tags.getall("CHAP")}
-    assert list(toc.child_element_ids) == [f"chp{i}" for i in range(16)]
+    assert [c["level"] for c in chapters] == [1, 1, *[2] * 13, 1]
+    assert list(toc.child_element_ids) == ["chp0", "chp1", "toc1", "chp15"]
     assert toc.flags & 0x03 == 0x03  # top-level and ordered
+    assert list(photos.child_element_ids) == [f"chp{i}" for i in range(2, 15)]
+    assert photos.flags & 0x03 == 0x01  # ordered, not top-level
     read_back = sorted(chaps.values(), key=lambda f: f.start_time)
     for frame, expected in zip(read_back, chapters, strict=True):
         assert frame.sub_frames["TIT2"].text[0] == expected["title"]

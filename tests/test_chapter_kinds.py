@@ -120,9 +120,10 @@ def test_retitling_headings_keeps_nesting_and_counts(built: Path,
 
 def test_a_manifest_carries_kind_and_story(built: Path) -> None:
     data = json.loads((built / "audio" / DAY / f"briefing-{DAY}.json").read_text("utf-8"))
-    assert data["format"] == 2
-    assert [(c["kind"], c["story"]) for c in data["chapters"]][1:4] == [
-        ("story", 1), ("story", 2), ("photo", 2)]
+    assert data["format"] == 3
+    assert [(c["kind"], c["story"], c["level"]) for c in data["chapters"]][1:4] == [
+        ("story", 1, 1), ("story", 2, 1), ("photo", 2, 2)]
+    assert [c["level"] for c in data["chapters"]] == [1, 1, 1, 2, 2, 2, 2, 1]
 
 
 def test_a_format_1_manifest_is_read_with_kinds_from_titles(built: Path) -> None:
@@ -131,11 +132,11 @@ def test_a_format_1_manifest_is_read_with_kinds_from_titles(built: Path) -> None
     data = json.loads(path.read_text("utf-8"))
     data["format"] = 1
     for chapter in data["chapters"]:
-        del chapter["kind"], chapter["story"]
+        del chapter["kind"], chapter["story"], chapter["level"]
     path.write_text(json.dumps(data), encoding="utf-8")
     old = read_manifest(path)
-    assert [(c["kind"], c["story"]) for c in old["chapters"]] == [
-        (c["kind"], c["story"]) for c in marked["chapters"]]
+    assert [(c["kind"], c["story"], c["level"]) for c in old["chapters"]] == [
+        (c["kind"], c["story"], c["level"]) for c in marked["chapters"]]
     data["format"] = 2
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ManifestError, match=r"manifest.chapters\[0\] has no 'kind'"):

@@ -82,7 +82,28 @@ def test_chapters_json_matches_the_mp3(built: Built) -> None:
     for entry, frame in zip(doc["chapters"], chaps, strict=True):
         assert abs(entry["startTime"] * 1000 - frame.start_time) <= 50
         assert entry["title"] == frame.sub_frames["TIT2"].text[0]
-        assert entry["toc"] is True
+
+
+SPEC_CHAPTER_FIELDS = {"startTime", "endTime", "title", "img", "url", "toc", "location"}
+"""The chapter object's fields in the Podcasting 2.0 JSON chapters spec (version 1.2)."""
+
+
+def test_chapters_json_hides_photos_from_the_toc(built) -> None:  # type: ignore[no-untyped-def]
+    ws, day = built
+    doc = json.loads((ws / day["files"]["chapters_json"]).read_text(encoding="utf-8"))
+    assert isinstance(doc["version"], str) and isinstance(doc["chapters"], list)
+    for entry in doc["chapters"]:
+        assert set(entry) <= SPEC_CHAPTER_FIELDS and isinstance(entry["startTime"], float | int)
+        assert isinstance(entry["toc"], bool) and isinstance(entry["title"], str)
+    starts = [c["startTime"] for c in doc["chapters"]]
+    assert starts == sorted(starts)
+    # every chapter is listed; the photos under their story are kept out of the toc
+    assert [c["title"] for c in doc["chapters"]] == [c["title"] for c in day["chapters"]]
+    assert [c["toc"] for c in doc["chapters"]] == [
+        c["kind"] != "photo" for c in day["chapters"]]
+    assert [c["level"] for c in day["chapters"]] == [1 + (not c["toc"]) for c in doc["chapters"]]
+    assert sum(not c["toc"] for c in doc["chapters"]) == day["photos"] > 0
+    assert doc["chapters"][0]["toc"] and doc["chapters"][-1]["toc"]
 
 
 def test_hostile_text_is_escaped_in_webvtt(ws: Path, cli: Cli, tmp_path: Path) -> None:

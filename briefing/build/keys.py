@@ -89,8 +89,9 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     Stage.OUTPUTS: {
         # 2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME CRCs, playlist titles
         # without commas, WebVTT lines of at most 42 characters; 3: manifest format 2 (each
-        # chapter's kind and story)
-        "version": 3,
+        # chapter's kind and story); 4: two levels (manifest format 3 with each chapter's
+        # level, a child CTOC per story with photos, photos "toc": false in chapters.json)
+        "version": 4,
     },
     Stage.SITE: {
         "version": 1,  # pages and feed for the same outputs (the templates are hashed too)

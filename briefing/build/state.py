@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.chapters import PublishedChapter
+from briefing.chapters import PublishedChapter, with_levels
 from briefing.fsutil import write_if_changed
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ def _outputs(value: Any) -> OutputsRecord:
     return OutputsRecord(
         key=str(value["key"]),
         stat={str(k): _stat(v) for k, v in dict(value.get("stat", {})).items()},
-        chapters=tuple(PublishedChapter.from_dict(c) for c in value.get("chapters", [])),
+        chapters=with_levels([PublishedChapter.from_dict(c) for c in value.get("chapters", [])]),
         duration_ms=int(value.get("duration_ms", 0)),
         files=dict(value.get("report_files", {})),
         stages={str(k): str(v) for k, v in dict(value.get("stages", {})).items()},

@@ -7,8 +7,10 @@ coerced), so an error names the field (``manifest.chapters[3].file is not a plai
 name ...``).  Rules a type cannot say (file names stay inside the date folder, a chapter ends
 after it starts, a cue's chapter exists) are checked here too.
 
-Format 1 manifests (before chapter kinds) are still read: their chapters' kinds and stories
-are inferred from the titles, as the pages did then.
+Older manifests are still read: format 1 (before chapter kinds) has its chapters' kinds and
+stories inferred from the titles, as the pages did then; formats 1 and 2 (before levels) have
+their chapters' levels derived from the kinds (:func:`briefing.chapters.chapter_levels`).  A
+level is derived data, so one that disagrees with the kinds is an error.
 """
 
 from __future__ import annotations
@@ -27,18 +29,24 @@ from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationE
 from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
-from briefing.chapters import ChapterKind, ChapterRole, PublishedChapter, infer_roles
+from briefing.chapters import (
+    ChapterKind,
+    ChapterRole,
+    PublishedChapter,
+    chapter_levels,
+    infer_roles,
+)
 from briefing.errors import BriefingError
 from briefing.publish.publication import Published
 from briefing.text.dates import parse_iso_date
 from briefing.values import language_tag_problem
 
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 """Version of ``briefing-<date>.json``; bumped when its layout changes.
 
-2: each chapter has its ``kind`` and ``story``."""
+2: each chapter has its ``kind`` and ``story``; 3: and its ``level`` (1 or 2)."""
 
-READABLE_FORMATS = (1, MANIFEST_FORMAT)
+READABLE_FORMATS = (1, 2, MANIFEST_FORMAT)
 
 
 class ManifestError(BriefingError, ValueError):
@@ -115,6 +123,7 @@ class ManifestChapter(TypedDict):
     title: str
     kind: Annotated[ChapterKind, Field(strict=False)]
     story: int | None
+    level: int
     start_ms: Count
     end_ms: Count
     file: RelFile
@@ -162,7 +171,8 @@ _VALIDATOR: TypeAdapter[Manifest] = TypeAdapter(Manifest)
 
 def published_chapters(manifest: Manifest) -> list[PublishedChapter]:
     """The chapters of a (checked) manifest as published values."""
-    return [PublishedChapter(c["title"], c["kind"], c["story"], c["start_ms"], c["end_ms"])
+    return [PublishedChapter(c["title"], c["kind"], c["story"], c["start_ms"], c["end_ms"],
+                             c["level"])
             for c in manifest["chapters"]]
 
 
@@ -170,8 +180,8 @@ def manifest_chapter(chapter: PublishedChapter, file: str, size: int) -> Manifes
     """The manifest entry of ``chapter``, whose file (relative to the date folder) is
     ``file`` of ``size`` bytes."""
     return {"title": chapter.title, "kind": chapter.kind, "story": chapter.story,
-            "start_ms": chapter.start_ms, "end_ms": chapter.end_ms, "file": file,
-            "bytes": size}
+            "level": chapter.level, "start_ms": chapter.start_ms, "end_ms": chapter.end_ms,
+            "file": file, "bytes": size}
 
 
 # --------------------------------------------------------------------------- reading
@@ -211,16 +221,35 @@ def _message(error: ErrorDetails) -> str:
     return f"{where} {cause}" if cause is not None else f"{where}: {error['msg']}"
 
 
-def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
-    """A format 1 manifest with its chapters' kinds and stories inferred from the titles."""
+def _upgrade(data: dict[str, Any], fmt: int) -> dict[str, Any]:
+    """An older manifest in the current layout: a format 1 manifest's chapters with kinds and
+    stories inferred from the titles, and those of formats 1 and 2 with their levels."""
     chapters = data.get("chapters")
     if not isinstance(chapters, list) or not all(
             isinstance(c, dict) and isinstance(c.get("title"), str) for c in chapters):
         return data  # malformed: the validation says how
-    roles: list[ChapterRole] = infer_roles([c["title"] for c in chapters])
-    upgraded = [{**c, "kind": c.get("kind", r.kind), "story": c.get("story", r.story)}
-                for c, r in zip(chapters, roles, strict=True)]
-    return {**data, "chapters": upgraded}
+    if fmt == 1:
+        roles: list[ChapterRole] = infer_roles([c["title"] for c in chapters])
+        chapters = [{**c, "kind": c.get("kind", r.kind), "story": c.get("story", r.story)}
+                    for c, r in zip(chapters, roles, strict=True)]
+    try:
+        levels = chapter_levels([ChapterRole(ChapterKind(c["kind"]), c["story"])
+                                 for c in chapters])
+    except (KeyError, ValueError, TypeError):
+        return {**data, "chapters": chapters}  # the validation says what is wrong
+    return {**data, "chapters": [{**c, "level": c.get("level", level)}
+                                 for c, level in zip(chapters, levels, strict=True)]}
+
+
+def _level_problem(manifest: Manifest) -> str | None:
+    """Where a chapter's level disagrees with the level its kind and place give it."""
+    chapters = manifest["chapters"]
+    levels = chapter_levels([ChapterRole(c["kind"], c["story"]) for c in chapters])
+    for i, (chapter, level) in enumerate(zip(chapters, levels, strict=True)):
+        if chapter["level"] != level:
+            return (f"manifest.chapters[{i}].level is {chapter['level']}, but a "
+                    f"{chapter['kind'].value} chapter there is level {level}")
+    return None
 
 
 def check_manifest(data: object, path: Path, folder_name: str | None = None) -> Manifest:
@@ -236,8 +265,8 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
     if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt not in READABLE_FORMATS:
         raise _fail(path, f"manifest format {fmt} is not supported (expected "
                           f"{MANIFEST_FORMAT})")
-    if fmt == 1:
-        data = _upgrade(data)
+    if fmt in (1, 2):
+        data = _upgrade(data, fmt)
     try:
         manifest = _VALIDATOR.validate_python(data)
     except ValidationError as exc:
@@ -248,6 +277,9 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
     for i, chapter in enumerate(manifest["chapters"]):
         if chapter["end_ms"] < chapter["start_ms"]:
             raise _fail(path, f"manifest.chapters[{i}] ends before it starts")
+    level_problem = _level_problem(manifest)
+    if level_problem is not None:
+        raise _fail(path, level_problem)
     for i, cue in enumerate(manifest["cues"]):
         if cue["chapter"] >= len(manifest["chapters"]):
             raise _fail(path, f"manifest.cues[{i}].chapter {cue['chapter']} is not a chapter "

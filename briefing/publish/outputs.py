@@ -23,7 +23,7 @@ from briefing.audio.assemble import SegmentTiming, samples_to_ms
 from briefing.audio.crc16 import crc16
 from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
 from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join, read_stream
-from briefing.chapters import ChapterKind, PublishedChapter
+from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.publish.manifest import (
@@ -223,9 +223,9 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     except ValueError as exc:
         raise EncoderError(f"cannot join the chapters of {day}: {exc}") from exc
     bounds = [samples_to_ms(b) for b in (*join.starts, join.samples)]
-    layout = [PublishedChapter(c.title, c.kind, c.story, round(bounds[i]), round(bounds[i + 1]))
-              for i, c in enumerate(chapters)]
-    marks = [ChapterMark(c.title, c.start_ms, c.end_ms) for c in layout]
+    layout = with_levels([PublishedChapter(c.title, c.kind, c.story, round(bounds[i]),
+                                           round(bounds[i + 1])) for i, c in enumerate(chapters)])
+    marks = [ChapterMark(c.title, c.start_ms, c.end_ms, c.level) for c in layout]
     mp3_path = folder / f"briefing-{day}.mp3"
     mp3_sha256 = _write_full_mp3(files, mp3_path, tag_briefing(b"", info, marks), join, chapters)
     m4b_entry = _write_m4b(files, day, (mp3_path, mp3_sha256), marks, info, m4b, earlier)

@@ -3,9 +3,12 @@
 Made from the manifests alone (:mod:`briefing.publish.manifest`).  A date page's outline (which
 photos nest under which story) and the counts of stories and photos come from the chapters'
 kinds and stories as the script marked them, never from their titles, so a producer who
-retitles a heading changes only the title shown.  Pages carry a Content Security Policy that
-allows only their own inline script and style blocks (by hash), as a second line of defence
-behind autoescaping.
+retitles a heading changes only the title shown.  The chapter list is nested by the chapters'
+levels (:func:`briefing.chapters.chapter_levels`, carried in the manifest): each story with its
+photos as a sub-list, a plain list of links that works without JavaScript; the script adds
+story-to-story steps and the choice to skip photo descriptions.  Pages carry a Content Security
+Policy that allows only their own inline script and style blocks (by hash), as a second line of
+defence behind autoescaping.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.chapters import ChapterKind, ChapterRole, nesting
+from briefing.chapters import PHOTO_LEVEL, TOP_LEVEL, ChapterKind
 from briefing.publish.formatting import (
     DEFAULT_DESCRIPTION,
     DEFAULT_TITLE,
@@ -73,6 +76,16 @@ class ChapterView:
     level: int
     """Heading level in the transcript: photos of a story are nested under it."""
     cues: tuple[CueView, ...]
+    nav_level: int = TOP_LEVEL
+    """1, or 2 for a photo under its story (the manifest's ``level``)."""
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """A level-1 chapter of the chapter list and the level-2 chapters (photos) under it."""
+
+    chapter: ChapterView
+    photos: tuple[ChapterView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,9 +121,15 @@ class DatePageView:
     mp3_size: str
     vtt_href: str
     chapters: tuple[ChapterView, ...]
+    outline: tuple[OutlineItem, ...]
+    """The chapters nested by level, in time order."""
+
     downloads: tuple[DownloadView, ...]
     stories: int
     photos: int
+    photos_nested: int
+    """Photos under their story (level 2): what "Skip photo descriptions" skips."""
+
     summary: str
     speeds: tuple[SpeedView, ...]
     index_href: str
@@ -165,7 +184,6 @@ def _chapter_views(manifest: Manifest) -> tuple[ChapterView, ...]:
             CueView(seconds_attr(cue["start_ms"]), clock(cue["start_ms"]),
                     clean_text(cue["text"])))
     published = published_chapters(manifest)
-    outline = nesting([ChapterRole(c.kind, c.story) for c in published])
     return tuple(
         ChapterView(
             number=i + 1,
@@ -178,12 +196,25 @@ def _chapter_views(manifest: Manifest) -> tuple[ChapterView, ...]:
             size=human_size(entry["bytes"]),
             kind=chapter.kind,
             story=chapter.story,
-            level=4 if nested else 3,
+            level=4 if chapter.level == PHOTO_LEVEL else 3,
             cues=tuple(cues_by_chapter.get(i, ())),
+            nav_level=chapter.level,
         )
-        for i, (chapter, entry, nested) in enumerate(
-            zip(published, manifest["chapters"], outline.nested, strict=True))
+        for i, (chapter, entry) in enumerate(zip(published, manifest["chapters"], strict=True))
     )
+
+
+def outline(chapters: Sequence[ChapterView]) -> tuple[OutlineItem, ...]:
+    """``chapters`` nested: each level-2 chapter under the level-1 chapter before it (a
+    level-2 chapter with none before it stands at the top)."""
+    items: list[OutlineItem] = []
+    for chapter in chapters:
+        if chapter.nav_level == PHOTO_LEVEL and items:
+            last = items[-1]
+            items[-1] = OutlineItem(last.chapter, (*last.photos, chapter))
+        else:
+            items.append(OutlineItem(chapter))
+    return tuple(items)
 
 
 def _downloads(manifest: Manifest, sizes: Mapping[str, int]) -> tuple[DownloadView, ...]:
@@ -228,9 +259,11 @@ def date_view(manifest: Manifest, sizes: Mapping[str, int] | None = None) -> Dat
         mp3_size=human_size(manifest["mp3"]["bytes"]),
         vtt_href=href(manifest["vtt"]),
         chapters=chapters,
+        outline=outline(chapters),
         downloads=_downloads(manifest, sizes or {}),
         stories=stories,
         photos=photos,
+        photos_nested=sum(c.nav_level == PHOTO_LEVEL for c in chapters),
         summary=_counts(stories, photos),
         speeds=tuple(SpeedView(f"{s:g}", f"{s:g}×" + (" (normal)" if s == 1 else ""), s == 1)
                      for s in SPEEDS),

@@ -172,13 +172,23 @@ def subrip(cues: Sequence[Cue]) -> str:
 
 
 def chapters_json(chapters: Sequence[ChapterMark], title: str) -> str:
-    """Podcasting 2.0 JSON chapters (startTime/endTime in seconds, every chapter in the toc)."""
+    """Podcasting 2.0 JSON chapters (startTime/endTime in seconds): every chapter listed, the
+    level-2 ones (photos under their story) with ``"toc": false``.
+
+    The spec's ``toc`` is an optional boolean, true when absent; a chapter with ``false`` is not
+    shown in the table of contents nor offered as a jump-to point, but stays a chapter.  Marking
+    the photos keeps apps that honour ``toc`` usable: their list and their next/previous then
+    go story to story (opening, stories, closing), and a story's photo descriptions play on
+    after it as part of it, rather than 13 extra presses to get past one story's photos.
+    Apps that ignore ``toc`` still list every chapter.  A photo that stands alone (level 1)
+    stays in the table of contents: hidden, it would sound like part of the chapter before it.
+    """
     doc = {
         "version": CHAPTERS_VERSION,
         "title": title,
         "chapters": [
             {"startTime": round(c.start_ms / 1000, 3), "endTime": round(c.end_ms / 1000, 3),
-             "title": c.title, "toc": True}
+             "title": c.title, "toc": c.level == 1}
             for c in chapters
         ],
     }
