@@ -57,7 +57,8 @@ lang="{{ book.language }}">
 
 _NCC = _XHTML_HEAD + """\
 {%- for name, content, scheme in meta %}
-<meta name="{{ name }}" content="{{ content | x }}"{% if scheme %} scheme="{{ scheme }}"{% endif %}/>
+<meta name="{{ name }}" content="{{ content | x }}"\
+{% if scheme %} scheme="{{ scheme }}"{% endif %}/>
 {%- endfor %}
 </head>
 <body>

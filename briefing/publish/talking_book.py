@@ -91,7 +91,7 @@ class BookChapter:
         return self.kind.level
 
     def check(self, number: int) -> None:
-        """Raise :class:`TalkingBookError` unless the chapter can be written (``number``: 1-based)."""
+        """Raise :class:`TalkingBookError` unless the chapter can be written (``number`` from 1)."""
         where = f"chapter {number} ({self.title!r})"
         path = PurePosixPath(self.audio)
         if path.is_absolute() or ".." in path.parts or path.suffix.lower() != ".mp3":
