@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import wave
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from mutagen.mp3 import MP3
 
 from briefing.audio.assemble import SAMPLE_RATE
@@ -75,3 +78,10 @@ def make_book(audio_dir: Path, chapters: tuple[tuple[ChapterKind, str, tuple[str
     return TalkingBook(title=title, date=dt.date(2024, 5, 14), language="en-GB",
                        author="The briefing desk", publisher="Briefing & Co", chapters=built,
                        cover=cover)
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip the test for want of a second tool, except on CI (``CI`` set), where it fails."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the tool must be there)")
+    pytest.skip(reason)
