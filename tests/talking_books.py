@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
 from briefing.audio.assemble import SAMPLE_RATE
@@ -22,7 +23,13 @@ from briefing.audio.mp3encode import encode_mp3
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine
 from briefing.publish.cover import Cover
-from briefing.publish.talking_book import BookChapter, ChapterKind, Sentence, TalkingBook
+from briefing.publish.talking_book import (
+    BookChapter,
+    ChapterKind,
+    Sentence,
+    TalkingBook,
+    xml_text,
+)
 
 PAUSE_S = 0.4
 """Silence after each sentence."""
@@ -85,3 +92,19 @@ def skip_or_fail(reason: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: the tool must be there)")
     pytest.skip(reason)
+
+
+def paper_book(title: str, texts: tuple[str, ...], author: str = "") -> TalkingBook:
+    """A book of an opening, a story with two photos and a closing, each of ``texts``, without
+    audio: what the renderers (which never read the MP3s) need."""
+    kinds = (K.OPENING, K.STORY, K.PHOTO, K.PHOTO, K.CLOSING)
+    sentences = tuple(Sentence(text, k * 1.5, k * 1.5 + 1.0) for k, text in enumerate(texts))
+    chapters = tuple(BookChapter(kind, title, f"{n}.mp3", len(texts) * 1.5, sentences)
+                     for n, kind in enumerate(kinds, 1))
+    return TalkingBook(title=title, date=dt.date(2024, 5, 14), language="en", author=author,
+                       publisher=author, chapters=chapters)
+
+
+printable_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40).filter(
+    lambda text: bool(xml_text(text)))
+"""Any text a script may hold, with at least one character XML can carry."""

@@ -11,12 +11,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
-from briefing.publish.daisy import CONTENT, NCC, played, render_daisy, write_daisy
+from briefing.publish.daisy import CONTENT, NCC, render_daisy, write_daisy
 from briefing.publish.talking_book import ChapterKind, TalkingBook, TalkingBookError, xml_text
 from tests.conftest import REPO
-from tests.talking_books import CHAPTERS, make_book, make_chapter, skip_or_fail
+from tests.talking_books import (
+    CHAPTERS,
+    make_book,
+    make_chapter,
+    paper_book,
+    printable_text,
+    skip_or_fail,
+)
 
 H = "{http://www.w3.org/1999/xhtml}"
 REQUIRED_META = {
@@ -67,7 +76,7 @@ def test_ncc_has_the_required_metadata_and_one_heading_per_chapter_at_its_level(
     assert meta["ncc:tocItems"] == str(len(CHAPTERS))
     files = {p.name for p in folder.iterdir()}
     assert meta["ncc:files"] == str(len(files))
-    assert abs(_seconds(meta["ncc:totalTime"]) - sum(map(played, book.chapters))) <= 0.5
+    assert abs(_seconds(meta["ncc:totalTime"]) - book.played) <= 0.5
     headings = _headings(folder)
     assert [h.tag for h in headings] == [f"{H}h{c.level}" for c in book.chapters]
     assert sum(h.tag == f"{H}h1" for h in headings) == sum(
@@ -106,7 +115,7 @@ def test_every_link_resolves_and_every_clip_is_its_sentence_inside_its_mp3(
             assert abs(begin - sentence.begin) < 0.0006
             assert abs(end - sentence.end) < 0.0006
         assert float(smil.find("body/seq").attrib["dur"][:-1]) == pytest.approx(  # type: ignore[union-attr]
-            played(chapter), abs=0.001)
+            chapter.played, abs=0.001)
 
 
 def test_the_chapter_mp3s_are_the_chapters_own_bytes(built: tuple[TalkingBook, Path, Path]
@@ -228,3 +237,19 @@ def test_daisy_dtb_reads_the_title_two_levels_and_every_chapter(
         assert entry["sentences"] == [xml_text(s.text) for s in chapter.sentences]
         assert entry["clips"] == [[f"c{number:03d}.mp3", round(s.begin, 3), round(s.end, 3)]
                                   for s in chapter.sentences]
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=printable_text, texts=st.lists(printable_text, min_size=1, max_size=3))
+def test_any_text_gives_well_formed_files_that_say_it(title: str, texts: list[str]) -> None:
+    book = paper_book(title, tuple(texts), author=title)
+    files = render_daisy(book)
+    headings = list(ET.fromstring(files[NCC]).find(f"{H}body"))  # type: ignore[arg-type]
+    assert ["".join(h.itertext()) for h in headings] == [xml_text(title)] * 5
+    assert [h.tag[len(H):] for h in headings] == ["h1", "h1", "h2", "h2", "h1"]
+    spans = [el for el in ET.fromstring(files[CONTENT]).iter(f"{H}span")]
+    assert ["".join(s.itertext()) for s in spans] == [xml_text(t) for t in texts] * 5
+    for name, data in files.items():
+        if name.endswith(".smil"):
+            meta = {m.attrib["name"]: m.attrib["content"] for m in ET.fromstring(data).iter("meta")}
+            assert meta["dc:title"] == xml_text(title)

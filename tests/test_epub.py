@@ -13,19 +13,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
 from briefing.publish.cover import default_cover
-from briefing.publish.daisy import played
-from briefing.publish.epub import render_epub, write_epub
+from briefing.publish.epub import render_epub, render_epub_files, write_epub
 from briefing.publish.talking_book import ChapterKind, TalkingBook, xml_text
-from tests.talking_books import CHAPTERS, make_book, skip_or_fail
+from tests.talking_books import CHAPTERS, make_book, paper_book, printable_text, skip_or_fail
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 OPF = "{http://www.idpf.org/2007/opf}"
 H = "{http://www.w3.org/1999/xhtml}"
 SMIL = "{http://www.w3.org/ns/SMIL}"
 OPS = "{http://www.idpf.org/2007/ops}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +123,10 @@ def test_the_package_carries_durations_modified_and_accessibility_metadata(
     assert any(prop == "schema:accessibilitySummary" and len(v) > 40 for prop, v in values)
     durations = {refines: _clock(value) for prop, refines, value in meta
                  if prop == "media:duration"}
-    clips = sum(map(played, book.chapters))
+    clips = book.played
     total = pytest.approx(clips, abs=0.001)
     assert durations == {"#mo": total, "": total}
-    title = xml["EPUB/package.opf"].find(".//{http://purl.org/dc/elements/1.1/}title")
+    title = xml["EPUB/package.opf"].find(f".//{DC}title")
     assert title is not None and title.text == xml_text(book.title)
 
 
@@ -238,3 +240,18 @@ def test_the_bytes_are_deterministic_and_rewritten_only_on_change(tmp_path: Path
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
         assert b"2024-05-15T06:30:00Z" in zf.read("EPUB/package.opf")
         assert {info.date_time for info in zf.infolist()} == {(2024, 5, 14, 0, 0, 0)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=printable_text, texts=st.lists(printable_text, min_size=1, max_size=3),
+       author=st.sampled_from(["", "Desk & <Co>"]))
+def test_any_text_gives_well_formed_files_that_say_it(title: str, texts: list[str],
+                                                      author: str) -> None:
+    files = render_epub_files(paper_book(title, tuple(texts), author=author))
+    trees = {name: ET.fromstring(data) for name, data in files.items() if not name.endswith("css")}
+    body = trees["EPUB/content.xhtml"]
+    assert ["".join(h.itertext()) for h in body.iter(f"{H}h2")] == [xml_text(title)] * 3
+    spans = ["".join(s.itertext()) for s in body.iter(f"{H}span")]
+    assert spans == [xml_text(t) for t in texts] * 5
+    creators = [c.text for c in trees["EPUB/package.opf"].iter(f"{DC}creator")]
+    assert creators == ([xml_text(author)] if author else [])

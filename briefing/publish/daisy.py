@@ -133,11 +133,6 @@ def text_id(number: int, sentence: int) -> str:
     return f"t{number:03d}_{sentence:03d}"
 
 
-def played(chapter: BookChapter) -> float:
-    """What a player plays of ``chapter``: the sum of its clips, in seconds (whole ms)."""
-    return sum(round(s.end * 1000) - round(s.begin * 1000) for s in chapter.sentences) / 1000
-
-
 def _chapter_view(book: TalkingBook, number: int, chapter: BookChapter,
                   elapsed: float) -> dict[str, Any]:
     sentences = [
@@ -151,13 +146,12 @@ def _chapter_view(book: TalkingBook, number: int, chapter: BookChapter,
         "id": chapter_id(number), "level": chapter.level, "title": chapter.title,
         "smil": smil_name(number), "first_text": text_id(number, 1),
         "audio": audio_name(number), "sentences": sentences,
-        "elapsed": clock(elapsed, fraction=False), "time": clock(played(chapter), fraction=False),
-        "dur": f"{played(chapter):.3f}s",
+        "elapsed": clock(elapsed, fraction=False), "time": clock(chapter.played, fraction=False),
+        "dur": f"{chapter.played:.3f}s",
     }
 
 
 def _meta(book: TalkingBook, files: int) -> list[tuple[str, str, str]]:
-    total = sum(played(chapter) for chapter in book.chapters)
     return [
         ("dc:title", book.title, ""),
         ("dc:creator", book.author, ""),
@@ -181,7 +175,7 @@ def _meta(book: TalkingBook, files: int) -> list[tuple[str, str, str]]:
         ("ncc:setInfo", "1 of 1", ""),
         ("ncc:sidebars", "0", ""),
         ("ncc:tocItems", str(len(book.chapters)), ""),
-        ("ncc:totalTime", clock(total, fraction=False), ""),
+        ("ncc:totalTime", clock(book.played, fraction=False), ""),
     ]
 
 
@@ -192,7 +186,7 @@ def render_daisy(book: TalkingBook) -> dict[str, bytes]:
     elapsed = 0.0
     for number, chapter in enumerate(book.chapters, 1):
         chapters.append(_chapter_view(book, number, chapter, elapsed))
-        elapsed += played(chapter)
+        elapsed += chapter.played
     files = 2 + 2 * len(chapters)
     common = {"book": book, "chapters": chapters, "content": CONTENT, "generator": GENERATOR}
     out = {

@@ -31,7 +31,6 @@ from typing import Any
 import jinja2
 
 from briefing.fsutil import write_if_changed
-from briefing.publish.daisy import played
 from briefing.publish.talking_book import (
     TalkingBook,
     audio_name,
@@ -78,8 +77,12 @@ xml:lang="{{ book.language }}">
 <dc:identifier id="pub-id">{{ book.uid | x }}</dc:identifier>
 <dc:title>{{ book.title | x }}</dc:title>
 <dc:language>{{ book.language }}</dc:language>
+{%- if book.author | x %}
 <dc:creator>{{ book.author | x }}</dc:creator>
+{%- endif %}
+{%- if book.publisher | x %}
 <dc:publisher>{{ book.publisher | x }}</dc:publisher>
+{%- endif %}
 <dc:date>{{ book.date.isoformat() }}</dc:date>
 <meta property="dcterms:modified">{{ modified }}</meta>
 <meta property="media:duration" refines="#mo">{{ duration }}</meta>
@@ -238,7 +241,7 @@ def render_epub_files(book: TalkingBook) -> dict[str, bytes]:
         "nav": NAV, "overlay": OVERLAY, "style": STYLE, "active": ACTIVE_CLASS,
         "features": FEATURES, "summary": SUMMARY,
         "modified": book.modified_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "duration": clock(sum(played(chapter) for chapter in book.chapters)),
+        "duration": clock(book.played),
     }
     texts = {
         "META-INF/container.xml": _CONTAINER.format(root=ROOT),

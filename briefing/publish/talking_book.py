@@ -16,7 +16,6 @@ import datetime as dt
 import enum
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -27,6 +26,7 @@ TIME_SLACK_S = 0.05
 """How far (seconds) a sentence may end past its chapter's duration: MP3 frame rounding."""
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_SPACE = re.compile("[ \t\n\r]+")
 
 
 class TalkingBookError(BriefingError, ValueError):
@@ -48,8 +48,9 @@ class ChapterKind(enum.StrEnum):
 
 
 def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot hold (C0 controls, lone surrogates)."""
-    return _NOT_XML.sub("", text)
+    """``text`` without the characters XML 1.0 cannot hold (C0 controls, lone surrogates), its
+    runs of XML white space (which parsers normalise in attributes) one space, stripped."""
+    return _XML_SPACE.sub(" ", _NOT_XML.sub("", text)).strip()
 
 
 def clock(seconds: float, *, fraction: bool = True) -> str:
@@ -90,13 +91,19 @@ class BookChapter:
         """Its heading level: :attr:`ChapterKind.level`."""
         return self.kind.level
 
+    @property
+    def played(self) -> float:
+        """What a player plays of the chapter: the sum of its sentences' clips, in seconds
+        (each end rounded to whole milliseconds, as the SMIL files give them)."""
+        return sum(round(s.end * 1000) - round(s.begin * 1000) for s in self.sentences) / 1000
+
     def check(self, number: int) -> None:
         """Raise :class:`TalkingBookError` unless the chapter can be written (``number`` from 1)."""
         where = f"chapter {number} ({self.title!r})"
         path = PurePosixPath(self.audio)
         if path.is_absolute() or ".." in path.parts or path.suffix.lower() != ".mp3":
             raise TalkingBookError(f"{where}: its audio {self.audio!r} is not a relative .mp3 path")
-        if not self.title.strip():
+        if not xml_text(self.title):
             raise TalkingBookError(f"{where}: the title is empty")
         if not self.duration > 0:
             raise TalkingBookError(f"{where}: the duration {self.duration} is not positive")
@@ -104,7 +111,7 @@ class BookChapter:
             raise TalkingBookError(f"{where}: no sentences")
         previous_end = 0.0
         for k, sentence in enumerate(self.sentences, 1):
-            if not sentence.text.strip():
+            if not xml_text(sentence.text):
                 raise TalkingBookError(f"{where}: sentence {k} is empty")
             if not previous_end - TIME_SLACK_S <= sentence.begin < sentence.end:
                 raise TalkingBookError(
@@ -140,7 +147,7 @@ class TalkingBook:
     """A unique id; empty: a UUID derived from the title, date and language."""
 
     def __post_init__(self) -> None:
-        if not self.title.strip():
+        if not xml_text(self.title):
             raise TalkingBookError("the book's title is empty")
         if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", self.language):
             raise TalkingBookError(f"{self.language!r} is not a language tag")
@@ -180,16 +187,10 @@ class TalkingBook:
         """The whole book's audio, in seconds."""
         return sum(chapter.duration for chapter in self.chapters)
 
-    def sections(self) -> Iterator[tuple[BookChapter, tuple[BookChapter, ...]]]:
-        """Each level-1 chapter with the photo chapters that belong to it, in order."""
-        chapters = self.chapters
-        k = 0
-        while k < len(chapters):
-            end = k + 1
-            while end < len(chapters) and chapters[end].kind is ChapterKind.PHOTO:
-                end += 1
-            yield chapters[k], chapters[k + 1 : end]
-            k = end
+    @property
+    def played(self) -> float:
+        """What a player plays of the book (the sum of :attr:`BookChapter.played`)."""
+        return sum(chapter.played for chapter in self.chapters)
 
 
 def chapter_id(number: int) -> str:
