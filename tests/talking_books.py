@@ -76,7 +76,7 @@ def make_chapter(folder: Path, name: str, kind: ChapterKind, title: str,
 
 def make_book(audio_dir: Path, chapters: tuple[tuple[ChapterKind, str, tuple[str, ...]], ...]
               = CHAPTERS, *, title: str = "Briefing: " + HOSTILE,
-              cover: Cover | None = None) -> TalkingBook:
+              cover: Cover | None = None, narrator: str = "") -> TalkingBook:
     """A book of ``chapters`` whose MP3s are written into ``audio_dir/2024-05-14/``."""
     built = tuple(
         make_chapter(audio_dir, f"2024-05-14/{k:02d} {t[:12]}.mp3", kind, t, texts)
@@ -84,7 +84,7 @@ def make_book(audio_dir: Path, chapters: tuple[tuple[ChapterKind, str, tuple[str
     )
     return TalkingBook(title=title, date=dt.date(2024, 5, 14), language="en-GB",
                        author="The briefing desk", publisher="Briefing & Co", chapters=built,
-                       cover=cover)
+                       cover=cover, narrator=narrator)
 
 
 def skip_or_fail(reason: str) -> NoReturn:

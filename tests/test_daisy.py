@@ -42,7 +42,7 @@ DAISY_VENV = REPO / ".ci" / "daisy-venv"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[TalkingBook, Path, Path]:
     root = tmp_path_factory.mktemp("daisy")
-    book = make_book(root / "audio")
+    book = make_book(root / "audio", narrator="espeak-ng & en-gb")
     assert write_daisy(book, root / "audio", root / "book")
     return book, root / "audio", root / "book"
 
@@ -73,6 +73,7 @@ def test_ncc_has_the_required_metadata_and_one_heading_per_chapter_at_its_level(
     assert meta["ncc:multimediaType"] == "audioFullText"
     assert meta["dc:title"] == xml_text(book.title) != book.title  # escaped, bell removed
     assert meta["ncc:depth"] == "2"
+    assert meta["ncc:narrator"] == "espeak-ng & en-gb"
     assert meta["ncc:tocItems"] == str(len(CHAPTERS))
     files = {p.name for p in folder.iterdir()}
     assert meta["ncc:files"] == str(len(files))

@@ -33,7 +33,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[TalkingBook, Path, Path]:
     root = tmp_path_factory.mktemp("epub")
-    book = make_book(root / "audio", cover=default_cover("Briefing"))
+    book = make_book(root / "audio", cover=default_cover("Briefing"), narrator="espeak-ng & en-gb")
     path = root / "briefing-2024-05-14.epub"
     assert write_epub(book, root / "audio", path)
     return book, root / "audio", path
@@ -72,6 +72,17 @@ def test_epubcheck_would_see_an_overlay_pointing_nowhere(
     done = _epubcheck(broken)
     assert done.returncode != 0
     assert _problems(done)
+
+
+def test_epubcheck_passes_a_book_without_photos_cover_author_or_narrator(tmp_path: Path) -> None:
+    chapters = (CHAPTERS[0], CHAPTERS[-1])
+    book = make_book(tmp_path / "audio", chapters)
+    book = TalkingBook(book.title, book.date, book.language, "", "", book.chapters)
+    write_epub(book, tmp_path / "audio", tmp_path / "b.epub")
+    done = _epubcheck(tmp_path / "b.epub")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not _problems(done)
+    assert _toc(tmp_path / "b.epub") == [(xml_text(c[1]), []) for c in chapters]
 
 
 def _read(path: Path) -> tuple[zipfile.ZipFile, dict[str, ET.Element]]:
@@ -118,7 +129,8 @@ def test_the_package_carries_durations_modified_and_accessibility_metadata(
             ("schema:accessibilityFeature", "synchronizedAudioText"),
             ("schema:accessibilityFeature", "alternativeText"),
             ("schema:accessibilityHazard", "none"),
-            ("dcterms:modified", "2024-05-14T00:00:00Z")} <= values
+            ("dcterms:modified", "2024-05-14T00:00:00Z"),
+            ("media:narrator", "espeak-ng & en-gb")} <= values
     assert any(prop == "schema:accessModeSufficient" for prop, _ in values)
     assert any(prop == "schema:accessibilitySummary" and len(v) > 40 for prop, v in values)
     durations = {refines: _clock(value) for prop, refines, value in meta

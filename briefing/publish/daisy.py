@@ -152,6 +152,7 @@ def _chapter_view(book: TalkingBook, number: int, chapter: BookChapter,
 
 
 def _meta(book: TalkingBook, files: int) -> list[tuple[str, str, str]]:
+    narrator = [("ncc:narrator", book.narrator, "")] if xml_text(book.narrator) else []
     return [
         ("dc:title", book.title, ""),
         ("dc:creator", book.author, ""),
@@ -167,6 +168,7 @@ def _meta(book: TalkingBook, files: int) -> list[tuple[str, str, str]]:
         ("ncc:generator", GENERATOR, ""),
         ("ncc:maxPageNormal", "0", ""),
         ("ncc:multimediaType", "audioFullText", ""),
+        *narrator,
         ("ncc:pageFront", "0", ""),
         ("ncc:pageNormal", "0", ""),
         ("ncc:pageSpecial", "0", ""),

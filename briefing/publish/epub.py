@@ -88,6 +88,9 @@ xml:lang="{{ book.language }}">
 <meta property="media:duration" refines="#mo">{{ duration }}</meta>
 <meta property="media:duration">{{ duration }}</meta>
 <meta property="media:active-class">{{ active }}</meta>
+{%- if book.narrator | x %}
+<meta property="media:narrator">{{ book.narrator | x }}</meta>
+{%- endif %}
 <meta property="schema:accessMode">textual</meta>
 <meta property="schema:accessMode">auditory</meta>
 <meta property="schema:accessModeSufficient">textual</meta>

@@ -143,6 +143,10 @@ class TalkingBook:
     """When the book last changed (EPUB's ``dcterms:modified``); ``None``: midnight UTC of
     :attr:`date`, so the same input always gives the same bytes."""
 
+    narrator: str = ""
+    """Who (which voice) reads the book: DAISY's ``ncc:narrator``, EPUB's ``media:narrator``;
+    empty: not given."""
+
     identifier: str = field(default="")
     """A unique id; empty: a UUID derived from the title, date and language."""
 
