@@ -7,7 +7,9 @@ audio clip, a text content file (full text and audio: players that show text hig
 sentence being played) and the audio.  So it is written here from Jinja2 templates with
 autoescaping (XML-invalid characters removed first).  Level-1 chapters (opening, stories,
 closing) are ``h1`` and photo descriptions ``h2``, so a player's "next heading at level 1" steps
-from story to story past the photos.  The chapter MP3s are hard-linked (copied where links
+from story to story past the photos.  Each sentence's clip runs to where the next begins
+(:meth:`~briefing.publish.talking_book.BookChapter.clips`), so the pauses are played too.  The
+chapter MP3s are hard-linked (copied where links
 fail) into the book's folder, never re-encoded.  Every file is written atomically and only when
 its bytes change, and files of an older edition of the book that it no longer has are removed.
 """
@@ -139,8 +141,8 @@ def _chapter_view(book: TalkingBook, number: int, chapter: BookChapter,
         {"id": sentence_id(number, k), "text": s.text, "par": f"p{number:03d}_{k:03d}",
          "text_id": text_id(number, k), "seq": f"q{number:03d}_{k:03d}",
          "audio_id": f"a{number:03d}_{k:03d}",
-         "begin": f"{s.begin:.3f}", "end": f"{s.end:.3f}"}
-        for k, s in enumerate(chapter.sentences, 1)
+         "begin": f"{begin / 1000:.3f}", "end": f"{end / 1000:.3f}"}
+        for k, (s, begin, end) in enumerate(chapter.timed(), 1)
     ]
     return {
         "id": chapter_id(number), "level": chapter.level, "title": chapter.title,

@@ -11,10 +11,11 @@ here from Jinja2 templates with autoescaping (XML-invalid characters removed fir
   its description as a ``figure``'s ``figcaption`` (there is no image: the description is the
   content, so nothing needs alternative text);
 * a nav document whose table of contents nests the photos under their story;
-* one SMIL overlay pairing every sentence (by id) with its clip of the chapter's MP3, the MP3s
+* one SMIL overlay pairing every sentence (by id) with its clip of the chapter's MP3 (from its
+  start to the next sentence's, so the pauses are played too), the MP3s
   themselves (``audio/mpeg`` is a core media type: no fallback needed) and the cover;
 * the package document with ``media:duration`` per overlay and in total (the sum of the clips a
-  reader plays) and the EPUB Accessibility metadata.
+  reader plays: the chapters' audio) and the EPUB Accessibility metadata.
 
 The ZIP is deterministic: fixed entry order, times (the book's date) and permissions, so the
 same book gives the same bytes and :func:`write_epub` rewrites the file only when it changes.
@@ -219,8 +220,8 @@ def _views(book: TalkingBook) -> list[dict[str, Any]]:
         {"id": chapter_id(number), "kind": chapter.kind.value, "title": chapter.title,
          "audio": audio_name(number), "level": chapter.level,
          "sentences": [{"id": sentence_id(number, k), "text": s.text,
-                        "begin": f"{s.begin:.3f}", "end": f"{s.end:.3f}"}
-                       for k, s in enumerate(chapter.sentences, 1)]}
+                        "begin": f"{begin / 1000:.3f}", "end": f"{end / 1000:.3f}"}
+                       for k, (s, begin, end) in enumerate(chapter.timed(), 1)]}
         for number, chapter in enumerate(book.chapters, 1)
     ]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -91,11 +92,26 @@ class BookChapter:
         """Its heading level: :attr:`ChapterKind.level`."""
         return self.kind.level
 
+    def clips(self) -> tuple[tuple[int, int], ...]:
+        """Each sentence's clip of the MP3, in whole milliseconds: from where it begins to where
+        the next one begins (the first from 0, the last to the end of the audio).
+
+        DAISY and EPUB players seek to every clip, so clips holding only the speech would cut
+        the pauses the build spaced between sentences and paragraphs; these clips play the
+        whole chapter, and each still holds its sentence (see :data:`TIME_SLACK_S`).
+        """
+        starts = [0, *(round(s.begin * 1000) for s in self.sentences[1:])]
+        end = max(math.floor(self.duration * 1000), starts[-1] + 1)
+        return tuple(zip(starts, [*starts[1:], end], strict=True))
+
+    def timed(self) -> tuple[tuple[Sentence, int, int], ...]:
+        """Each sentence with its clip's begin and end (ms): :meth:`clips`."""
+        return tuple((s, b, e) for s, (b, e) in zip(self.sentences, self.clips(), strict=True))
+
     @property
     def played(self) -> float:
-        """What a player plays of the chapter: the sum of its sentences' clips, in seconds
-        (each end rounded to whole milliseconds, as the SMIL files give them)."""
-        return sum(round(s.end * 1000) - round(s.begin * 1000) for s in self.sentences) / 1000
+        """What a player plays of the chapter: the span of its :meth:`clips`, in seconds."""
+        return self.clips()[-1][1] / 1000
 
     def check(self, number: int) -> None:
         """Raise :class:`TalkingBookError` unless the chapter can be written (``number`` from 1)."""
