@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 import subprocess
@@ -16,8 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
-from briefing.publish.daisy import CONTENT, NCC, render_daisy, write_daisy
-from briefing.publish.talking_book import ChapterKind, TalkingBook, TalkingBookError, xml_text
+from briefing.publish.daisy import CONTENT, NCC, place_audio, render_daisy, write_daisy
+from briefing.publish.talking_book import (
+    BookChapter,
+    ChapterKind,
+    Sentence,
+    TalkingBook,
+    TalkingBookError,
+    xml_text,
+)
 from tests.conftest import REPO
 from tests.talking_books import (
     CHAPTERS,
@@ -259,3 +267,44 @@ def test_any_text_gives_well_formed_files_that_say_it(title: str, texts: list[st
         if name.endswith(".smil"):
             meta = {m.attrib["name"]: m.attrib["content"] for m in ET.fromstring(data).iter("meta")}
             assert meta["dc:title"] == xml_text(title)
+
+
+@settings(max_examples=100, deadline=None)
+@given(gaps=st.lists(st.tuples(st.floats(0, 3), st.floats(0.001, 5)), min_size=1, max_size=8),
+       tail=st.floats(0, 2))
+def test_clips_play_the_whole_chapter_and_each_holds_its_sentence(
+        gaps: list[tuple[float, float]], tail: float) -> None:
+    sentences, now = [], 0.0
+    for pause, speech in gaps:
+        sentences.append(Sentence("Words.", now + pause, now + pause + speech))
+        now += pause + speech
+    chapter = BookChapter(ChapterKind.STORY, "Story", "a.mp3", now + tail, tuple(sentences))
+    chapter.check(1)
+    clips = chapter.clips()
+    assert clips[0][0] == 0
+    assert clips[-1][1] == max(math.floor(chapter.duration * 1000), clips[-1][0] + 1)
+    assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(clips))
+    for (begin, end), sentence in zip(clips, sentences, strict=True):
+        # within rounding to ms (the last clip ends at the audio's end, rounded down)
+        assert begin / 1000 - 0.0006 <= sentence.begin and sentence.end < end / 1000 + 0.001
+
+
+def test_audio_is_copied_where_hard_links_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    source = tmp_path / "chapter.mp3"
+    source.write_bytes(b"ID3 first edition")
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "book" / "c001.mp3"
+    target.parent.mkdir()
+    assert place_audio(source, target)
+    assert target.read_bytes() == source.read_bytes()
+    assert target.stat().st_ino != source.stat().st_ino
+    assert not place_audio(source, target)
+    source.write_bytes(b"ID3 second edition")
+    assert place_audio(source, target)
+    assert target.read_bytes() == b"ID3 second edition"
+    assert [p.name for p in target.parent.iterdir()] == ["c001.mp3"]  # no temporary file left

@@ -8,9 +8,9 @@ sentence being played) and the audio.  So it is written here from Jinja2 templat
 autoescaping (XML-invalid characters removed first).  Level-1 chapters (opening, stories,
 closing) are ``h1`` and photo descriptions ``h2``, so a player's "next heading at level 1" steps
 from story to story past the photos.  Each sentence's clip runs to where the next begins
-(:meth:`~briefing.publish.talking_book.BookChapter.clips`), so the pauses are played too.  The
-chapter MP3s are hard-linked (copied where links
-fail) into the book's folder, never re-encoded.  Every file is written atomically and only when
+(:meth:`~briefing.publish.talking_book.BookChapter.clips`), so the pauses are played too.
+The chapter MP3s are hard-linked (copied where links fail) into the book's folder, never
+re-encoded.  Every file is written atomically and only when
 its bytes change, and files of an older edition of the book that it no longer has are removed.
 """
 
