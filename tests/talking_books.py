@@ -18,11 +18,11 @@ import pytest
 from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
+from briefing.artwork import Cover
 from briefing.audio.assemble import SAMPLE_RATE
 from briefing.audio.mp3encode import encode_mp3
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine
-from briefing.publish.cover import Cover
 from briefing.publish.talking_book import (
     BookChapter,
     ChapterKind,

@@ -13,15 +13,15 @@ themselves; the build fills a :class:`TalkingBook` from what it already knows.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from briefing.artwork import Cover
+from briefing.chapters import PHOTO_LEVEL, TOP_LEVEL, ChapterKind
 from briefing.errors import BriefingError
-from briefing.publish.cover import Cover
 
 TIME_SLACK_S = 0.05
 """How far (seconds) a sentence may end past its chapter's duration: MP3 frame rounding."""
@@ -32,20 +32,6 @@ _XML_SPACE = re.compile("[ \t\n\r]+")
 
 class TalkingBookError(BriefingError, ValueError):
     """A talking book's input is inconsistent (a bug in whatever built it, not the user's)."""
-
-
-class ChapterKind(enum.StrEnum):
-    """What a chapter is; its heading level follows from it."""
-
-    OPENING = "opening"
-    STORY = "story"
-    PHOTO = "photo"
-    CLOSING = "closing"
-
-    @property
-    def level(self) -> int:
-        """1 for the opening, each story and the closing; 2 for a photo description."""
-        return 2 if self is ChapterKind.PHOTO else 1
 
 
 def xml_text(text: str) -> str:
@@ -87,10 +73,16 @@ class BookChapter:
 
     sentences: tuple[Sentence, ...]
 
+    nav_level: int | None = None
+    """Its navigation level as the build's outlines have it (:func:`briefing.chapters.
+    chapter_levels`); by default 2 for a photo, 1 for any other kind."""
+
     @property
     def level(self) -> int:
-        """Its heading level: :attr:`ChapterKind.level`."""
-        return self.kind.level
+        """Its heading level: :attr:`nav_level`, else from its kind."""
+        if self.nav_level is not None:
+            return self.nav_level
+        return PHOTO_LEVEL if self.kind is ChapterKind.PHOTO else TOP_LEVEL
 
     def clips(self) -> tuple[tuple[int, int], ...]:
         """Each sentence's clip of the MP3, in whole milliseconds: from where it begins to where
@@ -175,7 +167,7 @@ class TalkingBook:
             raise TalkingBookError("the book has no chapters")
         for number, chapter in enumerate(self.chapters, 1):
             chapter.check(number)
-            if chapter.kind is ChapterKind.PHOTO and (
+            if chapter.level == PHOTO_LEVEL and (
                 number == 1 or self.chapters[number - 2].kind
                 not in (ChapterKind.STORY, ChapterKind.PHOTO)):
                 raise TalkingBookError(
