@@ -8,11 +8,8 @@ from typing import Annotated
 import typer
 
 from briefing.build import run
-from briefing.build.inputs import group_by_date, read_articles, script_dates
-from briefing.build.report import BuildReport, DateReport
+from briefing.build.checking import check_workspace
 from briefing.build.run import article_paths
-from briefing.build.scripts import ScriptStatus, decide_script
-from briefing.build.state import State
 from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     BaseUrlOpt,
@@ -39,9 +36,6 @@ from briefing.cli.common import (
     waiting,
 )
 from briefing.config import load_settings
-from briefing.errors import BriefingError, InputError
-from briefing.text.script_read import parse_script, read_script, without_silent
-from briefing.text.script_render import render_script
 
 
 @app.command()
@@ -172,33 +166,6 @@ def check(
     with errors():
         ws = Workspace(workspace)
         settings = load_settings(ws.root)
-        read = read_articles(article_paths(ws, paths), settings)
-        problems: list[BriefingError] = list(read.errors)
-        dated: list[DateReport] = []
-        state = State.load(ws.state_file)
-        for day, group in group_by_date(read.articles).items():
-            dated.append(DateReport(day.isoformat(), stories=len(group),
-                                    photos=sum(len(a.photos) for a in group)))
-            # the script a build would generate must read back: what build refuses, check does
-            text = render_script(day, group, voice=settings.voice or "default",
-                                 rate=settings.rate, lang=settings.lang, workspace=ws.root)
-            path = ws.script_path(day)
-            if (path.exists() or path.is_symlink()) and (not path.is_file() or decide_script(
-                    ws, day, text, state) not in (ScriptStatus.CREATED, ScriptStatus.UPDATED)):
-                continue  # a build keeps the script there, which is read back below
-            try:
-                without_silent(parse_script(text, path), path)
-            except BriefingError as exc:
-                sources = ", ".join(a.source.name for a in group)
-                problems.append(InputError(
-                    f"{exc.message} (in the script that would be generated from {sources})",
-                    path))
-        for day in script_dates(ws):
-            try:
-                read_script(ws.script_path(day))
-            except BriefingError as exc:
-                problems.append(exc)
-        finish(BuildReport(tuple(dated), errors=tuple(problems), warnings=read.warnings),
-               as_json, quiet)
+        finish(check_workspace(ws, settings, paths or None), as_json, quiet)
 
 
