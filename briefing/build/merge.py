@@ -11,6 +11,9 @@ run over blocks instead of lines; only the splitting into blocks and the markers
 
 from __future__ import annotations
 
+import difflib
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from merge3 import Merge3
@@ -66,6 +69,47 @@ def _conflict_block(ours: list[str], theirs: list[str]) -> str:
                       f"{CONFLICT_END} {THEIRS_LABEL}"])
 
 
+Edit = tuple[int, int, tuple[str, ...]]
+"""A change of one side: base blocks ``[i, j)`` replaced by the given blocks."""
+
+
+def _edits(base: Sequence[str], side: Sequence[str]) -> list[Edit]:
+    matcher = difflib.SequenceMatcher(None, list(base), list(side), autojunk=False)
+    return [(i1, i2, tuple(side[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _apart(first: Edit, second: Edit) -> bool:
+    """Whether two edits (sorted) touch different base blocks (two insertions at the same
+    place do not: their order is unknown)."""
+    if first[1] > second[0]:
+        return False
+    return not (first[0] == first[1] == second[0] == second[1])
+
+
+def split_conflict(base: Sequence[str], ours: Sequence[str],
+                   theirs: Sequence[str]) -> list[str] | None:
+    """The blocks of a region ``merge3`` calls a conflict when the two sides in fact changed
+    different blocks of it (``None`` when they changed the same one).
+
+    Like ``diff3`` with lines, ``merge3`` calls changes to *adjacent* units a conflict; for
+    paragraphs that is too strict (a producer rewording one paragraph and the wire updating
+    the next are separate changes), so the region is aligned again, side by side.
+    """
+    edits = sorted(set(_edits(base, ours)) | set(_edits(base, theirs)),
+                   key=lambda e: (e[0], e[1]))
+    if any(not _apart(a, b) for a, b in itertools.pairwise(edits)):
+        return None
+    out: list[str] = []
+    pos = 0
+    for i1, i2, blocks in edits:
+        out.extend(base[pos:i1])
+        out.extend(blocks)
+        pos = i2
+    out.extend(base[pos:])
+    return out
+
+
 def merge_scripts(base: str, ours: str, theirs: str) -> MergeResult:
     """Merge the changes ``base`` → ``ours`` (the producer's) and ``base`` → ``theirs`` (the
     regenerated text), block by block."""
@@ -74,7 +118,12 @@ def merge_scripts(base: str, ours: str, theirs: str) -> MergeResult:
     conflicts = taken = 0
     for group in merger.merge_groups():
         if group[0] == "conflict":
-            _, _, a, b = group
+            _, z, a, b = group
+            split = split_conflict(z, a, b)
+            if split is not None:
+                taken += sum(1 for block in split if block not in a)
+                out.extend(split)
+                continue
             out.append(_conflict_block(list(a), list(b)))
             conflicts += 1
             continue

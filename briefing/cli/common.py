@@ -224,10 +224,11 @@ def _audio_line(d: DateReport) -> str | None:
         return "audio STALE: it has your script's wording, the articles changed (conflict)"
     if not d.chapters:
         return "audio up to date"
-    stale = " (STALE: the articles changed, conflict)" if d.stale else ""
+    audio = ("audio STALE (your script's wording; the articles changed: conflict)" if d.stale
+             else f"audio {d.audio.value}")
     return (f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
             f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
-            f"audio {d.audio.value}{stale}: {d.files.get('mp3', '')}")
+            f"{audio}: {d.files.get('mp3', '')}")
 
 
 def _print_scripts(report: BuildReport) -> None:
