@@ -148,7 +148,8 @@ def test_the_same_sentence_changed_on_both_sides_is_a_conflict_losing_neither(
 
 def test_an_open_conflict_is_reported_by_build_render_and_status(ws: Path, cli: Cli) -> None:
     assert _conflict(ws, cli).exit_code == 3
-    for args in (("build",), ("render",), ("render", DAY), ("status",), ("status", ws / "articles")):
+    commands = (("build",), ("render",), ("render", DAY), ("status",), ("status", ws / "articles"))
+    for args in commands:
         result = cli(*args, "-w", ws)
         assert result.exit_code == 3, (args, result.stdout, result.stderr)
         assert f"conflict: {_script(ws)}" in result.stderr

@@ -69,8 +69,12 @@ def build(
 
     Only what changed is rebuilt: sentences are synthesised once and cached by content,
     chapters are re-encoded only when their sentences or settings change, and unchanged files
-    are not rewritten. Scripts a producer edited are never overwritten: the regenerated text
-    goes to scripts/<date>.new.md and the audio is built from the edited script.
+    are not rewritten. A script a producer edited is merged with the regenerated text
+    paragraph by paragraph ("merged"); where both changed the same paragraph it is kept, the
+    merge with conflict markers goes to scripts/<date>.new.md, and the date is stale until
+    'briefing resolve' (or deleting the .new.md after merging by hand) settles it.
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (stale audio).
     """
     setup_logging(verbose, quiet)
     with errors():
@@ -99,7 +103,10 @@ def script(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
-    """Write the narration scripts (scripts/<date>.md) from articles, and stop there."""
+    """Write the narration scripts (scripts/<date>.md) from articles, and stop there.
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (see 'build --help').
+    """
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
@@ -127,7 +134,11 @@ def render(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build the audio from the existing scripts (after a producer's edit)."""
+    """Build the audio from the existing scripts (after a producer's edit).
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict: a script whose
+    <date>.new.md is waiting (its audio has your wording, not the articles' new one).
+    """
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
@@ -150,7 +161,10 @@ def status(
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing."""
+    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing.
+
+    Exit status: 0, 2 bad input, 3 an open conflict (a date whose audio is stale).
+    """
     setup_logging(verbose, False)
     with errors():
         ws = Workspace(workspace)
