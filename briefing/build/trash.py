@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import logging
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.build.workspace import Workspace
@@ -21,12 +21,13 @@ from briefing.fsutil import create_new_file
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Trash:
-    """The trash folder of one build, made when the first file goes in."""
+    """The trash folder of one build, made when the first file goes in (a plain class: it
+    holds that folder once made)."""
 
-    ws: Workspace
-    folder: Path | None = field(default=None)
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.folder: Path | None = None
 
     def _folder(self) -> Path:
         if self.folder is None:
