@@ -163,6 +163,19 @@ def test_an_open_conflict_is_reported_by_build_render_and_status(ws: Path, cli: 
     assert other["stale"] is False
 
 
+def test_status_sees_a_wire_update_before_any_build(ws: Path, cli: Cli) -> None:
+    _replace(_script(ws), *EDIT)
+    _replace(ws / "articles" / ARTICLE, *UPDATE)
+    result = cli("status", "-w", ws, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert _day(result.json())["script_status"] == "would be merged"
+    _replace(_script(ws), *CLASH)
+    result = cli("status", "-w", ws)
+    assert result.exit_code == 3
+    assert f"conflict: {_script(ws)}" in result.stderr
+    assert not _new(ws).exists()  # status writes nothing
+
+
 def test_a_script_with_conflict_markers_is_refused_naming_its_line(ws: Path, cli: Cli) -> None:
     assert _conflict(ws, cli).exit_code == 3
     offered = _new(ws).read_text(encoding="utf-8")

@@ -224,15 +224,17 @@ def render(ws: Workspace, settings: Settings, dates: Sequence[dt.date], *,
 
 
 def preview(ws: Workspace, settings: Settings, paths: Sequence[Path] | None, *,
-            force: bool = False) -> BuildReport:
+            force: bool = False, every_script: bool = False) -> BuildReport:
     """What a build of ``paths`` (or, ``None``, a render of every script) would do; writes
-    nothing and starts no worker."""
+    nothing and starts no worker.  ``every_script`` adds the render of the scripts no
+    article of ``paths`` generates."""
     ctx = _context(ws, settings, None, None)
     try:
         if paths is None:
             planned = plan(ctx, None, dates=script_dates(ws))
         else:
-            planned = plan(ctx, paths, force=force)
+            planned = plan(ctx, paths, force=force,
+                           dates=script_dates(ws) if every_script else None)
         return make_report(ctx, planned, None)
     finally:
         ctx.release()

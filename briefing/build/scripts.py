@@ -293,7 +293,7 @@ def write_script(ws: Workspace, day: dt.date, text: str, state: State,
         assert decision.offer is not None
         offered = _offer(path, decision.offer.encode("utf-8"), state)
         record_pending(ws, state, day, text)
-        log.warning("%s was edited by hand; kept it, new version in %s", path, offered.name)
+        log.info("%s was edited by hand; kept it, the merge is in %s", path, offered.name)
         return ScriptResult(day, status, path, new_path=offered, conflicts=decision.conflicts)
     backup = None
     if status is ScriptStatus.FORCED:

@@ -154,8 +154,9 @@ def render(
 @app.command()
 def status(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Article files or folders: plan a build of them. Default: plan a render of the "
-             "workspace's scripts.", show_default=False)] = None,
+        help="Article files or folders: plan a build of them. Default: a build of the "
+             "workspace's articles/ (so an article changed under an edited script shows) "
+             "and a render of its other scripts.", show_default=False)] = None,
     workspace: WorkspaceOpt = Path(),
     engine: EngineOpt = None,
     as_json: JsonOpt = False,
@@ -169,7 +170,11 @@ def status(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, None, None)
-        finish(run.preview(ws, settings, paths or None), as_json, False)
+        if not paths and ws.articles.is_dir():
+            report = run.preview(ws, settings, [ws.articles], every_script=True)
+        else:
+            report = run.preview(ws, settings, paths or None)
+        finish(report, as_json, False)
 
 
 @app.command()
