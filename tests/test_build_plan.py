@@ -1,5 +1,5 @@
 """The build's plan as its ``--json`` reports it: which stages a settings change reruns, and a
-date whose articles were all deleted reported as removed (and nothing of it deleted)."""
+date whose articles were all deleted reported as removed (its files moved to the trash)."""
 
 from __future__ import annotations
 
@@ -161,18 +161,28 @@ def test_deleting_every_article_of_a_date_reports_it_removed(
     (copy / "articles" / "2024-05-15-glacier-survey.txt").unlink()
     kept = {k: v for k, v in _files(copy).items() if "2024-05-15" in k}
     assert "scripts/2024-05-15.md" in kept and "audio/2024-05-15/index.html" in kept
+    dry = cli("build", "-w", copy, "--dry-run", "--json")
+    assert dry.exit_code == 0 and dry.json()["removed"] == ["2024-05-15"]
+    assert {k: v for k, v in _files(copy).items() if "2024-05-15" in k} == kept
     doc = _build(copy)
     assert doc["removed"] == ["2024-05-15"]
     days = {d["date"]: d for d in doc["dates"]}
     assert days["2024-05-15"]["state"] == "removed"
     assert days["2024-05-15"]["script"] == "scripts/2024-05-15.md"
+    assert ".briefing/trash/" in days["2024-05-15"]["reason"]
     assert days["2024-05-14"]["state"] == "unchanged"
-    # its script, audio and page are kept, byte for byte, and the index still lists it
-    assert {k: v for k, v in _files(copy).items() if "2024-05-15" in k} == kept
-    assert "2024-05-15" in (copy / "audio" / "index.html").read_text(encoding="utf-8")
-    text = cli("build", "-w", copy)
-    assert text.exit_code == 0
-    assert "2024-05-15 — removed" in text.stdout
+    # its unedited script, audio and page moved to the trash, byte for byte; the index and
+    # the site no longer list it
+    assert {k: v for k, v in _files(copy).items() if "2024-05-15" in k} == {}
+    [folder] = (copy / ".briefing" / "trash").iterdir()
+    assert {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()} == kept
+    assert not (copy / "audio" / "2024-05-15").exists()
+    index = (copy / "audio" / "index.html").read_text(encoding="utf-8")
+    assert "2024-05-15" not in index and "2024-05-14" in index
+    again = cli("build", "-w", copy)
+    assert again.exit_code == 0
+    assert "removed" not in again.stdout  # reported once, when it happened
 
 
 def test_deleting_one_of_two_articles_is_a_change_not_a_removal(copy: Path) -> None:

@@ -72,17 +72,19 @@ def test_edited_script_is_kept_and_rendered(ws: Path, cli: Cli) -> None:
     assert day["segments"]["synthesized"] == 1
     assert day["audio"] == "built"
 
-    # the article changes too: the edit survives, the new text is offered beside it
+    # the article changes the same sentence: a conflict (exit 3); the edit survives, the
+    # merge with both wordings is offered beside it
     (articles / "lib.txt").write_text(
         (articles / "lib.txt").read_text().replace("12 librarians", "14 librarians"))
     result = cli("build", "-w", ws, "--engine", "fake", "--json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 3, result.stderr
     assert script.read_text(encoding="utf-8") == edited
     new = ws / "scripts" / "2024-03-08.new.md"
-    assert "14 librarians" in new.read_text(encoding="utf-8")
+    offered = new.read_text(encoding="utf-8")
+    assert "14 librarians" in offered and "Saturdays and Sundays" in offered
     assert result.json()["conflicts"] == [
         {"date": "2024-03-08", "script": str(script), "new": str(new)}]
-    assert "was edited by hand and kept" in result.stderr
+    assert "was edited by hand and its articles changed the same paragraph" in result.stderr
 
     # --force regenerates, keeping a backup of the edit
     result = cli("build", "-w", ws, "--engine", "fake", "--force")

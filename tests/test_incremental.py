@@ -187,14 +187,17 @@ def test_template_change_regenerates_unedited_scripts_only(nine: Path, cli: Cli)
                          "That was your news briefing"), encoding="utf-8")
     dry = cli("build", "-w", nine, "--dry-run", "--json")
     statuses = {d["date"]: d["script_status"] for d in dry.json()["dates"]}
-    assert statuses.pop("2024-05-09") == "conflict"
+    # the producer's added paragraph and the template's new closing sentence are different
+    # paragraphs: the edited script is merged, not replaced
+    assert statuses.pop("2024-05-09") == "would be merged"
     assert set(statuses.values()) == {"would be updated"}
     result = cli("build", "-w", nine, "--json")
+    assert result.exit_code == 0, result.stderr
     days = by_date(result)
-    assert days["2024-05-09"]["script_status"] == "conflict"
-    assert "A producer's closing words." in edited.read_text(encoding="utf-8")
-    assert "That was your news briefing" in (
-        nine / "scripts" / "2024-05-09.new.md").read_text(encoding="utf-8")
+    assert days["2024-05-09"]["script_status"] == "merged"
+    merged = edited.read_text(encoding="utf-8")
+    assert "A producer's closing words." in merged and "That was your news briefing" in merged
+    assert not (nine / "scripts" / "2024-05-09.new.md").exists()
     for day, entry in days.items():
         if day != "2024-05-09":
             assert entry["script_status"] == "updated"

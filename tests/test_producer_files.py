@@ -91,11 +91,11 @@ def test_an_edited_new_md_is_never_overwritten(tmp_path: Path) -> None:
     assert result.status is ScriptStatus.CONFLICT
     assert offer.read_text(encoding="utf-8") == "the producer merged by hand here\n"
     assert result.new_path == ws.scripts / "2024-03-08.2.new.md"
-    assert result.new_path.read_text(encoding="utf-8") == _text(2)
+    assert "Generated text number 2." in result.new_path.read_text(encoding="utf-8")
     # briefing's own offer is replaced by the next regeneration, the producer's is not
     result = write_script(ws, DAY, _text(3), state)
     assert result.new_path == ws.scripts / "2024-03-08.2.new.md"
-    assert result.new_path.read_text(encoding="utf-8") == _text(3)
+    assert "Generated text number 3." in result.new_path.read_text(encoding="utf-8")
     assert offer.read_text(encoding="utf-8") == "the producer merged by hand here\n"
 
 
@@ -134,13 +134,14 @@ def test_cli_conflict_keeps_an_edited_offer(ws: Path, cli: Cli) -> None:
     shutil.copy(DATA / "no_photos.txt", articles / "lib.txt")
     assert cli("script", "-w", ws).exit_code == 0
     script = ws / "scripts" / "2024-03-08.md"
-    script.write_text(script.read_text(encoding="utf-8") + "\nAn added line.\n")
+    # the producer rewords the paragraph the article changes next: a conflict each time
+    script.write_text(script.read_text(encoding="utf-8").replace("on weekends", "on Sundays"))
     article = articles / "lib.txt"
     for n in (14, 15, 16):
         article.write_text(article.read_text().replace(f"{n - 2 if n == 14 else n - 1} librarians",
                                                        f"{n} librarians"))
         result = cli("script", "-w", ws, "--json")
-        assert result.exit_code == 0, result.stderr
+        assert result.exit_code == 3, result.stderr
         [conflict] = result.json()["conflicts"]
         if n == 14:
             offer = Path(conflict["new"])

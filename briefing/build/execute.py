@@ -15,6 +15,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from briefing.audio.assemble import Gaps, SegmentTiming
@@ -22,10 +23,12 @@ from briefing.audio.id3 import TagInfo
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
+from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
 from briefing.build.segment_plan import PlannedSegment
 from briefing.build.site import write_site
 from briefing.build.state import FileStat, OutputsRecord
+from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
 from briefing.publish.m4b import options_for
@@ -58,10 +61,12 @@ class BuildResult:
     dates: dict[dt.date, DateResult] = field(default_factory=dict)
     site: tuple[str, ...] = ()
     errors: tuple[BriefingError, ...] = ()
+    removed: dict[dt.date, Path] = field(default_factory=dict)
+    """Dates whose articles are gone → the trash folder their script and outputs went to."""
 
 
-def write_scripts(ctx: BuildContext,
-                  plan: BuildPlan) -> tuple[list[ScriptResult], list[BriefingError]]:
+def write_scripts(ctx: BuildContext, plan: BuildPlan,
+                  trash: Trash | None = None) -> tuple[list[ScriptResult], list[BriefingError]]:
     """Write each planned script (never over a producer's edit) and record its sources."""
     if plan.scripts:
         ctx.ws.ensure_real_folder(ctx.ws.scripts)
@@ -71,7 +76,8 @@ def write_scripts(ctx: BuildContext,
         try:
             with named(sp.path):
                 results.append(write_script(ctx.ws, sp.day, sp.text, ctx.state,
-                                            force=sp.status is ScriptStatus.FORCED))
+                                            force=sp.status is ScriptStatus.FORCED,
+                                            trash=trash))
         except InputError as exc:  # the script there is not a file we can read
             errors.append(exc)
             continue
@@ -268,12 +274,15 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
 
 
 def execute(ctx: BuildContext, plan: BuildPlan) -> BuildResult:
-    """Carry ``plan`` out: scripts, audio, site."""
-    scripts, errors = write_scripts(ctx, plan)
+    """Carry ``plan`` out: scripts, audio, removed dates, site."""
+    trash = Trash(ctx.ws)
+    scripts, errors = write_scripts(ctx, plan, trash)
     failed = {e.path for e in errors}
     dates = [p for p in plan.dates if p.script_path not in failed]
     results, audio_errors = build_audio(ctx, dates)
     site: tuple[str, ...] = ()
+    removed: dict[dt.date, Path] = {}
     if plan.audio:
+        removed = remove_dates(ctx, plan.removed, trash)
         site = write_site(ctx, {d.isoformat() for d, r in results.items() if r.written})
-    return BuildResult(tuple(scripts), results, site, tuple(errors + audio_errors))
+    return BuildResult(tuple(scripts), results, site, tuple(errors + audio_errors), removed)

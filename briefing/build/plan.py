@@ -27,7 +27,13 @@ from briefing.build.keys import (
     summary_key,
 )
 from briefing.build.report import DateState
-from briefing.build.scripts import ScriptResult, ScriptStatus, decide_script, new_path_for
+from briefing.build.scripts import (
+    ScriptResult,
+    ScriptStatus,
+    decide,
+    new_path_for,
+    offers_on_disk,
+)
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
 from briefing.chapters import ChapterKind
 from briefing.engines.base import VoiceSettings
@@ -50,6 +56,9 @@ log = logging.getLogger(__name__)
 REWRITES = (ScriptStatus.CREATED, ScriptStatus.UPDATED, ScriptStatus.FORCED)
 """Script decisions after which the date is built from the generated text."""
 
+WRITES = (*REWRITES, ScriptStatus.MERGED)
+"""Script decisions that write the script (the generated or the merged text)."""
+
 
 @dataclass(frozen=True)
 class ScriptPlan:
@@ -63,6 +72,11 @@ class ScriptPlan:
     """The article files it is generated from (relative to the workspace when inside)."""
     stories: int
     photos: int
+    script_text: str | None = None
+    """What the script file will hold once written (the generated or merged text); ``None``
+    when it is left as it is."""
+    conflicts: int = 0
+    """Regions both the producer and the generator changed (a conflict)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +141,10 @@ class RemovedDate:
 
     day: dt.date
     script: str
-    """Its script (relative to the workspace), kept."""
+    """Its script (relative to the workspace)."""
+    edited: bool = False
+    """The script was edited by hand: it is kept and rendered; otherwise the script and the
+    date's outputs go to the trash."""
 
 
 @dataclass(frozen=True)
@@ -251,13 +268,14 @@ def _script_plans(ctx: BuildContext, read: Articles,
         text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
                              workspace=ctx.ws.root)
         try:
-            status = decide_script(ctx.ws, day, text, ctx.state, force)
+            decision = decide(ctx.ws, day, text, ctx.state, force)
         except InputError as exc:  # the script there is not a file we can read
             errors.append(exc)
             continue
-        plans.append(ScriptPlan(day, text, status, ctx.ws.script_path(day),
+        plans.append(ScriptPlan(day, text, decision.status, ctx.ws.script_path(day),
                                 tuple(_source_name(ctx, a.source) for a in group), len(group),
-                                sum(len(a.photos) for a in group)))
+                                sum(len(a.photos) for a in group), decision.script,
+                                decision.conflicts))
     return plans, errors
 
 
@@ -284,8 +302,31 @@ def _removed(ctx: BuildContext, read: Articles, generated: set[dt.date],
         sources = [(root / p).resolve() for p in ctx.state.sources.get(label, ())]
         if all(not p.exists() or (p in dates and dates[p] != day) for p in sources) and \
                 not any(p in read.unreadable for p in sources):
-            removed.append(RemovedDate(day, rel(ctx.ws, ctx.ws.script_path(day))))
+            removed.append(RemovedDate(day, rel(ctx.ws, ctx.ws.script_path(day)),
+                                       _edited(ctx, day)))
     return removed
+
+
+def _edited(ctx: BuildContext, day: dt.date) -> bool:
+    """Whether ``day``'s script is there and differs from what briefing generated."""
+    path = ctx.ws.script_path(day)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return sha256_hex(data) != ctx.state.generated.get(day.isoformat())
+
+
+def open_conflicts(ctx: BuildContext, days: Sequence[dt.date]) -> list[ScriptResult]:
+    """The dates of ``days`` whose conflict is open (its ``.new.md`` is still there): their
+    audio has the producer's wording, not the articles'."""
+    found = []
+    for day in days:
+        path = ctx.ws.script_path(day)
+        if day.isoformat() in ctx.state.conflicts and offers_on_disk(path):
+            found.append(ScriptResult(day, ScriptStatus.CONFLICT, path,
+                                      new_path=new_path_for(path)))
+    return found
 
 
 def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
@@ -309,10 +350,14 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
         removed = _removed(ctx, read, {p.day for p in scripts}, default)
         for sp in scripts:
-            todo[sp.day] = sp.text if sp.status in REWRITES else None
+            todo[sp.day] = sp.script_text if sp.status in WRITES else None
             if sp.status is ScriptStatus.CONFLICT:
                 conflicts.append(ScriptResult(sp.day, sp.status, sp.path,
-                                              new_path=new_path_for(sp.path)))
+                                              new_path=new_path_for(sp.path),
+                                              conflicts=sp.conflicts))
+        todo.update((r.day, None) for r in removed if r.edited)  # kept: still rendered
+    else:
+        conflicts = open_conflicts(ctx, list(todo))
     planned: list[DatePlan] = []
     if audio:
         for day, text in todo.items():
@@ -324,5 +369,5 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
                      tuple(conflicts), audio)
 
 
-__all__ = ["PIPELINE", "BuildPlan", "ChapterPlan", "DatePlan", "RemovedDate", "ScriptPlan",
-           "plan", "plan_date", "voice_settings"]
+__all__ = ["PIPELINE", "WRITES", "BuildPlan", "ChapterPlan", "DatePlan", "RemovedDate",
+           "ScriptPlan", "open_conflicts", "plan", "plan_date", "voice_settings"]

@@ -17,6 +17,7 @@ from briefing.chapters import PublishedChapter
 from briefing.errors import BriefingError
 
 __all__ = [
+    "CONFLICT_EXIT",
     "AudioStatus",
     "BuildReport",
     "DateReport",
@@ -28,6 +29,11 @@ __all__ = [
 ]
 
 
+CONFLICT_EXIT = 3
+"""The exit status of a command that finds an open conflict (and no worse error): a date whose
+audio has the producer's wording while its articles say something new."""
+
+
 class DateState(StrEnum):
     """How a date's inputs compare with its last build."""
 
@@ -36,7 +42,8 @@ class DateState(StrEnum):
     CHANGED = "changed"
     """Built, but a stage's key changed (or its files changed on disk)."""
     REMOVED = "removed"
-    """Built from articles that are all gone; its script, audio and pages are kept."""
+    """Built from articles that are all gone; its unedited script, audio and page are moved
+    to the trash (an edited script is kept and rendered: not removed)."""
     UNCHANGED = "unchanged"
 
 
@@ -105,6 +112,8 @@ class DateReport:
     files: Mapping[str, object] = field(default_factory=dict)
     written: tuple[str, ...] = ()
     """Output files whose bytes changed on disk."""
+    stale: bool = False
+    """An open conflict: the audio has the producer's wording, not the articles' new one."""
 
 
 _WRITTEN = frozenset({ScriptStatus.CREATED, ScriptStatus.UPDATED, ScriptStatus.FORCED})
@@ -120,7 +129,10 @@ class BuildReport:
     """Web pages and feed files written."""
     errors: tuple[BriefingError, ...] = ()
     conflicts: tuple[ScriptResult, ...] = ()
+    """Open conflicts (a stale date each); the command exits :data:`CONFLICT_EXIT`."""
     warnings: tuple[str, ...] = ()
+    merged: tuple[ScriptResult, ...] = ()
+    """Edited scripts merged with their regenerated text."""
 
     def stage_totals(self) -> dict[Stage, int]:
         """Items each stage made over all dates (the script: scripts written; the site: files
@@ -154,6 +166,7 @@ def _date_json(d: DateReport) -> dict[str, Any]:
         "duration_ms": d.duration_ms,
         "files": dict(d.files),
         "written": list(d.written),
+        "stale": d.stale,
     }
 
 
@@ -167,6 +180,11 @@ def report_json(report: BuildReport) -> dict[str, Any]:
             {"date": c.date.isoformat(), "script": str(c.path),
              "new": str(c.new_path) if c.new_path else None}
             for c in report.conflicts
+        ],
+        "merged": [
+            {"date": m.date.isoformat(), "script": str(m.path),
+             "previous": str(m.backup_path) if m.backup_path else None}
+            for m in report.merged
         ],
         "site": list(report.site),
         "warnings": list(report.warnings),

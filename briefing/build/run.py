@@ -17,7 +17,7 @@ from briefing.build.execute import BuildResult, DateResult, execute
 from briefing.build.inputs import rel, script_dates
 from briefing.build.keys import Stage
 from briefing.build.lock import remove_stale_temp_files, workspace_lock
-from briefing.build.plan import REWRITES, BuildPlan, DatePlan, ScriptPlan, plan
+from briefing.build.plan import WRITES, BuildPlan, DatePlan, ScriptPlan, plan
 from briefing.build.report import (
     AudioStatus,
     BuildReport,
@@ -25,7 +25,7 @@ from briefing.build.report import (
     DateState,
     StageWork,
 )
-from briefing.build.scripts import ScriptStatus
+from briefing.build.scripts import ScriptResult, ScriptStatus
 from briefing.build.workers import Workers
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
@@ -67,7 +67,7 @@ def _script_status(sp: ScriptPlan | None, result: BuildResult | None) -> str:
     if sp is None:
         return ""
     if result is None:
-        return f"would be {sp.status.value}" if sp.status in REWRITES else sp.status.value
+        return f"would be {sp.status.value}" if sp.status in WRITES else sp.status.value
     done = next((r for r in result.scripts if r.date == sp.day), None)
     return done.status.value if done is not None else ""
 
@@ -105,17 +105,59 @@ def _audio(ctx: BuildContext, dp: DatePlan, done: DateResult | None,
     return fields
 
 
+def _conflicts(built: BuildPlan, result: BuildResult | None) -> tuple[ScriptResult, ...]:
+    """The open conflicts: the ones this build offered, and (render, status) the ones the
+    state records whose ``.new.md`` is still there."""
+    if result is None:
+        return built.conflicts
+    offered = tuple(r for r in result.scripts if r.status is ScriptStatus.CONFLICT)
+    written = {r.date for r in result.scripts}
+    return offered + tuple(c for c in built.conflicts if c.date not in written)
+
+
+def _removed(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) -> list[DateReport]:
+    entries = []
+    for r in built.removed:
+        if r.edited:
+            continue
+        if result is None:
+            reason = "its articles are gone; a build moves its script and audio to the trash"
+        elif r.day in result.removed:
+            reason = (f"its articles are gone; its script and audio were moved to "
+                      f"{rel(ctx.ws, result.removed[r.day])}")
+        else:
+            reason = "its articles are gone; its script and audio are kept (no audio build)"
+        entries.append(DateReport(r.day.isoformat(), DateState.REMOVED, script=r.script,
+                                  reason=reason))
+    return entries
+
+
+def _merged(built: BuildPlan, result: BuildResult | None) -> tuple[ScriptResult, ...]:
+    if result is None:
+        return tuple(ScriptResult(sp.day, sp.status, sp.path) for sp in built.scripts
+                     if sp.status is ScriptStatus.MERGED)
+    return tuple(r for r in result.scripts if r.status is ScriptStatus.MERGED)
+
+
 def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) -> BuildReport:
     """The report of ``built`` carried out (``result``), or of the plan alone (``None``)."""
     dry = result is None
     scripts = {sp.day: sp for sp in built.scripts}
     plans = {dp.day: dp for dp in built.dates}
+    conflicts = _conflicts(built, result)
+    stale = {c.date for c in conflicts}
+    kept = {r.day for r in built.removed if r.edited}
     days: list[dt.date] = list(dict.fromkeys([*scripts, *plans]))
     entries: list[DateReport] = []
     for day in days:
         sp, dp = scripts.get(day), plans.get(day)
+        status = _script_status(sp, result)
+        if day in kept:
+            status = ScriptStatus.KEPT_NO_ARTICLES.value
+        elif day in stale and not status:
+            status = ScriptStatus.CONFLICT.value
         fields: dict[str, object] = {"script": rel(ctx.ws, ctx.ws.script_path(day)),
-                                     "script_status": _script_status(sp, result)}
+                                     "script_status": status, "stale": day in stale}
         if sp is not None:
             fields.update(stories=sp.stories, photos=sp.photos)
         if dp is not None:
@@ -124,14 +166,10 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
             fields.update(_audio(ctx, dp, None if result is None else result.dates.get(day),
                                  dry))
         entries.append(DateReport(day.isoformat(), **fields))  # type: ignore[arg-type]
-    entries.extend(DateReport(r.day.isoformat(), DateState.REMOVED, script=r.script,
-                              reason="its articles are gone; its script, audio and pages "
-                                     "are kept") for r in built.removed)
-    conflicts = built.conflicts if result is None else tuple(
-        r for r in result.scripts if r.status is ScriptStatus.CONFLICT)
+    entries.extend(_removed(ctx, built, result))
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
-                       conflicts, built.warnings)
+                       conflicts, built.warnings, _merged(built, result))
 
 
 # --------------------------------------------------------------------------- sequences
@@ -186,15 +224,17 @@ def render(ws: Workspace, settings: Settings, dates: Sequence[dt.date], *,
 
 
 def preview(ws: Workspace, settings: Settings, paths: Sequence[Path] | None, *,
-            force: bool = False) -> BuildReport:
+            force: bool = False, every_script: bool = False) -> BuildReport:
     """What a build of ``paths`` (or, ``None``, a render of every script) would do; writes
-    nothing and starts no worker."""
+    nothing and starts no worker.  ``every_script`` adds the render of the scripts no
+    article of ``paths`` generates."""
     ctx = _context(ws, settings, None, None)
     try:
         if paths is None:
             planned = plan(ctx, None, dates=script_dates(ws))
         else:
-            planned = plan(ctx, paths, force=force)
+            planned = plan(ctx, paths, force=force,
+                           dates=script_dates(ws) if every_script else None)
         return make_report(ctx, planned, None)
     finally:
         ctx.release()

@@ -1,9 +1,14 @@
 """Write generated scripts without ever destroying a producer's edit.
 
 A script that nobody edited since briefing generated it (its hash is the one recorded in the
-state) is replaced.  A script edited by hand is kept: the new version is written beside it as
-``scripts/<date>.new.md`` and a conflict is reported; with ``force`` the edited script is backed
-up first and then replaced.
+state) is replaced.  A script edited by hand whose generated text changed is merged with it
+paragraph by paragraph against the text it was generated from (:mod:`briefing.build.bases`,
+:mod:`briefing.build.merge`): changes to different paragraphs are merged into the script
+(its previous version goes to the trash); changes to the same paragraph are a conflict: the
+script is kept exactly and the merge, with conflict markers, is written beside it as
+``scripts/<date>.new.md``.  Deleting that file (after merging by hand) settles the conflict,
+as ``briefing resolve`` does.  With ``force`` the edited script is backed up first and then
+replaced.
 
 The same rule protects the ``.new.md`` files: briefing records the hash of each one it writes,
 and replaces or removes only a file that still has exactly those bytes.  One the producer edited
@@ -23,12 +28,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from briefing.build.bases import base_text, clear_pending, pending_text, record_base, record_pending
+from briefing.build.merge import merge_scripts
 from briefing.build.state import State
+from briefing.build.trash import Trash
 from briefing.build.workspace import Workspace
 from briefing.errors import ScriptError
 from briefing.fsutil import create_new_file, sha256_hex, write_bytes_atomic, write_if_changed
 from briefing.readfile import read_limited
-from briefing.text.script_read import MAX_SCRIPT_BYTES
+from briefing.text.script_read import MAX_SCRIPT_BYTES, parse_script, without_silent
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +50,15 @@ class ScriptStatus(StrEnum):
     KEPT = "kept"
     """Edited by hand, and the generator has nothing new: the edit stands."""
     CONFLICT = "conflict"
-    """Edited by hand, and the generator has something new: offered beside it."""
+    """Edited by hand, and the generator changed a paragraph the producer changed too: the
+    merge, with conflict markers, is offered beside it; the audio keeps the producer's
+    wording (the date is stale until resolved)."""
     FORCED = "forced"
+    MERGED = "merged"
+    """Edited by hand, and the generator changed other paragraphs: both merged."""
+    KEPT_NO_ARTICLES = "kept: no articles"
+    """Edited by hand and its articles are all gone: kept and rendered (the script is the
+    source of truth)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,24 @@ class ScriptResult:
     """Where the regenerated text was put when the script was edited by hand."""
 
     backup_path: Path | None = None
-    """Where an edited script was backed up (``force``)."""
+    """Where an edited script was backed up (``force``), or put before a merge replaced it."""
+
+    conflicts: int = 0
+    """How many regions of a conflict both sides changed."""
+
+
+@dataclass(frozen=True)
+class ScriptDecision:
+    """What writing a generated script will do (:func:`decide`)."""
+
+    status: ScriptStatus
+    script: str | None = None
+    """The script's new text (the generated or the merged one); ``None``: left as it is."""
+    offer: str | None = None
+    """What ``<date>.new.md`` gets (a conflict)."""
+    base: str | None = None
+    """The generated text to record as the next merge's base; ``None``: the base stays."""
+    conflicts: int = 0
 
 
 def new_path_for(script: Path) -> Path:
@@ -82,6 +114,15 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+def is_own_offer(path: Path, state: State) -> bool:
+    """Whether the ``.new.md`` at ``path`` holds exactly what briefing wrote there."""
+    try:
+        current = _read(path)
+    except FileExistsError:
+        return False
+    return current is not None and _is_ours(path, current, state)
+
+
 def _is_ours(path: Path, current: bytes, state: State) -> bool:
     """Whether ``current`` (the bytes at ``path``) is exactly what briefing wrote there."""
     return state.offered.get(path.name) == sha256_hex(current)
@@ -92,7 +133,7 @@ def _own_offers(script: Path, state: State) -> list[Path]:
     ours = []
     for name in list(state.offered):
         path = script.with_name(name)
-        if not _is_offer_of(script, name):
+        if not is_offer_of(script, name):
             continue
         try:
             current = _read(path)
@@ -108,7 +149,8 @@ def _own_offers(script: Path, state: State) -> list[Path]:
     return ours
 
 
-def _is_offer_of(script: Path, name: str) -> bool:
+def is_offer_of(script: Path, name: str) -> bool:
+    """Whether ``name`` is one of the ``.new.md`` names of ``script``."""
     stem = re.escape(script.stem)
     return re.fullmatch(rf"{stem}(\.[1-9][0-9]*)?\.new\.md", name) is not None
 
@@ -152,53 +194,117 @@ def _backup(path: Path, data: bytes) -> Path:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def decide_script(ws: Workspace, day: dt.date, text: str, state: State,
-                  force: bool = False) -> ScriptStatus:
+def offers_on_disk(script: Path) -> bool:
+    """Whether any ``.new.md`` of ``script`` is there."""
+    try:
+        return any(is_offer_of(script, p.name) for p in script.parent.iterdir())
+    except OSError:
+        return False
+
+
+def _effective_base(ws: Workspace, state: State, day: dt.date,
+                    path: Path) -> tuple[str | None, str | None, bool]:
+    """The merge base of ``day``'s script: its text, its hash, and whether it is the text of
+    a conflict the producer settled by deleting the ``.new.md`` (merged by hand)."""
+    key = day.isoformat()
+    if key in state.conflicts and not offers_on_disk(path):
+        pending = pending_text(ws, state, day)
+        if pending is not None:
+            log.info("%s was removed: the conflict is taken as merged by hand",
+                     new_path_for(path).name)
+            return pending, state.conflicts[key], True
+    return base_text(ws, state, day), state.generated.get(key), False
+
+
+def _reads_back(text: str, path: Path) -> bool:
+    try:
+        without_silent(parse_script(text, path), path)
+    except ScriptError as exc:
+        log.warning("%s: the merge does not read back as a script (%s); offered instead",
+                    path, exc.message)
+        return False
+    return True
+
+
+def _merge(ws: Workspace, day: dt.date, text: str, state: State, path: Path,
+           current: bytes) -> ScriptDecision:
+    """An edited script whose generated text changed (or settled by hand): merge."""
+    base, base_hash, settled = _effective_base(ws, state, day, path)
+    kept_base = base if settled else None
+    if sha256_hex(text.encode("utf-8")) == base_hash:
+        return ScriptDecision(ScriptStatus.KEPT, base=kept_base)  # nothing new was generated
+    try:
+        ours = current.decode("utf-8")
+    except UnicodeDecodeError:
+        ours = None
+    if base is None or ours is None:  # no base kept (built before bases were): offer it all
+        return ScriptDecision(ScriptStatus.CONFLICT, offer=text, base=kept_base, conflicts=1)
+    merged = merge_scripts(base, ours, text)
+    if merged.conflicts == 0 and merged.text == ours:
+        return ScriptDecision(ScriptStatus.KEPT, base=text)  # the producer already has it
+    if merged.conflicts == 0 and _reads_back(merged.text, path):
+        return ScriptDecision(ScriptStatus.MERGED, script=merged.text, base=text)
+    return ScriptDecision(ScriptStatus.CONFLICT, offer=merged.text, base=kept_base,
+                          conflicts=max(merged.conflicts, 1))
+
+
+def decide(ws: Workspace, day: dt.date, text: str, state: State,
+           force: bool = False) -> ScriptDecision:
     """What :func:`write_script` would do with ``text``, without writing anything.
 
     A script is only ever replaced when the generated text changed since briefing last wrote
-    it; an edited script whose articles and templates did not change is simply kept.
+    it; an edited script whose articles and templates did not change is simply kept; one whose
+    generated text changed is merged with it (:mod:`briefing.build.merge`).
     """
     path = ws.script_path(day)
     if not path.exists() and not path.is_symlink():
-        return ScriptStatus.CREATED
+        return ScriptDecision(ScriptStatus.CREATED, script=text, base=text)
     # bounded, and refusing FIFOs, devices and dangling or looping symlinks (ScriptError)
     current = read_limited(path, MAX_SCRIPT_BYTES, ScriptError, "script")
-    data = text.encode("utf-8")
-    if current == data:
-        return ScriptStatus.UNCHANGED
-    recorded = state.generated.get(day.isoformat())
-    if sha256_hex(current) == recorded:
-        return ScriptStatus.UPDATED
+    if current == text.encode("utf-8"):
+        return ScriptDecision(ScriptStatus.UNCHANGED, base=text)
+    if sha256_hex(current) == state.generated.get(day.isoformat()):
+        return ScriptDecision(ScriptStatus.UPDATED, script=text, base=text)
     if force:
-        return ScriptStatus.FORCED
-    if sha256_hex(data) == recorded:
-        return ScriptStatus.KEPT  # edited by hand; nothing new was generated
-    return ScriptStatus.CONFLICT
+        return ScriptDecision(ScriptStatus.FORCED, script=text, base=text)
+    return _merge(ws, day, text, state, path, current)
+
+
+def decide_script(ws: Workspace, day: dt.date, text: str, state: State,
+                  force: bool = False) -> ScriptStatus:
+    """The status :func:`decide` gives."""
+    return decide(ws, day, text, state, force).status
 
 
 def write_script(ws: Workspace, day: dt.date, text: str, state: State,
-                 force: bool = False) -> ScriptResult:
+                 force: bool = False, trash: Trash | None = None) -> ScriptResult:
     """Write the generated ``text`` of ``day``'s script, protecting a producer's edits.
 
     Neither the script, nor a ``.new.md`` the producer edited, nor any file briefing did not
-    write is ever overwritten or removed.
+    write is ever overwritten or removed; a script replaced by a merge is first copied to the
+    trash.
     """
     path = ws.script_path(day)
-    data = text.encode("utf-8")
-    key = day.isoformat()
-    status = decide_script(ws, day, text, state, force)
+    decision = decide(ws, day, text, state, force)
+    status = decision.status
+    if decision.base is not None:
+        record_base(ws, state, day, decision.base)
     if status is ScriptStatus.CONFLICT:
-        offered = _offer(path, data, state)
-        log.warning("%s was edited by hand; kept it, new version in %s", path, offered.name)
-        return ScriptResult(day, status, path, new_path=offered)
+        assert decision.offer is not None
+        offered = _offer(path, decision.offer.encode("utf-8"), state)
+        record_pending(ws, state, day, text)
+        log.info("%s was edited by hand; kept it, the merge is in %s", path, offered.name)
+        return ScriptResult(day, status, path, new_path=offered, conflicts=decision.conflicts)
     backup = None
     if status is ScriptStatus.FORCED:
         backup = _backup(path, path.read_bytes())
         log.info("%s was edited; backed up to %s and regenerated", path, backup.name)
-    if status is not ScriptStatus.KEPT:
-        if status is not ScriptStatus.UNCHANGED:
-            write_bytes_atomic(path, data)
-        state.generated[key] = sha256_hex(data)
+    elif status is ScriptStatus.MERGED:
+        backup = (trash or Trash(ws)).copy(path, path.read_bytes())
+        log.info("%s: merged the producer's edits with the regenerated text; the previous "
+                 "version is in %s", path, backup)
+    if decision.script is not None and status is not ScriptStatus.UNCHANGED:
+        write_bytes_atomic(path, decision.script.encode("utf-8"))
+    clear_pending(ws, state, day)
     _remove_offers(_own_offers(path, state), state)  # no conflict any more
     return ScriptResult(day, status, path, backup_path=backup)

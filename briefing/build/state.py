@@ -96,6 +96,12 @@ class State:
     """Date → the article files its script was last generated from (so a date whose articles
     are all gone can be reported as removed)."""
 
+    conflicts: dict[str, str] = field(default_factory=dict)
+    """Date → SHA-256 of the generated text offered in an open conflict (its text is in
+    ``.briefing/base/<date>.pending.md``): the date's audio has the producer's wording, not
+    the articles'.  Cleared by ``briefing resolve``, or when the producer deletes the
+    ``<date>.new.md`` (merged by hand: the offered text becomes the merge base)."""
+
     @classmethod
     def load(cls, path: Path) -> State:
         """Read the state; a missing, unreadable or unknown file gives an empty state."""
@@ -126,6 +132,7 @@ class State:
             "pages": {k: {"key": r.key, "stat": [r.stat.size, r.stat.mtime_ns]}
                       for k, r in self.pages.items()},
             "sources": {k: list(v) for k, v in self.sources.items()},
+            "conflicts": self.conflicts,
         }
 
     def save(self, path: Path) -> None:
@@ -194,4 +201,5 @@ def _from_json(data: dict[str, Any]) -> State:
         pages=pages,
         sources={str(k): tuple(str(p) for p in v)
                  for k, v in _dict(data.get("sources")).items() if isinstance(v, list)},
+        conflicts={str(k): str(v) for k, v in _dict(data.get("conflicts")).items()},
     )

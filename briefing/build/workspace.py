@@ -47,6 +47,17 @@ class Workspace:
         return self.state_dir / "chapters"
 
     @property
+    def bases(self) -> Path:
+        """The merge bases: the text last generated for each script (``<date>.md``) and the
+        one offered in an open conflict (``<date>.pending.md``)."""
+        return self.state_dir / "base"
+
+    @property
+    def trash(self) -> Path:
+        """What a build moved out of the way, one ``<timestamp>/`` folder per build."""
+        return self.state_dir / "trash"
+
+    @property
     def lexicon(self) -> Path:
         """The pronunciation lexicon."""
         return self.root / "pronunciations.toml"

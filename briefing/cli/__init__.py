@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from briefing.cli import build_cmds, proof_cmd, tools_cmds
+from briefing.cli import build_cmds, desk_cmds, proof_cmd, tools_cmds
 from briefing.cli.common import app
 
-__all__ = ["app", "build_cmds", "main", "proof_cmd", "tools_cmds"]
+__all__ = ["app", "build_cmds", "desk_cmds", "main", "proof_cmd", "tools_cmds"]
 
 
 def main() -> None:

@@ -63,8 +63,12 @@ def build(
 
     Only what changed is rebuilt: sentences are synthesised once and cached by content,
     chapters are re-encoded only when their sentences or settings change, and unchanged files
-    are not rewritten. Scripts a producer edited are never overwritten: the regenerated text
-    goes to scripts/<date>.new.md and the audio is built from the edited script.
+    are not rewritten. A script a producer edited is merged with the regenerated text
+    paragraph by paragraph ("merged"); where both changed the same paragraph it is kept, the
+    merge with conflict markers goes to scripts/<date>.new.md, and the date is stale until
+    'briefing resolve' (or deleting the .new.md after merging by hand) settles it.
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (stale audio).
     """
     setup_logging(verbose, quiet)
     with errors():
@@ -93,7 +97,10 @@ def script(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
-    """Write the narration scripts (scripts/<date>.md) from articles, and stop there."""
+    """Write the narration scripts (scripts/<date>.md) from articles, and stop there.
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (see 'build --help').
+    """
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
@@ -121,7 +128,11 @@ def render(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
-    """Build the audio from the existing scripts (after a producer's edit)."""
+    """Build the audio from the existing scripts (after a producer's edit).
+
+    Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict: a script whose
+    <date>.new.md is waiting (its audio has your wording, not the articles' new one).
+    """
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
@@ -137,19 +148,27 @@ def render(
 @app.command()
 def status(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Article files or folders: plan a build of them. Default: plan a render of the "
-             "workspace's scripts.", show_default=False)] = None,
+        help="Article files or folders: plan a build of them. Default: a build of the "
+             "workspace's articles/ (so an article changed under an edited script shows) "
+             "and a render of its other scripts.", show_default=False)] = None,
     workspace: WorkspaceOpt = Path(),
     engine: EngineOpt = None,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing."""
+    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing.
+
+    Exit status: 0, 2 bad input, 3 an open conflict (a date whose audio is stale).
+    """
     setup_logging(verbose, False)
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, None, None)
-        finish(run.preview(ws, settings, paths or None), as_json, False)
+        if not paths and ws.articles.is_dir():
+            report = run.preview(ws, settings, [ws.articles], every_script=True)
+        else:
+            report = run.preview(ws, settings, paths or None)
+        finish(report, as_json, False)
 
 
 @app.command()

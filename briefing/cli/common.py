@@ -23,7 +23,14 @@ from briefing import __version__
 from briefing.build import run
 from briefing.build.context import ProgressFn
 from briefing.build.inputs import script_dates
-from briefing.build.report import AudioStatus, BuildReport, DateState, report_json
+from briefing.build.report import (
+    CONFLICT_EXIT,
+    AudioStatus,
+    BuildReport,
+    DateReport,
+    DateState,
+    report_json,
+)
 from briefing.build.workspace import Workspace
 from briefing.cli.signals import (
     INTERRUPTED_EXIT,
@@ -198,10 +205,45 @@ def fmt_duration(ms: int) -> str:
 
 
 def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
-    """Print the report; exit 2 if any input was bad, 1 for other failures."""
+    """Print the report; exit 2 if any input was bad, 1 for other failures, 3 for an open
+    conflict (a date whose audio does not follow its articles)."""
     print_report(report, as_json, quiet)
     if report.errors:
         raise _Fail(max(e.exit_code for e in report.errors))
+    if report.conflicts:
+        raise _Fail(CONFLICT_EXIT)
+
+
+def _audio_line(d: DateReport) -> str | None:
+    if d.audio is AudioStatus.WOULD_BUILD:
+        return (f"would synthesise {d.segments_synthesized} of {d.segments_total} "
+                f"segments and encode {d.chapters_encoded} chapter(s) ({d.reason})")
+    if d.audio is AudioStatus.NONE:
+        return None
+    if d.stale and not d.chapters:
+        return "audio STALE: it has your script's wording, the articles changed (conflict)"
+    if not d.chapters:
+        return "audio up to date"
+    audio = ("audio STALE (your script's wording; the articles changed: conflict)" if d.stale
+             else f"audio {d.audio.value}")
+    return (f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
+            f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
+            f"{audio}: {d.files.get('mp3', '')}")
+
+
+def _print_scripts(report: BuildReport) -> None:
+    for m in report.merged:
+        previous = f" (the previous version is in {m.backup_path})" if m.backup_path else ""
+        err.print(f"merged: {m.path}: your edits and the updated articles changed different "
+                  f"paragraphs; both are in the script{previous}", markup=False)
+    for c in report.conflicts:
+        day = c.date.isoformat()
+        err.print(f"conflict: {c.path} was edited by hand and its articles changed the same "
+                  f"paragraph; your script is kept and its audio has your wording. The merge, "
+                  f"with <<<<<<< yours / ======= / >>>>>>> generated markers, is in "
+                  f"{c.new_path}. Settle it: edit your script and delete {c.new_path}, or "
+                  f"'briefing resolve {day} --ours' (keep yours) or '--theirs' (take the "
+                  f"articles'); 'briefing diff {day}' shows your changes", markup=False)
 
 
 def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
@@ -218,21 +260,11 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
                 parts.append(f"{d.stories} {'story' if d.stories == 1 else 'stories'}, "
                              f"{d.photos} photo{'s' if d.photos != 1 else ''}"
                              f" (script {d.script_status or 'read'}: {d.script})")
-            if d.audio is AudioStatus.WOULD_BUILD:
-                parts.append(f"would synthesise {d.segments_synthesized} of {d.segments_total} "
-                             f"segments and encode {d.chapters_encoded} chapter(s) "
-                             f"({d.reason})")
-            elif d.audio is not AudioStatus.NONE and not d.chapters:
-                parts.append("audio up to date")
-            elif d.audio is not AudioStatus.NONE:
-                parts.append(
-                    f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
-                    f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
-                    f"audio {d.audio.value}: {d.files.get('mp3', '')}")
+            audio = _audio_line(d)
+            if audio is not None:
+                parts.append(audio)
             print(" — ".join(parts))
-    for c in report.conflicts:
-        err.print(f"conflict: {c.path} was edited by hand and kept; the regenerated script is "
-                  f"in {c.new_path} (use --force to replace it, keeping a backup)", markup=False)
+    _print_scripts(report)
     for e in report.errors:
         err.print(f"error: {_one_line(e)}", markup=False)
 

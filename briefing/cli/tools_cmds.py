@@ -18,6 +18,7 @@ from briefing.build.clean import clean_cache
 from briefing.build.context import BuildContext, make_workers
 from briefing.build.plan import plan_date
 from briefing.build.run import article_paths
+from briefing.build.trash import empty_trash
 from briefing.build.watch import watch_inputs
 from briefing.build.workspace import Workspace
 from briefing.cli.common import (
@@ -175,38 +176,51 @@ def say(
 def clean(
     cache: Annotated[bool, typer.Option(
         "--cache", help="Remove cached segments and chapters that no script uses.")] = False,
+    trash: Annotated[bool, typer.Option(
+        "--trash", help="Empty .briefing/trash/ (scripts replaced by merges, removed dates' "
+                        "scripts and audio, resolved conflicts' files).")] = False,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Only say what would be removed.")] = False,
     workspace: WorkspaceOpt = Path(),
     engine: EngineOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove what is no longer needed (with --cache: unused cache entries).
+    """Remove what is no longer needed: unused cache entries (--cache), the trash (--trash).
 
-    Entries are kept when any script of the workspace uses them with the current settings;
-    if a script cannot be read, nothing is removed.
+    Cache entries are kept when any script of the workspace uses them with the current
+    settings; if a script cannot be read, nothing is removed.
     """
     setup_logging(0, False)
     with errors():
-        if not cache:
-            raise InputError("say what to clean: --cache")
+        if not cache and not trash:
+            raise InputError("say what to clean: --cache, --trash or both")
         ws = Workspace(workspace)
         if not ws.state_dir.is_dir():
             raise InputError(f"{ws.root} is not a briefing workspace (it has no .briefing/ "
                              "folder); nothing to clean")
-        with locked(ws):
-            ctx = BuildContext(ws, resolve_settings(ws, engine, None, None))
-            try:
-                result = clean_cache(ctx, dry_run=dry_run)
-            finally:
-                ctx.release()
-        if as_json:
-            sys.stdout.write(json.dumps(asdict(result), indent=2) + "\n")
-            return
+        doc: dict[str, object] = {}
         verb = "would remove" if dry_run else "removed"
-        print(f"{verb} {result.segments_removed} segment(s) and {result.chapters_removed} "
-              f"chapter(s), {result.bytes_freed / 1e6:.1f} MB; kept {result.segments_kept} "
-              f"segment(s) and {result.chapters_kept} chapter(s)")
+        with locked(ws):
+            if cache:
+                ctx = BuildContext(ws, resolve_settings(ws, engine, None, None))
+                try:
+                    result = clean_cache(ctx, dry_run=dry_run)
+                finally:
+                    ctx.release()
+                doc.update(asdict(result))
+            if trash:
+                emptied = empty_trash(ws, dry_run=dry_run)
+                doc["trash"] = asdict(emptied)
+        if as_json:
+            sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+            return
+        if cache:
+            print(f"{verb} {result.segments_removed} segment(s) and {result.chapters_removed} "
+                  f"chapter(s), {result.bytes_freed / 1e6:.1f} MB; kept {result.segments_kept} "
+                  f"segment(s) and {result.chapters_kept} chapter(s)")
+        if trash:
+            print(f"{verb} {emptied.files} file(s) from the trash, "
+                  f"{emptied.bytes_freed / 1e6:.1f} MB")
 
 
 @app.command()

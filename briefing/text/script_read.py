@@ -34,6 +34,14 @@ from briefing.text.markup import protect, read_inline, restore
 
 log = logging.getLogger(__name__)
 
+CONFLICT_START = "<" * 7
+CONFLICT_MID = "=" * 7
+CONFLICT_END = ">" * 7
+"""The markers of a merge conflict (``git merge-file``'s), as ``briefing build`` writes them
+in ``<date>.new.md``; a script holding one is refused, so a conflict is never spoken."""
+
+_CONFLICT_LINE = re.compile(r"(<{7}|>{7})(?:\s.*)?|={7}\s*")
+
 
 @dataclass(frozen=True)
 class Pause:
@@ -290,9 +298,18 @@ class _BodyReader:
                                                 strict=True))
 
 
+def _refuse_conflict_markers(lines: list[str], path: Path) -> None:
+    for lineno, line in enumerate(lines, 1):
+        if _CONFLICT_LINE.fullmatch(line):
+            raise ScriptError(f"line {lineno}: merge conflict marker {line[:7]!r}; keep the "
+                              "wording you want, delete the marker lines, or run 'briefing "
+                              "resolve DATE --ours|--theirs'", path)
+
+
 def parse_script(text: str, path: Path) -> Script:
     """Parse the text of a narration script; ``path`` is only used in error messages."""
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    _refuse_conflict_markers(lines, path)
     front, body_start = read_front_matter(lines, path)
     body, comments = _strip_comments(lines[body_start:], path, body_start + 1)
     reader = _BodyReader(path)
