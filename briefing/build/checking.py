@@ -2,7 +2,7 @@
 
 What a build would refuse, check refuses: every article is read, the script a build would
 generate for each date is rendered and read back (unless the build would keep the script that
-is there), and every script in ``scripts/`` is read.
+is there), every script in ``scripts/`` is read, and so is ``pronunciations.toml``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from briefing.build.state import State
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
 from briefing.errors import BriefingError, InputError
+from briefing.speech.lexicon import load_lexicon
 from briefing.text.script_read import parse_script, read_script, without_silent
 from briefing.text.script_render import render_script
 
@@ -52,4 +53,8 @@ def check_workspace(ws: Workspace, settings: Settings,
             read_script(ws.script_path(day))
         except BriefingError as exc:
             problems.append(exc)
+    try:
+        load_lexicon(ws.lexicon)  # a build would refuse a broken one before any synthesis
+    except BriefingError as exc:
+        problems.append(exc)
     return BuildReport(tuple(dated), errors=tuple(problems), warnings=read.warnings)

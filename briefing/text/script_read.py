@@ -115,6 +115,11 @@ class Script:
 
 
 _PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
+_TAG = re.compile(r"(?<!\[)\[(?!\[)\s*([A-Za-z][\w-]*)\b[^\]\[]*\](?!\()")
+"""A bracket tag ``[word ...]`` that is not a link ``[text](url)`` nor ``[[``: the script's
+only tag is ``[pause ...]``, so any other is a typo (``[puase 2s]``) that must not be spoken."""
+_BAD_COMMENT = re.compile(r"<!(?!--)")
+"""``<!`` that does not open a comment (``<!- note ->``)."""
 _PAUSE_VALUE = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*(ms|s)\s*$", re.I | re.ASCII)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 MAX_PAUSE_MS = 60_000
@@ -138,6 +143,18 @@ def _pause_ms(spec: str, path: Path, lineno: int) -> int:
     if ms > MAX_PAUSE_MS:
         raise ScriptError(f"line {lineno}: a pause of {ms} ms is longer than 60 s", path)
     return ms
+
+
+def _check_markup(text: str, path: Path, lineno: int) -> None:
+    """Refuse markup that looks meant but is not the script's: it would be read out on air."""
+    tag = _TAG.search(text)
+    if tag:
+        raise ScriptError(f"line {lineno}: unknown tag {restore(tag.group(0))!r}: the script's "
+                          "only tag is [pause 1.5s] (write \\[ for a bracket that is text)", path)
+    bad = _BAD_COMMENT.search(text)
+    if bad:
+        raise ScriptError(f"line {lineno}: '<!' does not open a comment: a note is written "
+                          "<!-- like this --> (write <\\! for text)", path)
 
 
 def is_silent(text: str) -> bool:
@@ -264,6 +281,7 @@ class _BodyReader:
         if _LIST_MARKER.match(stripped):
             self.flush_para()
             stripped = _LIST_MARKER.sub("", stripped)
+        _check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
         pos = 0
         for m in _PAUSE.finditer(stripped):
             before = stripped[pos : m.start()].strip()
