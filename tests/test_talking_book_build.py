@@ -24,6 +24,9 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
+from briefing.config import DEFAULT_FEED
+from briefing.publish.books import book_language
+from briefing.publish.cover import workspace_cover
 from briefing.publish.serve import make_server
 from briefing.publish.web import write_site
 from tests.conftest import SEED, Run, SeedBuild, isolate, run_cli
@@ -196,9 +199,10 @@ def _heading(script: str, marker: str) -> re.Match[str]:
 
 
 def test_a_retitled_and_reordered_script_rebuilds_both_books(books_copy: Books) -> None:
-    """A producer retitles the story and moves photo 2 before photo 1."""
+    """A producer retitles the story, moves photo 2 before photo 1 and sets the language with
+    a lower-case region."""
     script_path = books_copy.ws / "scripts" / f"{books_copy.day['date']}.md"
-    script = script_path.read_text(encoding="utf-8")
+    script = script_path.read_text(encoding="utf-8").replace("\nlang: en\n", "\nlang: en-us\n")
     story = _heading(script, "story 1")
     script = script.replace(story[0], "## Armenia: the exodus <!-- kind: story 1 -->\n")
     photos = list(re.finditer(r"^## Photo \d+:[^\n]*\n(?:(?!## )[^\n]*\n)*", script, re.M))
@@ -217,6 +221,28 @@ def test_a_retitled_and_reordered_script_rebuilds_both_books(books_copy: Books) 
     assert toc[1][1][:2] == [old_titles[3], old_titles[2]]
     assert f"audio/{day['date']}/daisy/ncc.html" in day["written"]
     assert f"audio/{day['date']}/briefing-{day['date']}.epub" in day["written"]
+    ncc = ET.parse(books_copy.folder / "daisy" / "ncc.html").getroot()
+    assert {m.attrib["name"]: m.attrib["content"] for m in ncc.iter(f"{H}meta")
+            if "name" in m.attrib}["dc:language"] == "en-US"
+    with zipfile.ZipFile(_epub(books_copy)) as zf:
+        opf = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".opf"))
+    assert "<dc:language>en-US</dc:language>" in opf
+
+
+@pytest.mark.parametrize(("lang", "tag"), [
+    ("en", "en"), ("EN", "en"), ("en_gb", "en-GB"), ("gmw/en-us", "en-US"), ("roa/fr", "fr"),
+    ("en-029", "en-029"), ("zh-hant-tw", "zh-Hant-TW"), ("sr-latn", "sr-Latn"), ("", "und"),
+    ("not a tag", "und"),
+])
+def test_a_voice_id_or_tag_becomes_a_bcp47_tag_in_its_usual_case(lang: str, tag: str) -> None:
+    assert book_language(lang) == tag
+
+
+def test_the_epub_carries_the_sites_cover(books: Books) -> None:
+    cover = workspace_cover(books.ws, None, DEFAULT_FEED.title)
+    with zipfile.ZipFile(_epub(books)) as zf:
+        images = [zf.read(n) for n in zf.namelist() if n.endswith((".png", ".jpg"))]
+    assert images == [cover.data]  # the feed's and the M4B's cover
 
 
 @pytest.fixture(scope="module")
