@@ -9,6 +9,7 @@ and that a producer's retitled and reordered script gives books with the new tit
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -24,9 +25,10 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from briefing.config import DEFAULT_FEED
-from briefing.publish.books import book_language
-from briefing.publish.cover import workspace_cover
+from briefing.config import DEFAULT_FEED, Settings
+from briefing.publish.books import book_language, fingerprint
+from briefing.publish.books import options_for as books_options
+from briefing.publish.cover import default_cover, workspace_cover
 from briefing.publish.serve import make_server
 from briefing.publish.web import write_site
 from tests.conftest import SEED, Run, SeedBuild, isolate, run_cli
@@ -270,3 +272,15 @@ def served(books: Books, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 def test_axe_finds_no_violations_on_a_page_with_the_books(
         browser: Any, served: str, books: Books, scheme: str) -> None:  # noqa: F811
     assert run_axe(browser, f"{served}{books.day['date']}/index.html", scheme) == []
+
+
+def test_the_books_share_of_the_outputs_key_follows_the_formats_and_the_cover(
+        tmp_path: Path) -> None:
+    assert books_options(Settings(), tmp_path) is None  # builds without books keep their keys
+    assert fingerprint(None) == {}
+    daisy = books_options(Settings(formats=("mp3", "daisy")), tmp_path)
+    epub = books_options(Settings(formats=("mp3", "epub")), tmp_path)
+    assert daisy is not None and epub is not None and daisy.cover is None
+    titled = dataclasses.replace(epub, cover=default_cover("Another title"))
+    keys = [json.dumps(fingerprint(o)) for o in (daisy, epub, titled)]
+    assert len(set(keys)) == 3

@@ -183,10 +183,11 @@ def remove_unlisted(folder: Path, day: str, earlier: object,
             path.unlink()
             log.info("removed %s (epub is no longer among the formats)", path)
     daisy = folder / DAISY_FOLDER
-    if "daisy" in old and "daisy" not in now and not daisy.is_symlink():
-        for path in _daisy_files(daisy):
-            if not path.is_symlink():
-                path.unlink()
-        if daisy.is_dir() and not any(daisy.iterdir()):
-            daisy.rmdir()
+    if "daisy" not in old or "daisy" in now or daisy.is_symlink():
+        return
+    for path in _daisy_files(daisy):
+        if not path.is_symlink():
+            path.unlink()
+    if daisy.is_dir() and not any(daisy.iterdir()):
+        daisy.rmdir()
         log.info("removed the DAISY book %s (daisy is no longer among the formats)", daisy)
