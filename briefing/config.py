@@ -67,8 +67,9 @@ def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
 
-FORMATS = ("mp3", "m4b")
-"""Audio formats a date can be built in: the chaptered MP3 (always), an M4B audiobook."""
+FORMATS = ("mp3", "m4b", "daisy", "epub")
+"""Formats a date can be built in: the chaptered MP3 (always), an M4B audiobook, a DAISY 2.02
+talking book and an EPUB 3 with media overlays."""
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -167,7 +168,9 @@ class Settings:
 
     formats: tuple[str, ...] = _opt(("mp3",), "outputs")
     """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
-    ``m4b`` adds an AAC audiobook with chapters (``audio/<date>/briefing-<date>.m4b``)."""
+    ``m4b`` adds an AAC audiobook with chapters (``audio/<date>/briefing-<date>.m4b``),
+    ``daisy`` a DAISY 2.02 talking book (``audio/<date>/daisy/``), ``epub`` an EPUB 3 with
+    media overlays (``audio/<date>/briefing-<date>.epub``)."""
 
     feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
     """The ``[feed]`` table: title, author, owner, email, copyright, image."""

@@ -31,6 +31,7 @@ from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
+from briefing.publish.books import options_for as book_options
 from briefing.publish.m4b import options_for
 from briefing.publish.outputs import EncodedChapter, write_date_outputs
 
@@ -200,8 +201,10 @@ def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]
         "chapters_json": rel(ctx.ws, folder / "chapters.json"),
         "manifest": rel(ctx.ws, folder / f"briefing-{label}.json"),
     }
-    if outputs.m4b is not None:
-        files["m4b"] = rel(ctx.ws, outputs.m4b)
+    for name in ("m4b", "daisy", "epub"):
+        path = getattr(outputs, name)
+        if path is not None:
+            files[name] = rel(ctx.ws, path)
     return files
 
 
@@ -226,7 +229,8 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     folder = ctx.ws.audio_dir(plan.day)
     with named(folder):
         outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
-                                     options_for(ctx.settings, ctx.ws.root))
+                                     options_for(ctx.settings, ctx.ws.root),
+                                     book_options(ctx.settings, ctx.ws.root))
     record = OutputsRecord(
         key=plan.outputs_key,
         stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},

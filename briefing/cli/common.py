@@ -84,9 +84,11 @@ LoudnessOpt = Annotated[float | None, typer.Option(
     "--loudness", help="Integrated loudness of every output in LUFS: -16 (default, podcasts) "
                        "or -23 (EBU R128 broadcast).", min=-60, max=-5)]
 FormatOpt = Annotated[list[str] | None, typer.Option(
-    "--format", help="Audio format of each date, repeatable: mp3 (always built) and m4b (an "
-                     "AAC audiobook with chapters and cover). Default: formats in briefing.toml, "
-                     "else mp3.", show_default=False, metavar="FORMAT")]
+    "--format", help="Format of each date, repeatable: mp3 (always built), m4b (an AAC "
+                     "audiobook with chapters and cover), daisy (a DAISY 2.02 talking book in "
+                     "audio/<date>/daisy/) and epub (an EPUB 3 with the text synchronised to the "
+                     "audio). Default: formats in briefing.toml, else mp3.",
+    show_default=False, metavar="FORMAT")]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
 VerboseOpt = Annotated[int, typer.Option(

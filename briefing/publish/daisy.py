@@ -1,17 +1,18 @@
 """A DAISY 2.02 talking book of one date: the format blind readers' players have read since 2001.
 
-No library writes DAISY 2.02 (DAISY Pipeline 2 converts from DTBook or EPUB and is a Java server),
-and the format is small: an NCC (an XHTML file whose ``h1``..``h6`` headings are the navigation,
-each linking to a SMIL file), one SMIL 1.0 file per section pairing each sentence's text with its
-audio clip, a text content file (full text and audio: players that show text highlight the
-sentence being played) and the audio.  So it is written here from Jinja2 templates with
-autoescaping (XML-invalid characters removed first).  Level-1 chapters (opening, stories,
-closing) are ``h1`` and photo descriptions ``h2``, so a player's "next heading at level 1" steps
-from story to story past the photos.  Each sentence's clip runs to where the next begins
-(:meth:`~briefing.publish.talking_book.BookChapter.clips`), so the pauses are played too.
-The chapter MP3s are hard-linked (copied where links fail) into the book's folder, never
-re-encoded.  Every file is written atomically and only when
-its bytes change, and files of an older edition of the book that it no longer has are removed.
+No library writes DAISY 2.02 (DAISY Pipeline 2 converts from DTBook or EPUB and is a Java
+server), and the format is small: an NCC (an XHTML file whose ``h1``..``h6`` headings are the
+navigation, each linking to a SMIL file), one SMIL 1.0 file per section pairing each sentence's
+text with its audio clip, a text content file (full text and audio: players that show text
+highlight the sentence being played) and the audio. So it is written here from Jinja2 templates
+with autoescaping (XML-invalid characters removed first, any other non-ASCII character written
+as a character reference, which readers that guess the charset cannot misread). Level-1 chapters
+(opening, stories, closing) are ``h1`` and photo descriptions ``h2``, so a player's "next
+heading at level 1" steps from story to story past the photos. Each sentence's clip runs to
+where the next begins (:meth:`~briefing.publish.talking_book.BookChapter.clips`), so the pauses
+are played too. The chapter MP3s are hard-linked (copied where links fail) into the book's
+folder, never re-encoded. Every file is written atomically and only when its bytes change, and
+files of an older edition of the book that it no longer has are removed.
 """
 
 from __future__ import annotations
@@ -200,7 +201,10 @@ def render_daisy(book: TalkingBook) -> dict[str, bytes]:
     smil = env.from_string(_SMIL)
     for view in chapters:
         out[view["smil"]] = smil.render(common, c=view)
-    return {name: text.encode("utf-8") for name, text in out.items()}
+    # non-ASCII as character references: the bytes are still the UTF-8 they declare, and
+    # readers that guess the charset (daisy-dtb's chardet took a dash for Windows-1252) or
+    # ignore it read the same text
+    return {name: text.encode("ascii", "xmlcharrefreplace") for name, text in out.items()}
 
 
 def place_audio(source: Path, target: Path) -> bool:

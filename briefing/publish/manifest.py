@@ -164,6 +164,9 @@ class Manifest(TypedDict):
     cues: list[ManifestCue]
     published: NotRequired[Published]
     m4b: NotRequired[ManifestM4b]
+    daisy: NotRequired[ManifestFile]
+    """The DAISY 2.02 book: its NCC (``daisy/ncc.html``) and the bytes of all its files."""
+    epub: NotRequired[ManifestFile]
 
 
 _VALIDATOR: TypeAdapter[Manifest] = TypeAdapter(Manifest)

@@ -26,9 +26,17 @@ from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join, read_stream
 from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
+from briefing.publish.books import (
+    BookChapterInput,
+    BookOptions,
+    remove_unlisted,
+    talking_book,
+    write_books,
+)
 from briefing.publish.manifest import (
     MANIFEST_FORMAT,
     Manifest,
+    ManifestFile,
     ManifestM4b,
     manifest_chapter,
 )
@@ -89,6 +97,12 @@ class DateOutputs:
 
     m4b: Path | None = None
     """The M4B audiobook, when one was made."""
+
+    daisy: Path | None = None
+    """The DAISY 2.02 book's NCC (``daisy/ncc.html``), when one was made."""
+
+    epub: Path | None = None
+    """The EPUB 3, when one was made."""
 
 
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -191,6 +205,24 @@ def _write_m4b(files: _Files, day: str, mp3: tuple[Path, str], marks: Sequence[C
     return {"file": made.path.name, "bytes": made.size, "key": made.key}
 
 
+def _write_books(files: _Files, day: str, info: TagInfo, lang: str,
+                 books: BookOptions | None,
+                 chapters: Sequence[tuple[PublishedChapter, Path, float, EncodedChapter]],
+                 ) -> dict[str, ManifestFile]:
+    """Make the DAISY and EPUB books ``books`` asks for from the written chapter files;
+    their manifest entries."""
+    if books is None:
+        return {}
+    book = talking_book(info.title, day, lang, info.artist, info.album, [
+        BookChapterInput(c, p.relative_to(files.folder).as_posix(), length, e.segments)
+        for c, p, length, e in chapters], books.cover)
+    made = write_books(files.folder, day, book, books)
+    for path in made.paths:
+        files.record(path, path.stat().st_size, path in made.written)
+    return {name: {"file": str(entry["file"]), "bytes": int(entry["bytes"])}
+            for name, entry in made.entries.items()}
+
+
 def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[Cue]:
     """Every sentence on the briefing's timeline; a chapter's first carries its title."""
     return [
@@ -203,14 +235,17 @@ def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[C
 
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
                        chapters: Sequence[EncodedChapter], lang: str = "en",
-                       m4b: M4bOptions | None = None) -> DateOutputs:
+                       m4b: M4bOptions | None = None,
+                       books: BookOptions | None = None) -> DateOutputs:
     """Write every output of one date (``audio/<date>/``) from its encoded chapters.
 
     Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
     time, and the full MP3 is streamed to disk (tag, Info frame, then each chapter's frames).
     Each file is written only when its bytes differ from what is on disk.  A chapter file
     the previous build wrote (its manifest says which) that is no longer a chapter is removed.
-    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.publish.m4b`).
+    With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.publish.m4b`),
+    with ``books`` a DAISY 2.02 book and an EPUB 3 from the chapter files
+    (:mod:`briefing.publish.books`).
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
@@ -233,6 +268,8 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     playlist = folder / f"briefing-{day}.m3u8"
     files.put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(
         chapters, chapter_paths, strict=True)], lengths, folder).encode("utf-8"))
+    book_entries = _write_books(files, day, info, lang, books, list(zip(
+        layout, chapter_paths, lengths, chapters, strict=True)))
     cues = _cues(chapters, bounds[:-1])
     files.put(folder / f"briefing-{day}.vtt", webvtt(cues, info.title).encode("utf-8"))
     files.put(folder / f"briefing-{day}.srt", subrip(cues).encode("utf-8"))
@@ -259,13 +296,24 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     }
     if m4b_entry is not None:
         manifest["m4b"] = m4b_entry
+    if "daisy" in book_entries:
+        manifest["daisy"] = book_entries["daisy"]
+    if "epub" in book_entries:
+        manifest["epub"] = book_entries["epub"]
     files.put(folder / f"briefing-{day}.json",
               (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     _remove_unlisted_m4b(folder, earlier, m4b_entry)
+    remove_unlisted(folder, day, earlier, book_entries)
     _remove_stale(previous, files.sizes)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
                        bounds[-1], tuple(files.sizes), tuple(files.written),
-                       folder / m4b_entry["file"] if m4b_entry else None)
+                       folder / m4b_entry["file"] if m4b_entry else None,
+                       _entry_path(folder, book_entries, "daisy"),
+                       _entry_path(folder, book_entries, "epub"))
+
+
+def _entry_path(folder: Path, entries: Mapping[str, ManifestFile], name: str) -> Path | None:
+    return folder / entries[name]["file"] if name in entries else None
 
 
 def _remove_stale(previous: set[Path], kept: Mapping[Path, int]) -> None:

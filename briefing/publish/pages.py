@@ -240,6 +240,16 @@ def _downloads(manifest: Manifest, sizes: Mapping[str, int]) -> tuple[DownloadVi
                                    "M4B audiobook (AAC) with chapters",
                                    href(manifest["m4b"]["file"]),
                                    human_size(manifest["m4b"]["bytes"]), True),)
+    if "daisy" in manifest:
+        downloads += (DownloadView("The talking book for DAISY players",
+                                   "DAISY 2.02 book with text and audio (open its NCC)",
+                                   href(manifest["daisy"]["file"]),
+                                   human_size(manifest["daisy"]["bytes"]), False),)
+    if "epub" in manifest:
+        downloads += (DownloadView("The e-book with its text read aloud",
+                                   "EPUB 3 with media overlays",
+                                   href(manifest["epub"]["file"]),
+                                   human_size(manifest["epub"]["bytes"]), True),)
     return downloads
 
 

@@ -41,6 +41,8 @@ DEFAULT_PORT = 8000
 CONTENT_TYPES: dict[str, str] = {
     ".mp3": "audio/mpeg",
     ".m4b": "audio/mp4",
+    ".epub": "application/epub+zip",
+    ".smil": "application/smil; charset=utf-8",
     ".m3u8": "audio/x-mpegurl; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
