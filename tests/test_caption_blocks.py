@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.text.article import parse_text_article
-from briefing.text.captions import analyse_blocks, split_blocks
+from briefing.text.captions import analyse_blocks, excerpt, split_blocks
 from briefing.text.credit_lines import Likelihood
 from briefing.text.credits import CreditRole
 from tests.test_credits import CREDITS, ORGANISATION_ONLY, expected_likelihood
@@ -144,3 +144,14 @@ def test_no_line_of_the_last_block_is_lost_silently(lines: list[str]) -> None:
     kept += " ".join(article.warnings)
     for line in lines:
         assert line in kept
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("Smoke rises over the hills.", "'Smoke rises over the hills.'"),
+    ("Children from a local school hold up the bottle caps they collected on May 11.",
+     "'Children from a local school hold up the bottle caps they…'"),
+    ("x" * 80, repr("x" * 60 + "…")),
+])
+def test_warnings_quote_captions_cut_at_a_word(text: str, quoted: str) -> None:
+    assert excerpt(text) == quoted
+    assert len(quoted) <= 64

@@ -23,7 +23,7 @@ from typing import Any
 from briefing.errors import ArticleError
 from briefing.readfile import file_kind, read_text_limited
 from briefing.text import titles
-from briefing.text.captions import analyse_blocks, split_blocks
+from briefing.text.captions import analyse_blocks, excerpt, split_blocks
 from briefing.text.credit_lines import looks_like_credit as looks_like_credit
 from briefing.text.credits import Credit as Credit
 from briefing.text.credits import parse_credit as parse_credit
@@ -215,7 +215,7 @@ def _make_photo(caption: str, credit_line: str | None, day: dt.date, warnings: l
         if not mention.weekday_matches:
             warnings.append(
                 f"caption says {mention.text!r} but {mention.date.isoformat()} is a "
-                f"{mention.date.strftime('%A')}: {caption[:60]!r}"
+                f"{mention.date.strftime('%A')}: {excerpt(caption)}"
             )
     return Photo(
         caption=caption,

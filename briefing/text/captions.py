@@ -55,6 +55,15 @@ class Layout:
     warnings: tuple[str, ...]
 
 
+def excerpt(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a warning: whole when short, else cut after the last whole word that
+    fits in ``limit`` characters, with an ellipsis (a cut word reads as a typo)."""
+    if len(text) <= limit:
+        return repr(text)
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return repr(cut.rstrip(" ,;:") + "…")
+
+
 def split_blocks(text: str) -> list[Block]:
     """The blank-line separated blocks of ``text`` (already ``\\n`` line ends), numbered."""
     blocks: list[Block] = []
@@ -201,7 +210,7 @@ def _photos_of(block: Block, labels: list[Label], before: int,
         nonlocal caption
         if caption is not None:
             warnings.append(f"line {caption.number}: photo {before + len(found) + 1} has no "
-                            f"credit line: {caption.text[:60]!r}")
+                            f"credit line: {excerpt(caption.text)}")
             found.append(CaptionedLines(caption, None))
             caption = None
 
