@@ -35,7 +35,12 @@ from briefing.build.scripts import (
     offers_on_disk,
 )
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
-from briefing.build.voices import chapter_voices, check_voices, script_voice
+from briefing.build.voices import (
+    chapter_voices,
+    check_settings_voice,
+    check_voices,
+    script_voice,
+)
 from briefing.chapters import ChapterKind
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
@@ -226,7 +231,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     if script.date != day:
         raise InputError(f"front matter date {script.date} does not match the file name", path)
     voice = voice_settings(ctx, script)
-    check_voices(ctx.engine, ctx.settings, script, path, ctx.ws.root)
+    check_voices(ctx.engine, ctx.settings, script, path)
     segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
                              stage=ctx.keys[Stage.SYNTHESIS],
                              voices=chapter_voices(ctx.settings, script))
@@ -365,6 +370,7 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         conflicts = open_conflicts(ctx, list(todo))
     planned: list[DatePlan] = []
     if audio:
+        check_settings_voice(ctx.engine, ctx.settings, ctx.ws.root)
         for day, text in todo.items():
             try:
                 planned.append(plan_date(ctx, day, text))

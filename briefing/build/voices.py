@@ -3,7 +3,8 @@
 Photo descriptions can be read in a second voice, as audio description practice does, so a
 listener knows without a word that a description has started.  The order, most specific first:
 
-1. a ``<!-- voice: ... rate: ... -->`` comment on the chapter's heading line;
+1. a ``<!-- voice: ... rate: ... -->`` comment on the chapter's heading line (``voice:
+   default`` is the script's voice of step 3);
 2. for a photo chapter, the script's ``photo_voice``/``photo_rate`` front matter, then
    briefing.toml's ``photo_voice``/``photo_rate``;
 3. the script's ``voice``/``rate`` front matter, then briefing.toml's ``voice``/``rate``.
@@ -23,6 +24,7 @@ from briefing.chapters import ChapterKind
 from briefing.config import CONFIG_NAME, Settings
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import BriefingError, ConfigError, ScriptError
+from briefing.text.chapter_voice import DEFAULT
 from briefing.text.script_read import Chapter, Script
 
 
@@ -44,7 +46,7 @@ def chapter_voice(chapter: Chapter, base: VoiceSettings, photo: VoiceSettings) -
     """The voice and rate ``chapter`` is read in."""
     own = photo if chapter.kind is ChapterKind.PHOTO else base
     if chapter.voice is not None:
-        own = replace(own, voice=chapter.voice)
+        own = replace(own, voice=base.voice if chapter.voice == DEFAULT else chapter.voice)
     if chapter.rate is not None:
         own = replace(own, rate=chapter.rate)
     return own
@@ -74,25 +76,32 @@ def voice_problem(engine: Engine, voice: str) -> str | None:
     return f"engine {engine.name!r} has no voice {voice!r} (see 'briefing voices')"
 
 
-def check_voices(engine: Engine, settings: Settings, script: Script, path: Path,
-                 workspace: Path) -> None:
-    """Refuse a photo or chapter voice ``engine`` does not have: :class:`ScriptError` naming
-    ``path`` (and the heading's line), or :class:`ConfigError` naming briefing.toml."""
+def check_voices(engine: Engine, settings: Settings, script: Script, path: Path) -> None:
+    """Refuse a photo or chapter voice of ``script`` that ``engine`` does not have:
+    :class:`ScriptError` naming ``path`` (and the heading's line).  briefing.toml's is
+    :func:`check_settings_voice`'s."""
     base = script_voice(settings, script).voice
     seen: set[str] = set() if base is None else {base}
     for chapter in script.chapters:
-        if chapter.voice is not None and chapter.voice not in seen:
-            problem = voice_problem(engine, chapter.voice)
+        if chapter.voice not in (None, DEFAULT, *seen):
+            problem = voice_problem(engine, str(chapter.voice))
             if problem is not None:
                 raise ScriptError(f"line {chapter.line}: {problem}", path)
-            seen.add(chapter.voice)
+            seen.add(str(chapter.voice))
     voice = photo_voice(settings, script).voice
     if voice is None or voice in seen or not any(
             c.kind is ChapterKind.PHOTO and c.voice is None for c in script.chapters):
         return
-    problem = voice_problem(engine, voice)
-    if problem is None:
-        return
-    if script.photo_voice is not None:
+    problem = voice_problem(engine, voice) if script.photo_voice is not None else None
+    if problem is not None:
         raise ScriptError(f"front matter photo_voice: {problem}", path)
-    raise ConfigError(f"photo_voice: {problem}", workspace / CONFIG_NAME)
+
+
+def check_settings_voice(engine: Engine, settings: Settings, workspace: Path) -> None:
+    """Refuse briefing.toml's ``photo_voice`` when ``engine`` lacks it, once per build:
+    :class:`ConfigError` naming briefing.toml."""
+    if settings.photo_voice is None:
+        return
+    problem = voice_problem(engine, settings.photo_voice)
+    if problem is not None:
+        raise ConfigError(f"photo_voice: {problem}", workspace / CONFIG_NAME)

@@ -18,6 +18,9 @@ from briefing.errors import ScriptError
 MIN_RATE, MAX_RATE = 40, 900
 """The rates a script accepts (as the front matter's ``rate``)."""
 
+DEFAULT = "default"
+"""``voice: default``: the script's own voice (for a photo chapter, not the photo voice)."""
+
 _START = re.compile(r"^\s*(?:voice|rate)\s*:", re.I)
 _PAIR = re.compile(r"\s*([A-Za-z_][\w-]*)\s*:\s*([^\s:]+)(?=\s|$)")
 
@@ -27,6 +30,7 @@ class ChapterVoice:
     """A heading's voice and rate (``None``: not given)."""
 
     voice: str | None = None
+    """A voice id, :data:`DEFAULT` (the script's voice), or ``None``."""
     rate: int | None = None
 
 
@@ -66,7 +70,8 @@ def parse_voice_comment(comment: str) -> ChapterVoice:
                              f"{MIN_RATE} and {MAX_RATE}")
         rate = int(value)
     voice = pairs.get("voice")
-    return ChapterVoice(None if voice is None or voice.lower() == "default" else voice, rate)
+    return ChapterVoice(DEFAULT if voice is not None and voice.lower() == DEFAULT else voice,
+                        rate)
 
 
 def heading_voice(comments: list[str], path: Path, lineno: int) -> ChapterVoice:

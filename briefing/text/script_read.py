@@ -87,7 +87,8 @@ class Chapter:
     """The story it is, or is a photo of (numbered from 1)."""
 
     voice: str | None = None
-    """The voice of a ``<!-- voice: ... -->`` comment on its heading (``None``: none given)."""
+    """The voice of a ``<!-- voice: ... -->`` comment on its heading (``None``: none given;
+    ``default``: the script's voice)."""
 
     rate: int | None = None
     """The rate of a ``<!-- rate: ... -->`` comment on its heading (``None``: none given)."""
