@@ -17,12 +17,16 @@ the script (or briefing.toml) and the line.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from briefing.chapters import ChapterKind
 from briefing.config import CONFIG_NAME, Settings
 from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, ScriptError
 from briefing.text.chapter_voice import DEFAULT
 from briefing.text.script_read import Chapter, Script
@@ -58,6 +62,24 @@ def chapter_voices(settings: Settings, script: Script) -> tuple[VoiceSettings, .
     return tuple(chapter_voice(c, base, photo) for c in script.chapters)
 
 
+def _voice_ids(name: str) -> list[str]:
+    """In a child process: the ids of engine ``name``'s voices, lower case."""
+    engine = load_engine(name)
+    try:
+        return [v.id.lower() for v in engine.voices()]
+    finally:
+        engine.close()
+
+
+@functools.cache
+def listed_voices(name: str) -> tuple[str, ...]:
+    """The voice ids engine ``name`` lists (``briefing voices``), asked once per process in a
+    spawned child: listing loads the engine's library (espeak-ng), which must never be
+    initialised in the parent of the forked synthesis workers."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return tuple(pool.submit(_voice_ids, name).result())
+
+
 def voice_problem(engine: Engine, voice: str) -> str | None:
     """Why ``engine`` cannot speak ``voice``, or ``None``.
 
@@ -70,7 +92,10 @@ def voice_problem(engine: Engine, voice: str) -> str | None:
         return str(exc)
     if key != voice:
         return None  # resolved to the engine's own files
-    ids = {v.id.lower() for v in engine.voices()}
+    try:
+        ids = set(listed_voices(engine.name))
+    except (BriefingError, OSError, RuntimeError):
+        return None  # an engine that cannot list its voices says what is wrong as it speaks
     if not ids or voice.lower() in ids | {i.rsplit("/", 1)[-1] for i in ids}:
         return None
     return f"engine {engine.name!r} has no voice {voice!r} (see 'briefing voices')"
