@@ -122,6 +122,11 @@ class Settings:
     lang: str = _opt("en", "script")
     """Language code written into new scripts."""
 
+    photo_voice: str | None = _opt(None, "script")
+    """A second voice for photo descriptions (``None``: ``voice``); a script's front matter wins."""
+    photo_rate: int | None = _opt(None, "script")
+    """The rate of photo descriptions (``None``: ``rate``); a script's front matter wins."""
+
     sentence_pause_ms: int = _opt(250, "assembly")
     """Silence between sentences of a paragraph."""
 
@@ -156,12 +161,10 @@ class Settings:
     """Worker processes that synthesise segments (0: one per core)."""
 
     base_url: str | None = _opt(None, "site")
-    """Public URL of the ``audio/`` folder; with it, ``audio/feed.xml`` (a podcast feed) is
-    written."""
+    """Public URL of the ``audio/`` folder; with it, ``audio/feed.xml`` (a podcast) is written."""
 
     executor: str | None = _opt(None, "none")
-    """A Dask scheduler address (``tcp://HOST:PORT``) to run synthesis and encoding on;
-    ``None``: local worker processes."""
+    """A Dask scheduler (``tcp://HOST:PORT``) for synthesis and encoding (``None``: local)."""
 
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
@@ -236,6 +239,10 @@ def _rate(value: object) -> object:
     return _rate_words(value) if isinstance(value, str) else value
 
 
+Rate = Annotated[int, BeforeValidator(_rate), _check(
+    lambda v: 40 <= v <= 900, "{v} must be words per minute between 40 and 900")]
+
+
 def _formats(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -290,10 +297,10 @@ class SettingsModel(_Strict):
 
     engine: PlainText = _DEFAULTS.engine
     voice: PlainText | None = None
-    rate: Annotated[int, BeforeValidator(_rate), _check(
-        lambda v: 40 <= v <= 900, "{v} must be words per minute between 40 and 900")] = (
-        _DEFAULTS.rate)
+    rate: Rate = _DEFAULTS.rate
     lang: Annotated[str, AfterValidator(_language)] = _DEFAULTS.lang
+    photo_voice: PlainText | None = None
+    photo_rate: Rate | None = None
     sentence_pause_ms: Pause = _DEFAULTS.sentence_pause_ms
     paragraph_pause_ms: Pause = _DEFAULTS.paragraph_pause_ms
     chapter_pause_ms: Pause = _DEFAULTS.chapter_pause_ms

@@ -36,7 +36,8 @@ def check_workspace(ws: Workspace, settings: Settings,
                                 photos=sum(len(a.photos) for a in group)))
         # the script a build would generate must read back: what build refuses, check does
         text = render_script(day, group, voice=settings.voice or "default",
-                             rate=settings.rate, lang=settings.lang, workspace=ws.root)
+                             rate=settings.rate, lang=settings.lang, workspace=ws.root,
+                             photo_voice=settings.photo_voice, photo_rate=settings.photo_rate)
         path = ws.script_path(day)
         if (path.exists() or path.is_symlink()) and (not path.is_file() or decide_script(
                 ws, day, text, state) not in (ScriptStatus.CREATED, ScriptStatus.UPDATED)):

@@ -88,7 +88,7 @@ def write_scripts(ctx: BuildContext, plan: BuildPlan,
 
 
 def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
-    return Job(seg.digest, seg.spoken, plan.voice,
+    return Job(seg.digest, seg.spoken, seg.voice,
                f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
 

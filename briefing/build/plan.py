@@ -35,6 +35,12 @@ from briefing.build.scripts import (
     offers_on_disk,
 )
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
+from briefing.build.voices import (
+    chapter_voices,
+    check_settings_voice,
+    check_voices,
+    script_voice,
+)
 from briefing.chapters import ChapterKind
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
@@ -170,8 +176,7 @@ def _chapter_shape(chapter: Chapter) -> list[Any]:
 
 def voice_settings(ctx: BuildContext, script: Script) -> VoiceSettings:
     """Voice and rate for a script: its front matter, else the settings."""
-    return VoiceSettings(voice=script.voice if script.voice is not None else ctx.settings.voice,
-                         rate=script.rate or ctx.settings.rate)
+    return script_voice(ctx.settings, script)
 
 
 def _outputs_on_disk(ctx: BuildContext, label: str, key: str) -> bool:
@@ -226,8 +231,10 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     if script.date != day:
         raise InputError(f"front matter date {script.date} does not match the file name", path)
     voice = voice_settings(ctx, script)
+    check_voices(ctx.engine, ctx.settings, script, path)
     segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
-                             stage=ctx.keys[Stage.SYNTHESIS])
+                             stage=ctx.keys[Stage.SYNTHESIS],
+                             voices=chapter_voices(ctx.settings, script))
     missing = missing_segments(segments, ctx.segments)
     chapters = _chapters(ctx, script, segments)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
@@ -268,7 +275,8 @@ def _script_plans(ctx: BuildContext, read: Articles,
     errors: list[BriefingError] = []
     for day, group in group_by_date(read.articles).items():
         text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
-                             workspace=ctx.ws.root)
+                             workspace=ctx.ws.root, photo_voice=s.photo_voice,
+                             photo_rate=s.photo_rate)
         try:
             decision = decide(ctx.ws, day, text, ctx.state, force)
         except InputError as exc:  # the script there is not a file we can read
@@ -362,6 +370,7 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         conflicts = open_conflicts(ctx, list(todo))
     planned: list[DatePlan] = []
     if audio:
+        check_settings_voice(ctx.engine, ctx.settings, ctx.ws.root)
         for day, text in todo.items():
             try:
                 planned.append(plan_date(ctx, day, text))

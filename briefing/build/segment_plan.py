@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,19 +36,26 @@ class PlannedSegment:
     digest: str
     """Canonical hash of everything that changes its sound."""
 
+    voice: VoiceSettings
+    """The voice and rate it is spoken in (its chapter's)."""
+
 
 def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
                   lexicon: Lexicon | None = None,
-                  path: Path | None = None, stage: str = "") -> list[PlannedSegment]:
+                  path: Path | None = None, stage: str = "",
+                  voices: Sequence[VoiceSettings] | None = None) -> list[PlannedSegment]:
     """Every sentence of ``script`` with its cache key, in reading order.
 
     ``stage`` is the synthesis stage's key (:func:`briefing.build.keys.stage_keys`: its
-    fingerprint and the settings tagged ``synthesis``), part of every segment's key."""
+    fingerprint and the settings tagged ``synthesis``), part of every segment's key.
+    ``voices`` gives each chapter's voice and rate (:func:`briefing.build.voices.
+    chapter_voices`); without it every chapter is read with ``settings``."""
     planned: list[PlannedSegment] = []
     version = f"{engine.version}+speech{SPEECH_VERSION}"
-    voice = engine.voice_key(settings.voice)
-    repertoire = engine.repertoire(settings.voice)
     for c, chapter in enumerate(script.chapters):
+        own = voices[c] if voices is not None else settings
+        voice = engine.voice_key(own.voice)
+        repertoire = engine.repertoire(own.voice)
         lines = [b.line for b in chapter.blocks if isinstance(b, Paragraph) for _ in b.sentences]
         for n, sentence in enumerate(chapter.sentences):
             spoken = spoken_text(sentence, script.lang, lexicon, repertoire)
@@ -55,9 +63,9 @@ def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
                 where = f"line {lines[n]}: " if lines[n] else ""
                 raise ScriptError(f"{where}{sentence!r} leaves nothing to say once the "
                                   "lexicon and number reading are applied", path)
-            key = SegmentKey(spoken, engine.name, version, voice, settings.rate,
+            key = SegmentKey(spoken, engine.name, version, voice, own.rate,
                              engine.sample_rate, stage)
-            planned.append(PlannedSegment(c, n, sentence, spoken, key.digest()))
+            planned.append(PlannedSegment(c, n, sentence, spoken, key.digest(), own))
     return planned
 
 

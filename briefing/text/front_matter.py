@@ -81,6 +81,10 @@ class FrontMatter(BaseModel):
     title: Annotated[str, BeforeValidator(_title)] = ""
     voice: Annotated[str | None, BeforeValidator(_voice)] = None
     rate: Annotated[int | None, BeforeValidator(_rate)] = None
+    photo_voice: Annotated[str | None, BeforeValidator(_voice)] = None
+    """The voice photo descriptions are read in (``None``: briefing.toml's, else ``voice``)."""
+    photo_rate: Annotated[int | None, BeforeValidator(_rate)] = None
+    """The rate photo descriptions are read at (``None``: briefing.toml's, else ``rate``)."""
     lang: Annotated[str, BeforeValidator(_lang)] = "en"
 
     @property

@@ -29,6 +29,7 @@ from briefing.chapters import (
 from briefing.errors import ScriptError
 from briefing.readfile import read_text_limited
 from briefing.text.article import split_sentences
+from briefing.text.chapter_voice import ChapterVoice, heading_voice, refuse_voice_comment
 from briefing.text.front_matter import read_front_matter
 from briefing.text.markup import protect, read_inline, restore
 
@@ -85,6 +86,13 @@ class Chapter:
     story: int | None = None
     """The story it is, or is a photo of (numbered from 1)."""
 
+    voice: str | None = None
+    """The voice of a ``<!-- voice: ... -->`` comment on its heading (``None``: none given;
+    ``default``: the script's voice)."""
+
+    rate: int | None = None
+    """The rate of a ``<!-- rate: ... -->`` comment on its heading (``None``: none given)."""
+
     @property
     def sentences(self) -> tuple[str, ...]:
         """Every spoken sentence of the chapter, in order."""
@@ -112,6 +120,12 @@ class Script:
 
     chapters: tuple[Chapter, ...]
     """The chapters, in order."""
+
+    photo_voice: str | None = None
+    """The voice of photo chapters (front matter ``photo_voice``; ``None``: not given)."""
+
+    photo_rate: int | None = None
+    """The rate of photo chapters (front matter ``photo_rate``; ``None``: not given)."""
 
 
 _PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
@@ -219,6 +233,7 @@ class _Heading:
     title: str
     line: int
     marker: Marker | None
+    voice: ChapterVoice
 
 
 class _BodyReader:
@@ -257,7 +272,8 @@ class _BodyReader:
         self.contents.append(tuple(self.blocks))
         self.blocks.clear()
 
-    def heading(self, stripped: str, lineno: int, marker: Marker | None) -> None:
+    def heading(self, stripped: str, lineno: int, marker: Marker | None,
+                voice: ChapterVoice) -> None:
         self.flush_chapter()
         if len(self.headings) == MAX_CHAPTERS:
             raise self.error(lineno, f"more than {MAX_CHAPTERS} chapters; an MP3's chapter "
@@ -268,7 +284,7 @@ class _BodyReader:
         if any(h.title.lower() == title.lower() for h in self.headings):
             raise self.error(lineno, f"chapter title {title!r} is used twice; titles must be "
                                      "unique")
-        self.headings.append(_Heading(title, lineno, marker))
+        self.headings.append(_Heading(title, lineno, marker, voice))
 
     def text_line(self, stripped: str, lineno: int) -> None:
         if not self.headings:
@@ -297,8 +313,11 @@ class _BodyReader:
     def line(self, line: str, comments: list[str], lineno: int) -> None:
         stripped = protect(line).strip()  # escapes set aside: no rule below matches them
         if stripped == "##" or re.match(r"^##\s", stripped):
-            self.heading(stripped, lineno, _heading_marker(comments, self.path, lineno))
-        elif re.match(r"^#(?!#)\s", stripped) or not stripped:
+            self.heading(stripped, lineno, _heading_marker(comments, self.path, lineno),
+                         heading_voice(comments, self.path, lineno))
+            return
+        refuse_voice_comment(comments, self.path, lineno)
+        if re.match(r"^#(?!#)\s", stripped) or not stripped:
             self.flush_para()  # a document title (not spoken) or a blank line
         else:
             self.text_line(stripped, lineno)
@@ -311,7 +330,8 @@ class _BodyReader:
             roles = resolve_markers([h.marker for h in self.headings])
         else:  # a script from before the markers: the titles say
             roles = infer_roles([h.title for h in self.headings])
-        return tuple(Chapter(h.title, blocks, h.line, role.kind, role.story)
+        return tuple(Chapter(h.title, blocks, h.line, role.kind, role.story, h.voice.voice,
+                             h.voice.rate)
                      for h, blocks, role in zip(self.headings, self.contents, roles,
                                                 strict=True))
 
@@ -334,7 +354,7 @@ def parse_script(text: str, path: Path) -> Script:
     for offset, (line, own) in enumerate(zip(body, comments, strict=True)):
         reader.line(line, own, body_start + 1 + offset)
     return Script(front.date, front.full_title, front.voice, front.rate, front.lang,
-                  reader.chapters())
+                  reader.chapters(), front.photo_voice, front.photo_rate)
 
 
 def without_silent(script: Script, path: Path) -> Script:

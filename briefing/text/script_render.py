@@ -111,6 +111,9 @@ class BriefingView:
     summary_sentence: str
     stories: tuple[StoryView, ...]
     credits_sentence: str
+    photo_voice: str | None = None
+    """The second voice of photo descriptions (front matter only when set)."""
+    photo_rate: int | None = None
     opening_marker: str = OPENING_MARKER
     closing_marker: str = CLOSING_MARKER
 
@@ -173,7 +176,8 @@ def credits_sentence(photos: Sequence[Photo]) -> str:
 
 
 def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
-               lang: str = "en") -> BriefingView:
+               lang: str = "en", photo_voice: str | None = None,
+               photo_rate: int | None = None) -> BriefingView:
     """Arrange a date's articles for the script template."""
     taken = {"opening", "closing"}
     stories: list[StoryView] = []
@@ -212,13 +216,18 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
         summary_sentence=summary,
         stories=tuple(stories),
         credits_sentence=credits_sentence(all_photos),
+        photo_voice=photo_voice,
+        photo_rate=photo_rate,
     )
 
 
 def render_script(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
-                  lang: str = "en", workspace: Path | None = None) -> str:
-    """The narration script of ``day`` as Markdown text."""
-    view = build_view(day, articles, voice=voice, rate=rate, lang=lang)
+                  lang: str = "en", workspace: Path | None = None,
+                  photo_voice: str | None = None, photo_rate: int | None = None) -> str:
+    """The narration script of ``day`` as Markdown text (``photo_voice`` and ``photo_rate`` go
+    into its front matter only when set)."""
+    view = build_view(day, articles, voice=voice, rate=rate, lang=lang,
+                      photo_voice=photo_voice, photo_rate=photo_rate)
     template = make_environment(workspace).get_template(TEMPLATE_NAME)
     text = template.render(briefing=view)
     return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,132 @@
+"""Which voice and rate each chapter of a script is read in, checked against the engine.
+
+Photo descriptions can be read in a second voice, as audio description practice does, so a
+listener knows without a word that a description has started.  The order, most specific first:
+
+1. a ``<!-- voice: ... rate: ... -->`` comment on the chapter's heading line (``voice:
+   default`` is the script's voice of step 3);
+2. for a photo chapter, the script's ``photo_voice``/``photo_rate`` front matter, then
+   briefing.toml's ``photo_voice``/``photo_rate``;
+3. the script's ``voice``/``rate`` front matter, then briefing.toml's ``voice``/``rate``.
+
+Each segment's cache key carries its chapter's voice and rate (:mod:`briefing.build.segment_plan`),
+so changing the photo voice synthesises the photo chapters again and reuses every other segment.
+A voice the engine does not have is refused before anything is synthesised, in one line naming
+the script (or briefing.toml) and the line.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from briefing.chapters import ChapterKind
+from briefing.config import CONFIG_NAME, Settings
+from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.registry import load_engine
+from briefing.errors import BriefingError, ConfigError, ScriptError
+from briefing.text.chapter_voice import DEFAULT
+from briefing.text.script_read import Chapter, Script
+
+
+def script_voice(settings: Settings, script: Script) -> VoiceSettings:
+    """Voice and rate for a script: its front matter, else the settings."""
+    return VoiceSettings(voice=script.voice if script.voice is not None else settings.voice,
+                         rate=script.rate or settings.rate)
+
+
+def photo_voice(settings: Settings, script: Script) -> VoiceSettings:
+    """Voice and rate of a script's photo chapters (the script's voice where none is set)."""
+    base = script_voice(settings, script)
+    voice = script.photo_voice if script.photo_voice is not None else settings.photo_voice
+    return VoiceSettings(voice=voice if voice is not None else base.voice,
+                         rate=script.photo_rate or settings.photo_rate or base.rate)
+
+
+def chapter_voice(chapter: Chapter, base: VoiceSettings, photo: VoiceSettings) -> VoiceSettings:
+    """The voice and rate ``chapter`` is read in."""
+    own = photo if chapter.kind is ChapterKind.PHOTO else base
+    if chapter.voice is not None:
+        own = replace(own, voice=base.voice if chapter.voice == DEFAULT else chapter.voice)
+    if chapter.rate is not None:
+        own = replace(own, rate=chapter.rate)
+    return own
+
+
+def chapter_voices(settings: Settings, script: Script) -> tuple[VoiceSettings, ...]:
+    """The voice and rate of each of ``script``'s chapters, in order."""
+    base, photo = script_voice(settings, script), photo_voice(settings, script)
+    return tuple(chapter_voice(c, base, photo) for c in script.chapters)
+
+
+def _voice_ids(name: str) -> list[str]:
+    """In a child process: the ids of engine ``name``'s voices, lower case."""
+    engine = load_engine(name)
+    try:
+        return [v.id.lower() for v in engine.voices()]
+    finally:
+        engine.close()
+
+
+@functools.cache
+def listed_voices(name: str) -> tuple[str, ...]:
+    """The voice ids engine ``name`` lists (``briefing voices``), asked once per process in a
+    spawned child: listing loads the engine's library (espeak-ng), which must never be
+    initialised in the parent of the forked synthesis workers."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return tuple(pool.submit(_voice_ids, name).result())
+
+
+def voice_problem(engine: Engine, voice: str) -> str | None:
+    """Why ``engine`` cannot speak ``voice``, or ``None``.
+
+    An engine whose voices are files (piper) resolves ``voice`` in :meth:`Engine.voice_key`
+    and fails there when there is no such file; any other voice must be one the engine lists
+    (by its id, ``gmw/en-us``, or the id's last part, ``en-us``)."""
+    try:
+        key = engine.voice_key(voice)
+    except (BriefingError, OSError) as exc:
+        return str(exc)
+    if key != voice:
+        return None  # resolved to the engine's own files
+    try:
+        ids = set(listed_voices(engine.name))
+    except (BriefingError, OSError, RuntimeError):
+        return None  # an engine that cannot list its voices says what is wrong as it speaks
+    if not ids or voice.lower() in ids | {i.rsplit("/", 1)[-1] for i in ids}:
+        return None
+    return f"engine {engine.name!r} has no voice {voice!r} (see 'briefing voices')"
+
+
+def check_voices(engine: Engine, settings: Settings, script: Script, path: Path) -> None:
+    """Refuse a photo or chapter voice of ``script`` that ``engine`` does not have:
+    :class:`ScriptError` naming ``path`` (and the heading's line).  briefing.toml's is
+    :func:`check_settings_voice`'s."""
+    base = script_voice(settings, script).voice
+    seen: set[str] = set() if base is None else {base}
+    for chapter in script.chapters:
+        if chapter.voice not in (None, DEFAULT, *seen):
+            problem = voice_problem(engine, str(chapter.voice))
+            if problem is not None:
+                raise ScriptError(f"line {chapter.line}: {problem}", path)
+            seen.add(str(chapter.voice))
+    voice = photo_voice(settings, script).voice
+    if voice is None or voice in seen or not any(
+            c.kind is ChapterKind.PHOTO and c.voice is None for c in script.chapters):
+        return
+    problem = voice_problem(engine, voice) if script.photo_voice is not None else None
+    if problem is not None:
+        raise ScriptError(f"front matter photo_voice: {problem}", path)
+
+
+def check_settings_voice(engine: Engine, settings: Settings, workspace: Path) -> None:
+    """Refuse briefing.toml's ``photo_voice`` when ``engine`` lacks it, once per build:
+    :class:`ConfigError` naming briefing.toml."""
+    if settings.photo_voice is None:
+        return
+    problem = voice_problem(engine, settings.photo_voice)
+    if problem is not None:
+        raise ConfigError(f"photo_voice: {problem}", workspace / CONFIG_NAME)
