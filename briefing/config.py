@@ -31,7 +31,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 
 from briefing.errors import ConfigError
 from briefing.readfile import read_text_limited
-from briefing.values import language_tag_problem, url_problem
+from briefing.values import language_tag_problem, parse_duration, url_problem
 
 CONFIG_NAME = "briefing.toml"
 MAX_CONFIG_BYTES = 1_000_000
@@ -165,6 +165,9 @@ class Settings:
 
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
+
+    target_duration: int = _opt(0, "none")
+    """Milliseconds a date should not run over (``"3m"`` in the file); 0: no target."""
 
     formats: tuple[str, ...] = _opt(("mp3",), "outputs")
     """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
@@ -319,6 +322,9 @@ class SettingsModel(_Strict):
         lambda v: 0 < v <= 3600, "{v} must be more than 0 and at most 3600 seconds")] = (
         _DEFAULTS.segment_timeout_s)
     formats: Annotated[tuple[str, ...], BeforeValidator(_formats)] = _DEFAULTS.formats
+    target_duration: Annotated[int, BeforeValidator(
+        lambda v: parse_duration(str(v)) if isinstance(v, str | int) else v), _check(
+        lambda v: v >= 0, "{v} must not be negative")] = 0
     feed: FeedModel = FeedModel()
 
     def settings(self) -> Settings:
