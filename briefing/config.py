@@ -166,8 +166,8 @@ class Settings:
     segment_timeout_s: float = _opt(120.0, "none")
     """A segment whose synthesis makes no progress for this long stops the build."""
 
-    target_duration: int = _opt(0, "none")
-    """Milliseconds a date should not run over (``"3m"`` in the file); 0: no target."""
+    target_duration: str | None = _opt(None, "none")
+    """How long a date should run at most (``"3m"``, ``"90s"``; a number: seconds)."""
 
     formats: tuple[str, ...] = _opt(("mp3",), "outputs")
     """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
@@ -322,9 +322,8 @@ class SettingsModel(_Strict):
         lambda v: 0 < v <= 3600, "{v} must be more than 0 and at most 3600 seconds")] = (
         _DEFAULTS.segment_timeout_s)
     formats: Annotated[tuple[str, ...], BeforeValidator(_formats)] = _DEFAULTS.formats
-    target_duration: Annotated[int, BeforeValidator(
-        lambda v: parse_duration(str(v)) if isinstance(v, str | int) else v), _check(
-        lambda v: v >= 0, "{v} must not be negative")] = 0
+    target_duration: Annotated[str, BeforeValidator(lambda v: f"{v}s" if type(v) is int else v),
+                               AfterValidator(lambda v: (parse_duration(v), v)[1])] | None = None
     feed: FeedModel = FeedModel()
 
     def settings(self) -> Settings:

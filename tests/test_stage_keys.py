@@ -42,7 +42,7 @@ def _candidates(value: Any) -> list[Any]:
     if isinstance(value, FeedSettings):
         return [dataclasses.replace(value, title=value.title + " (other)")]
     if value is None:  # an optional text setting
-        return ["https://example.org/briefings/", "tcp://127.0.0.1:8786", "gmw/en-us"]
+        return ["https://example.org/briefings/", "tcp://127.0.0.1:8786", "gmw/en-us", "3m"]
     raise AssertionError(f"no other value for {value!r}")
 
 

@@ -32,6 +32,7 @@ from briefing.build.workers import Workers
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
 from briefing.errors import InputError
+from briefing.values import parse_duration
 
 log = logging.getLogger(__name__)
 
@@ -181,11 +182,14 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
 def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:
     """A warning for each date whose built (or else estimated) duration runs over
     ``target_duration``, logged and returned for the report."""
-    found = []
+    found: list[str] = []
+    if ctx.settings.target_duration is None:
+        return ()
+    target = parse_duration(ctx.settings.target_duration)
     for d in entries:
         built = d.audio in (AudioStatus.BUILT, AudioStatus.UP_TO_DATE) and d.duration_ms
         ms = d.duration_ms if built else d.estimated_duration_ms
-        warning = over_target(d.date, ms, ctx.settings.target_duration, not built)
+        warning = over_target(d.date, ms, target, not built)
         if warning is not None:
             log.warning("%s", warning)
             found.append(warning)
