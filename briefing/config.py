@@ -321,9 +321,9 @@ class SettingsModel(_Strict):
     segment_timeout_s: Annotated[float, _check(
         lambda v: 0 < v <= 3600, "{v} must be more than 0 and at most 3600 seconds")] = (
         _DEFAULTS.segment_timeout_s)
-    formats: Annotated[tuple[str, ...], BeforeValidator(_formats)] = _DEFAULTS.formats
     target_duration: Annotated[str, BeforeValidator(lambda v: f"{v}s" if type(v) is int else v),
                                AfterValidator(lambda v: (parse_duration(v), v)[1])] | None = None
+    formats: Annotated[tuple[str, ...], BeforeValidator(_formats)] = _DEFAULTS.formats
     feed: FeedModel = FeedModel()
 
     def settings(self) -> Settings:
