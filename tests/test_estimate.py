@@ -163,3 +163,22 @@ def test_the_fit_recovers_a_linear_speed_and_never_goes_negative() -> None:
         assert fitted.sentence_ms(t) == pytest.approx(speed.sentence_ms(t), abs=1)
     shrinking = _fit([(t, 5000.0 - 50 * len(t)) for t in texts])
     assert min(shrinking.per_sentence_ms, shrinking.per_word_ms, shrinking.per_char_ms) >= 0
+
+
+def test_an_engine_that_cannot_be_calibrated_gives_no_estimate_not_a_failure(
+        cli: Cli, ws: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.engines.fake import FakeEngine
+    from briefing.errors import EngineError
+
+    def broken(self: FakeEngine, text: str, settings: object) -> bytes:
+        raise EngineError("the voice is gone")
+
+    monkeypatch.setattr(FakeEngine, "synthesize", broken)
+    _workspace(ws, seed_path)
+    status = cli("status", "-w", ws, "--engine", "fake", "--json")
+    assert status.exit_code == 0, status.stderr
+    [day] = status.json()["dates"]
+    assert day["estimated_duration_ms"] is None and day["estimated_chapters"] == []
+    assert "no duration estimate" in status.stderr and "the voice is gone" in status.stderr
+    assert not (ws / ".briefing" / "calibration").exists() or not any(
+        (ws / ".briefing" / "calibration").iterdir())

@@ -24,6 +24,7 @@ from briefing.audio.assemble import Gaps, samples_to_ms, trimmed_pcm
 from briefing.build.context import BuildContext
 from briefing.build.segment_plan import PlannedSegment
 from briefing.engines.base import Engine, VoiceSettings
+from briefing.errors import BriefingError
 from briefing.fsutil import write_text_atomic
 from briefing.hashing import canonical_hash
 from briefing.text.script_read import Chapter, Paragraph, Pause, Script
@@ -154,9 +155,14 @@ def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: 
 def estimate_date(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
                   voice: VoiceSettings) -> tuple[int, ...]:
     """Each chapter's estimated duration for a date's planned ``segments``, calibrating the
-    build's engine for ``voice`` first if its speed is not cached."""
+    build's engine for ``voice`` first if its speed is not cached.  An engine that cannot be
+    calibrated (or a cache that cannot be written) gives no estimate, not a failed plan."""
     s = ctx.settings
-    speed = speaking_speed(ctx.engine, voice, ctx.ws.state_dir / "calibration")
+    try:
+        speed = speaking_speed(ctx.engine, voice, ctx.ws.state_dir / "calibration")
+    except (BriefingError, OSError) as exc:
+        log.warning("no duration estimate: calibrating %s failed: %s", ctx.engine.name, exc)
+        return ()
     gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
     return estimate_chapters(script, segments, gaps, speed)
 
