@@ -1,4 +1,4 @@
-"""Checks of single values users write: language tags and public URLs.
+"""Checks of single values users write: language tags, public URLs and durations.
 
 A value that passes here is safe everywhere it goes: a script's front matter line, an HTML
 ``lang`` attribute, the manifest (whose reader applies the same check), a feed's XML.
@@ -48,3 +48,17 @@ def url_problem(value: str, name: str = "base_url") -> str | None:
     if parts.query or parts.fragment:
         return f"{name} {value!r} must not have a query or fragment (?... or #...)"
     return None
+
+
+def parse_duration(text: str) -> int:
+    """Milliseconds of ``"3m"``, ``"90s"``, ``"2m30s"``, ``"1h"`` or plain seconds ``"180"``.
+
+    Raises ``ValueError`` with a message saying what is accepted."""
+    value = text.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return round(float(value) * 1000)
+    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m(?:in)?)?(?:(\d+(?:\.\d+)?)s)?", value)
+    if not value or match is None or not any(match.groups()):
+        raise ValueError(f"{text!r} is not a duration: write it like '3m', '90s' or '2m30s'")
+    h, m, s = match.groups()
+    return round((int(h or 0) * 3600 + int(m or 0) * 60 + float(s or 0)) * 1000)

@@ -7,15 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import (
-    FeedModel,
-    FeedSettings,
-    Settings,
-    SettingsModel,
-    invalidates,
-    load_settings,
-    validate,
-)
+from briefing.config import FeedSettings, Settings, invalidates, load_settings, validate
+from briefing.config_model import FeedModel, SettingsModel
 from briefing.errors import ConfigError
 
 KINDS = {"script", "synthesis", "assembly", "encoding", "outputs", "site", "none"}

@@ -41,8 +41,8 @@ def _candidates(value: Any) -> list[Any]:
         return [value + value, (*reversed(value), "m4b")]
     if isinstance(value, FeedSettings):
         return [dataclasses.replace(value, title=value.title + " (other)")]
-    if value is None:  # an optional text (or rate) setting
-        return ["https://example.org/briefings/", "tcp://127.0.0.1:8786", "gmw/en-us", 160]
+    if value is None:  # an optional text, rate or duration setting
+        return ["https://example.org/briefings/", "tcp://127.0.0.1:8786", "gmw/en-us", 160, "3m"]
     raise AssertionError(f"no other value for {value!r}")
 
 

@@ -114,6 +114,14 @@ class DateReport:
     """Output files whose bytes changed on disk."""
     stale: bool = False
     """An open conflict: the audio has the producer's wording, not the articles' new one."""
+    estimated_ms: tuple[int, ...] = ()
+    """Each chapter's duration estimated before synthesis (:mod:`briefing.build.estimate`);
+    empty when not estimated."""
+
+    @property
+    def estimated_duration_ms(self) -> int:
+        """The whole date's estimated duration (0: not estimated)."""
+        return sum(self.estimated_ms)
 
 
 _WRITTEN = frozenset({ScriptStatus.CREATED, ScriptStatus.UPDATED, ScriptStatus.FORCED})
@@ -167,6 +175,9 @@ def _date_json(d: DateReport) -> dict[str, Any]:
         "files": dict(d.files),
         "written": list(d.written),
         "stale": d.stale,
+        "estimated_duration_ms": d.estimated_duration_ms if d.estimated_ms else None,
+        "estimated_chapters": [{"index": i, "estimated_duration_ms": ms}
+                               for i, ms in enumerate(d.estimated_ms)],
     }
 
 

@@ -8,11 +8,13 @@ command line parses options, calls one of these and prints the :class:`BuildRepo
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from briefing.build.context import BuildContext, ProgressFn, make_workers
+from briefing.build.estimate import estimate_date, over_target
 from briefing.build.execute import BuildResult, DateResult, execute
 from briefing.build.inputs import rel, script_dates
 from briefing.build.keys import Stage
@@ -30,6 +32,9 @@ from briefing.build.workers import Workers
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
 from briefing.errors import InputError
+from briefing.values import parse_duration
+
+log = logging.getLogger(__name__)
 
 __all__ = ["BuildReport", "ProgressFn", "build", "locked", "make_report", "make_workers",
            "preview", "render", "scripts"]
@@ -165,11 +170,30 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
                           changed=dp.changed)
             fields.update(_audio(ctx, dp, None if result is None else result.dates.get(day),
                                  dry))
+            if dry:
+                fields["estimated_ms"] = estimate_date(ctx, dp.script, dp.segments, dp.voice)
         entries.append(DateReport(day.isoformat(), **fields))  # type: ignore[arg-type]
     entries.extend(_removed(ctx, built, result))
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
-                       conflicts, built.warnings, _merged(built, result))
+                       conflicts, built.warnings + _long(ctx, entries), _merged(built, result))
+
+
+def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:
+    """A warning for each date whose built (or else estimated) duration runs over
+    ``target_duration``, logged and returned for the report."""
+    found: list[str] = []
+    if ctx.settings.target_duration is None:
+        return ()
+    target = parse_duration(ctx.settings.target_duration)
+    for d in entries:
+        built = d.audio in (AudioStatus.BUILT, AudioStatus.UP_TO_DATE) and d.duration_ms
+        ms = d.duration_ms if built else d.estimated_duration_ms
+        warning = over_target(d.date, ms, target, not built)
+        if warning is not None:
+            log.warning("%s", warning)
+            found.append(warning)
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------- sequences

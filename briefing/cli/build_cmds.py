@@ -156,7 +156,9 @@ def status(
     as_json: JsonOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
-    """Say what a build would regenerate, synthesise and encode, and why. Writes nothing.
+    """Say what a build would regenerate, synthesise and encode, and why, and how long each
+    date will run (estimated before synthesis; see 'target_duration' in the README). Writes
+    nothing but the engine's speed, measured once per voice and rate, in .briefing/calibration/.
 
     Exit status: 0, 2 bad input, 3 an open conflict (a date whose audio is stale).
     """

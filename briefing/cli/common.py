@@ -265,6 +265,8 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
             audio = _audio_line(d)
             if audio is not None:
                 parts.append(audio)
+            if d.estimated_ms:
+                parts.append(f"estimated {fmt_duration(d.estimated_duration_ms)}")
             print(" — ".join(parts))
     _print_scripts(report)
     for e in report.errors:

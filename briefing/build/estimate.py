@@ -1,0 +1,181 @@
+"""How long a date will run, before anything is synthesised.
+
+A producer wants to know whether a bulletin fits its slot while the script can still be cut.
+The estimate adds the pauses, computed exactly as :mod:`briefing.audio.assemble` places them,
+to each sentence's speaking time predicted from its spoken text by the engine's measured speed.
+
+The speed is measured once per engine version, voice and rate: a fixed calibration text is
+synthesised sentence by sentence, each sentence trimmed as assembly trims it, and a line
+``ms = a + b·words + c·characters`` is fitted to the results (least squares: the fake engine is
+exact in words, espeak-ng closer to characters, a per-sentence constant covers onsets).  The
+fit is cached as JSON under ``.briefing/calibration/``; no library does this for an arbitrary
+engine, hence this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.audio.assemble import Gaps, samples_to_ms, trimmed_pcm
+from briefing.build.context import BuildContext
+from briefing.build.segment_plan import PlannedSegment
+from briefing.engines.base import Engine, VoiceSettings
+from briefing.errors import BriefingError
+from briefing.fsutil import write_text_atomic
+from briefing.hashing import canonical_hash
+from briefing.text.script_read import Chapter, Paragraph, Pause, Script
+
+log = logging.getLogger(__name__)
+
+CALIBRATION_VERSION = 1
+"""Changes when the calibration text or the fit changes: older measurements are ignored."""
+
+CALIBRATION_TEXT: tuple[str, ...] = (
+    "Good morning.",
+    "Here is the news.",
+    "The council met on Tuesday evening to discuss the new budget for the coming year.",
+    "Residents said the changes would affect schools, libraries and the weekly market.",
+    "A photograph shows a crowd gathered outside the town hall in the rain.",
+    "Officials expect a decision within three weeks.",
+    "Meanwhile, engineers continued repairs on the damaged bridge near the railway station, "
+    "which has been closed to traffic since the storm.",
+    "That is all for today.",
+    "Thank you for listening.",
+    "Unprecedented international cooperation characterised the negotiations.",
+)
+"""Sentences of news-like length and word shape, read one at a time like a script's."""
+
+
+@dataclass(frozen=True)
+class SpeakingSpeed:
+    """A measured speaking speed: milliseconds for a sentence of so many words and characters."""
+
+    per_sentence_ms: float
+    per_word_ms: float
+    per_char_ms: float
+
+    def sentence_ms(self, spoken: str) -> float:
+        """Predicted length of ``spoken`` once synthesised and trimmed."""
+        words = len(spoken.split())
+        return max(0.0, self.per_sentence_ms + self.per_word_ms * words
+                   + self.per_char_ms * len(spoken))
+
+
+def _fit(samples: Sequence[tuple[str, float]]) -> SpeakingSpeed:
+    """Least-squares fit of ``ms = a + b·words + c·chars``; a coefficient that comes out
+    negative is dropped and the rest fitted again, so a longer sentence never gets shorter."""
+    import numpy as np
+
+    rows = np.array([[1.0, len(t.split()), len(t)] for t, _ in samples])
+    ms = np.array([m for _, m in samples])
+    active = [0, 1, 2]
+    while active:
+        coef, *_ = np.linalg.lstsq(rows[:, active], ms, rcond=None)
+        negative = [i for i, c in zip(active, coef, strict=True) if c < 0]
+        if not negative:
+            full = [0.0, 0.0, 0.0]
+            for i, c in zip(active, coef, strict=True):
+                full[i] = float(c)
+            return SpeakingSpeed(*full)
+        active.remove(negative[0])
+    return SpeakingSpeed(0.0, 0.0, 0.0)
+
+
+def calibration_key(engine: Engine, voice: VoiceSettings) -> str:
+    """What a measured speed depends on: the engine, its version, the voice and the rate."""
+    return canonical_hash({"calibration": CALIBRATION_VERSION, "engine": engine.name,
+                           "version": engine.version, "voice": engine.voice_key(voice.voice),
+                           "rate": voice.rate, "sample_rate": engine.sample_rate})
+
+
+def measure(engine: Engine, voice: VoiceSettings) -> SpeakingSpeed:
+    """Synthesise :data:`CALIBRATION_TEXT` and fit its speed (no cache)."""
+    samples = []
+    for sentence in CALIBRATION_TEXT:
+        pcm = trimmed_pcm(engine.synthesize(sentence, voice))
+        samples.append((sentence, samples_to_ms(len(pcm) // 2)))
+    return _fit(samples)
+
+
+def speaking_speed(engine: Engine, voice: VoiceSettings, folder: Path) -> SpeakingSpeed:
+    """The engine's measured speed for ``voice``, from ``folder``'s cache or measured now."""
+    path = folder / f"{calibration_key(engine, voice)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return SpeakingSpeed(float(data["per_sentence_ms"]), float(data["per_word_ms"]),
+                             float(data["per_char_ms"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    log.info("calibrating %s (voice %s, rate %d)", engine.name, voice.voice, voice.rate)
+    speed = measure(engine, voice)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, json.dumps({
+        "engine": engine.name, "version": engine.version, "voice": voice.voice,
+        "rate": voice.rate, "per_sentence_ms": speed.per_sentence_ms,
+        "per_word_ms": speed.per_word_ms, "per_char_ms": speed.per_char_ms}, indent=1) + "\n")
+    return speed
+
+
+def pauses_ms(chapter: Chapter, gaps: Gaps, last: bool) -> int:
+    """The silence :func:`briefing.audio.assemble.chapter_pieces` puts into ``chapter``."""
+    total = 0
+    pending = 0
+    number = 0
+    for block in chapter.blocks:
+        if isinstance(block, Pause):
+            pending = block.ms
+            continue
+        assert isinstance(block, Paragraph)
+        for i, _ in enumerate(block.sentences):
+            gap = pending if i == 0 else gaps.sentence_ms
+            if number and gap:
+                total += gap
+            number += 1
+        pending = gaps.paragraph_ms
+    final = chapter.blocks[-1] if chapter.blocks else None
+    total += final.ms if isinstance(final, Pause) else (gaps.end_ms if last else gaps.chapter_ms)
+    return total
+
+
+def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: Gaps,
+                      speed: SpeakingSpeed) -> tuple[int, ...]:
+    """Each chapter's estimated duration in milliseconds, in order."""
+    speech = [0.0] * len(script.chapters)
+    for seg in segments:
+        speech[seg.chapter] += speed.sentence_ms(seg.spoken)
+    last = len(script.chapters) - 1
+    return tuple(round(speech[c] + pauses_ms(ch, gaps, c == last))
+                 for c, ch in enumerate(script.chapters))
+
+
+def estimate_date(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
+                  voice: VoiceSettings) -> tuple[int, ...]:
+    """Each chapter's estimated duration for a date's planned ``segments``, calibrating the
+    build's engine for ``voice`` first if its speed is not cached.  An engine that cannot be
+    calibrated (or a cache that cannot be written) gives no estimate, not a failed plan."""
+    s = ctx.settings
+    try:
+        speed = speaking_speed(ctx.engine, voice, ctx.ws.state_dir / "calibration")
+    except (BriefingError, OSError) as exc:
+        log.warning("no duration estimate: calibrating %s failed: %s", ctx.engine.name, exc)
+        return ()
+    gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
+    return estimate_chapters(script, segments, gaps, speed)
+
+
+def over_target(day: str, duration_ms: int, target_ms: int, estimated: bool) -> str | None:
+    """The warning for a date that runs longer than its target, or ``None``."""
+    if not target_ms or duration_ms <= target_ms:
+        return None
+    what = "is estimated at" if estimated else "runs"
+    return (f"{day}: {what} {_clock(duration_ms)}, {_clock(duration_ms - target_ms)} over "
+            f"the target of {_clock(target_ms)}")
+
+
+def _clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
