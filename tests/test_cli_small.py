@@ -1,0 +1,112 @@
+"""Issue 16, point 11: the command line's small defects, each as a class."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.build.watch import is_input
+from briefing.build.workspace import Workspace
+from briefing.engines.base import Engine, VoiceInfo, VoiceSettings
+from briefing.engines.registry import choose_voice
+from briefing.errors import ConfigError
+from briefing.publish.formatting import iso_duration, short_duration, spoken_duration
+from tests.conftest import SEED, Cli, SeedBuild
+
+
+class _Listed(Engine):
+    name = "listed"
+    version = "1"
+
+    def synthesize(self, text: str, settings: VoiceSettings) -> bytes:
+        raise AssertionError("not called")
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo("gmw/af", "Afrikaans", ("af",)),
+                VoiceInfo("gmw/en", "English (Great Britain)", ("en-gb", "en")),
+                VoiceInfo("gmw/en-gb-x-rp", "English (RP)", ("en-gb-x-rp", "en-gb", "en"))]
+
+
+@pytest.mark.parametrize(("given", "voice"), [
+    ("en-gb", "gmw/en"), ("EN-GB", "gmw/en"), ("gmw/en-gb-x-rp", "gmw/en-gb-x-rp"),
+    ("en-gb-x-rp", "gmw/en-gb-x-rp"), ("af", "gmw/af"), ("en", "gmw/en")])
+def test_a_listed_alias_resolves_to_its_voice(given: str, voice: str) -> None:
+    assert choose_voice(_Listed(), given) == voice
+
+
+@pytest.mark.parametrize("given", ["nosuch", "en-zz", "gmw/", ""])
+def test_an_unknown_voice_is_a_config_error(given: str) -> None:
+    with pytest.raises(ConfigError, match="unknown voice"):
+        choose_voice(_Listed(), given)
+
+
+def test_a_bad_voice_is_refused_before_anything_is_written(ws: Path, cli: Cli) -> None:
+    if not SEED.is_file():
+        pytest.skip("no seed")
+    (ws / "briefing.toml").write_text('engine = "fake"\n')
+    for command in ("build", "script"):
+        result = cli(command, SEED, "-w", ws, "--voice", "no-such-voice")
+        assert result.exit_code == 2, result.stderr
+        assert "unknown voice 'no-such-voice'" in result.stderr
+        assert not (ws / "scripts").exists() and not (ws / "audio").exists()
+
+
+@pytest.mark.parametrize("ms", [0, 499, 500, 11_499, 11_500, 11_999, 59_500, 278_600,
+                                3_599_500, 3_725_400])
+def test_durations_have_one_rounding_rule(ms: int) -> None:
+    seconds = (ms + 500) // 1000
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    short = short_duration(ms)
+    assert short == (f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}")
+    spoken = spoken_duration(ms)
+    if not hours:
+        assert spoken.startswith(f"{minutes} min" if minutes else f"{secs} s")
+        assert (f"{secs} s" in spoken) == bool(secs or not minutes)
+    iso = iso_duration(ms)
+    assert iso.endswith(f"{secs}S") if secs or seconds == 0 else iso.endswith(("M", "H"))
+
+
+def test_the_page_gives_the_durations_by_the_same_rule(seed_build: SeedBuild) -> None:
+    day = seed_build.day
+    page = (seed_build.ws / "audio" / day["date"] / "index.html").read_text(encoding="utf-8")
+    assert spoken_duration(day["duration_ms"]) in page
+    for chapter in day["chapters"]:
+        assert spoken_duration(chapter["end_ms"] - chapter["start_ms"]) in page
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # 'briefing voices | head -1' with a reader that goes away before the listing is done
+    code = ("import sys; from briefing.cli import main; sys.argv = ['briefing', 'voices', "
+            "'--engine', 'pyttsx3']; main()")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=None)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr, stderr
+
+
+def test_clean_with_no_flag_cleans_the_cache(seed_copy: SeedBuild, cli: Cli) -> None:
+    plain = cli("clean", "-w", seed_copy.ws, "--engine", "fake", "--json", "--dry-run")
+    flagged = cli("clean", "--cache", "-w", seed_copy.ws, "--engine", "fake", "--json",
+                  "--dry-run")
+    assert plain.exit_code == flagged.exit_code == 0, plain.stderr
+    assert plain.json() == flagged.json() and "trash" not in plain.json()
+    assert "default" in cli("clean", "--help").stdout
+
+
+@pytest.mark.parametrize("name", [
+    "a.txt~", ".a.txt.swp", ".#a.txt", "#a.txt#", "4913", "a.txt.swx", ".a.txt.un~",
+    "a.txt.bak", "a.txt.orig", ".goutputstream-XYZ", "a.json~", "2023-09-27.md~",
+    ".2023-09-27.md.swp"])
+def test_watch_ignores_editor_temp_files(tmp_path: Path, name: str) -> None:
+    ws = Workspace(tmp_path)
+    for folder in (ws.articles, ws.scripts):
+        assert not is_input(ws, folder / name)
+    assert is_input(ws, ws.articles / "a.txt") and is_input(ws, ws.scripts / "2023-09-27.md")
