@@ -110,3 +110,38 @@ def test_watch_ignores_editor_temp_files(tmp_path: Path, name: str) -> None:
     for folder in (ws.articles, ws.scripts):
         assert not is_input(ws, folder / name)
     assert is_input(ws, ws.articles / "a.txt") and is_input(ws, ws.scripts / "2023-09-27.md")
+
+
+def _a_word_of(script: str) -> str:
+    """A capitalised word of the script's body (a name the lexicon can respell)."""
+    import re
+
+    body = script.split("---", 2)[-1]
+    words = [w for w in re.findall(r"\b[A-Z][a-z]{4,}\b", body) if w not in {"Photo", "Story"}]
+    return max(set(words), key=words.count)
+
+
+def test_status_names_the_lexicon_after_a_lexicon_edit(seed_copy: SeedBuild, cli: Cli) -> None:
+    ws = seed_copy.ws
+    script = ws / "scripts" / "2023-09-27.md"
+    word = _a_word_of(script.read_text(encoding="utf-8"))
+    (ws / "pronunciations.toml").write_text(f'{word} = "Zoo-bee-doo"\n', encoding="utf-8")
+    doc = cli("status", "-w", ws, "--engine", "fake", "--json").json()
+    [day] = doc["dates"]
+    assert day["reason"].startswith("pronunciations.toml changed"), day["reason"]
+    assert "2023-09-27.md changed" not in day["reason"]
+    # a script edit is named as the script, and both when both changed
+    script.write_text(script.read_text(encoding="utf-8").replace(word, word + "s", 1),
+                      encoding="utf-8")
+    [day] = cli("status", "-w", ws, "--engine", "fake", "--json").json()["dates"]
+    assert day["reason"].startswith(
+        "scripts/2023-09-27.md and pronunciations.toml changed"), day["reason"]
+
+
+def test_status_names_the_settings_after_a_rate_change(seed_copy: SeedBuild, cli: Cli) -> None:
+    ws = seed_copy.ws
+    toml = ws / "briefing.toml"
+    before = toml.read_text(encoding="utf-8") if toml.is_file() else ""
+    toml.write_text(before + 'engine = "fake"\nloudness_lufs = -20.0\n', encoding="utf-8")
+    [day] = cli("status", "-w", ws, "--json").json()["dates"]
+    assert day["reason"].startswith("the settings changed"), day["reason"]
