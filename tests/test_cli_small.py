@@ -146,3 +146,60 @@ def test_status_names_the_settings_after_a_rate_change(seed_copy: SeedBuild, cli
     toml.write_text(before + 'engine = "fake"\nloudness_lufs = -20.0\n', encoding="utf-8")
     [day] = cli("status", "-w", ws, "--json").json()["dates"]
     assert day["reason"].startswith("the settings changed"), day["reason"]
+
+
+def _cut_last_photo(script: Path) -> None:
+    """The producer deletes the script's last photo chapter."""
+    import re
+
+    text = script.read_text(encoding="utf-8")
+    heads = [m.start() for m in re.finditer(r"^## ", text, re.M)]
+    photos = [i for i, start in enumerate(heads)
+              if "kind: photo" in text[start:text.index("\n", start)]]
+    cut = photos[-1]
+    end = heads[cut + 1] if cut + 1 < len(heads) else len(text)
+    script.write_text(text[:heads[cut]] + text[end:], encoding="utf-8")
+
+
+def test_counts_and_path_are_the_scripts(seed_copy: SeedBuild, cli: Cli) -> None:
+    ws = seed_copy.ws
+    stories, photos = seed_copy.day["stories"], seed_copy.day["photos"]
+    assert photos > 1
+    for command in (["render"], ["status"]):
+        [day] = cli(*command, "-w", ws, "--engine", "fake", "--json").json()["dates"]
+        assert (day["stories"], day["photos"]) == (stories, photos), command
+    [day] = cli("check", SEED, "-w", ws, "--json").json()["dates"]
+    assert day["script"] == "scripts/2023-09-27.md"
+    assert (day["stories"], day["photos"]) == (stories, photos)
+    _cut_last_photo(ws / "scripts" / "2023-09-27.md")
+    for command in (["render", "--engine", "fake"], ["status", "--engine", "fake"],
+                    ["check", SEED]):
+        [day] = cli(*command, "-w", ws, "--json").json()["dates"]
+        assert (day["stories"], day["photos"]) == (stories, photos - 1), command
+    text = cli("check", SEED, "-w", ws).stdout
+    assert f"{photos - 1} photos" in text and "scripts/2023-09-27.md" in text
+
+
+def test_a_dry_run_says_no_new_md_was_written(tmp_path: Path, ws: Path, cli: Cli) -> None:
+    if not SEED.is_file():
+        pytest.skip("no seed")
+    article = tmp_path / "articles" / SEED.name
+    article.parent.mkdir()
+    article.write_bytes(SEED.read_bytes())
+    assert cli("build", article.parent, "-w", ws, "--engine", "fake").exit_code == 0
+    script = ws / "scripts" / "2023-09-27.md"
+    lines = script.read_text(encoding="utf-8").split("\n")
+    body = next(i for i, line in enumerate(lines) if line.startswith("Tens of thousands"))
+    first = lines[body].split()[4]
+    lines[body] = lines[body].replace(first, "producer-word", 1)
+    script.write_text("\n".join(lines), encoding="utf-8")
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace(f"Tens of thousands of {first}",
+                                    "Tens of thousands of wire-word", 1), encoding="utf-8")
+    dry = cli("build", article.parent, "-w", ws, "--engine", "fake", "--dry-run")
+    assert dry.exit_code == 3, dry.stderr
+    assert not (ws / "scripts" / "2023-09-27.new.md").exists()
+    assert "would be written to" in dry.stderr and " is in " not in dry.stderr, dry.stderr
+    real = cli("build", article.parent, "-w", ws, "--engine", "fake")
+    assert real.exit_code == 3 and (ws / "scripts" / "2023-09-27.new.md").is_file()
+    assert " is in " in real.stderr

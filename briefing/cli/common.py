@@ -256,15 +256,22 @@ def _audio_line(d: DateReport) -> str | None:
 
 def _print_scripts(report: BuildReport) -> None:
     for m in report.merged:
+        if report.dry_run:  # nothing was written: say what a build would do
+            err.print(f"would merge: {m.path}: your edits and the updated articles change "
+                      "different paragraphs; a build puts both in the script", markup=False)
+            continue
         previous = f" (the previous version is in {m.backup_path})" if m.backup_path else ""
         err.print(f"merged: {m.path}: your edits and the updated articles changed different "
                   f"paragraphs; both are in the script{previous}", markup=False)
     for c in report.conflicts:
         day = c.date.isoformat()
+        offered = c.new_path is not None and c.new_path.is_file()
+        where = (f"is in {c.new_path}" if offered or not report.dry_run
+                 else f"would be written to {c.new_path} by a build (this run wrote nothing)")
         err.print(f"conflict: {c.path} was edited by hand and its articles changed the same "
                   f"paragraph; your script is kept and its audio has your wording. The merge, "
-                  f"with <<<<<<< yours / ======= / >>>>>>> generated markers, is in "
-                  f"{c.new_path}. Settle it: edit your script and delete {c.new_path}, or "
+                  f"with <<<<<<< yours / ======= / >>>>>>> generated markers, {where}. "
+                  f"Settle it: edit your script and delete {c.new_path}, or "
                   f"'briefing resolve {day} --ours' (keep yours) or '--theirs' (take the "
                   f"articles'); 'briefing diff {day}' shows your changes", markup=False)
 
