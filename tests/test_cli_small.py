@@ -172,10 +172,11 @@ def test_counts_and_path_are_the_scripts(seed_copy: SeedBuild, cli: Cli) -> None
     assert day["script"] == "scripts/2023-09-27.md"
     assert (day["stories"], day["photos"]) == (stories, photos)
     _cut_last_photo(ws / "scripts" / "2023-09-27.md")
-    for command in (["render", "--engine", "fake"], ["status", "--engine", "fake"],
-                    ["check", SEED]):
-        [day] = cli(*command, "-w", ws, "--json").json()["dates"]
-        assert (day["stories"], day["photos"]) == (stories, photos - 1), command
+    after: list[list[str | Path]] = [["render", "--engine", "fake"],
+                                     ["status", "--engine", "fake"], ["check", SEED]]
+    for args in after:
+        [day] = cli(*args, "-w", ws, "--json").json()["dates"]
+        assert (day["stories"], day["photos"]) == (stories, photos - 1), args
     text = cli("check", SEED, "-w", ws).stdout
     assert f"{photos - 1} photos" in text and "scripts/2023-09-27.md" in text
 
