@@ -204,3 +204,26 @@ def test_a_dry_run_says_no_new_md_was_written(tmp_path: Path, ws: Path, cli: Cli
     real = cli("build", article.parent, "-w", ws, "--engine", "fake")
     assert real.exit_code == 3 and (ws / "scripts" / "2023-09-27.new.md").is_file()
     assert " is in " in real.stderr
+
+
+def test_status_has_no_options_that_do_nothing(cli: Cli) -> None:
+    for option in ("--rate", "--loudness", "--voice"):
+        assert cli("status", option, "fast").exit_code == 2
+
+
+def test_en_gb_resolves_with_espeak_ng() -> None:
+    from briefing.engines import load_engine
+    from briefing.errors import EngineUnavailableError
+
+    try:
+        eng = load_engine("pyttsx3")
+        offered = {v.id for v in eng.voices()}
+    except EngineUnavailableError as exc:
+        pytest.skip(str(exc))
+    try:
+        voice = choose_voice(eng, "en-gb")
+        assert voice in offered
+        wav = eng.synthesize("Good morning.", VoiceSettings(voice, 175))
+        assert wav[:4] == b"RIFF" and len(wav) > 1000
+    finally:
+        eng.close()
