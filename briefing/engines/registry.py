@@ -79,7 +79,8 @@ def choose_voice(engine: Engine, voice: str) -> str:
 
     ``voice`` is a voice's id (``gmw/en-gb-x-rp``), or a language that ``briefing voices``
     lists beside a voice (``en-gb``), which resolves to the first voice listing it (case does
-    not matter).  An engine that lists no voices accepts any name.  Anything else is a
+    not matter), or a name the engine takes without listing it (:meth:`Engine.unlisted_voice`:
+    a Piper model's path).  An engine that lists no voices accepts any name.  Anything else is a
     :class:`~briefing.errors.ConfigError` (exit status 2) naming a few voices offered.
     """
     offered = engine.voices()
@@ -96,6 +97,9 @@ def choose_voice(engine: Engine, voice: str) -> str:
     for info in offered:  # "en-gb" for the id "gmw/en-gb": the part after the family
         if info.id.lower().rsplit("/", 1)[-1] == wanted:
             return info.id
+    unlisted = engine.unlisted_voice(voice)
+    if unlisted is not None:
+        return unlisted
     sample = ", ".join(v.id for v in offered[:5])
     raise ConfigError(f"unknown voice {voice!r} for engine {engine.name!r} (e.g. {sample}; "
                       "'briefing voices' lists them all)")
