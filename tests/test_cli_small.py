@@ -247,3 +247,24 @@ def test_a_piper_model_path_is_a_voice(tmp_path: Path) -> None:
             choose_voice(eng, str(tmp_path / "missing.onnx"))
     finally:
         eng.close()
+
+
+def test_watch_prints_when_each_rebuild_happened(seed_copy: SeedBuild, cli: Cli,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from briefing.cli import tools_cmds
+
+    ws = seed_copy.ws
+    script = ws / "scripts" / "2023-09-27.md"
+
+    def one_change(_ws: Workspace, _extra: object) -> list[list[Path]]:
+        return [[script]]
+
+    monkeypatch.setattr(tools_cmds, "watch_inputs", one_change)
+    result = cli("watch", SEED, "-w", ws, "--engine", "fake")
+    assert result.exit_code == 0, result.stderr
+    stamp = r"\[\d\d:\d\d:\d\d\]"
+    assert re.search(rf"^{stamp} watching ", result.stderr, re.M), result.stderr
+    assert re.search(rf"^{stamp} changed: .*2023-09-27\.md$", result.stderr, re.M)
+    assert re.search(rf"^{stamp} rebuilt in \d+\.\d s$", result.stderr, re.M), result.stderr
