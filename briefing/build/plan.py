@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing.build.causes import input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
 from briefing.build.keys import (
@@ -211,8 +212,9 @@ def _why(ctx: BuildContext, label: str, stages: dict[str, str],
          current: bool) -> tuple[DateState, tuple[Stage, ...]]:
     recorded = ctx.state.outputs.get(label)
     if recorded is None:
-        return DateState.ADDED, tuple(Stage(s) for s in stages)
-    changed = tuple(Stage(s) for s, key in stages.items() if recorded.stages.get(s) != key)
+        return DateState.ADDED, tuple(Stage(s) for s in stage_entries(stages))
+    changed = tuple(Stage(s) for s, key in stage_entries(stages).items()
+                    if recorded.stages.get(s) != key)
     if current:
         return DateState.UNCHANGED, ()
     return DateState.CHANGED, changed
@@ -247,6 +249,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
         Stage.ASSEMBLY.value: summary_key([c.assembly for c in chapters]),
         Stage.ENCODING.value: summary_key([c.key for c in chapters]),
         Stage.OUTPUTS.value: key,
+        **input_hashes(ctx),
     }
     label = day.isoformat()
     current = _outputs_on_disk(ctx, label, key)
@@ -260,7 +263,8 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     elif not changed or ctx.state.outputs[label].key == key:
         reason = f"{where}: outputs missing or modified on disk"
     else:
-        reason = (f"{where} changed: {len(missing)} segment(s) to synthesise, "
+        reason = (f"{what_changed(ctx.state.outputs[label].stages, stages, where)}: "
+                  f"{len(missing)} segment(s) to synthesise, "
                   f"{to_encode} chapter(s) to encode")
     log.info("%s: %s", label, reason)
     return DatePlan(day, path, script, voice, tuple(segments), tuple(missing), tuple(chapters),

@@ -141,6 +141,8 @@ class BuildReport:
     warnings: tuple[str, ...] = ()
     merged: tuple[ScriptResult, ...] = ()
     """Edited scripts merged with their regenerated text."""
+    dry_run: bool = False
+    """Only planned (``--dry-run``, ``status``): merges and ``.new.md`` files were not written."""
 
     def stage_totals(self) -> dict[Stage, int]:
         """Items each stage made over all dates (the script: scripts written; the site: files

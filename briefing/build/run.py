@@ -30,6 +30,7 @@ from briefing.build.report import (
 from briefing.build.scripts import ScriptResult, ScriptStatus
 from briefing.build.workers import Workers
 from briefing.build.workspace import Workspace
+from briefing.chapters import ChapterKind
 from briefing.config import Settings
 from briefing.errors import InputError
 from briefing.values import parse_duration
@@ -165,7 +166,10 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
                                      "script_status": status, "stale": day in stale}
         if sp is not None:
             fields.update(stories=sp.stories, photos=sp.photos)
-        if dp is not None:
+        if dp is not None:  # the script read is the truth: a producer may cut a photo
+            kinds = [c.kind for c in dp.script.chapters]
+            fields.update(stories=kinds.count(ChapterKind.STORY),
+                          photos=kinds.count(ChapterKind.PHOTO))
             fields.update(segments_total=len(dp.segments), reason=dp.reason, state=dp.state,
                           changed=dp.changed)
             fields.update(_audio(ctx, dp, None if result is None else result.dates.get(day),
@@ -176,7 +180,8 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
     entries.extend(_removed(ctx, built, result))
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
-                       conflicts, built.warnings + _long(ctx, entries), _merged(built, result))
+                       conflicts, built.warnings + _long(ctx, entries), _merged(built, result),
+                       dry_run=dry)
 
 
 def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:

@@ -39,7 +39,9 @@ from briefing.cli.signals import (
     terminated,
 )
 from briefing.config import Settings, load_settings, parse_rate
+from briefing.engines.registry import choose_voice, load_engine
 from briefing.errors import BriefingError, InputError
+from briefing.publish.formatting import short_duration
 from briefing.text.dates import NoSuchDateError, parse_iso_date
 
 # Plain help, as click formats it: typer's rich help shows "<bool>" beside every flag (as if
@@ -152,12 +154,25 @@ def errors() -> Iterator[None]:
                 _terminated()
             err.print("interrupted", markup=False)
             raise typer.Exit(INTERRUPTED_EXIT) from None
+        except BrokenPipeError:
+            reader_gone()
+            raise typer.Exit(0) from None
         except OSError as exc:
             if os.environ.get("BRIEFING_DEBUG"):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             err.print(f"error: {where}{exc.strerror or exc}", markup=False)
             raise typer.Exit(1) from None
+
+
+def reader_gone() -> None:
+    """The reader of stdout went away (``briefing voices | head``): nothing more can be said
+    there and it is not an error.  stdout is pointed at the null device so that flushing it at
+    exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _terminated() -> None:
@@ -175,10 +190,21 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
-    return load_settings(ws.root).overridden(
+    settings = load_settings(ws.root)
+    if voice is not None:  # refused (exit 2) before any script is written with it
+        voice = _checked_voice(engine or settings.engine, voice)
+    return settings.overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
         jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
         formats=chosen)
+
+
+def _checked_voice(engine_name: str, voice: str) -> str:
+    eng = load_engine(engine_name)
+    try:
+        return choose_voice(eng, voice)
+    finally:
+        eng.close()
 
 
 @contextmanager
@@ -199,11 +225,6 @@ def progress_bar(enabled: bool, doing: str = "") -> Iterator[ProgressFn | None]:
             bar.update(tasks[label], completed=done, total=total)
 
         yield update
-
-
-def fmt_duration(ms: int) -> str:
-    seconds = round(ms / 1000)
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
@@ -228,22 +249,29 @@ def _audio_line(d: DateReport) -> str | None:
         return "audio up to date"
     audio = ("audio STALE (your script's wording; the articles changed: conflict)" if d.stale
              else f"audio {d.audio.value}")
-    return (f"{len(d.chapters)} chapters, {fmt_duration(d.duration_ms)}, "
+    return (f"{len(d.chapters)} chapters, {short_duration(d.duration_ms)}, "
             f"{d.segments_synthesized} of {d.segments_total} segments synthesised, "
             f"{audio}: {d.files.get('mp3', '')}")
 
 
 def _print_scripts(report: BuildReport) -> None:
     for m in report.merged:
+        if report.dry_run:  # nothing was written: say what a build would do
+            err.print(f"would merge: {m.path}: your edits and the updated articles change "
+                      "different paragraphs; a build puts both in the script", markup=False)
+            continue
         previous = f" (the previous version is in {m.backup_path})" if m.backup_path else ""
         err.print(f"merged: {m.path}: your edits and the updated articles changed different "
                   f"paragraphs; both are in the script{previous}", markup=False)
     for c in report.conflicts:
         day = c.date.isoformat()
+        offered = c.new_path is not None and c.new_path.is_file()
+        where = (f"is in {c.new_path}" if offered or not report.dry_run
+                 else f"would be written to {c.new_path} by a build (this run wrote nothing)")
         err.print(f"conflict: {c.path} was edited by hand and its articles changed the same "
                   f"paragraph; your script is kept and its audio has your wording. The merge, "
-                  f"with <<<<<<< yours / ======= / >>>>>>> generated markers, is in "
-                  f"{c.new_path}. Settle it: edit your script and delete {c.new_path}, or "
+                  f"with <<<<<<< yours / ======= / >>>>>>> generated markers, {where}. "
+                  f"Settle it: edit your script and delete {c.new_path}, or "
                   f"'briefing resolve {day} --ours' (keep yours) or '--theirs' (take the "
                   f"articles'); 'briefing diff {day}' shows your changes", markup=False)
 
@@ -266,7 +294,7 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
             if audio is not None:
                 parts.append(audio)
             if d.estimated_ms:
-                parts.append(f"estimated {fmt_duration(d.estimated_duration_ms)}")
+                parts.append(f"estimated {short_duration(d.estimated_duration_ms)}")
             print(" — ".join(parts))
     _print_scripts(report)
     for e in report.errors:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -175,7 +177,8 @@ def say(
 @app.command()
 def clean(
     cache: Annotated[bool, typer.Option(
-        "--cache", help="Remove cached segments and chapters that no script uses.")] = False,
+        "--cache", help="Remove cached segments and chapters that no script uses (the "
+                        "default when neither --cache nor --trash is given).")] = False,
     trash: Annotated[bool, typer.Option(
         "--trash", help="Empty .briefing/trash/ (scripts replaced by merges, removed dates' "
                         "scripts and audio, resolved conflicts' files).")] = False,
@@ -187,13 +190,15 @@ def clean(
 ) -> None:
     """Remove what is no longer needed: unused cache entries (--cache), the trash (--trash).
 
-    Cache entries are kept when any script of the workspace uses them with the current
-    settings; if a script cannot be read, nothing is removed.
+    With neither flag, the cache is cleaned (as --cache); the trash is only emptied when
+    asked for, since it holds the producer's replaced scripts. Cache entries are kept when
+    any script of the workspace uses them with the current settings; if a script cannot be
+    read, nothing is removed.
     """
     setup_logging(0, False)
     with errors():
         if not cache and not trash:
-            raise InputError("say what to clean: --cache, --trash or both")
+            cache = True  # the default: the trash holds the producer's files, ask for it
         ws = Workspace(workspace)
         if not ws.state_dir.is_dir():
             raise InputError(f"{ws.root} is not a briefing workspace (it has no .briefing/ "
@@ -223,6 +228,12 @@ def clean(
                   f"{emptied.bytes_freed / 1e6:.1f} MB")
 
 
+def _now() -> str:
+    """The time of day a watch line is printed at, ``[07:42:05]``: a producer looking back at
+    the terminal sees when each rebuild happened."""
+    return dt.datetime.now().strftime("[%H:%M:%S]")
+
+
 @app.command()
 def watch(
     paths: PathsArg = None,
@@ -247,10 +258,11 @@ def watch(
         workers = make_workers(settings)  # kept across rebuilds: no start-up per change
         try:
             print_report(run.build(ws, settings, paths, workers=workers), False, False)
-            err.print(f"watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
+            err.print(f"{_now()} watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
             for changed in watch_inputs(ws, sources):
                 names = ", ".join(str(p) for p in changed)
-                err.print(f"changed: {names}", markup=False)
+                err.print(f"{_now()} changed: {names}", markup=False)
+                started = time.monotonic()
                 try:
                     settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
                     if settings.engine != workers.engine:
@@ -261,6 +273,7 @@ def watch(
                     err.print(f"error: {exc}", markup=False)
                     continue
                 print_report(report, False, False)
+                err.print(f"{_now()} rebuilt in {time.monotonic() - started:.1f} s", markup=False)
         except KeyboardInterrupt:
             err.print("stopped watching", markup=False)
         finally:

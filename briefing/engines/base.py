@@ -92,6 +92,11 @@ class Engine(abc.ABC):
         """The voices this engine offers."""
         return []
 
+    def unlisted_voice(self, voice: str) -> str | None:
+        """``voice`` if this engine takes it although :meth:`voices` does not list it (a model
+        file's path), else ``None``.  By default only listed voices are taken."""
+        return None
+
     def voice_key(self, voice: str | None) -> str | None:
         """What identifies ``voice`` in cache keys (by default its name).
 

@@ -196,6 +196,15 @@ class PiperEngine(Engine):
         """The bundled joe voice; other Piper voices are given by the path of their model."""
         return [VoiceInfo(id="joe", name=f"Joe ({DEFAULT_VOICE}, Piper)", languages=("en-us",))]
 
+    def unlisted_voice(self, voice: str) -> str | None:
+        """A Piper model given by its path (with its ``.onnx.json`` beside it), or joe's
+        aliases."""
+        try:
+            resolve_voice(voice)
+        except EngineError:
+            return None
+        return voice
+
     def close(self) -> None:
         """Drop the loaded models (the next :meth:`synthesize` loads again)."""
         with self._lock:

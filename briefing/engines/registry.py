@@ -72,3 +72,34 @@ def engine_status(name: str) -> EngineStatus:
     except BriefingError as exc:
         return EngineStatus(name, False, None, exc.message)
     return EngineStatus(name, True, version, None, engine.settings, output)
+
+
+def choose_voice(engine: Engine, voice: str) -> str:
+    """The id of the voice ``voice`` names on ``engine``, checked before anything is written.
+
+    ``voice`` is a voice's id (``gmw/en-gb-x-rp``), or a language that ``briefing voices``
+    lists beside a voice (``en-gb``), which resolves to the first voice listing it (case does
+    not matter), or a name the engine takes without listing it (:meth:`Engine.unlisted_voice`:
+    a Piper model's path).  An engine that lists no voices accepts any name.  Anything else is a
+    :class:`~briefing.errors.ConfigError` (exit status 2) naming a few voices offered.
+    """
+    offered = engine.voices()
+    if not offered:
+        return voice
+    wanted = voice.strip().lower()
+    for info in offered:
+        if info.id.lower() == wanted:
+            return info.id
+    for info in offered:
+        if any(lang.lower() == wanted for lang in info.languages):
+            log.info("voice %r is %s", voice, info.id)
+            return info.id
+    for info in offered:  # "en-gb" for the id "gmw/en-gb": the part after the family
+        if info.id.lower().rsplit("/", 1)[-1] == wanted:
+            return info.id
+    unlisted = engine.unlisted_voice(voice)
+    if unlisted is not None:
+        return unlisted
+    sample = ", ".join(v.id for v in offered[:5])
+    raise ConfigError(f"unknown voice {voice!r} for engine {engine.name!r} (e.g. {sample}; "
+                      "'briefing voices' lists them all)")

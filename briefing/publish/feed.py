@@ -24,6 +24,7 @@ from briefing.publish.formatting import (
     make_web_environment,
     rfc822,
     site_lang,
+    whole_seconds,
 )
 from briefing.publish.manifest import Manifest
 from briefing.publish.publication import update_note, version_query
@@ -122,7 +123,7 @@ def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, descr
             link=f"{folder}{PAGE_NAME}",
             enclosure_url=folder + href(m["mp3"]["file"]) + version_query(m["mp3"].get("sha256")),
             enclosure_length=m["mp3"]["bytes"],
-            duration_seconds=round(m["duration_ms"] / 1000),
+            duration_seconds=whole_seconds(m["duration_ms"]),
             chapters_url=folder + href(m["chapters_json"]),
             vtt_url=folder + href(m["vtt"]),
             srt_url=folder + href(m["srt"]),

@@ -55,9 +55,19 @@ def clock(ms: int) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def whole_seconds(ms: int) -> int:
+    """A duration in whole seconds, to the nearest (half a second up).
+
+    The one rounding rule for durations shown to people: the command line, the pages and the
+    feed all go through it, so a briefing is "4:39" everywhere and a chapter "12 s" on the
+    page and in the terminal alike.  (Positions on a timeline, :func:`clock`, are truncated as
+    players show them.)
+    """
+    return (max(0, ms) + 500) // 1000
+
+
 def _hms(ms: int) -> tuple[int, int, int]:
-    total = max(0, ms) // 1000  # whole seconds, as players show them
-    hours, rest = divmod(total, 3600)
+    hours, rest = divmod(whole_seconds(ms), 3600)
     minutes, seconds = divmod(rest, 60)
     return hours, minutes, seconds
 
@@ -70,6 +80,14 @@ def spoken_duration(ms: int) -> str:
     if minutes:
         return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
     return f"{seconds} s"
+
+
+def short_duration(ms: int) -> str:
+    """A duration as the command line prints it: ``"4:39"``, ``"1:02:05"`` from an hour on."""
+    hours, minutes, seconds = _hms(ms)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
 
 
 def iso_duration(ms: int) -> str:
