@@ -134,18 +134,17 @@ def trimmed_pcm(wav: bytes) -> bytes:
     return bytes(raw[2 * first : 2 * last])
 
 
-def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
-                   last: bool = False,
-                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
-    """A chapter's PCM in pieces (a sentence or a pause each): sentence < paragraph < chapter.
+def chapter_layout(chapter: Chapter, gaps: Gaps,
+                   last: bool = False) -> Iterator[tuple[int, str | None]]:
+    """The chapter as it is laid out in time: ``(gap_ms, sentence)`` for each sentence in
+    reading order (the silence before it, 0 for the first), then ``(tail_ms, None)``.
 
-    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
-    is asked for one sentence at a time, so no more than one sentence is held.  An explicit
-    ``[pause]`` replaces the pause that would otherwise stand there; one that ends the chapter
-    replaces the chapter pause.  The ``last`` chapter ends with the shorter ``end_ms`` pause.
-    Each sentence's timing is appended to ``timings`` as it is produced.
+    Sentence < paragraph < chapter pauses; an explicit ``[pause]`` replaces the pause that would
+    otherwise stand there, and one that ends the chapter replaces the chapter pause; the
+    ``last`` chapter ends with the shorter ``end_ms`` pause.  The one statement of these rules,
+    for the assembly (:func:`chapter_pieces`) and the estimate before synthesis
+    (:mod:`briefing.build.estimate`).
     """
-    length = 0
     pending_gap = 0
     number = 0
     for block in chapter.blocks:
@@ -155,22 +154,39 @@ def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps:
         assert isinstance(block, Paragraph)
         for i, sentence in enumerate(block.sentences):
             gap = pending_gap if i == 0 else gaps.sentence_ms
-            if number and gap:
-                silence = _silence(gap)
-                yield silence
-                length += len(silence) // 2
-            pcm = trimmed_pcm(sentence_wav(number))
+            yield (gap if number else 0), sentence
             number += 1
-            start = length
-            yield pcm
-            length += len(pcm) // 2
-            if timings is not None:
-                timings.append(SegmentTiming(sentence, samples_to_ms(start),
-                                             samples_to_ms(length)))
         pending_gap = gaps.paragraph_ms
-    final = chapter.blocks[-1]
+    final = chapter.blocks[-1] if chapter.blocks else None
     tail = gaps.end_ms if last else gaps.chapter_ms
-    yield _silence(final.ms if isinstance(final, Pause) else tail)
+    yield (final.ms if isinstance(final, Pause) else tail), None
+
+
+def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
+                   last: bool = False,
+                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
+    """A chapter's PCM in pieces (a sentence or a pause each), laid out by
+    :func:`chapter_layout`.
+
+    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
+    is asked for one sentence at a time, so no more than one sentence is held.  Each sentence's
+    timing is appended to ``timings`` as it is produced.
+    """
+    length = 0
+    for number, (gap, sentence) in enumerate(chapter_layout(chapter, gaps, last)):
+        if sentence is None:
+            yield _silence(gap)
+            break
+        if gap:
+            silence = _silence(gap)
+            yield silence
+            length += len(silence) // 2
+        pcm = trimmed_pcm(sentence_wav(number))
+        start = length
+        yield pcm
+        length += len(pcm) // 2
+        if timings is not None:
+            timings.append(SegmentTiming(sentence, samples_to_ms(start), samples_to_ms(length)))
 
 
 def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],

@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.audio.assemble import Gaps, samples_to_ms, trimmed_pcm
+from briefing.audio.assemble import Gaps, chapter_layout, samples_to_ms, trimmed_pcm
 from briefing.build.context import BuildContext
 from briefing.build.segment_plan import PlannedSegment
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.errors import BriefingError
 from briefing.fsutil import write_text_atomic
 from briefing.hashing import canonical_hash
-from briefing.text.script_read import Chapter, Paragraph, Pause, Script
+from briefing.text.script_read import Chapter, Script
 
 log = logging.getLogger(__name__)
 
@@ -122,23 +122,7 @@ def speaking_speed(engine: Engine, voice: VoiceSettings, folder: Path) -> Speaki
 
 def pauses_ms(chapter: Chapter, gaps: Gaps, last: bool) -> int:
     """The silence :func:`briefing.audio.assemble.chapter_pieces` puts into ``chapter``."""
-    total = 0
-    pending = 0
-    number = 0
-    for block in chapter.blocks:
-        if isinstance(block, Pause):
-            pending = block.ms
-            continue
-        assert isinstance(block, Paragraph)
-        for i, _ in enumerate(block.sentences):
-            gap = pending if i == 0 else gaps.sentence_ms
-            if number and gap:
-                total += gap
-            number += 1
-        pending = gaps.paragraph_ms
-    final = chapter.blocks[-1] if chapter.blocks else None
-    total += final.ms if isinstance(final, Pause) else (gaps.end_ms if last else gaps.chapter_ms)
-    return total
+    return sum(gap for gap, _ in chapter_layout(chapter, gaps, last))
 
 
 def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: Gaps,
