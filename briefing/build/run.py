@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.build.context import BuildContext, ProgressFn, make_workers
@@ -208,6 +209,29 @@ def _context(ws: Workspace, settings: Settings, progress: ProgressFn | None,
     return BuildContext(ws, settings, progress=progress, workers=workers)
 
 
+@dataclass(frozen=True)
+class _Lock:
+    """How to take the workspace lock: fail at once (``no_wait``) or wait, calling ``on_wait``."""
+
+    no_wait: bool = False
+    on_wait: Callable[[], None] | None = None
+
+
+def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence[Path] | None,
+               *, dates: Sequence[dt.date] | None = None, force: bool = False,
+               audio: bool = True, progress: ProgressFn | None = None,
+               workers: Workers | None = None) -> BuildReport:
+    """Under the workspace lock: plan, execute the plan, report (the one sequence of
+    :func:`build`, :func:`scripts` and :func:`render`)."""
+    with locked(ws, lock.no_wait, lock.on_wait):
+        ctx = _context(ws, settings, progress, workers)
+        try:
+            planned = plan(ctx, sources, dates=dates, force=force, audio=audio)
+            return make_report(ctx, planned, execute(ctx, planned))
+        finally:
+            ctx.close()
+
+
 def build(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,
           force: bool = False, progress: ProgressFn | None = None, no_wait: bool = False,
           workers: Workers | None = None,
@@ -216,40 +240,23 @@ def build(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None
 
     ``workers`` (kept by ``briefing watch`` across rebuilds) saves starting new ones.
     """
-    sources = article_paths(ws, paths)
-    with locked(ws, no_wait, on_wait):
-        ctx = _context(ws, settings, progress, workers)
-        try:
-            planned = plan(ctx, sources, force=force)
-            return make_report(ctx, planned, execute(ctx, planned))
-        finally:
-            ctx.close()
+    return _carry_out(ws, settings, _Lock(no_wait, on_wait), article_paths(ws, paths),
+                      force=force, progress=progress, workers=workers)
 
 
 def scripts(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,
             force: bool = False, on_wait: Callable[[], None] | None = None) -> BuildReport:
     """Articles → scripts, and stop there."""
-    sources = article_paths(ws, paths)
-    with locked(ws, False, on_wait):
-        ctx = _context(ws, settings, None, None)
-        try:
-            planned = plan(ctx, sources, force=force, audio=False)
-            return make_report(ctx, planned, execute(ctx, planned))
-        finally:
-            ctx.close()
+    return _carry_out(ws, settings, _Lock(False, on_wait), article_paths(ws, paths),
+                      force=force, audio=False)
 
 
 def render(ws: Workspace, settings: Settings, dates: Sequence[dt.date], *,
            progress: ProgressFn | None = None, no_wait: bool = False,
            on_wait: Callable[[], None] | None = None) -> BuildReport:
     """The scripts of ``dates`` → audio → site, under the workspace lock."""
-    with locked(ws, no_wait, on_wait):
-        ctx = _context(ws, settings, progress, None)
-        try:
-            planned = plan(ctx, None, dates=dates)
-            return make_report(ctx, planned, execute(ctx, planned))
-        finally:
-            ctx.close()
+    return _carry_out(ws, settings, _Lock(no_wait, on_wait), None, dates=dates,
+                      progress=progress)
 
 
 def preview(ws: Workspace, settings: Settings, paths: Sequence[Path] | None, *,
