@@ -16,6 +16,7 @@ import shutil
 import struct
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,11 @@ def axe_path() -> Path | None:
 
 # --------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, site_workspace: Path) -> Iterator[str]:
-    """The built briefings with their pages, served on 127.0.0.1; yields the base URL."""
-    ws = tmp_path_factory.mktemp("browser") / "ws"
-    shutil.copytree(site_workspace, ws, symlinks=True)
+@contextmanager
+def serve_copy(source: Path, ws: Path) -> Iterator[str]:
+    """A copy of the built workspace ``source`` at ``ws``, its pages made for and served on
+    127.0.0.1 until the block ends; yields the base URL."""
+    shutil.copytree(source, ws, symlinks=True)
     audio = ws / "audio"
     server = make_server(audio, "127.0.0.1", 0)
     base = f"http://127.0.0.1:{server.server_port}/"
@@ -74,6 +75,13 @@ def site(tmp_path_factory: pytest.TempPathFactory, site_workspace: Path) -> Iter
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, site_workspace: Path) -> Iterator[str]:
+    """The built briefings with their pages, served on 127.0.0.1; yields the base URL."""
+    with serve_copy(site_workspace, tmp_path_factory.mktemp("browser") / "ws") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

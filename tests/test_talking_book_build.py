@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -29,10 +28,8 @@ from briefing.config import DEFAULT_FEED, Settings
 from briefing.publish.books import book_language, fingerprint
 from briefing.publish.books import options_for as books_options
 from briefing.publish.cover import default_cover, workspace_cover
-from briefing.publish.serve import make_server
-from briefing.publish.web import write_site
 from tests.conftest import SEED, Run, SeedBuild, isolate, run_cli
-from tests.test_browser import browser, run_axe  # noqa: F401 (browser: a fixture)
+from tests.test_browser import browser, run_axe, serve_copy  # noqa: F401 (browser: a fixture)
 from tests.test_daisy import NPT, READER, daisy_python  # noqa: F401 (daisy_python: a fixture)
 from tests.test_epub import _epubcheck, _problems, _toc
 
@@ -251,21 +248,8 @@ def test_the_epub_carries_the_sites_cover(books: Books) -> None:
 def served(books: Books, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A copy of the books' workspace served on 127.0.0.1 (its pages made for that address);
     its base URL."""
-    ws = tmp_path_factory.mktemp("served") / "ws"
-    shutil.copytree(books.ws, ws, symlinks=True)
-    audio = ws / "audio"
-    server = make_server(audio, "127.0.0.1", 0)
-    base = f"http://127.0.0.1:{server.server_port}/"
-    write_site(audio, base, ws)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
+    with serve_copy(books.ws, tmp_path_factory.mktemp("served") / "ws") as base:
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
