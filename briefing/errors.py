@@ -41,6 +41,11 @@ class ScriptError(InputError):
     """A narration script (``scripts/<date>.md``) is malformed."""
 
 
+class InsertError(ScriptError):
+    """A script's sound insert (``[sound FILE]``) names a file that is missing, outside the
+    workspace or not audio that can be decoded."""
+
+
 class ConfigError(InputError):
     """A setting (``briefing.toml`` or a command-line option) is invalid."""
 

@@ -11,11 +11,13 @@ any length is never held whole (:func:`chapter_pieces`).
 from __future__ import annotations
 
 import io
+import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefing.text.script_read import Chapter, Paragraph, Pause
+from briefing.text.script_read import Chapter, Pause
+from briefing.text.sound import Sound
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -70,6 +72,24 @@ class SegmentTiming:
 
     end_ms: float
     """End, from the start of the chapter."""
+
+    sound: bool = False
+    """A sound insert (its text is the cue ``[Sound: <title>]``), not a spoken sentence."""
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Gains applied while a chapter with sound inserts is assembled
+    (:func:`briefing.audio.insert.insert_levels`)."""
+
+    speech_db: float = 0.0
+    """On every sentence."""
+
+    inserts_db: tuple[float, ...] = ()
+    """On each insert, in reading order (0 for any not listed)."""
+
+    mute_inserts: bool = False
+    """Inserts as silence of their length (to measure the speech alone)."""
 
 
 @dataclass(frozen=True)
@@ -134,16 +154,33 @@ def trimmed_pcm(wav: bytes) -> bytes:
     return bytes(raw[2 * first : 2 * last])
 
 
-def chapter_layout(chapter: Chapter, gaps: Gaps,
-                   last: bool = False) -> Iterator[tuple[int, str | None]]:
-    """The chapter as it is laid out in time: ``(gap_ms, sentence)`` for each sentence in
-    reading order (the silence before it, 0 for the first), then ``(tail_ms, None)``.
+def wav_pcm(wav: bytes) -> bytes:
+    """The frames of a mono 16-bit WAV at :data:`SAMPLE_RATE` (an insert's cached audio)."""
+    with wave.open(io.BytesIO(wav), "rb") as w:
+        return w.readframes(w.getnframes())
 
-    Sentence < paragraph < chapter pauses; an explicit ``[pause]`` replaces the pause that would
-    otherwise stand there, and one that ends the chapter replaces the chapter pause; the
-    ``last`` chapter ends with the shorter ``end_ms`` pause.  The one statement of these rules,
-    for the assembly (:func:`chapter_pieces`) and the estimate before synthesis
-    (:mod:`briefing.build.estimate`).
+
+def scaled(pcm: bytes, db: float) -> bytes:
+    """16-bit PCM times a gain in dB, clipped to full scale."""
+    if db == 0.0:
+        return pcm
+    import numpy as np
+
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) * 10 ** (db / 20)
+    return bytes(np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes())
+
+
+def chapter_layout(chapter: Chapter, gaps: Gaps,
+                   last: bool = False) -> Iterator[tuple[int, str | Sound | None]]:
+    """The chapter as it is laid out in time: ``(gap_ms, item)`` for each sentence or sound
+    insert in reading order (the silence before it, 0 for the first), then
+    ``(tail_ms, None)``.
+
+    Sentence < paragraph < chapter pauses; a sound insert stands between paragraphs like a
+    paragraph of its own; an explicit ``[pause]`` replaces the pause that would otherwise stand
+    there, and one that ends the chapter replaces the chapter pause; the ``last`` chapter ends
+    with the shorter ``end_ms`` pause.  The one statement of these rules, for the assembly
+    (:func:`chapter_pieces`) and the estimate before synthesis (:mod:`briefing.build.estimate`).
     """
     pending_gap = 0
     number = 0
@@ -151,10 +188,11 @@ def chapter_layout(chapter: Chapter, gaps: Gaps,
         if isinstance(block, Pause):
             pending_gap = block.ms
             continue
-        assert isinstance(block, Paragraph)
-        for i, sentence in enumerate(block.sentences):
+        items: tuple[str | Sound, ...] = (block,) if isinstance(block, Sound) else \
+            block.sentences
+        for i, item in enumerate(items):
             gap = pending_gap if i == 0 else gaps.sentence_ms
-            yield (gap if number else 0), sentence
+            yield (gap if number else 0), item
             number += 1
         pending_gap = gaps.paragraph_ms
     final = chapter.blocks[-1] if chapter.blocks else None
@@ -162,31 +200,48 @@ def chapter_layout(chapter: Chapter, gaps: Gaps,
     yield (final.ms if isinstance(final, Pause) else tail), None
 
 
+def _item_pcm(item: str | Sound, wav: bytes, levels: Levels, inserts: int) -> bytes:
+    """The PCM of a laid-out item: a sentence trimmed, an insert as it is, each at its level."""
+    if isinstance(item, str):
+        return scaled(trimmed_pcm(wav), levels.speech_db)
+    pcm = wav_pcm(wav)
+    if levels.mute_inserts:
+        return bytes(len(pcm))
+    gains = levels.inserts_db
+    return scaled(pcm, gains[inserts] if inserts < len(gains) else 0.0)
+
+
 def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
-                   last: bool = False,
-                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
-    """A chapter's PCM in pieces (a sentence or a pause each), laid out by
+                   last: bool = False, timings: list[SegmentTiming] | None = None,
+                   levels: Levels | None = None) -> Iterator[bytes]:
+    """A chapter's PCM in pieces (a sentence, an insert or a pause each), laid out by
     :func:`chapter_layout`.
 
-    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
-    is asked for one sentence at a time, so no more than one sentence is held.  Each sentence's
-    timing is appended to ``timings`` as it is produced.
+    ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th item (a sentence's or an
+    insert's) in reading order; it is asked for one at a time, so no more than one is held.
+    Each item's timing is appended to ``timings`` as it is produced; ``levels`` sets gains.
     """
     length = 0
-    for number, (gap, sentence) in enumerate(chapter_layout(chapter, gaps, last)):
-        if sentence is None:
+    inserts = 0
+    levels = levels or Levels()
+    for number, (gap, item) in enumerate(chapter_layout(chapter, gaps, last)):
+        if item is None:
             yield _silence(gap)
             break
         if gap:
             silence = _silence(gap)
             yield silence
             length += len(silence) // 2
-        pcm = trimmed_pcm(sentence_wav(number))
+        pcm = _item_pcm(item, sentence_wav(number), levels, inserts)
         start = length
         yield pcm
         length += len(pcm) // 2
+        if isinstance(item, Sound):
+            inserts += 1
         if timings is not None:
-            timings.append(SegmentTiming(sentence, samples_to_ms(start), samples_to_ms(length)))
+            text, sound = (item.cue, True) if isinstance(item, Sound) else (item, False)
+            timings.append(SegmentTiming(text, samples_to_ms(start), samples_to_ms(length),
+                                         sound))
 
 
 def assemble_chapter(chapter: Chapter, sentence_wav: Callable[[int], bytes],

@@ -18,6 +18,7 @@ from briefing.audio import mp3encode as encode
 from briefing.audio.assemble import SAMPLE_RATE, Gaps, SegmentTiming, chapter_pieces
 from briefing.errors import EncoderError
 from briefing.text.script_read import Chapter
+from briefing.text.sound import Sound
 
 MP3_LOUDNESS_LOSS_LU = 0.4
 """How much quieter an MP3 measures than the PCM it was encoded from (LAME at 22.05 kHz mono
@@ -46,15 +47,21 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
                    bitrate_kbps: int, quality: int, loudness_lufs: float,
                    true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
     """Assemble, normalise and encode one chapter; returns its MP3 and its sentences' timings
-    (``[text, start_ms, end_ms]``)."""
+    (``[text, start_ms, end_ms]``, and ``true`` after an insert's).  A chapter with sound
+    inserts is measured first, to bring each insert to its speech's loudness."""
     from briefing.audio.loudness import LoudnessTarget, normalized
 
     read = _reader(wavs)
     timings: list[SegmentTiming] = []
+    levels = None
+    if any(isinstance(b, Sound) for b in chapter.blocks):
+        from briefing.audio.insert import insert_levels
+
+        levels = insert_levels(chapter, read, gaps, last)
 
     def source() -> Iterator[bytes]:
         timings.clear()  # every pass replays the assembly, with the same timings
-        return chapter_pieces(chapter, read, gaps, last, timings)
+        return chapter_pieces(chapter, read, gaps, last, timings, levels)
 
     target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
     try:
@@ -63,4 +70,5 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
     except OSError as exc:  # the limiter's temporary file
         raise EncoderError(f"no room for a temporary file while normalising: "
                            f"{exc.strerror or exc}") from exc
-    return mp3, [[t.text, t.start_ms, t.end_ms] for t in timings]
+    return mp3, [[t.text, t.start_ms, t.end_ms, *([True] if t.sound else [])]
+                 for t in timings]

@@ -123,6 +123,14 @@ def measure(pcm: bytes, sample_rate: int) -> Loudness:
     return Loudness(integrated_lufs(steps, grid), dbtp(peak))
 
 
+def measure_stream(source: Source, sample_rate: int) -> Loudness:
+    """:func:`measure` of the PCM ``source()`` yields, block by block (any length)."""
+    _check(b"", sample_rate)
+    with _single_threaded_blas():
+        steps, peak = _analyse(source, sample_rate, None)
+    return Loudness(integrated_lufs(steps, Grid.of(sample_rate)), dbtp(peak))
+
+
 def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None) -> bytes:
     """Mono 16-bit PCM brought to ``target`` (default :class:`LoudnessTarget`), same length.
 

@@ -116,6 +116,11 @@ class ContentStore:
         """Whether an entry exists (cheap: not read; :meth:`get` checks it)."""
         return self.path(digest).is_file()
 
+    def cached_path(self, digest: str) -> Path | None:
+        """The entry's file if it exists (not read), else ``None``."""
+        path = self.path(digest)
+        return path if path.is_file() else None
+
     def put(self, digest: str, data: bytes) -> None:
         """Store an entry atomically."""
         write_bytes_atomic(self.path(digest), data)

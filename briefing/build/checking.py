@@ -2,7 +2,8 @@
 
 What a build would refuse, check refuses: every article is read, the script a build would
 generate for each date is rendered and read back (unless the build would keep the script that
-is there), every script in ``scripts/`` is read, and so is ``pronunciations.toml``.
+is there), every script in ``scripts/`` is read (with its sound inserts' files, decoded), and
+so is ``pronunciations.toml``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from briefing.build.inputs import group_by_date, read_articles, rel, script_dates
+from briefing.build.inserts import resolve_inserts
 from briefing.build.report import BuildReport, DateReport
 from briefing.build.run import article_paths
 from briefing.build.scripts import ScriptStatus, decide_script
@@ -82,8 +84,9 @@ def check_workspace(ws: Workspace, settings: Settings,
         if problem is not None:
             problems.append(problem)
     for day in script_dates(ws):
-        try:
-            read_script(ws.script_path(day))
+        path = ws.script_path(day)
+        try:  # its sound inserts too: each file there, inside the workspace, decodable
+            resolve_inserts(read_script(path), ws.root, path, lambda digest: None)
         except BriefingError as exc:
             problems.append(exc)
     try:

@@ -2,7 +2,8 @@
 
 A producer wants to know whether a bulletin fits its slot while the script can still be cut.
 The estimate adds the pauses, computed exactly as :mod:`briefing.audio.assemble` places them,
-to each sentence's speaking time predicted from its spoken text by the engine's measured speed.
+to each sentence's speaking time predicted from its spoken text by the engine's measured speed,
+and each sound insert's real length.
 
 The speed is measured once per engine version, voice and rate: a fixed calibration text is
 synthesised sentence by sentence, each sentence trimmed as assembly trims it, and a line
@@ -129,8 +130,9 @@ def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: 
                       speed: SpeakingSpeed) -> tuple[int, ...]:
     """Each chapter's estimated duration in milliseconds, in order."""
     speech = [0.0] * len(script.chapters)
-    for seg in segments:
-        speech[seg.chapter] += speed.sentence_ms(seg.spoken)
+    for seg in segments:  # a sound insert plays for its decoded length
+        speech[seg.chapter] += seg.insert.duration_ms if seg.insert is not None \
+            else speed.sentence_ms(seg.spoken)
     last = len(script.chapters) - 1
     return tuple(round(speech[c] + pauses_ms(ch, gaps, c == last))
                  for c, ch in enumerate(script.chapters))

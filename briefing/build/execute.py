@@ -22,6 +22,7 @@ from briefing.audio.assemble import Gaps, SegmentTiming
 from briefing.audio.id3 import TagInfo
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
+from briefing.build.inserts import decode_checked
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
 from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
@@ -88,15 +89,25 @@ def write_scripts(ctx: BuildContext, plan: BuildPlan,
 
 
 def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
-    return Job(seg.digest, seg.spoken, seg.voice,
-               f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
+    where = f"{plan.day.isoformat()}, chapter {seg.chapter + 1}"
+    if seg.insert is not None:
+        return Job(seg.digest, seg.spoken, seg.voice, f"{where}, {seg.spoken}",
+                   str(seg.insert.file))
+    return Job(seg.digest, seg.spoken, seg.voice, f"{where}, sentence {seg.number + 1}")
 
 
 def synthesize(ctx: BuildContext, jobs: Sequence[Job]) -> None:
-    """Synthesise ``jobs`` in the workers and store them in the cache."""
-    if not jobs:
+    """Synthesise ``jobs`` in the workers and store them in the cache; a sound insert's job
+    is its file decoded here (no engine involved)."""
+    for job in jobs:
+        if job.source is not None:
+            wav = decode_checked(Path(job.source), job.key, job.label)
+            with named(ctx.segments.path(job.key)):
+                ctx.segments.put(job.key, wav)
+    spoken = [job for job in jobs if job.source is None]
+    if not spoken:
         return
-    for job, wav in ctx.workers.synthesize(list(jobs), ctx.tick("synthesising")):
+    for job, wav in ctx.workers.synthesize(spoken, ctx.tick("synthesising")):
         with named(ctx.segments.path(job.key)):
             ctx.segments.put(job.key, wav)
 
@@ -159,16 +170,21 @@ def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), tuple(
-        SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings), chapter.kind,
-        chapter.story)
+    return EncodedChapter(chapter.title, _loader(ctx, chapter.key),
+                          tuple(map(_timing, timings)), chapter.kind, chapter.story)
+
+
+def _timing(row: Sequence[Any]) -> SegmentTiming:
+    """A timing as cached: ``[text, start_ms, end_ms]``, ``true`` after an insert's."""
+    return SegmentTiming(str(row[0]), float(row[1]), float(row[2]),
+                         bool(len(row) > 3 and row[3]))
 
 
 def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
     timings = ctx.timings.get(chapter.assembly)
     if timings is None or ctx.chapters.get(chapter.key) is None:  # checks the MP3 too
         return None
-    segments = tuple(SegmentTiming(str(t), float(a), float(b)) for t, a, b in json.loads(timings))
+    segments = tuple(map(_timing, json.loads(timings)))
     return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments, chapter.kind,
                           chapter.story)
 

@@ -19,6 +19,7 @@ from typing import Any
 from briefing.build.causes import input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
+from briefing.build.inserts import resolve_inserts
 from briefing.build.keys import (
     PIPELINE,
     Stage,
@@ -58,6 +59,7 @@ from briefing.text.script_read import (
     without_silent,
 )
 from briefing.text.script_render import render_script
+from briefing.text.sound import Sound
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +173,9 @@ class BuildPlan:
 
 
 def _chapter_shape(chapter: Chapter) -> list[Any]:
-    return [["pause", b.ms] if isinstance(b, Pause) else ["para", len(b.sentences)]
-            for b in chapter.blocks]
+    """The chapter's layout for its assembly key (an insert's cue is in its timings)."""
+    return [["pause", b.ms] if isinstance(b, Pause) else ["sound", b.title]
+            if isinstance(b, Sound) else ["para", len(b.sentences)] for b in chapter.blocks]
 
 
 def voice_settings(ctx: BuildContext, script: Script) -> VoiceSettings:
@@ -234,9 +237,10 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
         raise InputError(f"front matter date {script.date} does not match the file name", path)
     voice = voice_settings(ctx, script)
     check_voices(ctx.engine, ctx.settings, script, path)
+    script, inserts = resolve_inserts(script, ctx.ws.root, path, ctx.segments.cached_path)
     segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
                              stage=ctx.keys[Stage.SYNTHESIS],
-                             voices=chapter_voices(ctx.settings, script))
+                             voices=chapter_voices(ctx.settings, script), inserts=inserts)
     missing = missing_segments(segments, ctx.segments)
     chapters = _chapters(ctx, script, segments)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,

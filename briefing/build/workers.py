@@ -79,6 +79,9 @@ class Job:
     label: str
     """Where it comes from, for messages (``2023-09-27, chapter 3, sentence 2``)."""
 
+    source: str | None = None
+    """A sound insert's file: decoded by the build, not sent to an engine."""
+
 
 def default_jobs() -> int:
     """The number of worker processes by default: the machine's cores."""

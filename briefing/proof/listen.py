@@ -273,7 +273,8 @@ def proof_date(ws: Workspace, day: dt.date, recognizer: Recognizer,
         if not audio.is_file():
             raise InputError(f"chapter file {chapter['file']} is missing; run 'briefing build'",
                              folder)
-        sentences = [c["text"] for c in data.get("cues", []) if c.get("chapter") == index]
+        sentences = [c["text"] for c in data.get("cues", [])
+                     if c.get("chapter") == index and not c.get("sound")]  # inserts: not speech
         heard = recognizer.transcribe(audio, lang)
         log.info("%s chapter %d heard: %s", label, index + 1, heard)
         chapters.append(proof_chapter(index, str(chapter["title"]), str(chapter["file"]),

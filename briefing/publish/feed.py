@@ -114,7 +114,8 @@ def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, descr
     for m in manifests:
         day = m["date"]
         folder = f"{base}{day}/"
-        opening = " ".join(clean_text(c["text"]) for c in m["cues"] if c["chapter"] == 0)
+        opening = " ".join(clean_text(c["text"]) for c in m["cues"]
+                       if c["chapter"] == 0 and not c.get("sound"))
         items.append(FeedItemView(
             title=clean_text(m["title"]),
             description=update_note(m.get("published")) + opening,

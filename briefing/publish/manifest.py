@@ -138,6 +138,8 @@ class ManifestCue(TypedDict):
     end_ms: Count
     text: str
     chapter: Count
+    sound: NotRequired[bool]
+    """Present (true) on a sound insert's cue (``[Sound: ident]``)."""
 
 
 def _non_empty(chapters: list[ManifestChapter]) -> list[ManifestChapter]:

@@ -36,6 +36,7 @@ from briefing.publish.books import (
 from briefing.publish.manifest import (
     MANIFEST_FORMAT,
     Manifest,
+    ManifestCue,
     ManifestFile,
     ManifestM4b,
     manifest_chapter,
@@ -227,10 +228,18 @@ def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[C
     """Every sentence on the briefing's timeline; a chapter's first carries its title."""
     return [
         Cue(start + seg.start_ms, start + seg.end_ms, seg.text,
-            chapter.title if n == 0 else None, index)
+            chapter.title if n == 0 else None, index, seg.sound)
         for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True))
         for n, seg in enumerate(chapter.segments)
     ]
+
+
+def _manifest_cue(cue: Cue) -> ManifestCue:
+    entry: ManifestCue = {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms),
+                          "text": cue.text, "chapter": cue.chapter_index}
+    if cue.sound:
+        entry["sound"] = True
+    return entry
 
 
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
@@ -287,11 +296,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         "chapters_json": "chapters.json",
         "chapters": [manifest_chapter(c, p.relative_to(folder).as_posix(), files.sizes[p])
                      for c, p in zip(layout, chapter_paths, strict=True)],
-        "cues": [
-            {"start_ms": round(cue.start_ms), "end_ms": round(cue.end_ms), "text": cue.text,
-             "chapter": cue.chapter_index}
-            for cue in cues
-        ],
+        "cues": [_manifest_cue(cue) for cue in cues],
         "published": next_published(earlier, day, mp3_sha256),
     }
     if m4b_entry is not None:

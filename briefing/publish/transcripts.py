@@ -44,6 +44,9 @@ class Cue:
     chapter_index: int = 0
     """Which chapter the cue belongs to."""
 
+    sound: bool = False
+    """A sound insert's cue (``[Sound: ident]``), not a spoken sentence."""
+
 
 def _words(text: str) -> list[str]:
     """The words of ``text``; a word longer than a line is cut into pieces that fit."""

@@ -32,6 +32,7 @@ from briefing.text.article import split_sentences
 from briefing.text.chapter_voice import ChapterVoice, heading_voice, refuse_voice_comment
 from briefing.text.front_matter import read_front_matter
 from briefing.text.markup import protect, read_inline, restore
+from briefing.text.sound import Sound, read_sound
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ _CONFLICT_LINE = re.compile(r"(<{7}|>{7})(?:\s.*)?|={7}\s*")
 class Pause:
     """An explicit pause written as ``[pause 1.5s]``."""
 
-    ms: int
-    """Length in milliseconds."""
+    ms: int  # length in milliseconds
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,10 @@ class Paragraph:
     sentences: tuple[str, ...]
     """Its sentences, each one synthesised as one segment."""
 
-    line: int = field(default=0, compare=False)
-    """The script line it starts on (for error messages)."""
+    line: int = field(default=0, compare=False)  # its first line (for error messages)
 
 
-Block = Paragraph | Pause
+Block = Paragraph | Pause | Sound
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class Chapter:
     """The heading text."""
 
     blocks: tuple[Block, ...]
-    """Paragraphs and pauses, in order."""
+    """Paragraphs, pauses and sound inserts, in order."""
 
     line: int = field(default=0, compare=False)
     """The line of its heading (for error messages)."""
@@ -124,14 +123,13 @@ class Script:
     photo_voice: str | None = None
     """The voice of photo chapters (front matter ``photo_voice``; ``None``: not given)."""
 
-    photo_rate: int | None = None
-    """The rate of photo chapters (front matter ``photo_rate``; ``None``: not given)."""
+    photo_rate: int | None = None  # of photo chapters (front matter ``photo_rate``)
 
 
 _PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
 _TAG = re.compile(r"(?<!\[)\[(?!\[)\s*([A-Za-z][\w-]*)\b[^\]\[]*\](?!\()")
 """A bracket tag ``[word ...]`` that is not a link ``[text](url)`` nor ``[[``: the script's
-only tag is ``[pause ...]``, so any other is a typo (``[puase 2s]``) that must not be spoken."""
+tags are ``[pause ...]`` and ``[sound ...]``, so any other is a typo (``[puase 2s]``)."""
 _BAD_COMMENT = re.compile(r"<!(?!--)")
 """``<!`` that does not open a comment (``<!- note ->``)."""
 _PAUSE_VALUE = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*(ms|s)\s*$", re.I | re.ASCII)
@@ -139,8 +137,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 MAX_PAUSE_MS = 60_000
 MAX_CHAPTERS = 255
 """Most chapters in one briefing: an ID3 table of contents (CTOC) lists at most 255."""
-MAX_SCRIPT_BYTES = 64_000_000
-"""Scripts larger than this are refused."""
+MAX_SCRIPT_BYTES = 64_000_000  # scripts larger than this are refused
 
 
 def _pause_ms(spec: str, path: Path, lineno: int) -> int:
@@ -164,7 +161,8 @@ def _check_markup(text: str, path: Path, lineno: int) -> None:
     tag = _TAG.search(text)
     if tag:
         raise ScriptError(f"line {lineno}: unknown tag {restore(tag.group(0))!r}: the script's "
-                          "only tag is [pause 1.5s] (write \\[ for a bracket that is text)", path)
+                          "tags are [pause 1.5s] and [sound FILE] (write \\[ for a bracket "
+                          "that is text)", path)
     bad = _BAD_COMMENT.search(text)
     if bad:
         raise ScriptError(f"line {lineno}: '<!' does not open a comment: a note is written "
@@ -297,6 +295,11 @@ class _BodyReader:
         if _LIST_MARKER.match(stripped):
             self.flush_para()
             stripped = _LIST_MARKER.sub("", stripped)
+        sound = read_sound(stripped, self.path, lineno)
+        if sound is not None:
+            self.flush_para()
+            self.blocks.append(sound)
+            return
         _check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
         pos = 0
         for m in _PAUSE.finditer(stripped):
