@@ -63,7 +63,7 @@ def insert_file(root: Path, sound: Sound, script: Path) -> Path:
             PureWindowsPath(raw).drive or raw.startswith("~"):
         raise _refuse(sound, script, "is an absolute path: write it relative to the workspace")
     if ".." in PurePosixPath(raw.replace("\\", "/")).parts:
-        raise _refuse(sound, script, "leads out of the workspace ('..')")
+        raise _refuse(sound, script, "leads outside the workspace ('..')")
     base = root.resolve()
     path = base / raw
     resolved = path.resolve()
