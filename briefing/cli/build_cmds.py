@@ -130,6 +130,9 @@ def render(
 ) -> None:
     """Build the audio from the existing scripts (after a producer's edit).
 
+    A line [sound jingles/ident.wav] in a script plays that file of the workspace there,
+    matched to the speech's loudness.
+
     Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict: a script whose
     <date>.new.md is waiting (its audio has your wording, not the articles' new one).
     """
@@ -181,7 +184,11 @@ def check(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
 ) -> None:
-    """Validate articles (and existing scripts) without writing anything."""
+    """Validate articles (and existing scripts) without writing anything.
+
+    A script's [sound FILE] inserts are checked too: each file must be inside the workspace
+    and decode as audio (WAV, FLAC, MP3, OGG).
+    """
 
     setup_logging(verbose, quiet)
     with errors():
