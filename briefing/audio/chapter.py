@@ -53,17 +53,17 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
 
     read = _reader(wavs)
     timings: list[SegmentTiming] = []
+    target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
     levels = None
     if any(isinstance(b, Sound) for b in chapter.blocks):
-        from briefing.audio.insert import insert_levels
+        from briefing.audio.insert import matched_levels
 
-        levels = insert_levels(chapter, read, gaps, last)
+        levels = matched_levels(chapter, read, gaps, last, target)
 
     def source() -> Iterator[bytes]:
         timings.clear()  # every pass replays the assembly, with the same timings
         return chapter_pieces(chapter, read, gaps, last, timings, levels)
 
-    target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
     try:
         mp3 = normalized(source, SAMPLE_RATE, target,
                          lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality))

@@ -29,6 +29,7 @@ from briefing.audio.assemble import (
     SAMPLE_RATE,
     Gaps,
     Levels,
+    SegmentTiming,
     chapter_layout,
     chapter_pieces,
     wav_pcm,
@@ -48,6 +49,12 @@ blocks would miss a short tone or a sting altogether."""
 
 HEADROOM_DBFS = -1.0
 """The highest sample peak an insert is raised to; the limiter takes care of true peaks."""
+
+MATCH_TOLERANCE_LU = 0.5
+"""How far an insert may end up from its speech in the normalised chapter."""
+
+MATCH_ROUNDS = 3
+"""Normalisations tried at most to bring the inserts within :data:`MATCH_TOLERANCE_LU`."""
 
 
 def decode(path: Path) -> bytes:
@@ -150,3 +157,54 @@ def insert_levels(chapter: Chapter, read: Callable[[int], bytes], gaps: Gaps,
     log.debug("chapter %r: speech %.1f LUFS, insert gains %s dB, speech -%.1f dB",
               chapter.title, speech, [round(g, 1) for g in wanted], missing)
     return Levels(-missing, tuple(g - missing for g in wanted))
+
+
+def _region(pcm: bytes, timing: SegmentTiming) -> bytes:
+    start = round(timing.start_ms * SAMPLE_RATE / 1000)
+    return pcm[2 * start : 2 * round(timing.end_ms * SAMPLE_RATE / 1000)]
+
+
+def _misses(pcm: bytes, timings: list[SegmentTiming]) -> list[float]:
+    """How much louder the speech is than each insert in a normalised chapter (LU; 0 where
+    either cannot be measured)."""
+    from briefing.audio.loudness import measure
+
+    speech = measure(b"".join(_region(pcm, t) for t in timings if not t.sound),
+                     SAMPLE_RATE).integrated_lufs
+    misses = []
+    for t in timings:
+        if t.sound:
+            loud, _ = _lufs_and_peak(_region(pcm, t))
+            miss = speech - loud
+            misses.append(miss if math.isfinite(miss) else 0.0)
+    return misses
+
+
+def matched_levels(chapter: Chapter, read: Callable[[int], bytes], gaps: Gaps, last: bool,
+                   target: Any) -> Levels:
+    """:func:`insert_levels`, corrected until the inserts match the speech in the chapter as
+    normalised to ``target`` (a :class:`~briefing.audio.loudness.LoudnessTarget`).
+
+    The normalisation's true-peak limiter can take a few LU off speech with high peaks and
+    none off a steady insert, so the levels are checked on the normalised audio and each
+    insert's gain moved by its miss.  The chapter's PCM is held meanwhile (a chapter with an
+    insert only)."""
+    from briefing.audio.loudness import normalized
+
+    levels = insert_levels(chapter, read, gaps, last)
+    for _ in range(MATCH_ROUNDS):
+        timings: list[SegmentTiming] = []
+
+        def source(levels: Levels = levels, timings: list[SegmentTiming] = timings) -> Any:
+            timings.clear()
+            return chapter_pieces(chapter, read, gaps, last, timings, levels)
+
+        misses = _misses(normalized(source, SAMPLE_RATE, target, b"".join), timings)
+        if all(abs(m) <= MATCH_TOLERANCE_LU for m in misses):
+            break
+        gains = levels.inserts_db + (0.0,) * (len(misses) - len(levels.inserts_db))
+        levels = Levels(levels.speech_db, tuple(g + m for g, m in zip(gains, misses,
+                                                                        strict=False)))
+        log.debug("chapter %r: insert gains corrected by %s LU", chapter.title,
+                  [round(m, 2) for m in misses])
+    return levels
