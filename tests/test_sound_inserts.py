@@ -250,6 +250,8 @@ def test_changing_the_file_rebuilds_only_its_chapter(cli: Cli, sound_ws: Path) -
     again = render(cli, ws)
     assert again["segments"]["synthesized"] == 0 and again["chapters_encoded"] == 0
     make_wav(ws / "ident.wav", seed=2)  # other bytes, same name and length
+    status = cli("status", "-w", ws, "--engine", "fake", "--json")
+    assert status.json()["dates"][0]["reason"].startswith("ident.wav changed:")
     changed = render(cli, ws)
     assert changed["segments"]["synthesized"] == 1 and changed["chapters_encoded"] == 1
     titles = {c["title"] for c in changed["chapters"]}

@@ -18,6 +18,8 @@ from briefing.fsutil import sha256_hex
 
 LEXICON = "input:lexicon"
 SETTINGS = "input:settings"
+SOUND = "input:sound:"
+"""Followed by a sound insert's file (relative to the workspace): the key of its bytes."""
 
 
 def input_hashes(ctx: BuildContext) -> dict[str, str]:
@@ -45,6 +47,8 @@ def what_changed(recorded: Mapping[str, str], now: Mapping[str, str], script: st
         named.append("pronunciations.toml")
     if SETTINGS in recorded and recorded[SETTINGS] != now.get(SETTINGS):
         named.append("the settings")
+    named.extend(key.removeprefix(SOUND) for key, value in now.items()
+                 if key.startswith(SOUND) and recorded.get(key, value) != value)
     if not named:
         return "what is spoken or how it is encoded changed"
     return " and ".join(named) + " changed"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.build.causes import input_hashes, stage_entries, what_changed
+from briefing.build.causes import SOUND, input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
 from briefing.build.inserts import resolve_inserts
@@ -254,6 +254,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
         Stage.ENCODING.value: summary_key([c.key for c in chapters]),
         Stage.OUTPUTS.value: key,
         **input_hashes(ctx),
+        **{f"{SOUND}{written}": i.digest for written, i in inserts.items()},
     }
     label = day.isoformat()
     current = _outputs_on_disk(ctx, label, key)
