@@ -306,6 +306,10 @@ def test_a_path_outside_the_workspace_is_refused(cli: Cli, sound_ws: Path,
     (ws / "jingles").mkdir()
     (ws / "jingles" / "out").symlink_to(tmp_path)
     _refused(cli, ws, "[sound jingles/out/outside.wav]", "outside the workspace")
+    (ws / "loop-a.wav").symlink_to("loop-b.wav")
+    (ws / "loop-b.wav").symlink_to("loop-a.wav")
+    _refused(cli, ws, "[sound loop-a.wav]", "cannot be opened")
+    _refused(cli, ws, "[sound jingles]", "is not a file")
 
 
 def test_a_sound_tag_must_stand_on_its_own_line(cli: Cli, sound_ws: Path) -> None:

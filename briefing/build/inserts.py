@@ -22,6 +22,7 @@ from briefing.errors import InsertError
 from briefing.fsutil import sha256_hex
 from briefing.hashing import canonical_hash
 from briefing.readfile import read_limited
+from briefing.text.markup import plain
 from briefing.text.script_read import Chapter, Script
 from briefing.text.sound import Sound
 
@@ -64,15 +65,18 @@ def insert_file(root: Path, sound: Sound, script: Path) -> Path:
         raise _refuse(sound, script, "is an absolute path: write it relative to the workspace")
     if ".." in PurePosixPath(raw.replace("\\", "/")).parts:
         raise _refuse(sound, script, "leads outside the workspace ('..')")
-    base = root.resolve()
-    path = base / raw
-    resolved = path.resolve()
-    if not resolved.is_relative_to(base):
-        raise _refuse(sound, script, "resolves outside the workspace (a symbolic link)")
-    if not resolved.exists():
-        raise _refuse(sound, script, "does not exist")
-    if not resolved.is_file():
-        raise _refuse(sound, script, "is not a file")
+    try:
+        base = root.resolve()
+        resolved = (base / raw).resolve()
+        if not resolved.is_relative_to(base):
+            raise _refuse(sound, script, "resolves outside the workspace (a symbolic link)")
+        if not resolved.exists():
+            raise _refuse(sound, script, "does not exist")
+        if not resolved.is_file():
+            raise _refuse(sound, script, "is not a file")
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, a name too long
+        raise _refuse(sound, script, f"cannot be opened ({getattr(exc, 'strerror', None) or exc})"
+                      ) from None
     return resolved
 
 
@@ -93,7 +97,7 @@ def resolve_insert(root: Path, sound: Sound, script: Path,
             duration = wav_ms(decode(file)) or 0
         except InsertError as exc:
             raise _refuse(sound, script, exc.message) from None
-    return Insert(file, digest, title_tag(file) or sound.title, duration)
+    return Insert(file, digest, plain(title_tag(file) or "") or sound.title, duration)
 
 
 def resolve_inserts(script: Script, root: Path, path: Path,
