@@ -316,3 +316,23 @@ def test_a_sound_tag_must_stand_on_its_own_line(cli: Cli, sound_ws: Path) -> Non
     make_wav(sound_ws / "ident.wav")
     _refused(cli, sound_ws, "And now [sound ident.wav] the news.", "own")
     _refused(cli, sound_ws, "[sound]", "names no file")
+
+
+def test_the_reader_and_the_layout_of_an_insert() -> None:
+    """Any case, escapes in the name, the stem as title; an insert stands like a paragraph
+    and a [pause] beside it replaces the pause there."""
+    from briefing.audio.assemble import chapter_layout
+    from briefing.text.sound import Sound
+
+    text = ("---\ndate: 2024-05-20\n---\n## One\nFirst.\n\n[SOUND clips/a\\]b.v2.wav]\n"
+            "[pause 2s]\nSecond.\n\n[sound tone.ogg]\n")
+    [chapter] = parse_script(text, Path("s.md")).chapters
+    sounds = [b for b in chapter.blocks if isinstance(b, Sound)]
+    assert [(s.path, s.title, s.line, s.cue) for s in sounds] == [
+        ("clips/a]b.v2.wav", "a]b.v2", 7, "[Sound: a]b.v2]"), ("tone.ogg", "tone", 11,
+                                                                "[Sound: tone]")]
+    gaps = Gaps(250, 650, 1500)
+    layout = [(gap, item if isinstance(item, str | None) else item.path)
+              for gap, item in chapter_layout(chapter, gaps)]
+    assert layout == [(0, "First."), (650, "clips/a]b.v2.wav"), (2000, "Second."),
+                      (650, "tone.ogg"), (1500, None)]
