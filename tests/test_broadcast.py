@@ -228,3 +228,25 @@ def test_loudness_option_says_it_lasts_one_run(ws: Path, cli: Cli) -> None:
     result = cli("build", ARTICLE, "-w", ws, "--engine", "fake", "--loudness", "-20")
     assert result.exit_code == 0 and "note:" not in result.stderr
     assert abs(ebur128(mp3)[0] - -20.0) <= 1.0
+
+
+def test_real_engine_master_is_on_target_with_its_chapters(tmp_path: Path) -> None:
+    """The same checks on speech from the default engine (espeak-ng through pyttsx3)."""
+    from tests.test_real_build import run_briefing
+
+    ws = tmp_path / "ws"
+    result = run_briefing("build", ARTICLE, "-w", ws, "--format", "wav", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = json.loads(result.stdout)["dates"][0]["files"]
+    wav, mp3 = ws / files["wav"], ws / files["mp3"]
+    integrated, peak = ebur128(wav)
+    assert abs(integrated - -23.0) <= 0.5 and peak <= -1.0
+    duration = float(ffprobe_json(wav, "-show_streams")["streams"][0]["duration"])
+    assert abs(duration - MP3(mp3).info.length) <= 0.05
+    wavinfo = pytest.importorskip("wavinfo")
+    cues = wavinfo.WavInfoReader(str(wav), info_encoding="utf-8").cues.to_dict()
+    chapters = ffprobe_chapters(mp3)
+    assert len(cues) == len(chapters) > 3
+    for n, chapter in enumerate(chapters, start=1):
+        assert cues[n]["label"] == chapter["tags"]["title"]
+        assert abs(cues[n]["frame"] / RATE - float(chapter["start_time"])) <= 0.001
