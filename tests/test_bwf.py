@@ -149,3 +149,21 @@ def test_the_wav_is_streamed_with_memory_that_does_not_grow(tmp_path: Path) -> N
     # 76-minute master is 438 MB
     assert long < 80_000_000
     assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*"))
+
+
+def test_a_silent_programme_has_unknown_loudness_not_infinity(tmp_path: Path) -> None:
+    import json
+
+    mp3 = tmp_path / "s.mp3"
+    samples = SAMPLE_RATE * 3
+    mp3.write_bytes(encode_mp3(bytes(2 * samples), 64, 9))
+    made = write_wav(tmp_path / "s.wav", (mp3, "0" * 64), Timeline(SAMPLE_RATE, samples, (0,)),
+                     [PublishedChapter("Only", ChapterKind.OTHER, None, 0, 3000)],
+                     TagInfo("Quiet", "News", "briefing", "2024-03-08"),
+                     BroadcastOptions(-23.0, -1.0), "2024-03-08T12:00:00Z", None)
+    assert made.entry["loudness_lufs"] is None and made.entry["true_peak_dbtp"] is None
+    json.dumps(made.entry, allow_nan=False)
+    assert made.entry["samples"] == 3 * RATE
+    data = made.path.read_bytes()
+    at = data.index(b"bext") + 8
+    assert struct.unpack("<5h", data[at + 412 : at + 422]) == (UNKNOWN_LOUDNESS,) * 5

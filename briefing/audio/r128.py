@@ -43,7 +43,8 @@ LRA_HIGH_PERCENTILE = 95.0
 
 @dataclass(frozen=True)
 class R128Stats:
-    """What EBU Tech 3285 v2 puts in ``bext`` (``-inf`` where the audio is silent)."""
+    """What EBU Tech 3285 v2 puts in ``bext`` (``-inf``, or ``nan`` for the range, where the
+    audio is silent)."""
 
     integrated_lufs: float
     range_lu: float
@@ -63,10 +64,11 @@ def _window_lufs(steps: Float, width: int, grid: Grid) -> Float:
 
 
 def loudness_range(short_term: Float) -> float:
-    """EBU Tech 3342 loudness range (LU) of the short-term loudness values."""
+    """EBU Tech 3342 loudness range (LU) of the short-term loudness values (``nan`` when none
+    passes the absolute gate: silence, or less than 3 s)."""
     gated = short_term[short_term > ABSOLUTE_GATE_LUFS]
     if gated.size == 0:
-        return 0.0
+        return math.nan
     mean_power = float(np.mean(10 ** (gated / 10)))
     relative = 10 * math.log10(mean_power) - LRA_RELATIVE_GATE_LU
     gated = gated[gated > relative]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -163,6 +164,11 @@ def _bext(info: TagInfo, mp3_sha256: str, origination: str, mp3_rate: int,
                 coding_history=history, loudness=stats)
 
 
+def _finite(value: float) -> float | None:
+    """A measured figure for the manifest: ``None`` for silence (JSON has no infinity)."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
 def write_wav(path: Path, mp3: tuple[Path, str], timeline: Timeline,
               chapters: Sequence[PublishedChapter], info: TagInfo, options: BroadcastOptions,
               origination: str, previous: Mapping[str, Any] | None) -> Broadcast:
@@ -199,8 +205,8 @@ def write_wav(path: Path, mp3: tuple[Path, str], timeline: Timeline,
              stats.true_peak_dbtp)
     entry: ManifestWav = {"file": path.name, "bytes": size, "key": key, "sample_rate": RATE,
              "bits": 16, "samples": writer.samples,
-             "loudness_lufs": round(stats.integrated_lufs, 2),
-             "true_peak_dbtp": round(stats.true_peak_dbtp, 2),
+             "loudness_lufs": _finite(stats.integrated_lufs),
+             "true_peak_dbtp": _finite(stats.true_peak_dbtp),
              "cues_csv": f"briefing-{day}.cues.csv", "cues_txt": f"briefing-{day}.cues.txt"}
     return Broadcast(path, entry, True)
 
@@ -217,7 +223,7 @@ def write_master(folder: Path, mp3: tuple[Path, str], timeline: Timeline,
     bounds = timeline.bounds()
     csv_text = cue_csv(chapters, bounds, RATE)
     text = cue_text(info.title, made.path.name, chapters, bounds, RATE,
-                    float(made.entry["loudness_lufs"]))
+                    made.entry["loudness_lufs"])
     return Broadcast(made.path, made.entry, made.written, (
         (folder / f"briefing-{day}.cues.csv", csv_text.encode("utf-8")),
         (folder / f"briefing-{day}.cues.txt", text.encode("utf-8"))))

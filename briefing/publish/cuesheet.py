@@ -46,11 +46,12 @@ def cue_csv(chapters: Sequence[PublishedChapter], bounds: Sequence[tuple[int, in
 
 
 def cue_text(title: str, wav: str, chapters: Sequence[PublishedChapter],
-             bounds: Sequence[tuple[int, int]], rate: int, loudness_lufs: float) -> str:
+             bounds: Sequence[tuple[int, int]], rate: int, loudness_lufs: float | None) -> str:
     """The plain-text cue sheet, for a person: a heading and one aligned line per chapter
     (a photo under its story is indented)."""
     total = bounds[-1][1] if bounds else 0
-    lines = [plain(title), f"{wav}: {rate} Hz, 16-bit mono PCM, {loudness_lufs:.1f} LUFS, "
+    level = "silent" if loudness_lufs is None else f"{loudness_lufs:.1f} LUFS"
+    lines = [plain(title), f"{wav}: {rate} Hz, 16-bit mono PCM, {level}, "
                            f"{clock(total, rate)} ({total} samples)", "",
              f"{'#':>3}  {'In':<12}  {'Out':<12}  {'Duration':<12}  Title"]
     for row, chapter in zip(_rows(chapters, bounds, rate), chapters, strict=True):

@@ -141,8 +141,9 @@ class ManifestWav(TypedDict):
     sample_rate: Count
     bits: Count
     samples: Count
-    loudness_lufs: float
-    true_peak_dbtp: float
+    loudness_lufs: float | None
+    """As measured (``None`` for silence)."""
+    true_peak_dbtp: float | None
     cues_csv: RelFile
     cues_txt: RelFile
 
