@@ -119,7 +119,7 @@ def cue_chunks(points: Sequence[CuePoint]) -> bytes:
         struct.pack("<II4sIII", p.ident, p.sample, b"data", 0, 0, p.sample) for p in points)
     adtl = b"adtl"
     for p in points:
-        label = p.label.encode("utf-8") + b"\0"
+        label = p.label.replace("\0", "").encode("utf-8") + b"\0"
         adtl += chunk(b"labl", struct.pack("<I", p.ident) + label)
     cset = struct.pack("<HHHH", UTF8_CODEPAGE, 0, 0, 0)
     return chunk(b"cue ", cues) + chunk(b"LIST", adtl) + chunk(b"CSET", cset)
