@@ -60,9 +60,9 @@ def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
 
-FORMATS = ("mp3", "m4b", "daisy", "epub")
+FORMATS = ("mp3", "m4b", "daisy", "epub", "wav")
 """Formats a date can be built in: the chaptered MP3 (always), an M4B audiobook, a DAISY 2.02
-talking book and an EPUB 3 with media overlays."""
+talking book, an EPUB 3 with media overlays and a 48 kHz broadcast WAV with cue sheets."""
 
 
 
@@ -133,6 +133,10 @@ class Settings:
     true_peak_dbtp: float = _opt(-1.0, "assembly")
     """Highest true peak of every output, in dBTP."""
 
+    broadcast_loudness_lufs: float = _opt(-23.0, "outputs")
+    """Integrated loudness of the broadcast WAV (``wav`` format): −23 for EBU R 128 (−24 for
+    ATSC A/85); the MP3 stays at ``loudness_lufs``."""
+
     bitrate_kbps: int = _opt(64, "encoding")
     """MP3 bitrate (constant bitrate, mono)."""
 
@@ -167,7 +171,9 @@ class Settings:
     """Audio formats of each date (``formats = ["mp3", "m4b"]``): the MP3 is always built;
     ``m4b`` adds an AAC audiobook with chapters (``audio/<date>/briefing-<date>.m4b``),
     ``daisy`` a DAISY 2.02 talking book (``audio/<date>/daisy/``), ``epub`` an EPUB 3 with
-    media overlays (``audio/<date>/briefing-<date>.epub``)."""
+    media overlays (``audio/<date>/briefing-<date>.epub``), ``wav`` a 48 kHz broadcast WAV at
+    ``broadcast_loudness_lufs`` with chapter cue points and cue sheets
+    (``audio/<date>/briefing-<date>.wav``, ``.cues.csv``, ``.cues.txt``)."""
 
     feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
     """The ``[feed]`` table: title, author, owner, email, copyright, image."""

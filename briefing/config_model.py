@@ -149,6 +149,9 @@ class SettingsModel(_Strict):
         _DEFAULTS.loudness_lufs)
     true_peak_dbtp: Annotated[float, _check(
         lambda v: -20 <= v <= 0, "{v} dBTP must be between -20 and 0")] = _DEFAULTS.true_peak_dbtp
+    broadcast_loudness_lufs: Annotated[float, _check(
+        lambda v: -60 <= v <= -5, "{v} LUFS must be between -60 and -5")] = (
+        _DEFAULTS.broadcast_loudness_lufs)
     bitrate_kbps: Annotated[int, _check(
         lambda v: v in _BITRATES, f"{{v}} is not one of {', '.join(map(str, _BITRATES))}")] = (
         _DEFAULTS.bitrate_kbps)

@@ -32,6 +32,7 @@ from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
+from briefing.publish import broadcast
 from briefing.publish.books import options_for as book_options
 from briefing.publish.m4b import options_for
 from briefing.publish.outputs import EncodedChapter, write_date_outputs
@@ -217,10 +218,13 @@ def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]
         "chapters_json": rel(ctx.ws, folder / "chapters.json"),
         "manifest": rel(ctx.ws, folder / f"briefing-{label}.json"),
     }
-    for name in ("m4b", "daisy", "epub"):
+    for name in ("m4b", "daisy", "epub", "wav"):
         path = getattr(outputs, name)
         if path is not None:
             files[name] = rel(ctx.ws, path)
+    if outputs.wav is not None:
+        files["cues_csv"] = rel(ctx.ws, folder / f"briefing-{label}.cues.csv")
+        files["cues_txt"] = rel(ctx.ws, folder / f"briefing-{label}.cues.txt")
     return files
 
 
@@ -246,7 +250,8 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     with named(folder):
         outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
                                      options_for(ctx.settings, ctx.ws.root),
-                                     book_options(ctx.settings, ctx.ws.root))
+                                     book_options(ctx.settings, ctx.ws.root),
+                                     broadcast.options_for(ctx.settings))
     record = OutputsRecord(
         key=plan.outputs_key,
         stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},

@@ -47,7 +47,7 @@ from briefing.chapters import ChapterKind
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
-from briefing.publish import books
+from briefing.publish import books, broadcast
 from briefing.publish.m4b import fingerprint, options_for
 from briefing.text.dates import parse_iso_date
 from briefing.text.script_read import (
@@ -246,7 +246,8 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
                       {**fingerprint(options_for(ctx.settings, ctx.ws.root)),
-                       **books.fingerprint(books.options_for(ctx.settings, ctx.ws.root))})
+                       **books.fingerprint(books.options_for(ctx.settings, ctx.ws.root)),
+                       **broadcast.fingerprint(broadcast.options_for(ctx.settings))})
     stages = {
         Stage.SCRIPT.value: sha256_hex(data),
         Stage.SYNTHESIS.value: summary_key([p.digest for p in segments]),

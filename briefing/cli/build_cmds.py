@@ -74,7 +74,7 @@ def build(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats)
+                                    formats, quiet)
         if dry_run:
             finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
                    quiet)
@@ -140,7 +140,7 @@ def render(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats)
+                                    formats, quiet)
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:
             report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,

@@ -38,7 +38,7 @@ from briefing.cli.signals import (
     sigterm_as_interrupt,
     terminated,
 )
-from briefing.config import Settings, load_settings, parse_rate
+from briefing.config import CONFIG_NAME, Settings, load_settings, parse_rate
 from briefing.engines.registry import choose_voice, load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.publish.formatting import short_duration
@@ -83,13 +83,18 @@ BaseUrlOpt = Annotated[str | None, typer.Option(
     "--base-url", help="Public URL of the audio/ folder, e.g. https://example.org/briefings/; "
                        "with it a podcast feed (audio/feed.xml) is written.")]
 LoudnessOpt = Annotated[float | None, typer.Option(
-    "--loudness", help="Integrated loudness of every output in LUFS: -16 (default, podcasts) "
-                       "or -23 (EBU R128 broadcast).", min=-60, max=-5)]
+    "--loudness", help="Integrated loudness of the MP3s (and M4B, books) in LUFS: -16 "
+                       "(default, podcasts) or -23 (EBU R128), for this run only: the next "
+                       "build or render without it re-encodes them at loudness_lufs of "
+                       "briefing.toml, so set that to keep a level. The broadcast WAV has "
+                       "its own, broadcast_loudness_lufs (default -23).", min=-60, max=-5)]
 FormatOpt = Annotated[list[str] | None, typer.Option(
     "--format", help="Format of each date, repeatable: mp3 (always built), m4b (an AAC "
                      "audiobook with chapters and cover), daisy (a DAISY 2.02 talking book in "
-                     "audio/<date>/daisy/) and epub (an EPUB 3 with the text synchronised to the "
-                     "audio). Default: formats in briefing.toml, else mp3.",
+                     "audio/<date>/daisy/), epub (an EPUB 3 with the text synchronised to the "
+                     "audio) and wav (a 48 kHz broadcast WAV at broadcast_loudness_lufs with "
+                     "chapter cue points, and its cue sheets). Default: formats in "
+                     "briefing.toml, else mp3.",
     show_default=False, metavar="FORMAT")]
 JsonOpt = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document describing the result on stdout.")]
@@ -185,12 +190,17 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
                      executor: str | None = None, loudness: float | None = None,
                      base_url: str | None = None,
-                     formats: list[str] | None = None) -> Settings:
-    """Settings from briefing.toml with the command line's overrides."""
+                     formats: list[str] | None = None, quiet: bool = False) -> Settings:
+    """Settings from briefing.toml with the command line's overrides (a note on stderr, unless
+    ``quiet``, when ``--loudness`` differs from the lasting ``loudness_lufs``)."""
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
     settings = load_settings(ws.root)
+    if loudness is not None and loudness != settings.loudness_lufs and not quiet:
+        err.print(f"note: --loudness {loudness:g} is for this run only; the next build without "
+                  f"it re-encodes at {settings.loudness_lufs:g} LUFS (set loudness_lufs = "
+                  f"{loudness:g} in {CONFIG_NAME} to keep it)", markup=False)
     if voice is not None:  # refused (exit 2) before any script is written with it
         voice = _checked_voice(engine or settings.engine, voice)
     return settings.overridden(

@@ -17,6 +17,7 @@ encoded again.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -173,3 +174,15 @@ def fingerprint(options: M4bOptions | None) -> dict[str, Any]:
     cover = sha256_hex(options.cover.data) if options.cover else None
     return {"m4b": [M4B_VERSION, options.bitrate_kbps, cover]}
 
+
+def remove_unlisted(folder: Path, earlier: object, now: Mapping[str, Any] | None) -> None:
+    """Remove the M4B the previous manifest lists when this build makes none (``m4b`` was
+    dropped from the formats); a file briefing did not list is never touched."""
+    old = earlier.get("m4b") if isinstance(earlier, dict) else None
+    if now is not None or not isinstance(old, dict) or not isinstance(old.get("file"), str):
+        return
+    path = folder / old["file"]
+    if re.fullmatch(r"briefing-[0-9-]+\.m4b", old["file"]) and path.is_file() \
+            and not path.is_symlink():
+        path.unlink()
+        log.info("removed %s (m4b is no longer among the formats)", path)

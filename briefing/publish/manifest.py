@@ -131,6 +131,24 @@ class ManifestChapter(TypedDict):
 
 
 @with_config(_FORBID)
+class ManifestWav(TypedDict):
+    """The broadcast WAV in the manifest: its key (as the M4B's), format, measured loudness
+    and its cue sheets."""
+
+    file: RelFile
+    bytes: Count
+    key: str
+    sample_rate: Count
+    bits: Count
+    samples: Count
+    loudness_lufs: float | None
+    """As measured (``None`` for silence)."""
+    true_peak_dbtp: float | None
+    cues_csv: RelFile
+    cues_txt: RelFile
+
+
+@with_config(_FORBID)
 class ManifestCue(TypedDict):
     """A spoken sentence in the manifest."""
 
@@ -169,6 +187,7 @@ class Manifest(TypedDict):
     daisy: NotRequired[ManifestFile]
     """The DAISY 2.02 book: its NCC (``daisy/ncc.html``) and the bytes of all its files."""
     epub: NotRequired[ManifestFile]
+    wav: NotRequired[ManifestWav]
 
 
 _VALIDATOR: TypeAdapter[Manifest] = TypeAdapter(Manifest)

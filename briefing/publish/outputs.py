@@ -33,6 +33,8 @@ from briefing.publish.books import (
     talking_book,
     write_books,
 )
+from briefing.publish.broadcast import remove_unlisted as remove_unlisted_wav
+from briefing.publish.m4b import remove_unlisted as remove_unlisted_m4b
 from briefing.publish.manifest import (
     MANIFEST_FORMAT,
     Manifest,
@@ -46,6 +48,7 @@ from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
 if TYPE_CHECKING:
+    from briefing.publish.broadcast import Broadcast, BroadcastOptions
     from briefing.publish.m4b import M4bOptions
 
 log = logging.getLogger(__name__)
@@ -104,6 +107,9 @@ class DateOutputs:
 
     epub: Path | None = None
     """The EPUB 3, when one was made."""
+
+    wav: Path | None = None
+    """The broadcast WAV (:mod:`briefing.publish.broadcast`), when one was made."""
 
 
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -224,6 +230,23 @@ def _write_books(files: _Files, day: str, info: TagInfo, lang: str,
             for name, entry in made.entries.items()}
 
 
+def _write_wav(files: _Files, mp3: tuple[Path, str], join: JoinPlan, rate: int,
+               layout: Sequence[PublishedChapter], info: TagInfo,
+               options: BroadcastOptions | None, published: Mapping[str, Any],
+               earlier: Mapping[str, Any] | None) -> Broadcast | None:
+    """Make the broadcast WAV and its cue sheets when ``options`` are given."""
+    if options is None:
+        return None
+    from briefing.publish.broadcast import Timeline, write_master
+
+    made = write_master(files.folder, mp3, Timeline(rate, join.samples, join.starts), layout,
+                        info, options, published, earlier)
+    files.record(made.path, int(made.entry["bytes"]), made.written)
+    for path, data in made.sheets:
+        files.put(path, data)
+    return made
+
+
 def _cues(chapters: Sequence[EncodedChapter], starts: Sequence[float]) -> list[Cue]:
     """Every sentence on the briefing's timeline; a chapter's first carries its title."""
     return [
@@ -245,7 +268,8 @@ def _manifest_cue(cue: Cue) -> ManifestCue:
 def write_date_outputs(folder: Path, day: str, info: TagInfo,
                        chapters: Sequence[EncodedChapter], lang: str = "en",
                        m4b: M4bOptions | None = None,
-                       books: BookOptions | None = None) -> DateOutputs:
+                       books: BookOptions | None = None,
+                       wav: BroadcastOptions | None = None) -> DateOutputs:
     """Write every output of one date (``audio/<date>/``) from its encoded chapters.
 
     Memory stays bounded by one chapter's MP3: chapter files are tagged and written one at a
@@ -254,7 +278,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     the previous build wrote (its manifest says which) that is no longer a chapter is removed.
     With ``m4b`` options an M4B audiobook is made from the MP3 too (:mod:`briefing.publish.m4b`),
     with ``books`` a DAISY 2.02 book and an EPUB 3 from the chapter files
-    (:mod:`briefing.publish.books`).
+    (:mod:`briefing.publish.books`), with ``wav`` a broadcast WAV and its cue sheets.
     """
     if not chapters:
         raise EncoderError("a briefing needs at least one chapter")
@@ -273,6 +297,9 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     mp3_path = folder / f"briefing-{day}.mp3"
     mp3_sha256 = _write_full_mp3(files, mp3_path, tag_briefing(b"", info, marks), join, chapters)
     m4b_entry = _write_m4b(files, day, (mp3_path, mp3_sha256), marks, info, m4b, earlier)
+    published = next_published(earlier, day, mp3_sha256)
+    master = _write_wav(files, (mp3_path, mp3_sha256), join, streams[0].header.sample_rate,
+                        layout, info, wav, published, earlier)
     lengths = [samples_to_ms(stream.samples) for stream in streams]
     playlist = folder / f"briefing-{day}.m3u8"
     files.put(playlist, _playlist(info.title, [(c.title, p) for c, p in zip(
@@ -297,24 +324,27 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         "chapters": [manifest_chapter(c, p.relative_to(folder).as_posix(), files.sizes[p])
                      for c, p in zip(layout, chapter_paths, strict=True)],
         "cues": [_manifest_cue(cue) for cue in cues],
-        "published": next_published(earlier, day, mp3_sha256),
+        "published": published,
     }
     if m4b_entry is not None:
         manifest["m4b"] = m4b_entry
-    if "daisy" in book_entries:
-        manifest["daisy"] = book_entries["daisy"]
-    if "epub" in book_entries:
-        manifest["epub"] = book_entries["epub"]
+    for name in ("daisy", "epub"):
+        if name in book_entries:
+            manifest[name] = book_entries[name]
+    if master is not None:
+        manifest["wav"] = master.entry
     files.put(folder / f"briefing-{day}.json",
               (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    _remove_unlisted_m4b(folder, earlier, m4b_entry)
+    remove_unlisted_m4b(folder, earlier, m4b_entry)
     remove_unlisted(folder, day, earlier, book_entries)
+    remove_unlisted_wav(folder, earlier, master)
     _remove_stale(previous, files.sizes)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
                        bounds[-1], tuple(files.sizes), tuple(files.written),
                        folder / m4b_entry["file"] if m4b_entry else None,
                        _entry_path(folder, book_entries, "daisy"),
-                       _entry_path(folder, book_entries, "epub"))
+                       _entry_path(folder, book_entries, "epub"),
+                       master.path if master else None)
 
 
 def _entry_path(folder: Path, entries: Mapping[str, ManifestFile], name: str) -> Path | None:
@@ -334,19 +364,6 @@ def _hashed(chunks: Iterator[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
     for chunk in chunks:
         digest.update(chunk)
         yield chunk
-
-
-def _remove_unlisted_m4b(folder: Path, earlier: object, now: ManifestM4b | None) -> None:
-    """Remove the M4B the previous manifest lists when this build makes none (``m4b`` was
-    dropped from the formats); a file briefing did not list is never touched."""
-    old = earlier.get("m4b") if isinstance(earlier, dict) else None
-    if now is not None or not isinstance(old, dict) or not isinstance(old.get("file"), str):
-        return
-    path = folder / old["file"]
-    if re.fullmatch(r"briefing-[0-9-]+\.m4b", old["file"]) and path.is_file() \
-            and not path.is_symlink():
-        path.unlink()
-        log.info("removed %s (m4b is no longer among the formats)", path)
 
 
 _CHAPTER_FILE = re.compile(r"chapters/\d{2,}-[a-z0-9-]+\.mp3")

@@ -250,6 +250,15 @@ def _downloads(manifest: Manifest, sizes: Mapping[str, int]) -> tuple[DownloadVi
                                    "EPUB 3 with media overlays",
                                    href(manifest["epub"]["file"]),
                                    human_size(manifest["epub"]["bytes"]), True),)
+    if "wav" in manifest:
+        wav = manifest["wav"]
+        level = "" if wav["loudness_lufs"] is None else f", {wav['loudness_lufs']:.0f} LUFS"
+        downloads += (DownloadView("The broadcast master",
+                                   f"WAV, {wav['sample_rate'] // 1000} kHz {wav['bits']}-bit"
+                                   f"{level}, with chapter cue points",
+                                   href(wav["file"]), human_size(wav["bytes"]), True),
+                      DownloadView("Cue sheet of the broadcast master", "CSV cue sheet",
+                                   href(wav["cues_csv"]), size_of(wav["cues_csv"]), True))
     return downloads
 
 
