@@ -65,8 +65,10 @@ UPSTREAM: Mapping[Stage, Stage | None] = {
 FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     Stage.SCRIPT: {
         # generated scripts change for the same articles and templates; 3: every heading
-        # carries its chapter marker (``<!-- kind: story 1 -->``)
-        "version": 3,
+        # carries its chapter marker (``<!-- kind: story 1 -->``); 4: the editor's wording
+        # (photos "taken today", a rundown that does not repeat the first sentence, the
+        # closing without the date and with the credits grouped by agency, a programme name)
+        "version": 4,
     },
     Stage.SYNTHESIS: {
         "version": 1,  # the layout of a segment's key and its cache entry
