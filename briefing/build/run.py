@@ -133,7 +133,7 @@ def _removed(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) ->
             reason = (f"its articles are gone; its script and audio were moved to "
                       f"{rel(ctx.ws, result.removed[r.day])}")
         else:
-            reason = "its articles are gone; its script and audio are kept (no audio build)"
+            reason = "its articles are gone; nothing of it was left to move"
         entries.append(DateReport(r.day.isoformat(), DateState.REMOVED, script=r.script,
                                   reason=reason))
     return entries
