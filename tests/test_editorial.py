@@ -12,7 +12,7 @@ import pytest
 
 from briefing.config import load_settings
 from briefing.errors import ConfigError
-from briefing.text.article import Article, read_article, split_sentences
+from briefing.text.article import Article, derive_headline, read_article, split_sentences
 from briefing.text.script_read import parse_script
 from briefing.text.script_render import render_script
 from tests.conftest import DATA, REPO, Cli
@@ -66,10 +66,13 @@ def test_the_opening_never_reads_a_first_sentence_twice(group: list[Article]) ->
     for headline in said:
         for first in firsts:
             assert words(headline) != first, headline  # never a whole first sentence
-    if len(group) == 1:  # the story follows at once: none of its opening words read before
+    if len(group) == 1:  # the story follows at once: no run of its first words read before it
         first = firsts[0]
         opening = words(chapter(text, "Opening"))
-        assert not any(opening[i:i + 4] == first[:4] for i in range(len(opening)))
+        assert not any(opening[i:i + 4] == first[j:j + 4]
+                       for i in range(len(opening)) for j in range(len(first) - 3))
+        if group[0].headline == derive_headline(group[0].paragraphs[0]):
+            assert said == []
     else:  # a rundown of several stories names each one
         assert len(said) == len(group)
         assert chapter(text, "Opening").split("\n\n")[-1].startswith(f"And story {len(group)}:")
@@ -94,6 +97,19 @@ def test_a_short_first_sentence_is_shortened_in_a_rundown(tmp_path: Path) -> Non
     assert opening[1] == "Story 1: Storms closed ports along the coast."
     assert len(opening) == 2  # "Markets rose." cannot be shorter: not read twice
     assert "Markets rose." in chapter(text, "Story 2")
+
+
+def test_a_headline_cut_from_inside_the_first_sentence_is_a_repeat_too(tmp_path: Path) -> None:
+    for lead in ("On Monday, storms closed ports along the coasts of Portugal and Spain, "
+                 "officials said.",
+                 "LISBON, Portugal (AP) — Storms closed ports along the coasts of Portugal and "
+                 "Spain on Monday, officials said."):
+        one = article(tmp_path, "a", paragraphs=[lead])
+        assert chapter(script([one]), "Opening").count("\n\n") == 0  # one story: no rundown
+        other = article(tmp_path, "b", paragraphs=["Markets rose in Tokyo after the holiday."])
+        [first, second] = _rundown(script([one, other]))
+        assert first == "Storms closed ports along the coasts of Portugal and Spain"
+        assert second == "Markets rose in Tokyo"
 
 
 def test_an_articles_own_headline_is_read_even_for_one_story(tmp_path: Path) -> None:

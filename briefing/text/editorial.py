@@ -27,17 +27,20 @@ def _words(text: str) -> list[str]:
 
 
 def repeats(headline: str, sentence: str) -> bool:
-    """Whether saying ``headline`` and then ``sentence`` reads the same words twice in a row:
-    the headline's words (case and punctuation aside) are the sentence's first words."""
-    said, then = _words(headline), _words(sentence)
-    return bool(said) and then[:len(said)] == said
+    """Whether saying ``headline`` and then ``sentence`` reads the same words twice: every word
+    of the headline is the sentence's, in the sentence's order (case and punctuation aside), as
+    in a headline cut from the sentence (its dateline, an opening "On Monday," or an aside
+    between commas left out)."""
+    said, then = _words(headline), iter(_words(sentence))
+    return bool(said) and all(word in then for word in said)  # a subsequence: `in` consumes
 
 
 def rundown_headline(headline: str, first_sentence: str, *, alone: bool) -> str | None:
     """What the opening says of a story whose text starts with ``first_sentence``.
 
-    A headline that is not the start of the first sentence (an article's own headline) is read
-    as it is.  One that is (derived from the first sentence): for the only story, which is read
+    A headline that says something else (an article's own headline) is read as it is.  One that
+    only repeats the first sentence's words (:func:`repeats`, as a headline derived from it
+    does): for the only story, which is read
     straight after the opening, nothing (``None``: the listener would hear the same words twice
     in a row); in a rundown of several stories, a shorter phrase of it cut at a phrase boundary
     (:func:`briefing.text.describe.short_title`), never the whole sentence, or ``None`` when the
