@@ -195,7 +195,8 @@ def _closing_credits(text: str) -> str:
 def test_credits_are_grouped_by_agency_in_order_of_first_appearance(tmp_path: Path) -> None:
     credits = ["Ann Lee/Reuters", "Bo Kim/AFP/Getty Images", "Handout/Reuters", "Cy Dahl/Reuters",
                "Ann Lee/Reuters", "Pool photo via AP", "Maxar Technologies",
-               "Dee Ray/AFP/Getty Images", "Family handout", "File photo", "Kyodo/Reuters"]
+               "Dee Ray/AFP/Getty Images", "Family handout", "File photo", "Kyodo/Reuters",
+               "Ann Lee/AFP"]  # one person, named once: with the agency she first appears with
     photos = [{"caption": f"Scene {i}.", "credit": c} for i, c in enumerate(credits)]
     first = article(tmp_path, "a", photos=photos[:6])
     second = article(tmp_path, "b", photos=photos[6:])
