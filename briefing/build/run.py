@@ -128,7 +128,7 @@ def _removed(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) ->
         if r.edited:
             continue
         if result is None:
-            reason = "its articles are gone; a build moves its script and audio to the trash"
+            reason = "its articles are gone; its script and audio would move to the trash"
         elif r.day in result.removed:
             reason = (f"its articles are gone; its script and audio were moved to "
                       f"{rel(ctx.ws, result.removed[r.day])}")
