@@ -96,7 +96,9 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         "version": 4,
     },
     Stage.SITE: {
-        "version": 1,  # pages and feed for the same outputs (the templates are hashed too)
+        # pages and feed for the same outputs (the templates are hashed too); 2: the episode
+        # description of a one-story briefing adds the story's first sentence
+        "version": 2,
     },
 }
 """One versioned fingerprint per stage: bump a stage's ``version`` (or add the constant) when
