@@ -117,6 +117,9 @@ def test_an_articles_own_headline_is_read_even_for_one_story(tmp_path: Path) -> 
                   paragraphs=["Storms closed ports along the coast on Saturday."])
     opening = chapter(script([own]), "Opening")
     assert opening.endswith("\n\nStory 1: Ports shut as storms hit the coast.")
+    asked = article(tmp_path, "q", headline="Will the ports reopen?",
+                    paragraphs=["Storms closed ports along the coast on Saturday."])
+    assert chapter(script([asked]), "Opening").endswith("\n\nStory 1: Will the ports reopen?")
     same = article(tmp_path, "b", headline="Storms closed ports along the coast",
                    paragraphs=["Storms closed ports along the coast on Saturday."])
     assert "Storms" not in chapter(script([same]), "Opening")

@@ -152,7 +152,8 @@ def _rundown(articles: Sequence[Article]) -> tuple[str, ...]:
                                     alone=len(articles) == 1)
         if headline:
             said.append((number, headline))
-    return tuple(f"{'And story' if i == len(said) - 1 and i else 'Story'} {n}: {h}."
+    return tuple(f"{'And story' if i == len(said) - 1 and i else 'Story'} {n}: {h}"
+                 + ("" if h.endswith((".", "!", "?", "…")) else ".")
                  for i, (n, h) in enumerate(said))
 
 
