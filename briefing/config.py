@@ -113,6 +113,12 @@ class Settings:
     lang: str = _opt("en", "script")
     """Language code written into new scripts."""
 
+    programme: str | None = _opt(None, "script")
+    """The programme's or station's name, said in the opening and the closing of new scripts
+    ("This is Morning Briefing for ...", "That was Morning Briefing.") and put in their title
+    (``None``: "This is your news briefing for ...").  Not the feed's title, which names the
+    podcast and may change without every script being regenerated."""
+
     photo_voice: str | None = _opt(None, "script")
     """A second voice for photo descriptions (``None``: ``voice``); a script's front matter wins."""
     photo_rate: int | None = _opt(None, "script")

@@ -113,6 +113,20 @@ def _email(value: str) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(_plain_text)]
+
+
+def _programme(value: str) -> str:
+    """A programme name: one line of at most 80 characters with a letter or digit in it, and
+    nothing a script would read as markup (it is spoken in the opening and the closing)."""
+    value = " ".join(value.split())
+    if not any(ch.isalnum() for ch in value):
+        raise ValueError("must name the programme (for example \"Morning Briefing\")")
+    if len(value) > 80:
+        raise ValueError(f"{value[:40]!r}... is longer than 80 characters")
+    return value
+
+
+Programme = Annotated[str, AfterValidator(_plain_text), AfterValidator(_programme)]
 Pause = Annotated[int, _check(lambda v: 0 <= v <= 10_000, "{v} must be 0 to 10000 milliseconds")]
 FeedText = Annotated[str, BeforeValidator(_feed_text)]
 
@@ -139,6 +153,7 @@ class SettingsModel(_Strict):
     voice: PlainText | None = None
     rate: Rate = _DEFAULTS.rate
     lang: Annotated[str, AfterValidator(_language)] = _DEFAULTS.lang
+    programme: Programme | None = None
     photo_voice: PlainText | None = None
     photo_rate: Rate | None = None
     sentence_pause_ms: Pause = _DEFAULTS.sentence_pause_ms

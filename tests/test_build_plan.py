@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from briefing.cli import app
+from briefing.text.script_read import parse_script
 from tests.conftest import REPO
 
 ARTICLES = ["2024-05-14-river-cleanup.txt", "2024-05-14-night-trains.txt",
@@ -130,13 +131,17 @@ def test_a_pause_redoes_assembly_and_encoding(copy: Path) -> None:
 def test_rate_redoes_synthesis(copy: Path) -> None:
     before = _build(copy)
     doc = _with(copy, "rate = 200")
-    assert doc["stages"]["synthesis"] > _segments(before) - len(doc["dates"])
+    # every distinct sentence once: a sentence both dates share (the closing's first) is
+    # synthesised for the first date only
+    sentences = {s for path in sorted((copy / "scripts").glob("*.md"))
+                 for c in parse_script(path.read_text(encoding="utf-8"), path).chapters
+                 for s in c.sentences}
+    assert doc["stages"]["synthesis"] == len(sentences) < _segments(before)
     assert doc["stages"]["encoding"] == _chapters(before)
     for day in doc["dates"]:
         assert day["script_status"] == "updated"
         assert day["reasons"][:2] == ["script", "synthesis"]
         assert day["stages"]["synthesis"]["action"] == "run"
-    # (a sentence both dates share is synthesised once, for the first date)
     assert sum(d["segments"]["synthesized"] for d in doc["dates"]) == doc["stages"]["synthesis"]
 
 
@@ -183,6 +188,43 @@ def test_deleting_every_article_of_a_date_reports_it_removed(
     again = cli("build", "-w", copy)
     assert again.exit_code == 0
     assert "removed" not in again.stdout  # reported once, when it happened
+
+
+def test_the_script_command_moves_a_removed_date_to_the_trash_as_build_does(
+        copy: Path, cli: Callable[..., Any]) -> None:
+    (copy / "articles" / "2024-05-15-glacier-survey.txt").unlink()
+    kept = {k: v for k, v in _files(copy).items() if "2024-05-15" in k}
+    result = cli("script", "-w", copy, "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = result.json()
+    assert doc["removed"] == ["2024-05-15"]
+    day = next(d for d in doc["dates"] if d["date"] == "2024-05-15")
+    assert day["state"] == "removed" and ".briefing/trash/" in day["reason"]
+    # the same files as a build moves, byte for byte, and the site no longer lists the date
+    assert {k: v for k, v in _files(copy).items() if "2024-05-15" in k} == {}
+    [folder] = (copy / ".briefing" / "trash").iterdir()
+    assert {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()} == kept
+    index = (copy / "audio" / "index.html").read_text(encoding="utf-8")
+    assert "2024-05-15" not in index and "2024-05-14" in index
+    after = _build(copy)  # nothing left for the build to remove or rebuild
+    assert after["removed"] == [] and [d["date"] for d in after["dates"]] == ["2024-05-14"]
+    assert after["dates"][0]["state"] == "unchanged"
+
+
+def test_the_script_command_keeps_an_edited_script_whose_articles_are_gone(
+        copy: Path, cli: Callable[..., Any]) -> None:
+    script = copy / "scripts" / "2024-05-15.md"
+    script.write_text(script.read_text(encoding="utf-8") + "\nA producer's words.\n",
+                      encoding="utf-8")
+    (copy / "articles" / "2024-05-15-glacier-survey.txt").unlink()
+    result = cli("script", "-w", copy, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["removed"] == []
+    assert "A producer's words." in script.read_text(encoding="utf-8")
+    assert (copy / "audio" / "2024-05-15").is_dir()
+    assert not (copy / ".briefing" / "trash").exists() or not any(
+        (copy / ".briefing" / "trash").rglob("*.md"))
 
 
 def test_deleting_one_of_two_articles_is_a_change_not_a_removal(copy: Path) -> None:

@@ -79,9 +79,8 @@ def test_the_closing_names_people_and_organisations_once() -> None:
     dam = read_article(UNSEEN / "unseen_dam_breach.txt")
     text = render_script(dam.date, [dam], voice="default", rate=175)
     assert text.rstrip().endswith(
-        "Images in this briefing by Maxar Technologies, Planet Labs PBC, Reuters, the Ukrainian "
-        "State Emergency Service, the Ukrainian Presidential Press Service, AFP, Getty Images "
-        "and AP.")
+        "Images by Maxar Technologies, Planet Labs PBC, Reuters, the Ukrainian State Emergency "
+        "Service, the Ukrainian Presidential Press Service, AFP, Getty Images and AP.")
     visit = read_article(UNSEEN / "unseen_state_visit.txt")
     closing = render_script(visit.date, [visit], voice="default", rate=175).split("## Closing")[1]
     for name in ("Nguyễn Văn Hải", "Дмитрий Иванов", "Mara Lindqvist", "The New York Times",
@@ -120,8 +119,8 @@ def test_the_seed_is_unchanged(seed_path: Path) -> None:
     assert len(article.photos) == 13 and article.warnings == ()
     text = render_script(article.date, [article], voice="default", rate=175)
     assert text.rstrip().endswith(
-        "Images in this briefing by Alain Jocard, Irakli Gedenidze, Emmanuel Dunand, Vasily "
-        "Krestyaninov and Astrig Agopian, with AFP, Getty Images, Reuters and AP, and by Maxar "
+        "Images by Alain Jocard and Emmanuel Dunand of AFP via Getty Images; Irakli Gedenidze of "
+        "Reuters; Vasily Krestyaninov of AP; Astrig Agopian of Getty Images; and Maxar "
         "Technologies.")
 
 

@@ -41,7 +41,8 @@ def _check_date(ws: Workspace, settings: Settings, state: State, day: dt.date,
     # the script a build would generate must read back: what build refuses, check does
     text = render_script(day, group, voice=settings.voice or "default",
                          rate=settings.rate, lang=settings.lang, workspace=ws.root,
-                         photo_voice=settings.photo_voice, photo_rate=settings.photo_rate)
+                         photo_voice=settings.photo_voice, photo_rate=settings.photo_rate,
+                         programme=settings.programme)
     path = ws.script_path(day)
     where = rel(ws, path)
     articles = (len(group), sum(len(a.photos) for a in group))

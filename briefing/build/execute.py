@@ -306,8 +306,11 @@ def execute(ctx: BuildContext, plan: BuildPlan) -> BuildResult:
     dates = [p for p in plan.dates if p.script_path not in failed]
     results, audio_errors = build_audio(ctx, dates)
     site: tuple[str, ...] = ()
-    removed: dict[dt.date, Path] = {}
-    if plan.audio:
-        removed = remove_dates(ctx, plan.removed, trash)
+    # a removed date goes to the trash whichever command saw its articles go ("script" too:
+    # else its unedited script stayed until the next build); the site is rewritten when it
+    # listed the date, so the index and the feed never name a date whose audio is gone
+    had_audio = any(r.day.isoformat() in ctx.state.outputs for r in plan.removed if not r.edited)
+    removed = remove_dates(ctx, plan.removed, trash)
+    if plan.audio or had_audio:
         site = write_site(ctx, {d.isoformat() for d, r in results.items() if r.written})
     return BuildResult(tuple(scripts), results, site, tuple(errors + audio_errors), removed)

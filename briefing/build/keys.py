@@ -65,8 +65,10 @@ UPSTREAM: Mapping[Stage, Stage | None] = {
 FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     Stage.SCRIPT: {
         # generated scripts change for the same articles and templates; 3: every heading
-        # carries its chapter marker (``<!-- kind: story 1 -->``)
-        "version": 3,
+        # carries its chapter marker (``<!-- kind: story 1 -->``); 4: the editor's wording
+        # (photos "taken today", a rundown that does not repeat the first sentence, the
+        # closing without the date and with the credits grouped by agency, a programme name)
+        "version": 4,
     },
     Stage.SYNTHESIS: {
         "version": 1,  # the layout of a segment's key and its cache entry
@@ -90,11 +92,14 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         # 2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME CRCs, playlist titles
         # without commas, WebVTT lines of at most 42 characters; 3: manifest format 2 (each
         # chapter's kind and story); 4: two levels (manifest format 3 with each chapter's
-        # level, a child CTOC per story with photos, photos "toc": false in chapters.json)
-        "version": 4,
+        # level, a child CTOC per story with photos, photos "toc": false in chapters.json);
+        # 5: a talking book's last clip ends at the chapter's last whole millisecond
+        "version": 5,
     },
     Stage.SITE: {
-        "version": 1,  # pages and feed for the same outputs (the templates are hashed too)
+        # pages and feed for the same outputs (the templates are hashed too); 2: the episode
+        # description of a one-story briefing adds the story's first sentence
+        "version": 2,
     },
 }
 """One versioned fingerprint per stage: bump a stage's ``version`` (or add the constant) when

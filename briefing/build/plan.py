@@ -286,7 +286,7 @@ def _script_plans(ctx: BuildContext, read: Articles,
     for day, group in group_by_date(read.articles).items():
         text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
                              workspace=ctx.ws.root, photo_voice=s.photo_voice,
-                             photo_rate=s.photo_rate)
+                             photo_rate=s.photo_rate, programme=s.programme)
         try:
             decision = decide(ctx.ws, day, text, ctx.state, force)
         except InputError as exc:  # the script there is not a file we can read

@@ -128,12 +128,12 @@ def _removed(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) ->
         if r.edited:
             continue
         if result is None:
-            reason = "its articles are gone; a build moves its script and audio to the trash"
+            reason = "its articles are gone; its script and audio would move to the trash"
         elif r.day in result.removed:
             reason = (f"its articles are gone; its script and audio were moved to "
                       f"{rel(ctx.ws, result.removed[r.day])}")
         else:
-            reason = "its articles are gone; its script and audio are kept (no audio build)"
+            reason = "its articles are gone; nothing of it was left to move"
         entries.append(DateReport(r.day.isoformat(), DateState.REMOVED, script=r.script,
                                   reason=reason))
     return entries

@@ -99,6 +99,9 @@ def script(
 ) -> None:
     """Write the narration scripts (scripts/<date>.md) from articles, and stop there.
 
+    The opening names the programme when briefing.toml sets programme = "Morning Briefing"
+    ("This is Morning Briefing for ...", "That was Morning Briefing.").
+
     Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (see 'build --help').
     """
     setup_logging(verbose, quiet)

@@ -104,6 +104,19 @@ def default_copyright(manifests: Sequence[Manifest], holder: str) -> str:
     return " ".join(part for part in ("©", span, holder) if part)
 
 
+def episode_description(manifest: Manifest) -> str:
+    """An episode's description: its opening and, for a briefing of one story (whose opening
+    names no headline: the story follows at once, see :mod:`briefing.text.editorial`), the
+    story's first sentence, so the description says what the episode is about."""
+    cues = manifest["cues"]
+    said = [c["text"] for c in cues if c["chapter"] == 0 and not c.get("sound")]
+    stories = [i for i, ch in enumerate(manifest["chapters"]) if ch.get("kind") == "story"]
+    if len(stories) == 1:
+        said.extend([c["text"] for c in cues
+                     if c["chapter"] == stories[0] and not c.get("sound")][:1])
+    return " ".join(clean_text(text) for text in said)
+
+
 def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, description: str,
               author: str, feed: FeedSettings = DEFAULT_FEED,
               cover_name: str = "cover.png") -> FeedView:
@@ -114,11 +127,9 @@ def feed_view(manifests: Sequence[Manifest], base_url: str, *, title: str, descr
     for m in manifests:
         day = m["date"]
         folder = f"{base}{day}/"
-        opening = " ".join(clean_text(c["text"]) for c in m["cues"]
-                       if c["chapter"] == 0 and not c.get("sound"))
         items.append(FeedItemView(
             title=clean_text(m["title"]),
-            description=update_note(m.get("published")) + opening,
+            description=update_note(m.get("published")) + episode_description(m),
             guid=item_guid(day),
             pub_date=rfc822(day),
             link=f"{folder}{PAGE_NAME}",

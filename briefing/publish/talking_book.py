@@ -93,7 +93,8 @@ class BookChapter:
         whole chapter, and each still holds its sentence (see :data:`TIME_SLACK_S`).
         """
         starts = [0, *(round(s.begin * 1000) for s in self.sentences[1:])]
-        end = max(math.floor(self.duration * 1000), starts[-1] + 1)
+        # round first: 1.001 s * 1000 is 1000.999... in binary floating point
+        end = max(math.floor(round(self.duration * 1000, 6)), starts[-1] + 1)
         return tuple(zip(starts, [*starts[1:], end], strict=True))
 
     def timed(self) -> tuple[tuple[Sentence, int, int], ...]:

@@ -15,7 +15,8 @@ script and the engine, so it is part of each segment's cache key:
 5. quotations read as quotations (English only, for the same language tags as the English
    normalisation: :func:`briefing.speech.language.reads_as_english`): a quoted passage of four
    words or more is framed by "quote" and "end quote", as radio news reads them (short quoted
-   phrases stay as they are).
+   phrases stay as they are, deliberately: mostly scare quotes, names and titles, where the
+   frame would be heavier than the words it frames; see ``docs/script-format.md``).
 """
 
 from __future__ import annotations

@@ -108,3 +108,15 @@ def say_date(day: dt.date, *, weekday: bool = True, year: bool = True) -> str:
     if weekday:
         text = f"{WEEKDAYS[day.weekday()]}, {text}"
     return text
+
+
+def say_day(day: dt.date, today: dt.date | None) -> str:
+    """When ``day`` was, as said in the briefing of ``today``: "today", "yesterday", else "on"
+    and the date in full.  A briefing is heard on its date, and its opening names that date in
+    full, so its own day and the day before are said as a newsreader says them."""
+    if today is not None:
+        if day == today:
+            return "today"
+        if day == today - dt.timedelta(days=1):
+            return "yesterday"
+    return "on " + say_date(day)

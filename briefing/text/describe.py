@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from briefing.text.article import Photo
 from briefing.text.credit_words import CONNECTORS, INSTITUTIONS, TITLE_CASED
 from briefing.text.credits import Credit, CreditRole, is_acronym
-from briefing.text.dates import resolve_mentions, say_date
+from briefing.text.dates import resolve_mentions, say_day
 from briefing.text.titles import chapter_title
 
 _LEADING_SHOWS = re.compile(
@@ -120,8 +121,12 @@ def short_title(text: str, max_words: int = 8) -> str:
     return chapter_title(adapt_caption(text), max_words)
 
 
-def describe_photo(photo: Photo, number: int, total: int) -> str:
+def describe_photo(photo: Photo, number: int, total: int, today: dt.date | None = None) -> str:
     """An alt text for listening: which photo of how many, kind, when, what it shows, credit.
+
+    ``today`` is the briefing's date: a photo taken that day was "taken today", the day before
+    "taken yesterday" (:func:`briefing.text.dates.say_day`); a date the caption itself names is
+    the article's wording and is left as written.
 
     A producer-written ``alt_text`` wins over the generated description (the position and the
     credit are still said, so the listener keeps their bearings).
@@ -138,5 +143,5 @@ def describe_photo(photo: Photo, number: int, total: int) -> str:
         return f"{position}. {adapt_caption(photo.alt_text)} {say_credit(photo.credit, kind)}."
     when = ""
     if photo.date is not None and not resolve_mentions(photo.caption, photo.date):
-        when = f", taken on {say_date(photo.date)}"
+        when = f", taken {say_day(photo.date, today)}"
     return f"{position}{when}. {adapt_caption(photo.caption)} {say_credit(photo.credit, kind)}."

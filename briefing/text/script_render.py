@@ -19,9 +19,10 @@ import jinja2
 
 from briefing.chapters import ChapterKind, ChapterRole, format_marker
 from briefing.templating import environment
-from briefing.text.article import Article, Photo
+from briefing.text.article import Article, Photo, split_sentences
 from briefing.text.dates import say_date
-from briefing.text.describe import describe_photo, short_title, spoken_name, spoken_person
+from briefing.text.describe import describe_photo, short_title
+from briefing.text.editorial import credits_sentence, rundown_headline
 from briefing.text.markup import escape, escape_comment, plain
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,16 @@ class BriefingView:
     photo_voice: str | None = None
     """The second voice of photo descriptions (front matter only when set)."""
     photo_rate: int | None = None
+    programme: str | None = None
+    """The programme's name (setting ``programme``), said in the opening and the closing."""
+    opening_sentence: str = ""
+    """"This is <programme or your news briefing> for <the date>." (the date, once in full)."""
+    rundown: tuple[str, ...] = ()
+    """The opening's line for each story ("Story 1: ...", "And story 2: ..."), without the
+    stories whose text starts with their headline when saying it would repeat it
+    (:func:`briefing.text.editorial.rundown_headline`)."""
+    closing_sentence: str = ""
+    """"That was <programme>." or "That is the end of your news briefing."."""
     opening_marker: str = OPENING_MARKER
     closing_marker: str = CLOSING_MARKER
 
@@ -132,52 +143,23 @@ def _unique(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _join_names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def credits_sentence(photos: Sequence[Photo]) -> str:
-    """One sentence naming every person and organisation credited in the briefing, each once.
-
-    Roles (``Handout``, ``Pool``, ``File``) are not names and are never listed; copyright signs
-    and years are left out; institutions take "the" as in the descriptions.
-    """
-    people: list[str] = []
-    agencies: list[str] = []
-    others: list[str] = []
-    for photo in photos:
-        credit = photo.credit
-        if credit is None:
-            continue
-        names = [spoken_name(o) for o in credit.organisations]
-        if credit.photographer:
-            people.append(spoken_person(credit.photographer))
-            agencies.extend(names)
-        else:
-            others.extend(names)
-    seen: set[str] = set()
-
-    def once(names: list[str]) -> list[str]:
-        kept = [n for n in dict.fromkeys(names) if n.lower() not in seen]
-        seen.update(n.lower() for n in kept)
-        return kept
-
-    people, agencies, others = once(people), once(agencies), once(others)
-    parts = []
-    if people:
-        parts.append(_join_names(people) + (f", with {_join_names(agencies)}" if agencies else ""))
-    if others:
-        parts.append(_join_names(others))
-    if not parts:
-        return ""
-    return "Images in this briefing by " + ", and by ".join(parts) + "."
+def _rundown(articles: Sequence[Article]) -> tuple[str, ...]:
+    """The opening's line for each story (see :attr:`BriefingView.rundown`)."""
+    said: list[tuple[int, str]] = []
+    for number, article in enumerate(articles, start=1):
+        first = split_sentences(article.paragraphs[0])[:1] if article.paragraphs else []
+        headline = rundown_headline(article.headline, first[0] if first else "",
+                                    alone=len(articles) == 1)
+        if headline:
+            said.append((number, headline))
+    return tuple(f"{'And story' if i == len(said) - 1 and i else 'Story'} {n}: {h}"
+                 + ("" if h.endswith((".", "!", "?", "…")) else ".")
+                 for i, (n, h) in enumerate(said))
 
 
 def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
                lang: str = "en", photo_voice: str | None = None,
-               photo_rate: int | None = None) -> BriefingView:
+               photo_rate: int | None = None, programme: str | None = None) -> BriefingView:
     """Arrange a date's articles for the script template."""
     taken = {"opening", "closing"}
     stories: list[StoryView] = []
@@ -190,7 +172,7 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
                 number=i,
                 total=total,
                 chapter_title=_unique(f"Photo {i}: {short_title(p.caption)}", taken),
-                description=describe_photo(p, i, total),
+                description=describe_photo(p, i, total, day),
                 marker=format_marker(ChapterRole(ChapterKind.PHOTO, number)),
             )
             for i, p in enumerate(article.photos, start=1)
@@ -208,7 +190,7 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
     return BriefingView(
         date=day.isoformat(),
         said_date=said,
-        title=f"News briefing, {said}",
+        title=f"{programme or 'News briefing'}, {said}",
         voice=voice,
         rate=rate,
         lang=lang,
@@ -218,16 +200,23 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
         credits_sentence=credits_sentence(all_photos),
         photo_voice=photo_voice,
         photo_rate=photo_rate,
+        programme=programme,
+        opening_sentence=f"This is {programme or 'your news briefing'} for {said}.",
+        rundown=_rundown(articles),
+        closing_sentence=(f"That was {programme}." if programme
+                          else "That is the end of your news briefing."),
     )
 
 
 def render_script(day: dt.date, articles: Sequence[Article], *, voice: str, rate: int,
                   lang: str = "en", workspace: Path | None = None,
-                  photo_voice: str | None = None, photo_rate: int | None = None) -> str:
+                  photo_voice: str | None = None, photo_rate: int | None = None,
+                  programme: str | None = None) -> str:
     """The narration script of ``day`` as Markdown text (``photo_voice`` and ``photo_rate`` go
-    into its front matter only when set)."""
+    into its front matter only when set; ``programme`` names the programme in the opening,
+    the closing and the title)."""
     view = build_view(day, articles, voice=voice, rate=rate, lang=lang,
-                      photo_voice=photo_voice, photo_rate=photo_rate)
+                      photo_voice=photo_voice, photo_rate=photo_rate, programme=programme)
     template = make_environment(workspace).get_template(TEMPLATE_NAME)
     text = template.render(briefing=view)
     return re.sub(r"\n{3,}", "\n\n", text)
