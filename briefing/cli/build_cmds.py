@@ -7,10 +7,6 @@ from typing import Annotated
 
 import typer
 
-from briefing.build import run
-from briefing.build.checking import check_workspace
-from briefing.build.run import article_paths
-from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     BaseUrlOpt,
     EngineOpt,
@@ -35,7 +31,6 @@ from briefing.cli.common import (
     setup_logging,
     waiting,
 )
-from briefing.config import load_settings
 
 
 @app.command()
@@ -72,6 +67,10 @@ def build(
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import run
+        from briefing.build.run import article_paths
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats)
@@ -103,6 +102,9 @@ def script(
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, None, voice, rate)
         report = run.scripts(ws, settings, paths, force=force, on_wait=waiting(ws))
@@ -135,6 +137,9 @@ def render(
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats)
@@ -164,6 +169,9 @@ def status(
     """
     setup_logging(verbose, False)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, None, None)
         if not paths and ws.articles.is_dir():
@@ -185,6 +193,10 @@ def check(
 
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build.checking import check_workspace
+        from briefing.build.workspace import Workspace
+        from briefing.config import load_settings
+
         ws = Workspace(workspace)
         settings = load_settings(ws.root)
         finish(check_workspace(ws, settings, paths or None), as_json, quiet)
