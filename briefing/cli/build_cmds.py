@@ -67,11 +67,21 @@ def build(
     """
     setup_logging(verbose, quiet)
     with errors():
-        from briefing.build import run
-        from briefing.build.run import article_paths
+        from briefing.build import noop
         from briefing.build.workspace import Workspace
 
         ws = Workspace(workspace)
+        request = noop.Request(tuple(paths) if paths else (ws.articles,), {
+            "engine": engine, "voice": voice, "rate": rate, "jobs": jobs, "executor": executor,
+            "loudness": loudness, "base_url": base_url, "formats": formats})
+        if not dry_run and not force:  # nothing changed: the recorded answer, no planning
+            recorded = noop.up_to_date(ws, request)
+            if recorded is not None:
+                finish(recorded, as_json, quiet)
+                return
+        from briefing.build import run
+        from briefing.build.run import article_paths
+
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats)
         if dry_run:
@@ -80,7 +90,7 @@ def build(
             return
         with progress_bar(not quiet and not as_json) as progress:
             report = run.build(ws, settings, paths, force=force, progress=progress,
-                               no_wait=no_wait, on_wait=waiting(ws))
+                               no_wait=no_wait, on_wait=waiting(ws), request=request)
         finish(report, as_json, quiet)
 
 

@@ -263,7 +263,7 @@ def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
 
 def _audio_line(d: DateReport) -> str | None:
     from briefing.build.report import AudioStatus
-    from briefing.publish.formatting import short_duration
+    from briefing.values import short_duration
 
     if d.audio is AudioStatus.WOULD_BUILD:
         return (f"would synthesise {d.segments_synthesized} of {d.segments_total} "
@@ -306,7 +306,7 @@ def _print_scripts(report: BuildReport) -> None:
 def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
     """Print the report: a line per date on stdout (or JSON), conflicts and errors on stderr."""
     from briefing.build.report import DateState, report_json
-    from briefing.publish.formatting import short_duration
+    from briefing.values import short_duration
 
     if as_json:
         sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
