@@ -86,10 +86,12 @@ class Request:
     env: Mapping[str, str | None] = field(default_factory=lambda: {
         k: os.environ.get(k) for k in ENVIRONMENT})
 
-    def key(self) -> str:
-        """The hash of the request and the interpreter it builds in."""
+    def key(self, ws: Workspace) -> str:
+        """The hash of the request, the workspace's place (reports name files by absolute
+        path) and the interpreter it builds in."""
         return canonical_hash({
             "version": briefing.__version__, "python": sys.version, "exe": sys.executable,
+            "workspace": str(ws.root.absolute()),
             "sources": [str(p.absolute()) for p in self.sources],
             "options": {k: v for k, v in sorted(self.options.items())},
             "env": dict(self.env),
@@ -193,8 +195,15 @@ def noop_form(report: BuildReport) -> BuildReport | None:
         dates.append(replace(
             d, state=DateState.UNCHANGED, script_status=status, segments_synthesized=0,
             segments_reused=d.segments_total, chapters_encoded=0, audio=AudioStatus.UP_TO_DATE,
-            reason="up to date", changed=(), stages=stages, written=(), estimated_ms=()))
+            reason="up to date", changed=(), stages=stages, written=(), estimated_ms=(),
+            files=_as_recorded(d.files)))
     return BuildReport(tuple(dates), (), (), (), report.warnings, ())
+
+
+def _as_recorded(files: Mapping[str, object]) -> dict[str, Any]:
+    """A date's ``files`` as the state gives them back to an up-to-date date: through JSON
+    with sorted keys (:meth:`briefing.build.state.State.save`)."""
+    return dict(json.loads(json.dumps(files, sort_keys=True)))
 
 
 def _snapshot_path(ws: Workspace) -> Path:
@@ -218,13 +227,13 @@ def record(ws: Workspace, request: Request, report: BuildReport) -> None:
     hashes = {name: digest for name, (kind, _, _) in files.items()
               if kind == "f" and _hashed(name)
               and (digest := _sha256(_path(ws, name))) is not None}
-    _write(ws, {"version": SNAPSHOT_VERSION, "request": request.key(), "files": files,
+    _write(ws, {"version": SNAPSHOT_VERSION, "request": request.key(ws), "files": files,
                 "hashes": hashes, "report": report_json(noop)})
 
 
 def _write(ws: Workspace, doc: Mapping[str, Any]) -> None:
     try:
-        write_bytes_atomic(_snapshot_path(ws), json.dumps(doc, sort_keys=True).encode())
+        write_bytes_atomic(_snapshot_path(ws), json.dumps(doc).encode())
     except OSError as exc:  # the snapshot only saves time: a build never fails for it
         log.info("could not record the no-op build in %s: %s", _snapshot_path(ws), exc)
 
@@ -235,7 +244,7 @@ def _load(ws: Workspace, request: Request) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if not isinstance(doc, dict) or doc.get("version") != SNAPSHOT_VERSION or \
-            doc.get("request") != request.key():
+            doc.get("request") != request.key(ws):
         log.debug("the recorded no-op build is of another request; planning the build")
         return None
     return doc
