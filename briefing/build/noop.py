@@ -129,8 +129,8 @@ def _skipped(name: str) -> bool:
 
 def scan(ws: Workspace, sources: Sequence[Path]) -> dict[str, Stat]:
     """The stat of everything a no-op build of ``sources`` reads: the workspace's files (by
-    path relative to it), sources outside it (by absolute path), briefing's code (``code:``)
-    and the installed packages' folder (``packages:``)."""
+    path relative to it), sources outside it (by absolute path), briefing's code and
+    templates (``code:``) and the installed packages' folder (``packages:``)."""
     found: dict[str, Stat] = {}
     _walk(ws.root, "", found, _skipped)
     root = ws.root.absolute()
@@ -148,7 +148,10 @@ def scan(ws: Workspace, sources: Sequence[Path]) -> dict[str, Stat]:
             _walk(path, f"{path}/", found, _skipped)
         else:
             found[str(path)] = ("f", st.st_size, st.st_mtime_ns)
-    _walk(Path(briefing.__file__).parent, "code:", found, _skipped)
+    package = Path(briefing.__file__).resolve().parent
+    _walk(package, "code:", found, _skipped)
+    if not (package / "templates").is_dir():  # a checkout: its templates/ beside the package
+        _walk(package.parent / "templates", "code:templates/", found, _skipped)
     packages = Path(sysconfig.get_paths()["purelib"])
     try:
         st = packages.stat()

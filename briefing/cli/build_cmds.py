@@ -62,6 +62,8 @@ def build(
     paragraph by paragraph ("merged"); where both changed the same paragraph it is kept, the
     merge with conflict markers goes to scripts/<date>.new.md, and the date is stale until
     'briefing resolve' (or deleting the .new.md after merging by hand) settles it.
+    When no file changed since the last build (sizes and modification times), it answers
+    from what that build recorded, without planning; --force plans everything.
 
     Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (stale audio).
     """
