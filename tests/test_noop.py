@@ -206,17 +206,26 @@ def test_noop_build_imports_no_pipeline(three: Path, cli: Cli) -> None:
 
 def test_busy_workspace_is_planned_and_waits(three: Path) -> None:
     """While another build holds the lock the recorded answer is not given: the build waits
-    for the lock (and says so) as always."""
+    for the lock (and says so) as always, and is answered once it is free."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, os, sys, time; "
+        [sys.executable, "-c", "import fcntl, os, time; "
          f"fd = os.open({str(three / '.briefing' / 'lock')!r}, os.O_RDWR); "
-         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(1.5)"],
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(120)"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        done = subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(three),
-                               "--json"], capture_output=True, text=True, check=False)
+        build = subprocess.Popen([sys.executable, "-m", "briefing", "build", "-w", str(three),
+                                  "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        assert build.stderr is not None
+        said = ""
+        while "waiting for another build" not in said:
+            line = build.stderr.readline()
+            assert line, f"the build ended without waiting: {said}"
+            said += line
     finally:
+        holder.kill()
         holder.wait()
-    assert done.returncode == 0, done.stderr
-    assert "waiting for another build" in done.stderr
+    out, _ = build.communicate(timeout=300)
+    assert build.returncode == 0
+    assert [d["audio"] for d in json.loads(out)["dates"]] == ["up to date"] * 3

@@ -99,11 +99,21 @@ class Request:
 
 
 Stat = tuple[str, int, int]
-"""(kind, size, mtime_ns): kind ``f`` a file, ``l`` a symbolic link (not followed), ``d`` a
-folder given as a source."""
+"""(kind, size, mtime_ns): kind ``f`` a file, ``l`` a symbolic link to one (its target's size
+and time), ``L`` a link to a folder, ``-`` a dangling link or missing source, ``d`` a folder
+given as a source."""
 
 
-def _walk(top: Path, prefix: str, found: dict[str, Stat], skip: Callable[[str], bool]) -> None:
+def _walk(top: Path, prefix: str, found: dict[str, Stat], skip: Callable[[str], bool],
+          seen: set[str] | None = None) -> None:
+    """Every file under ``top``.  A symbolic link is followed, as the build reads through it
+    (a link to a folder once: ``seen`` holds the real folders walked), and recorded as one
+    (``l``), so that replacing a file by a link is a change too."""
+    seen = set() if seen is None else seen
+    real = os.path.realpath(top)
+    if real in seen:
+        return
+    seen.add(real)
     try:
         entries = list(os.scandir(top))
     except (FileNotFoundError, NotADirectoryError):
@@ -112,13 +122,18 @@ def _walk(top: Path, prefix: str, found: dict[str, Stat], skip: Callable[[str], 
         name = prefix + entry.name
         if skip(name):
             continue
-        st = entry.stat(follow_symlinks=False)
-        if entry.is_symlink():
-            found[name] = ("l", st.st_size, st.st_mtime_ns)
-        elif entry.is_dir(follow_symlinks=False):
-            _walk(Path(entry.path), name + "/", found, skip)
+        link = entry.is_symlink()
+        try:
+            st = entry.stat()
+        except FileNotFoundError:  # a dangling link
+            found[name] = ("-", 0, 0)
+            continue
+        if entry.is_dir():
+            if link:
+                found[name] = ("L", 0, 0)
+            _walk(Path(entry.path), name + "/", found, skip, seen)
         else:
-            found[name] = ("f", st.st_size, st.st_mtime_ns)
+            found[name] = ("l" if link else "f", st.st_size, st.st_mtime_ns)
 
 
 def _skipped(name: str) -> bool:
@@ -226,9 +241,14 @@ def record(ws: Workspace, request: Request, report: BuildReport) -> None:
     if noop is None:
         forget(ws)
         return
-    files = scan(ws, request.sources)
+    try:
+        files = scan(ws, request.sources)
+    except OSError as exc:
+        log.info("could not record the no-op build: %s", exc)
+        forget(ws)
+        return
     hashes = {name: digest for name, (kind, _, _) in files.items()
-              if kind == "f" and _hashed(name)
+              if kind in ("f", "l") and _hashed(name)
               and (digest := _sha256(_path(ws, name))) is not None}
     _write(ws, {"version": SNAPSHOT_VERSION, "request": request.key(ws), "files": files,
                 "hashes": hashes, "report": report_json(noop)})
@@ -265,7 +285,8 @@ def _unchanged(ws: Workspace, recorded: dict[str, Any], now: dict[str, Stat],
     for name, stat in now.items():
         if tuple(recorded[name]) == stat:
             continue
-        if stat[0] != "f" or name not in hashes or _sha256(_path(ws, name)) != hashes[name]:
+        if stat[0] not in ("f", "l") or name not in hashes or \
+                _sha256(_path(ws, name)) != hashes[name]:
             log.debug("%s changed since the last build", name)
             return False
         same = False
@@ -288,6 +309,9 @@ def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
                             warnings=tuple(str(w) for w in report["warnings"]))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         log.info("%s is damaged (%s); planning the build", _snapshot_path(ws), exc)
+        return None
+    except OSError as exc:  # an unreadable folder: the planned build says what is wrong
+        log.debug("cannot check the recorded no-op build (%s); planning the build", exc)
         return None
     if verdict is None:  # touched, not changed: record the new stats, skip hashing next time
         _write(ws, {**doc, "files": now})
