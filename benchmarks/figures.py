@@ -70,7 +70,7 @@ class Figure:
     def line(self) -> str:
         verdict = {True: "met", False: "NOT MET", None: "skipped"}[self.met]
         why = f" ({self.skipped})" if self.skipped else ""
-        return f"{self.label:58} {self.shown():>10}  goal {self.goal_shown():9} {verdict}{why}"
+        return f"{self.label:62} {self.shown():>8}  goal {self.goal_shown():9} {verdict}{why}"
 
 
 def median(values: list[float]) -> float:
