@@ -1,16 +1,22 @@
-"""Performance benchmark: how close a cold build gets to the raw engine + encoder floor.
+"""Performance benchmark: every figure of issue 17 beside its goal, measured in one run.
 
-Prints, in one run, and writes as JSON (benchmarks/results/performance.json):
+* a cold build against the raw pipeline (espeak-ng's command line and one ffmpeg MP3 encode)
+  per second of audio (goal <= 1.5x);
+* a no-op rebuild and a one-sentence edit of nine dates against their cold build, each a
+  ``briefing build`` subprocess (goals <= 3% and <= 5%; benchmarks/incremental.py);
+* ``--jobs 2`` against ``--jobs 1`` on nine dates (goal >= 1.85x);
+* the peak memory of a long briefing (18 articles on one date, about 76 minutes), all
+  processes together (goal <= 200 MB);
+* ``briefing --version`` (goal <= 0.08 s) with what its imports cost (``-X importtime``);
+* with the piper extra: a cold piper build against the raw ``piper`` CLI (+ ffmpeg) per second
+  of audio (goal <= 1.2x) and piper ``--jobs 2`` against ``--jobs 1`` (goal: not slower).
 
-* the raw pipeline: espeak-ng's command line on the article text plus one ffmpeg MP3 encode,
-  and a cold ``briefing build`` of the same article, each in seconds per second of audio, and
-  their ratio (target: the build within 1.5x of the raw pipeline);
-* ``--jobs 1`` against ``--jobs 2`` on a workspace of nine dates (target: >= 1.8x faster);
-* the peak memory of a build of a briefing of 18 articles on one date (about an hour of audio;
-  target <= 200 MB), for the main process and for the whole process tree;
-* the producer-workflow figures (no-op and one-sentence edit), from benchmarks/incremental.py.
+Ratios are of the two sides measured one after the other in the same repetition, and the
+median of ``--repeat`` repetitions is reported (a shared machine is noisy).  Prints each figure
+beside its goal and writes benchmarks/results/performance.json (``figures``: one object per
+figure with name, value, unit, goal and met); ``--write-readme`` rewrites the README's table.
 
-    .venv/bin/python benchmarks/performance.py [--quick]
+    .venv/bin/python benchmarks/performance.py [--quick] [--repeat N] [--write-readme]
 """
 
 from __future__ import annotations
@@ -30,7 +36,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from incremental import make_workspace
+from figures import (
+    Figure,
+    import_breakdown,
+    interpreter_seconds,
+    ratio_figure,
+    version_seconds,
+    write_readme,
+)
+from incremental import edit_one_sentence, make_workspace, run_build, summary
 from proctree import process_tree, status_kb
 
 REPO = Path(__file__).resolve().parent.parent
@@ -162,109 +176,171 @@ def one_hour_workspace(root: Path, articles: int) -> None:
         (root / "articles" / f"{i:02d}.txt").write_text(text, encoding="utf-8")
 
 
+def cold_vs_raw(tmp: Path, engine: str, repeat: int) -> tuple[Figure, Path]:
+    """A cold build of one article against the raw espeak-ng + ffmpeg pipeline, per second
+    of audio, in each repetition one after the other."""
+    pairs, runs = [], []
+    ws = tmp
+    for i in range(repeat):
+        raw = raw_pipeline(spoken_text(article()), tmp)
+        if "per_audio_second" not in raw:
+            return Figure("cold_build_vs_raw_pipeline", None, "x", "<= 1.5",
+                          "cold build vs raw espeak-ng + ffmpeg, per audio second",
+                          skipped=raw["skipped"]), ws
+        ws = tmp / f"single-{i}"
+        seconds, report, _ = briefing("build", article(), "-w", ws, "--engine", engine)
+        audio = audio_seconds(ws / report["dates"][0]["files"]["mp3"])
+        pairs.append((seconds / audio, raw["per_audio_second"]))
+        runs.append({"raw": raw, "cold_seconds": round(seconds, 3),
+                     "cold_audio_seconds": round(audio, 1)})
+    return ratio_figure("cold_build_vs_raw_pipeline",
+                        "cold build vs raw espeak-ng + ffmpeg, per audio second", "<= 1.5",
+                        "x", pairs, details={"runs": runs}), ws
+
+
+def incremental_figures(tmp: Path, repeat: int, dates: int = 9) -> list[Figure]:
+    """No-op and one-sentence edit against the cold build of ``dates`` dates (subprocesses)."""
+    noop, edit, runs = [], [], []
+    for i in range(repeat):
+        ws = tmp / f"incremental-{i}"
+        make_workspace(ws, dates)
+        cold_s, cold = run_build(ws)
+        noop_s, _ = run_build(ws)
+        edit_one_sentence(ws, dates // 2)
+        edit_s, edited = run_build(ws)
+        noop.append((noop_s, cold_s))
+        edit.append((edit_s, cold_s))
+        runs.append({"cold_seconds": round(cold_s, 3), **summary(cold),
+                     "noop_seconds": round(noop_s, 3), "edit_seconds": round(edit_s, 3),
+                     "edit_synthesized": summary(edited)["segments_synthesized"]})
+    details = {"dates": dates, "runs": runs}
+    return [ratio_figure("noop_vs_cold", f"no-op rebuild vs cold build, {dates} dates",
+                         "<= 3", "%", noop, 100, details),
+            ratio_figure("edit_vs_cold", f"one-sentence edit vs cold build, {dates} dates",
+                         "<= 5", "%", edit, 100, details)]
+
+
+def jobs_speedup(tmp: Path, engine: str, repeat: int, dates: int = 9, name: str = "jobs2_speedup",
+                 goal: str = ">= 1.85") -> Figure:
+    """``--jobs 1`` time over ``--jobs 2`` time on ``dates`` dates, built one after the other."""
+    pairs = []
+    for i in range(repeat):
+        timings = {}
+        for jobs in (1, 2):
+            ws = tmp / f"{name}-{i}-{jobs}"
+            make_workspace(ws, dates)
+            timings[jobs], _, _ = briefing("build", "-w", ws, "--engine", engine,
+                                           "--jobs", jobs)
+        pairs.append((timings[1], timings[2]))
+    return ratio_figure(name, f"{engine} --jobs 2 speed-up over --jobs 1, {dates} dates", goal,
+                        "x", pairs)
+
+
+def long_briefing_memory(tmp: Path, engine: str, count: int) -> Figure:
+    """Peak memory of the build of ``count`` articles on one date, all processes together."""
+    ws = tmp / "long"
+    one_hour_workspace(ws, count)
+    seconds, report, peaks = briefing("build", "-w", ws, "--engine", engine, sample_memory=True)
+    minutes = round(report["dates"][0]["duration_ms"] / 60000, 1)
+    return Figure("long_briefing_peak_mb", round(peaks["tree_mb"], 1), "MB", "<= 200",
+                  f"peak memory, all processes, {minutes}-minute briefing",
+                  {"articles": count, "audio_minutes": minutes, "seconds": round(seconds, 2),
+                   "peak_main_mb": round(peaks["main_mb"], 1)})
+
+
+def version_figure() -> Figure:
+    """``briefing --version`` wall time, with the interpreter's own start-up beside it and the
+    import breakdown of --version, --help and a command's --help."""
+    seconds, times = version_seconds()
+    return Figure("version_seconds", round(seconds, 4), "s", "<= 0.08", "briefing --version",
+                  {"runs": [round(t, 4) for t in times],
+                   "interpreter_seconds": round(interpreter_seconds(), 4),
+                   "imports": {"--version": import_breakdown("--version"),
+                               "--help": import_breakdown("--help"),
+                               "build --help": import_breakdown("build", "--help")}})
+
+
+def raw_piper(text: str, tmp: Path) -> dict[str, Any]:
+    """The ``piper`` CLI with the joe voice to WAV, then ffmpeg to a 64 kbps mono MP3."""
+    from briefing.engines.piper_voices import joe_files
+
+    piper_cli, ffmpeg = Path(sys.executable).with_name("piper"), shutil.which("ffmpeg")
+    if not piper_cli.is_file() or not ffmpeg:
+        return {"skipped": "needs the piper command (the piper extra) and ffmpeg"}
+    model, config = joe_files()
+    wav, mp3 = tmp / "piper.wav", tmp / "piper.mp3"
+    start = time.perf_counter()
+    subprocess.run([str(piper_cli), "-m", str(model), "-c", str(config), "-f", str(wav)],
+                   input=text, text=True, check=True, capture_output=True)
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(wav), "-ac", "1", "-b:a", "64k",
+                    str(mp3)], check=True)
+    total = time.perf_counter() - start
+    return {"seconds": round(total, 3), "per_audio_second": total / audio_seconds(mp3)}
+
+
+def piper_figures(tmp: Path, repeat: int, dates: int) -> list[Figure]:
+    """Piper's cold build against the raw piper CLI, and its --jobs 2 against --jobs 1."""
+    label = "piper cold build vs raw piper CLI + ffmpeg, per audio second"
+    jobs_label = f"piper --jobs 2 speed-up over --jobs 1, {dates} dates"
+    if "piper" not in usable_engines():
+        why = "the piper engine is not usable here (pip install 'briefing[piper]')"
+        return [Figure("piper_vs_raw", None, "x", "<= 1.2", label, skipped=why),
+                Figure("piper_jobs2_speedup", None, "x", ">= 1.0", jobs_label, skipped=why)]
+    pairs = []
+    for i in range(repeat):
+        raw = raw_piper(spoken_text(article()), tmp)
+        if "per_audio_second" not in raw:
+            return [Figure("piper_vs_raw", None, "x", "<= 1.2", label, skipped=raw["skipped"])]
+        ws = tmp / f"piper-{i}"
+        seconds, report, _ = briefing("build", article(), "-w", ws, "--engine", "piper")
+        pairs.append((seconds / audio_seconds(ws / report["dates"][0]["files"]["mp3"]),
+                      raw["per_audio_second"]))
+    return [ratio_figure("piper_vs_raw", label, "<= 1.2", "x", pairs),
+            jobs_speedup(tmp, "piper", repeat, dates, "piper_jobs2_speedup", ">= 1.0")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="smaller workloads (4 articles for the long briefing)")
+                        help="one repetition, 4 articles for the long briefing, 3 piper dates")
+    parser.add_argument("--repeat", type=int, help="repetitions (default 3, 1 with --quick)")
     parser.add_argument("--engine", default="pyttsx3")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="rewrite the README's table of the latest figures")
     parser.add_argument("--json", type=Path,
                         default=REPO / "benchmarks" / "results" / "performance.json")
     args = parser.parse_args()
-    results: dict[str, Any] = {"engine": args.engine, "cores": os.cpu_count()}
+    repeat = args.repeat or (1 if args.quick else 3)
+    figures: list[Figure] = [version_figure()]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        # 1. raw pipeline vs cold build of the same article
-        results["raw_pipeline"] = raw_pipeline(spoken_text(article()), tmp)
-        ws = tmp / "single"
-        seconds, report, _ = briefing("build", article(), "-w", ws, "--engine", args.engine)
-        audio = audio_seconds(ws / report["dates"][0]["files"]["mp3"])
-        cold = {"seconds": round(seconds, 3), "audio_seconds": round(audio, 1),
-                "per_audio_second": seconds / audio}
-        results["cold_build"] = cold
-        raw = results["raw_pipeline"]
-        if "per_audio_second" in raw:
-            results["cold_to_raw_ratio"] = round(cold["per_audio_second"] /
-                                                 raw["per_audio_second"], 2)
-        # real-time factor of every usable engine on the same article (a cold build each)
-        results["engines"] = {}
-        for name in usable_engines():
-            engine_ws = tmp / f"engine-{name}"
-            seconds, report, _ = briefing("build", article(), "-w", engine_ws, "--engine", name)
-            audio = audio_seconds(engine_ws / report["dates"][0]["files"]["mp3"])
-            results["engines"][name] = {"seconds": round(seconds, 2),
-                                        "audio_seconds": round(audio, 1),
-                                        "real_time_factor": round(audio / seconds, 1)}
-        # 2. --jobs 1 vs --jobs 2 on nine dates
-        timings = {}
-        for jobs in (1, 2):
-            nine = tmp / f"nine-{jobs}"
-            make_workspace(nine, 9)
-            timings[jobs], _, _ = briefing("build", "-w", nine, "--engine", args.engine,
-                                           "--jobs", jobs)
-        results["nine_dates"] = {"jobs1_seconds": round(timings[1], 3),
-                                 "jobs2_seconds": round(timings[2], 3),
-                                 "speedup": round(timings[1] / timings[2], 2)}
-        # 3. peak memory of a long briefing
-        long_ws = tmp / "long"
-        count = 4 if args.quick else 18
-        one_hour_workspace(long_ws, count)
-        seconds, report, peaks = briefing("build", "-w", long_ws, "--engine", args.engine,
-                                          sample_memory=True)
-        results["long_briefing"] = {
-            "articles": count, "audio_minutes": round(report["dates"][0]["duration_ms"] / 60000, 1),
-            "seconds": round(seconds, 2), "peak_main_mb": round(peaks["main_mb"], 1),
-            "peak_tree_mb": round(peaks["tree_mb"], 1)}
-        # 4. loudness: what the outputs measure (ffmpeg ebur128), and what normalising costs
-        results["loudness"] = loudness_figures(ws, tmp)
-    # 5. the producer workflow
-    incremental = subprocess.run([sys.executable, str(REPO / "benchmarks" / "incremental.py"),
-                                  "--json", str(args.json.with_name("incremental.json"))],
-                                 capture_output=True, text=True, check=True)
-    results["incremental"] = json.loads(args.json.with_name("incremental.json").read_text())
-
-    print_results(results, args.engine)
-    print(incremental.stdout.strip())
+        cold, single_ws = cold_vs_raw(tmp, args.engine, repeat)
+        figures.append(cold)
+        figures.extend(incremental_figures(tmp, repeat))
+        figures.append(jobs_speedup(tmp, args.engine, repeat))
+        figures.append(long_briefing_memory(tmp, args.engine, 4 if args.quick else 18))
+        figures.extend(piper_figures(tmp, repeat, 3 if args.quick else 9))
+        loudness = loudness_figures(single_ws, tmp) if single_ws != tmp else {}
+    context = (f"Engine {args.engine}, {os.cpu_count()} cores, median of {repeat} "
+               f"repetition(s){' (--quick)' if args.quick else ''}, measured "
+               f"{time.strftime('%Y-%m-%d')} by `benchmarks/performance.py"
+               f"{' --quick' if args.quick else ''}`.")
+    print(context)
+    for f in figures:
+        print(f.line())
+    imports = figures[0].details["imports"]["--version"]
+    print(f"  --version imports {imports['modules']} modules, {imports['total_ms']} ms: "
+          + ", ".join(f"{name} {ms} ms" for name, ms in imports["top"].items()))
+    doc = {"engine": args.engine, "cores": os.cpu_count(), "repeat": repeat,
+           "quick": args.quick, "figures": [f.to_json() for f in figures],
+           "loudness": loudness}
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    args.json.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"results written to {args.json}")
+    if args.write_readme:
+        write_readme(REPO / "README.md", figures, context)
+        print("README.md: Performance table rewritten")
     return 0
-
-
-def print_results(results: dict[str, Any], engine: str) -> None:
-    """Each figure beside its goal."""
-    raw = results["raw_pipeline"]
-    cold = results["cold_build"]
-    print(f"engine {engine} on {results['cores']} cores")
-    if "per_audio_second" in raw:
-        print(f"raw pipeline (espeak-ng CLI + ffmpeg): {raw['seconds']:.2f} s for "
-              f"{raw['audio_seconds']:.0f} s of audio = {raw['per_audio_second'] * 1000:.1f} ms "
-              "per second of audio")
-    else:
-        print(f"raw pipeline: {raw['skipped']}")
-    print(f"cold briefing build: {cold['seconds']:.2f} s for {cold['audio_seconds']:.0f} s of "
-          f"audio = {cold['per_audio_second'] * 1000:.1f} ms per second of audio"
-          + (f"; {results['cold_to_raw_ratio']}x the raw pipeline (target <= 1.5x)"
-             if "cold_to_raw_ratio" in results else ""))
-    for name, figures in results["engines"].items():
-        print(f"engine {name}: cold build {figures['seconds']:.2f} s for "
-              f"{figures['audio_seconds']:.0f} s of audio, {figures['real_time_factor']}x real "
-              "time")
-    nine = results["nine_dates"]
-    print(f"nine dates: --jobs 1 {nine['jobs1_seconds']:.2f} s, --jobs 2 "
-          f"{nine['jobs2_seconds']:.2f} s, speed-up {nine['speedup']}x (target >= 1.8x)")
-    long_ = results["long_briefing"]
-    print(f"long briefing ({long_['articles']} articles, {long_['audio_minutes']} min): "
-          f"{long_['seconds']:.1f} s, peak memory {long_['peak_main_mb']:.0f} MB main process, "
-          f"{long_['peak_tree_mb']:.0f} MB with its workers (target <= 200 MB)")
-    loud = results["loudness"]
-    if "integrated_lufs_min" in loud:
-        print(f"loudness of {loud['outputs_measured']} outputs (ffmpeg ebur128): "
-              f"{loud['integrated_lufs_min']} to {loud['integrated_lufs_max']} LUFS, true peak "
-              f"<= {loud['true_peak_dbtp_max']} dBTP (target -16 +/- 1 LUFS, <= -1 dBTP)")
-    if "normalize_seconds" in loud:
-        print(f"normalising {loud['normalized_audio_seconds']} s of raw espeak-ng audio "
-              f"(measured {loud['raw_espeak']['integrated_lufs']:.1f} LUFS) took "
-              f"{loud['normalize_seconds']} s")
 
 
 if __name__ == "__main__":

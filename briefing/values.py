@@ -1,4 +1,6 @@
-"""Checks of single values users write: language tags, public URLs and durations.
+"""Checks of single values users write: language tags, public URLs and durations; and how
+a duration is rounded and shown (the command line prints it without importing the site's
+formatting, :mod:`briefing.publish.formatting`, which re-exports it).
 
 A value that passes here is safe everywhere it goes: a script's front matter line, an HTML
 ``lang`` attribute, the manifest (whose reader applies the same check), a feed's XML.
@@ -62,3 +64,29 @@ def parse_duration(text: str) -> int:
         raise ValueError(f"{text!r} is not a duration: write it like '3m', '90s' or '2m30s'")
     h, m, s = match.groups()
     return round((int(h or 0) * 3600 + int(m or 0) * 60 + float(s or 0)) * 1000)
+
+
+def whole_seconds(ms: int) -> int:
+    """A duration in whole seconds, to the nearest (half a second up).
+
+    The one rounding rule for durations shown to people: the command line, the pages and the
+    feed all go through it, so a briefing is "4:39" everywhere and a chapter "12 s" on the
+    page and in the terminal alike.  (Positions on a timeline,
+    :func:`briefing.publish.formatting.clock`, are truncated as players show them.)
+    """
+    return (max(0, ms) + 500) // 1000
+
+
+def hms(ms: int) -> tuple[int, int, int]:
+    """Hours, minutes and seconds of a duration, rounded by :func:`whole_seconds`."""
+    hours, rest = divmod(whole_seconds(ms), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return hours, minutes, seconds
+
+
+def short_duration(ms: int) -> str:
+    """A duration as the command line prints it: ``"4:39"``, ``"1:02:05"`` from an hour on."""
+    hours, minutes, seconds = hms(ms)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"

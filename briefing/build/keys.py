@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from enum import StrEnum
 from typing import Any
 
 from briefing.audio.assemble import (
@@ -35,22 +34,10 @@ from briefing.audio.assemble import (
 )
 from briefing.audio.chapter import MP3_LOUDNESS_LOSS_LU
 from briefing.audio.loudness import LOUDNESS_VERSION
+from briefing.build.stages import PIPELINE as PIPELINE  # re-exported: defined there
+from briefing.build.stages import Stage as Stage
 from briefing.config import Settings, invalidates
 from briefing.hashing import canonical_hash
-
-
-class Stage(StrEnum):
-    """The stages of a build, in pipeline order."""
-
-    SCRIPT = "script"
-    SYNTHESIS = "synthesis"
-    ASSEMBLY = "assembly"
-    ENCODING = "encoding"
-    OUTPUTS = "outputs"
-    SITE = "site"
-
-
-PIPELINE: tuple[Stage, ...] = tuple(Stage)
 
 UPSTREAM: Mapping[Stage, Stage | None] = {
     Stage.SCRIPT: None,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from briefing.build.keys import PIPELINE, Stage
-from briefing.build.scripts import ScriptResult, ScriptStatus
+from briefing.build.script_status import ScriptResult, ScriptStatus
+from briefing.build.stages import PIPELINE, Stage
 from briefing.chapters import PublishedChapter
 from briefing.errors import BriefingError
 
@@ -206,3 +206,25 @@ def report_json(report: BuildReport) -> dict[str, Any]:
             for e in report.errors
         ],
     }
+
+
+def date_from_json(doc: Mapping[str, Any]) -> DateReport:
+    """A date's report from its ``--json`` form (:func:`report_json`), for a report recorded
+    to be given again (:mod:`briefing.build.noop`)."""
+    from briefing.chapters import with_levels
+
+    segments = doc["segments"]
+    return DateReport(
+        date=str(doc["date"]), state=DateState(doc["state"]), stories=int(doc["stories"]),
+        photos=int(doc["photos"]), script=str(doc["script"]),
+        script_status=str(doc["script_status"]),
+        chapters=with_levels([PublishedChapter.from_dict(c) for c in doc["chapters"]]),
+        segments_total=int(segments["total"]), segments_synthesized=int(segments["synthesized"]),
+        segments_reused=int(segments["reused"]), chapters_encoded=int(doc["chapters_encoded"]),
+        duration_ms=int(doc["duration_ms"]), audio=AudioStatus(doc["audio"]),
+        reason=str(doc["reason"]), changed=tuple(Stage(s) for s in doc["reasons"]),
+        stages={Stage(s): StageWork(StageAction(w["action"]), int(w["done"]), int(w["total"]))
+                for s, w in doc["stages"].items()},
+        files=dict(doc["files"]), written=tuple(str(w) for w in doc["written"]),
+        stale=bool(doc["stale"]),
+        estimated_ms=tuple(int(c["estimated_duration_ms"]) for c in doc["estimated_chapters"]))

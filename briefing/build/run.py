@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.build import noop
 from briefing.build.context import BuildContext, ProgressFn, make_workers
 from briefing.build.estimate import estimate_date, over_target
 from briefing.build.execute import BuildResult, DateResult, execute
@@ -220,28 +221,37 @@ class _Lock:
 def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence[Path] | None,
                *, dates: Sequence[dt.date] | None = None, force: bool = False,
                audio: bool = True, progress: ProgressFn | None = None,
-               workers: Workers | None = None) -> BuildReport:
+               workers: Workers | None = None,
+               request: noop.Request | None = None) -> BuildReport:
     """Under the workspace lock: plan, execute the plan, report (the one sequence of
-    :func:`build`, :func:`scripts` and :func:`render`)."""
+    :func:`build`, :func:`scripts` and :func:`render`); then, for a ``request`` of the command
+    line, record what its next run reports if nothing changes (:mod:`briefing.build.noop`)."""
     with locked(ws, lock.no_wait, lock.on_wait):
         ctx = _context(ws, settings, progress, workers)
         try:
             planned = plan(ctx, sources, dates=dates, force=force, audio=audio)
-            return make_report(ctx, planned, execute(ctx, planned))
+            report = make_report(ctx, planned, execute(ctx, planned))
         finally:
             ctx.close()
+        if request is not None:
+            noop.record(ws, request, report)
+        return report
 
 
 def build(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,
           force: bool = False, progress: ProgressFn | None = None, no_wait: bool = False,
           workers: Workers | None = None,
-          on_wait: Callable[[], None] | None = None) -> BuildReport:
+          on_wait: Callable[[], None] | None = None,
+          request: noop.Request | None = None) -> BuildReport:
     """Articles → scripts → audio → site under the workspace lock.
 
     ``workers`` (kept by ``briefing watch`` across rebuilds) saves starting new ones.
+    ``request`` (the command line's) records the no-op answer of its next run
+    (:func:`briefing.build.noop.up_to_date`).
     """
     return _carry_out(ws, settings, _Lock(no_wait, on_wait), article_paths(ws, paths),
-                      force=force, progress=progress, workers=workers)
+                      force=force, progress=progress, workers=workers, request=request)
+
 
 
 def scripts(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,

@@ -25,11 +25,12 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from briefing.build.bases import base_text, clear_pending, pending_text, record_base, record_pending
 from briefing.build.merge import merge_scripts
+from briefing.build.script_status import ScriptResult as ScriptResult  # re-exported
+from briefing.build.script_status import ScriptStatus as ScriptStatus
 from briefing.build.state import State
 from briefing.build.trash import Trash
 from briefing.build.workspace import Workspace
@@ -39,43 +40,6 @@ from briefing.readfile import read_limited
 from briefing.text.script_read import MAX_SCRIPT_BYTES, parse_script, without_silent
 
 log = logging.getLogger(__name__)
-
-
-class ScriptStatus(StrEnum):
-    """What happened to a date's script."""
-
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    KEPT = "kept"
-    """Edited by hand, and the generator has nothing new: the edit stands."""
-    CONFLICT = "conflict"
-    """Edited by hand, and the generator changed a paragraph the producer changed too: the
-    merge, with conflict markers, is offered beside it; the audio keeps the producer's
-    wording (the date is stale until resolved)."""
-    FORCED = "forced"
-    MERGED = "merged"
-    """Edited by hand, and the generator changed other paragraphs: both merged."""
-    KEPT_NO_ARTICLES = "kept: no articles"
-    """Edited by hand and its articles are all gone: kept and rendered (the script is the
-    source of truth)."""
-
-
-@dataclass(frozen=True)
-class ScriptResult:
-    """The outcome of writing one generated script."""
-
-    date: dt.date
-    status: ScriptStatus
-    path: Path
-    new_path: Path | None = None
-    """Where the regenerated text was put when the script was edited by hand."""
-
-    backup_path: Path | None = None
-    """Where an edited script was backed up (``force``), or put before a merge replaced it."""
-
-    conflicts: int = 0
-    """How many regions of a conflict both sides changed."""
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,6 @@ from typing import Annotated
 
 import typer
 
-from briefing.build import run
-from briefing.build.checking import check_workspace
-from briefing.build.run import article_paths
-from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     BaseUrlOpt,
     EngineOpt,
@@ -35,7 +31,6 @@ from briefing.cli.common import (
     setup_logging,
     waiting,
 )
-from briefing.config import load_settings
 
 
 @app.command()
@@ -67,12 +62,28 @@ def build(
     paragraph by paragraph ("merged"); where both changed the same paragraph it is kept, the
     merge with conflict markers goes to scripts/<date>.new.md, and the date is stale until
     'briefing resolve' (or deleting the .new.md after merging by hand) settles it.
+    When no file changed since the last build (sizes and modification times), it answers
+    from what that build recorded, without planning; --force plans everything.
 
     Exit status: 0 done, 1 failure, 2 bad input, 3 an open conflict (stale audio).
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import noop
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
+        request = noop.Request(tuple(paths) if paths else (ws.articles,), {
+            "engine": engine, "voice": voice, "rate": rate, "jobs": jobs, "executor": executor,
+            "loudness": loudness, "base_url": base_url, "formats": formats})
+        if not dry_run and not force:  # nothing changed: the recorded answer, no planning
+            recorded = noop.up_to_date(ws, request)
+            if recorded is not None:
+                finish(recorded, as_json, quiet)
+                return
+        from briefing.build import run
+        from briefing.build.run import article_paths
+
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats, quiet)
         if dry_run:
@@ -81,7 +92,7 @@ def build(
             return
         with progress_bar(not quiet and not as_json) as progress:
             report = run.build(ws, settings, paths, force=force, progress=progress,
-                               no_wait=no_wait, on_wait=waiting(ws))
+                               no_wait=no_wait, on_wait=waiting(ws), request=request)
         finish(report, as_json, quiet)
 
 
@@ -106,6 +117,9 @@ def script(
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, None, voice, rate)
         report = run.scripts(ws, settings, paths, force=force, on_wait=waiting(ws))
@@ -141,6 +155,9 @@ def render(
     """
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats, quiet)
@@ -170,6 +187,9 @@ def status(
     """
     setup_logging(verbose, False)
     with errors():
+        from briefing.build import run
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, None, None)
         if not paths and ws.articles.is_dir():
@@ -195,6 +215,10 @@ def check(
 
     setup_logging(verbose, quiet)
     with errors():
+        from briefing.build.checking import check_workspace
+        from briefing.build.workspace import Workspace
+        from briefing.config import load_settings
+
         ws = Workspace(workspace)
         settings = load_settings(ws.root)
         finish(check_workspace(ws, settings, paths or None), as_json, quiet)

@@ -13,36 +13,24 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefing import __version__
-from briefing.build import run
-from briefing.build.context import ProgressFn
-from briefing.build.inputs import script_dates
-from briefing.build.report import (
-    CONFLICT_EXIT,
-    AudioStatus,
-    BuildReport,
-    DateReport,
-    DateState,
-    report_json,
-)
-from briefing.build.workspace import Workspace
 from briefing.cli.signals import (
     INTERRUPTED_EXIT,
     TERMINATED_EXIT,
     sigterm_as_interrupt,
     terminated,
 )
-from briefing.config import CONFIG_NAME, Settings, load_settings, parse_rate
-from briefing.engines.registry import choose_voice, load_engine
 from briefing.errors import BriefingError, InputError
-from briefing.publish.formatting import short_duration
-from briefing.text.dates import NoSuchDateError, parse_iso_date
+
+if TYPE_CHECKING:
+    from briefing.build.context import ProgressFn
+    from briefing.build.report import BuildReport, DateReport
+    from briefing.build.workspace import Workspace
+    from briefing.config import Settings
 
 # Plain help, as click formats it: typer's rich help shows "<bool>" beside every flag (as if
 # it took a value), reads "[dask]" in a help text as markup and drops it, keeps a docstring's
@@ -61,7 +49,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """Lines on stderr, as they are (no markup, no wrapping, no highlighting): the one place
+    the command line says what is not the result.  Looked up on each call, so a test's
+    captured stderr is used; rich (for the progress bar) is imported only when a bar is
+    drawn."""
+
+    def print(self, text: str, markup: bool = False) -> None:
+        sys.stderr.write(f"{text}\n")
+        sys.stderr.flush()
+
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+
+err = _Stderr()
 
 WorkspaceOpt = Annotated[Path, typer.Option(
     "--workspace", "-w", help="Workspace folder holding articles/, scripts/ and audio/.",
@@ -196,6 +204,8 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
+    from briefing.config import CONFIG_NAME, load_settings, parse_rate
+
     settings = load_settings(ws.root)
     if loudness is not None and loudness != settings.loudness_lufs and not quiet:
         err.print(f"note: --loudness {loudness:g} is for this run only; the next build without "
@@ -210,6 +220,8 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
 
 
 def _checked_voice(engine_name: str, voice: str) -> str:
+    from briefing.engines.registry import choose_voice, load_engine
+
     eng = load_engine(engine_name)
     try:
         return choose_voice(eng, voice)
@@ -225,8 +237,18 @@ def progress_bar(enabled: bool, doing: str = "") -> Iterator[ProgressFn | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
         def update(label: str, done: int, total: int) -> None:
@@ -240,6 +262,8 @@ def progress_bar(enabled: bool, doing: str = "") -> Iterator[ProgressFn | None]:
 def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
     """Print the report; exit 2 if any input was bad, 1 for other failures, 3 for an open
     conflict (a date whose audio does not follow its articles)."""
+    from briefing.build.report import CONFLICT_EXIT
+
     print_report(report, as_json, quiet)
     if report.errors:
         raise _Fail(max(e.exit_code for e in report.errors))
@@ -248,6 +272,9 @@ def finish(report: BuildReport, as_json: bool, quiet: bool) -> None:
 
 
 def _audio_line(d: DateReport) -> str | None:
+    from briefing.build.report import AudioStatus
+    from briefing.values import short_duration
+
     if d.audio is AudioStatus.WOULD_BUILD:
         return (f"would synthesise {d.segments_synthesized} of {d.segments_total} "
                 f"segments and encode {d.chapters_encoded} chapter(s) ({d.reason})")
@@ -288,6 +315,9 @@ def _print_scripts(report: BuildReport) -> None:
 
 def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
     """Print the report: a line per date on stdout (or JSON), conflicts and errors on stderr."""
+    from briefing.build.report import DateState, report_json
+    from briefing.values import short_duration
+
     if as_json:
         sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     elif not quiet:
@@ -319,6 +349,8 @@ NoWaitOpt = Annotated[bool, typer.Option(
 @contextmanager
 def locked(ws: Workspace, no_wait: bool = False) -> Iterator[None]:
     """Hold the workspace lock, saying so on stderr while waiting for another build."""
+    from briefing.build import run
+
     with run.locked(ws, no_wait, on_wait=waiting(ws)):
         yield
 
@@ -332,6 +364,9 @@ def waiting(ws: Workspace) -> Callable[[], None]:
 
 
 def parse_dates(ws: Workspace, dates: list[str] | None) -> list[dt.date]:
+    from briefing.build.inputs import script_dates
+    from briefing.text.dates import NoSuchDateError, parse_iso_date
+
     if not dates:
         found = script_dates(ws)
         if not found:

@@ -9,10 +9,6 @@ from typing import Annotated
 
 import typer
 
-from briefing.build.resolve import diff as script_diff
-from briefing.build.resolve import resolve as settle
-from briefing.build.state import State
-from briefing.build.workspace import Workspace
 from briefing.cli.common import WorkspaceOpt, app, err, errors, locked, parse_dates, setup_logging
 from briefing.errors import InputError
 
@@ -35,6 +31,10 @@ def resolve(
     <date>.new.md. Then run 'briefing render DATE' (or build) to rebuild its audio."""
     setup_logging(0, False)
     with errors():
+        from briefing.build.resolve import resolve as settle
+        from briefing.build.state import State
+        from briefing.build.workspace import Workspace
+
         if ours == theirs:
             raise InputError("say which side to keep: --ours (your script) or --theirs (the "
                              "generated text)")
@@ -61,6 +61,10 @@ def diff(
     (the merge base) against your script. Prints nothing when the script is not edited."""
     setup_logging(0, False)
     with errors():
+        from briefing.build.resolve import diff as script_diff
+        from briefing.build.state import State
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         [day] = parse_dates(ws, [date])
         sys.stdout.write(script_diff(ws, State.load(ws.state_file), day))

@@ -6,11 +6,10 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     JsonOpt,
     VerboseOpt,
@@ -21,16 +20,27 @@ from briefing.cli.common import (
     setup_logging,
 )
 from briefing.errors import InputError
-from briefing.proof.listen import DateProof, proof, proof_json
-from briefing.proof.recognizer import Recognizer, WhisperRecognizer, check_installed
+
+if TYPE_CHECKING:
+    from briefing.proof.listen import DateProof
+    from briefing.proof.recognizer import Recognizer
 
 DatesArg = Annotated[list[str] | None, typer.Argument(
     help="Dates (YYYY-MM-DD) to proof. Default: every date with built audio.",
     show_default=False)]
 
 
+def check_installed() -> None:
+    """:func:`briefing.proof.recognizer.check_installed` (tests replace this)."""
+    from briefing.proof.recognizer import check_installed as check
+
+    check()
+
+
 def make_recognizer() -> Recognizer:
     """The recogniser ``briefing proof`` uses (tests replace this)."""
+    from briefing.proof.recognizer import WhisperRecognizer
+
     return WhisperRecognizer()
 
 
@@ -83,6 +93,9 @@ def proof_cmd(
     """
     setup_logging(verbose, False)
     with errors():
+        from briefing.build.workspace import Workspace
+        from briefing.proof.listen import proof, proof_json
+
         ws = Workspace(workspace)
         days = _parse(dates)
         check_installed()

@@ -11,18 +11,10 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefing.build import run
-from briefing.build.clean import clean_cache
-from briefing.build.context import BuildContext, make_workers
-from briefing.build.plan import plan_date
-from briefing.build.run import article_paths
-from briefing.build.trash import empty_trash
-from briefing.build.watch import watch_inputs
-from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     EngineOpt,
     ExecutorOpt,
@@ -42,14 +34,20 @@ from briefing.cli.common import (
     resolve_settings,
     setup_logging,
 )
-from briefing.engines import available_engines, load_engine
-from briefing.engines.base import VoiceSettings
-from briefing.engines.registry import engine_status
 from briefing.errors import BriefingError, InputError
-from briefing.fsutil import write_bytes_atomic
-from briefing.publish.serve import make_server
-from briefing.speech.lexicon import load_lexicon
-from briefing.speech.spoken import spoken_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from briefing.build.workspace import Workspace
+
+
+def watch_inputs(ws: Workspace, sources: Sequence[Path]) -> Iterator[list[Path]]:
+    """:func:`briefing.build.watch.watch_inputs`, imported when ``watch`` runs (tests
+    replace this)."""
+    from briefing.build.watch import watch_inputs as watch
+
+    return watch(ws, sources)
 
 
 @app.command()
@@ -61,6 +59,9 @@ def voices(
     """List the voices of the speech engine."""
     setup_logging(0, False)
     with errors():
+        from briefing.build.workspace import Workspace
+        from briefing.engines import load_engine
+
         settings = resolve_settings(Workspace(workspace), engine, None, None)
         eng = load_engine(settings.engine)
         try:
@@ -77,6 +78,9 @@ def voices(
 @app.command()
 def engines(as_json: JsonOpt = False) -> None:
     """List the installed speech engines, whether each is usable here, and why not."""
+    from briefing.engines import available_engines
+    from briefing.engines.registry import engine_status
+
     found = [engine_status(name) for name in available_engines()]
     if as_json:
         sys.stdout.write(json.dumps([asdict(s) for s in found], indent=2) + "\n")
@@ -107,6 +111,10 @@ def preview(
     """
     setup_logging(0, False)
     with errors():
+        from briefing.build.context import BuildContext
+        from briefing.build.plan import plan_date
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         [day] = parse_dates(ws, [date])
         ctx = BuildContext(ws, resolve_settings(ws, engine, None, None))
@@ -151,6 +159,13 @@ def say(
     """
     setup_logging(0, False)
     with errors():
+        from briefing.build.workspace import Workspace
+        from briefing.engines import load_engine
+        from briefing.engines.base import VoiceSettings
+        from briefing.fsutil import write_bytes_atomic
+        from briefing.speech.lexicon import load_lexicon
+        from briefing.speech.spoken import spoken_text
+
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate)
         eng = load_engine(settings.engine)
@@ -197,6 +212,11 @@ def clean(
     """
     setup_logging(0, False)
     with errors():
+        from briefing.build.clean import clean_cache
+        from briefing.build.context import BuildContext
+        from briefing.build.trash import empty_trash
+        from briefing.build.workspace import Workspace
+
         if not cache and not trash:
             cache = True  # the default: the trash holds the producer's files, ask for it
         ws = Workspace(workspace)
@@ -252,6 +272,11 @@ def watch(
     """
     setup_logging(verbose, False)
     with errors():
+        from briefing.build import run
+        from briefing.build.context import make_workers
+        from briefing.build.run import article_paths
+        from briefing.build.workspace import Workspace
+
         ws = Workspace(workspace)
         sources = article_paths(ws, paths)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
@@ -292,6 +317,9 @@ def serve(
     """Serve audio/ (pages, MP3s with seeking, transcripts) for previewing in a browser."""
     setup_logging(0, False)
     with errors():
+        from briefing.build.workspace import Workspace
+        from briefing.publish.serve import make_server
+
         ws = Workspace(workspace)
         if not ws.audio.is_dir():
             raise InputError(f"{ws.audio} does not exist; run 'briefing build' first")

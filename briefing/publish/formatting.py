@@ -20,6 +20,9 @@ from briefing.config import DEFAULT_FEED
 from briefing.publish.manifest import Manifest
 from briefing.publish.publication import publication_time
 from briefing.templating import environment
+from briefing.values import hms as _hms
+from briefing.values import short_duration as short_duration  # re-exported
+from briefing.values import whole_seconds as whole_seconds  # re-exported
 
 DEFAULT_TITLE = DEFAULT_FEED.title
 DEFAULT_DESCRIPTION = (
@@ -55,23 +58,6 @@ def clock(ms: int) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-def whole_seconds(ms: int) -> int:
-    """A duration in whole seconds, to the nearest (half a second up).
-
-    The one rounding rule for durations shown to people: the command line, the pages and the
-    feed all go through it, so a briefing is "4:39" everywhere and a chapter "12 s" on the
-    page and in the terminal alike.  (Positions on a timeline, :func:`clock`, are truncated as
-    players show them.)
-    """
-    return (max(0, ms) + 500) // 1000
-
-
-def _hms(ms: int) -> tuple[int, int, int]:
-    hours, rest = divmod(whole_seconds(ms), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return hours, minutes, seconds
-
-
 def spoken_duration(ms: int) -> str:
     """A duration for people: ``"1 min 14 s"``, ``"1 h 2 min"``, ``"9 s"``."""
     hours, minutes, seconds = _hms(ms)
@@ -80,14 +66,6 @@ def spoken_duration(ms: int) -> str:
     if minutes:
         return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
     return f"{seconds} s"
-
-
-def short_duration(ms: int) -> str:
-    """A duration as the command line prints it: ``"4:39"``, ``"1:02:05"`` from an hour on."""
-    hours, minutes, seconds = _hms(ms)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes}:{seconds:02d}"
 
 
 def iso_duration(ms: int) -> str:
