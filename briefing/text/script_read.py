@@ -134,6 +134,8 @@ _TAG = re.compile(r"(?<!\[)\[(?!\[)\s*([A-Za-z][\w-]*)\b[^\]\[]*\](?!\()")
 only tag is ``[pause ...]``, so any other is a typo (``[puase 2s]``) that must not be spoken."""
 _BAD_COMMENT = re.compile(r"<!(?!--)")
 """``<!`` that does not open a comment (``<!- note ->``)."""
+_DOUBLE_BRACKETS = re.compile(r"\[\[.*?\]\]")
+"""A closed ``[[...]]`` (plain text in a script, see :func:`_check_brackets`)."""
 _PAUSE_VALUE = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*(ms|s)\s*$", re.I | re.ASCII)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 MAX_PAUSE_MS = 60_000
@@ -169,6 +171,21 @@ def _check_markup(text: str, path: Path, lineno: int) -> None:
     if bad:
         raise ScriptError(f"line {lineno}: '<!' does not open a comment: a note is written "
                           "<!-- like this --> (write <\\! for text)", path)
+    _check_brackets(text, path, lineno)
+
+
+def _check_brackets(text: str, path: Path, lineno: int) -> None:
+    """Refuse an unclosed ``[[`` or a ``]]`` that closes nothing: a phoneme entry cut short
+    (``[[k@m'pju:t@``) would be read out bracket by bracket.  A closed ``[[...]]`` is plain
+    text (phonemes come only from the lexicon); escaped brackets (``\\[``) are never seen here."""
+    rest = _DOUBLE_BRACKETS.sub(" ", text)
+    if "[[" in rest:
+        raise ScriptError(f"line {lineno}: '[[' is never closed by ']]' on its line (phonemes "
+                          "belong in pronunciations.toml; write \\[ for a bracket that is "
+                          "text)", path)
+    if "]]" in rest:
+        raise ScriptError(f"line {lineno}: ']]' closes no '[[' (write \\] for a bracket "
+                          "that is text)", path)
 
 
 def is_silent(text: str) -> bool:
@@ -278,6 +295,7 @@ class _BodyReader:
         if len(self.headings) == MAX_CHAPTERS:
             raise self.error(lineno, f"more than {MAX_CHAPTERS} chapters; an MP3's chapter "
                                      f"table holds at most {MAX_CHAPTERS}")
+        _check_brackets(stripped, self.path, lineno)
         title = read_inline(stripped[2:])
         if not title:
             raise self.error(lineno, "a chapter heading has no title")
