@@ -11,15 +11,13 @@ whose :func:`~briefing.text.markup.escape` is the exact inverse of this reader.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.chapters import (
-    ChapterKind,
     Marker,
     infer_roles,
     is_marker,
@@ -32,6 +30,13 @@ from briefing.text.article import split_sentences
 from briefing.text.chapter_voice import ChapterVoice, heading_voice, refuse_voice_comment
 from briefing.text.front_matter import read_front_matter
 from briefing.text.markup import protect, read_inline, restore
+from briefing.text.numbering import renumber
+from briefing.text.script_checks import check_brackets, check_markup
+from briefing.text.script_model import Block as Block
+from briefing.text.script_model import Chapter as Chapter
+from briefing.text.script_model import Paragraph as Paragraph
+from briefing.text.script_model import Pause as Pause
+from briefing.text.script_model import Script as Script
 
 log = logging.getLogger(__name__)
 
@@ -43,99 +48,7 @@ in ``<date>.new.md``; a script holding one is refused, so a conflict is never sp
 
 _CONFLICT_LINE = re.compile(r"(<{7}|>{7})(?:\s.*)?|={7}\s*")
 
-
-@dataclass(frozen=True)
-class Pause:
-    """An explicit pause written as ``[pause 1.5s]``."""
-
-    ms: int
-    """Length in milliseconds."""
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A spoken paragraph."""
-
-    sentences: tuple[str, ...]
-    """Its sentences, each one synthesised as one segment."""
-
-    line: int = field(default=0, compare=False)
-    """The script line it starts on (for error messages)."""
-
-
-Block = Paragraph | Pause
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A chapter: a ``## `` heading and what follows it."""
-
-    title: str
-    """The heading text."""
-
-    blocks: tuple[Block, ...]
-    """Paragraphs and pauses, in order."""
-
-    line: int = field(default=0, compare=False)
-    """The line of its heading (for error messages)."""
-
-    kind: ChapterKind = ChapterKind.OTHER
-    """What the chapter is: its heading's marker (``<!-- kind: story 1 -->``), or for a script
-    without markers what its title says (:func:`briefing.chapters.infer_roles`)."""
-
-    story: int | None = None
-    """The story it is, or is a photo of (numbered from 1)."""
-
-    voice: str | None = None
-    """The voice of a ``<!-- voice: ... -->`` comment on its heading (``None``: none given;
-    ``default``: the script's voice)."""
-
-    rate: int | None = None
-    """The rate of a ``<!-- rate: ... -->`` comment on its heading (``None``: none given)."""
-
-    @property
-    def sentences(self) -> tuple[str, ...]:
-        """Every spoken sentence of the chapter, in order."""
-        return tuple(s for b in self.blocks if isinstance(b, Paragraph) for s in b.sentences)
-
-
-@dataclass(frozen=True)
-class Script:
-    """A parsed narration script."""
-
-    date: dt.date
-    """The briefing's date (front matter ``date``)."""
-
-    title: str
-    """The briefing's title (front matter ``title``)."""
-
-    voice: str | None
-    """The voice (front matter ``voice``; ``None`` for the engine default)."""
-
-    rate: int | None
-    """Speaking rate in words per minute (front matter ``rate``; ``None``: the setting)."""
-
-    lang: str
-    """Language code (front matter ``lang``)."""
-
-    chapters: tuple[Chapter, ...]
-    """The chapters, in order."""
-
-    photo_voice: str | None = None
-    """The voice of photo chapters (front matter ``photo_voice``; ``None``: not given)."""
-
-    photo_rate: int | None = None
-    """The rate of photo chapters (front matter ``photo_rate``; ``None``: not given)."""
-
-
 _PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
-_TAG = re.compile(r"(?<!\[)\[(?!\[)\s*([A-Za-z][\w-]*)\b[^\]\[]*\](?!\()")
-"""A bracket tag ``[word ...]`` that is not a link ``[text](url)`` nor ``[[``: the script's
-only tag is ``[pause ...]``, so any other is a typo (``[puase 2s]``) that must not be spoken."""
-_BAD_COMMENT = re.compile(r"<!(?!--)")
-"""``<!`` that does not open a comment (``<!- note ->``)."""
-_DOUBLE_BRACKETS = re.compile(r"\[\[.*?\]\]")
-"""A closed ``[[...]]`` (plain text in a script, see :func:`_check_brackets`)."""
 _PAUSE_VALUE = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*(ms|s)\s*$", re.I | re.ASCII)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 MAX_PAUSE_MS = 60_000
@@ -160,32 +73,6 @@ def _pause_ms(spec: str, path: Path, lineno: int) -> int:
         raise ScriptError(f"line {lineno}: a pause of {ms} ms is longer than 60 s", path)
     return ms
 
-
-def _check_markup(text: str, path: Path, lineno: int) -> None:
-    """Refuse markup that looks meant but is not the script's: it would be read out on air."""
-    tag = _TAG.search(text)
-    if tag:
-        raise ScriptError(f"line {lineno}: unknown tag {restore(tag.group(0))!r}: the script's "
-                          "only tag is [pause 1.5s] (write \\[ for a bracket that is text)", path)
-    bad = _BAD_COMMENT.search(text)
-    if bad:
-        raise ScriptError(f"line {lineno}: '<!' does not open a comment: a note is written "
-                          "<!-- like this --> (write <\\! for text)", path)
-    _check_brackets(text, path, lineno)
-
-
-def _check_brackets(text: str, path: Path, lineno: int) -> None:
-    """Refuse an unclosed ``[[`` or a ``]]`` that closes nothing: a phoneme entry cut short
-    (``[[k@m'pju:t@``) would be read out bracket by bracket.  A closed ``[[...]]`` is plain
-    text (phonemes come only from the lexicon); escaped brackets (``\\[``) are never seen here."""
-    rest = _DOUBLE_BRACKETS.sub(" ", text)
-    if "[[" in rest:
-        raise ScriptError(f"line {lineno}: '[[' is never closed by ']]' on its line (phonemes "
-                          "belong in pronunciations.toml; write \\[ for a bracket that is "
-                          "text)", path)
-    if "]]" in rest:
-        raise ScriptError(f"line {lineno}: ']]' closes no '[[' (write \\] for a bracket "
-                          "that is text)", path)
 
 
 def is_silent(text: str) -> bool:
@@ -295,7 +182,7 @@ class _BodyReader:
         if len(self.headings) == MAX_CHAPTERS:
             raise self.error(lineno, f"more than {MAX_CHAPTERS} chapters; an MP3's chapter "
                                      f"table holds at most {MAX_CHAPTERS}")
-        _check_brackets(stripped, self.path, lineno)
+        check_brackets(stripped, self.path, lineno)
         title = read_inline(stripped[2:])
         if not title:
             raise self.error(lineno, "a chapter heading has no title")
@@ -315,7 +202,7 @@ class _BodyReader:
         if _LIST_MARKER.match(stripped):
             self.flush_para()
             stripped = _LIST_MARKER.sub("", stripped)
-        _check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
+        check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
         pos = 0
         for m in _PAUSE.finditer(stripped):
             before = stripped[pos : m.start()].strip()
@@ -372,7 +259,7 @@ def parse_script(text: str, path: Path) -> Script:
     for offset, (line, own) in enumerate(zip(body, comments, strict=True)):
         reader.line(line, own, body_start + 1 + offset)
     return Script(front.date, front.full_title, front.voice, front.rate, front.lang,
-                  reader.chapters(), front.photo_voice, front.photo_rate)
+                  renumber(reader.chapters()), front.photo_voice, front.photo_rate)
 
 
 def without_silent(script: Script, path: Path) -> Script:
