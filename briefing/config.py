@@ -56,6 +56,14 @@ def parse_rate(value: str | int) -> int:
         raise ConfigError(f"rate {exc}") from None
 
 
+SCRIPT_LEVEL = ("voice", "rate", "photo_voice", "photo_rate")
+"""Settings a script's front matter can also give (``docs/script-format.md``)."""
+
+PRECEDENCE = ("the command line", "the script's front matter", "briefing.toml", "the default")
+"""Where a value of :data:`SCRIPT_LEVEL` comes from, first found wins (a chapter's own
+``<!-- voice: ... rate: ... -->`` heading comment is above all of them, for its chapter)."""
+
+
 def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
@@ -171,6 +179,16 @@ class Settings:
 
     feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
     """The ``[feed]`` table: title, author, owner, email, copyright, image."""
+
+    command_line: tuple[tuple[str, str], ...] = field(default=(),
+                                                      metadata={"invalidates": "none"})
+    """Not a setting (``briefing.toml`` cannot set it): the settings of :data:`SCRIPT_LEVEL`
+    given on the command line, each with its value as typed (``("rate", "fast")``).  They win
+    over a script's front matter (:data:`PRECEDENCE`)."""
+
+    def given(self, name: str) -> bool:
+        """Whether setting ``name`` was given on the command line."""
+        return any(n == name for n, _ in self.command_line)
 
     def overridden(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""

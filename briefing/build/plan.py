@@ -40,6 +40,7 @@ from briefing.build.voices import (
     chapter_voices,
     check_settings_voice,
     check_voices,
+    override_notes,
     script_voice,
 )
 from briefing.chapters import ChapterKind
@@ -131,6 +132,8 @@ class DatePlan:
     """Stages whose key differs from the last build's."""
     outputs_current: bool
     reason: str
+    notes: tuple[str, ...] = ()
+    """A command-line value overriding the script's own (:func:`override_notes`)."""
 
     @property
     def to_encode(self) -> tuple[ChapterPlan, ...]:
@@ -268,7 +271,8 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
                   f"{to_encode} chapter(s) to encode")
     log.info("%s: %s", label, reason)
     return DatePlan(day, path, script, voice, tuple(segments), tuple(missing), tuple(chapters),
-                    key, stages, state, changed, current, reason)
+                    key, stages, state, changed, current, reason,
+                    override_notes(ctx.settings, script))
 
 
 def _script_plans(ctx: BuildContext, read: Articles,

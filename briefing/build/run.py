@@ -182,7 +182,7 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
                        conflicts, built.warnings + _long(ctx, entries), _merged(built, result),
-                       dry_run=dry)
+                       dry_run=dry, notes=tuple(n for dp in built.dates for n in dp.notes))
 
 
 def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:

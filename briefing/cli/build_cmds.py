@@ -21,6 +21,8 @@ from briefing.cli.common import (
     LoudnessOpt,
     NoWaitOpt,
     PathsArg,
+    PhotoRateOpt,
+    PhotoVoiceOpt,
     QuietOpt,
     RateOpt,
     VerboseOpt,
@@ -45,6 +47,8 @@ def build(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -74,7 +78,7 @@ def build(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats)
+                                    formats, photo_voice=photo_voice, photo_rate=photo_rate)
         if dry_run:
             finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
                    quiet)
@@ -91,6 +95,8 @@ def script(
     workspace: WorkspaceOpt = Path(),
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     as_json: JsonOpt = False,
@@ -104,7 +110,8 @@ def script(
     setup_logging(verbose, quiet)
     with errors():
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, None, voice, rate)
+        settings = resolve_settings(ws, None, voice, rate, photo_voice=photo_voice,
+                                    photo_rate=photo_rate)
         report = run.scripts(ws, settings, paths, force=force, on_wait=waiting(ws))
         finish(report, as_json, quiet)
 
@@ -118,6 +125,8 @@ def render(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -137,7 +146,7 @@ def render(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats)
+                                    formats, photo_voice=photo_voice, photo_rate=photo_rate)
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:
             report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,

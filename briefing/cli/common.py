@@ -5,6 +5,7 @@ The ``briefing.cli`` package is the only place that prints."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -69,10 +70,20 @@ WorkspaceOpt = Annotated[Path, typer.Option(
 EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="Speech engine (see 'briefing engines'). Default: pyttsx3 (espeak-ng).")]
 VoiceOpt = Annotated[str | None, typer.Option(
-    "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us.")]
+    "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us. Wins over the "
+                    "script's front matter, then briefing.toml.")]
+_ORDER = ("Wins over the script's front matter, then briefing.toml (a note says when it "
+          "overrides the script).")
 RateOpt = Annotated[str | None, typer.Option(
     "--rate", help="Speaking rate: words per minute (40-900) or slow (140), normal (175), "
-                   "fast (240), faster (300), fastest (380). Default 175.")]
+                   "fast (240), faster (300), fastest (380). Default 175. " + _ORDER)]
+PhotoVoiceOpt = Annotated[str | None, typer.Option(
+    "--photo-voice", help="Voice of photo descriptions (a second voice; see 'briefing "
+                          "voices'). Default: photo_voice in briefing.toml, else --voice. "
+                          + _ORDER)]
+PhotoRateOpt = Annotated[str | None, typer.Option(
+    "--photo-rate", help="Rate of photo descriptions, as --rate. Default: photo_rate in "
+                         "briefing.toml, else the rate. " + _ORDER)]
 JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
     max=256)]
@@ -185,18 +196,29 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
                      executor: str | None = None, loudness: float | None = None,
                      base_url: str | None = None,
-                     formats: list[str] | None = None) -> Settings:
-    """Settings from briefing.toml with the command line's overrides."""
+                     formats: list[str] | None = None, *,
+                     photo_voice: str | None = None,
+                     photo_rate: str | None = None) -> Settings:
+    """Settings from briefing.toml with the command line's overrides; the voices and rates
+    given are recorded (``Settings.command_line``): they also win over a script's front
+    matter."""
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
     settings = load_settings(ws.root)
+    typed = {"voice": voice, "rate": rate, "photo_voice": photo_voice, "photo_rate": photo_rate}
     if voice is not None:  # refused (exit 2) before any script is written with it
         voice = _checked_voice(engine or settings.engine, voice)
-    return settings.overridden(
+    if photo_voice is not None:
+        photo_voice = _checked_voice(engine or settings.engine, photo_voice)
+    resolved = settings.overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
+        photo_voice=photo_voice,
+        photo_rate=parse_rate(photo_rate) if photo_rate is not None else None,
         jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
         formats=chosen)
+    given = tuple((name, value.strip()) for name, value in typed.items() if value is not None)
+    return dataclasses.replace(resolved, command_line=given)
 
 
 def _checked_voice(engine_name: str, voice: str) -> str:
@@ -296,6 +318,9 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
             if d.estimated_ms:
                 parts.append(f"estimated {short_duration(d.estimated_duration_ms)}")
             print(" — ".join(parts))
+    if not quiet:
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False)
     _print_scripts(report)
     for e in report.errors:
         err.print(f"error: {_one_line(e)}", markup=False)

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
+from briefing.config import RATE_PRESETS, rate_words
 from briefing.errors import ScriptError
 from briefing.text.dates import parse_iso_date
 from briefing.text.markup import plain
@@ -55,11 +56,19 @@ def _voice(value: object, info: ValidationInfo) -> str | None:
 
 
 def _rate(value: object, info: ValidationInfo) -> int | None:
+    """Words per minute, or a preset name (``fast``) as everywhere a rate is given."""
     _single(value, info)
     if value is None:
         return None
+    key = info.field_name
+    if isinstance(value, str):
+        try:
+            value = rate_words(value)
+        except ValueError as exc:
+            raise ValueError(f"{key} {exc}") from None
     if not isinstance(value, int) or isinstance(value, bool) or not 40 <= value <= 900:
-        raise ValueError(f"rate {value!r} must be words per minute between 40 and 900")
+        raise ValueError(f"{key} {value!r} must be words per minute between 40 and 900 or "
+                         f"a preset ({', '.join(RATE_PRESETS)})")
     return value
 
 
