@@ -101,7 +101,7 @@ def test_the_command_line_reaches_only_its_own_setting(tmp_path: Path) -> None:
 
 
 def test_a_heading_comment_still_sets_its_own_chapter(tmp_path: Path) -> None:
-    text = (f"---\ndate: 2024-05-14\nrate: 175\n---\n"
+    text = ("---\ndate: 2024-05-14\nrate: 175\n---\n"
             + BODY.replace("<!-- kind: story 1 -->", "<!-- kind: story 1 --> <!-- rate: slow -->"))
     s = parse_script(text, Path("s.md"))
     voices = chapter_voices(cli_settings(tmp_path, rate="fastest"), s)
