@@ -69,14 +69,16 @@ WorkspaceOpt = Annotated[Path, typer.Option(
     file_okay=False)]
 EngineOpt = Annotated[str | None, typer.Option(
     "--engine", help="Speech engine (see 'briefing engines'). Default: pyttsx3 (espeak-ng).")]
-VoiceOpt = Annotated[str | None, typer.Option(
-    "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us. Wins over the "
-                    "script's front matter, then briefing.toml.")]
-_ORDER = ("Wins over the script's front matter, then briefing.toml (a note says when it "
-          "overrides the script).")
-RateOpt = Annotated[str | None, typer.Option(
-    "--rate", help="Speaking rate: words per minute (40-900) or slow (140), normal (175), "
-                   "fast (240), faster (300), fastest (380). Default 175. " + _ORDER)]
+_ORDER = ("Order: this option, then the script's front matter, then briefing.toml, then the "
+          "default; a note says when it overrides the script's value.")
+_VOICE = "Voice id (see 'briefing voices'), e.g. gmw/en-us."
+VoiceOpt = Annotated[str | None, typer.Option("--voice", help=_VOICE + " " + _ORDER)]
+SayVoiceOpt = Annotated[str | None, typer.Option("--voice", help=_VOICE)]
+_RATE = ("Speaking rate: words per minute (40-900) or slow (140), normal (175), fast (240), "
+         "faster (300), fastest (380). Default 175.")
+RateOpt = Annotated[str | None, typer.Option("--rate", help=_RATE + " " + _ORDER)]
+SayRateOpt = Annotated[str | None, typer.Option("--rate", help=_RATE)]
+"""``--rate`` (and ``--voice``, below) where no script is read (``briefing say``)."""
 PhotoVoiceOpt = Annotated[str | None, typer.Option(
     "--photo-voice", help="Voice of photo descriptions (a second voice; see 'briefing "
                           "voices'). Default: photo_voice in briefing.toml, else --voice. "

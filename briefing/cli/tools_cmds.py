@@ -30,6 +30,8 @@ from briefing.cli.common import (
     JsonOpt,
     PathsArg,
     RateOpt,
+    SayRateOpt,
+    SayVoiceOpt,
     VerboseOpt,
     VoiceOpt,
     WorkspaceOpt,
@@ -142,8 +144,8 @@ def say(
         dir_okay=False)] = None,
     workspace: WorkspaceOpt = Path(),
     engine: EngineOpt = None,
-    voice: VoiceOpt = None,
-    rate: RateOpt = None,
+    voice: SayVoiceOpt = None,
+    rate: SayRateOpt = None,
 ) -> None:
     """Speak TEXT as a briefing would, with the workspace's lexicon applied.
 
