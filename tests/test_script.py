@@ -178,7 +178,7 @@ def test_reader_structure() -> None:
     ("---\ndate: 2024-01-01\n## A\n", "never closed"),
     ("---\ndate: 2024-01-01\nrte: 3\n---\n## A\n\nx\n", "unknown front matter key"),
     ("---\ndate: 2024-13-01\n---\n## A\n\nx\n", "not a YYYY-MM-DD date"),
-    ("---\ndate: 2024-01-01\nrate: fast\n---\n## A\n\nx\n", "rate 'fast'"),
+    ("---\ndate: 2024-01-01\nrate: quick\n---\n## A\n\nx\n", "rate 'quick'"),
     ("---\ntitle: x\n---\n## A\n\nx\n", "2024-01-01.md: front matter has no 'date'"),
     ("---\ndate: 2024-01-01\n3: x\nrte: 3\n---\n## A\n\nx\n", "key(s): 3, rte (known: date,"),
     ("---\ndate: 2024-01-01\nvoice: v\nrate: true\n---\n## A\n\nx\n",
