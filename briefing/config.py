@@ -64,6 +64,17 @@ PRECEDENCE = ("the command line", "the script's front matter", "briefing.toml", 
 ``<!-- voice: ... rate: ... -->`` heading comment is above all of them, for its chapter)."""
 
 
+@dataclass(frozen=True)
+class Given:
+    """A setting of :data:`SCRIPT_LEVEL` given on the command line."""
+
+    name: str
+    typed: str
+    """As typed (``fast``), for the report."""
+    configured: Any
+    """Its value without the command line (briefing.toml's, else the default)."""
+
+
 def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
@@ -180,15 +191,21 @@ class Settings:
     feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
     """The ``[feed]`` table: title, author, owner, email, copyright, image."""
 
-    command_line: tuple[tuple[str, str], ...] = field(default=(),
-                                                      metadata={"invalidates": "none"})
+    command_line: tuple[Given, ...] = field(default=(), metadata={"invalidates": "none"})
     """Not a setting (``briefing.toml`` cannot set it): the settings of :data:`SCRIPT_LEVEL`
-    given on the command line, each with its value as typed (``("rate", "fast")``).  They win
-    over a script's front matter (:data:`PRECEDENCE`)."""
+    given on the command line.  They win over a script's front matter (:data:`PRECEDENCE`)
+    for the run, and are not written into the scripts a build generates (:meth:`configured`)."""
 
     def given(self, name: str) -> bool:
         """Whether setting ``name`` was given on the command line."""
-        return any(n == name for n, _ in self.command_line)
+        return any(g.name == name for g in self.command_line)
+
+    def configured(self) -> Settings:
+        """These settings without the command line's :data:`SCRIPT_LEVEL` values: what
+        briefing.toml (else the default) says, which a build writes into the scripts it
+        generates (``briefing script --rate`` writes the command line's)."""
+        return dataclasses.replace(self, command_line=(),
+                                   **{g.name: g.configured for g in self.command_line})
 
     def overridden(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""

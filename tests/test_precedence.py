@@ -16,7 +16,7 @@ from briefing.build.voices import chapter_voices, override_notes, photo_voice, s
 from briefing.build.workspace import Workspace
 from briefing.chapters import ChapterKind
 from briefing.cli.common import resolve_settings
-from briefing.config import RATE_PRESETS, Settings
+from briefing.config import RATE_PRESETS, Given, Settings
 from briefing.errors import ScriptError
 from briefing.text.script_read import Script, parse_script
 from tests.conftest import Cli, SeedBuild
@@ -82,7 +82,7 @@ def test_each_layer_wins_over_the_ones_after_it(tmp_path: Path, name: str, line:
     assert value(with_toml, script(**{name: front}), name) == from_front
     # the command line over both (briefing.toml still there, front matter still there)
     given = dataclasses.replace(with_toml, **{name: RATE_PRESETS.get(typed, typed)},
-                                command_line=((name, typed),))
+                                command_line=(Given(name, typed, getattr(with_toml, name)),))
     assert value(given, script(**{name: front}), name) == from_cli
     notes = override_notes(given, script(**{name: front}))
     assert notes == (f"2024-05-14: --{name.replace('_', '-')} {typed} overrides the script's "
@@ -92,7 +92,7 @@ def test_each_layer_wins_over_the_ones_after_it(tmp_path: Path, name: str, line:
 
 def test_the_command_line_reaches_only_its_own_setting(tmp_path: Path) -> None:
     settings = cli_settings(tmp_path, rate="fast")
-    assert settings.command_line == (("rate", "fast"),) and settings.rate == 240
+    assert settings.command_line == (Given("rate", "fast", 175),) and settings.rate == 240
     s = script(rate=175, photo_rate=130)
     voices = chapter_voices(settings, s)
     kinds = [c.kind for c in s.chapters]
@@ -207,3 +207,22 @@ def test_the_estimate_reads_photo_chapters_at_photo_rate(cli: Cli, ws: Path,
             assert after["estimated_duration_ms"] < before["estimated_duration_ms"] * 0.8
         else:
             assert after["estimated_duration_ms"] == before["estimated_duration_ms"]
+
+
+def test_build_rate_fast_reads_the_scripts_fast_without_rewriting_them(
+        seed_copy: SeedBuild, seed_path: Path, cli: Cli) -> None:
+    """The command line is for the run: a build neither merges it into an edited script nor
+    regenerates an unedited one with it; 'briefing script --rate' is how to write it in."""
+    ws = seed_copy.ws
+    path = _edited(seed_copy)
+    edited = path.read_text(encoding="utf-8")
+    result = cli("build", seed_path, "-w", ws, "--engine", "fake", "--rate", "fast", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert report["merged"] == [] and report["dates"][0]["script_status"] in ("kept", "")
+    assert path.read_text(encoding="utf-8") == edited
+    assert report["notes"] == [f"{DAY}: --rate fast overrides the script's rate: 175"]
+    assert report["dates"][0]["duration_ms"] < seed_copy.day["duration_ms"] * 0.85
+    written = cli("script", seed_path, "-w", ws, "--rate", "fast", "--force", "--json")
+    assert written.exit_code == 0, written.stderr
+    assert "\nrate: 240\n" in path.read_text(encoding="utf-8")

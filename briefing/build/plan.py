@@ -44,6 +44,7 @@ from briefing.build.voices import (
     script_voice,
 )
 from briefing.chapters import ChapterKind
+from briefing.config import Settings
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
@@ -275,10 +276,10 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
                     override_notes(ctx.settings, script))
 
 
-def _script_plans(ctx: BuildContext, read: Articles,
-                  force: bool) -> tuple[list[ScriptPlan], list[BriefingError]]:
-    """Articles → each date's generated script and what writing it would do."""
-    s = ctx.settings
+def _script_plans(ctx: BuildContext, read: Articles, force: bool,
+                  s: Settings) -> tuple[list[ScriptPlan], list[BriefingError]]:
+    """Articles → each date's generated script (with the voice and rate of ``s``) and what
+    writing it would do."""
     plans: list[ScriptPlan] = []
     errors: list[BriefingError] = []
     for day, group in group_by_date(read.articles).items():
@@ -363,7 +364,10 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         read = read_articles(paths, ctx.settings)
         errors.extend(read.errors)
         warnings = read.warnings
-        scripts, failed = _script_plans(ctx, read, force)
+        # a build reads the scripts at the command line's voice and rate without writing
+        # them in; 'briefing script --rate' (no audio) writes them
+        written = ctx.settings.configured() if audio else ctx.settings
+        scripts, failed = _script_plans(ctx, read, force, written)
         errors.extend(failed)
         default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
         removed = _removed(ctx, read, {p.day for p in scripts}, default)

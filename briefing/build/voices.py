@@ -65,11 +65,11 @@ def override_notes(settings: Settings, script: Script) -> tuple[str, ...]:
     """One note per command-line value that overrides a different value of ``script``'s front
     matter: ``2024-05-14: --rate fast overrides the script's rate: 175``."""
     notes = []
-    for name, typed in settings.command_line:
-        own = getattr(script, name, None)
-        if own is not None and own != getattr(settings, name):
-            notes.append(f"{script.date.isoformat()}: --{name.replace('_', '-')} {typed} "
-                         f"overrides the script's {name}: {own}")
+    for given in settings.command_line:
+        own = getattr(script, given.name, None)
+        if own is not None and own != getattr(settings, given.name):
+            notes.append(f"{script.date.isoformat()}: --{given.name.replace('_', '-')} "
+                         f"{given.typed} overrides the script's {given.name}: {own}")
     return tuple(notes)
 
 

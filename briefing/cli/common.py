@@ -39,7 +39,7 @@ from briefing.cli.signals import (
     sigterm_as_interrupt,
     terminated,
 )
-from briefing.config import Settings, load_settings, parse_rate
+from briefing.config import Given, Settings, load_settings, parse_rate
 from briefing.engines.registry import choose_voice, load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.publish.formatting import short_duration
@@ -219,7 +219,8 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
         photo_rate=parse_rate(photo_rate) if photo_rate is not None else None,
         jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
         formats=chosen)
-    given = tuple((name, value.strip()) for name, value in typed.items() if value is not None)
+    given = tuple(Given(name, value.strip(), getattr(settings, name))
+                  for name, value in typed.items() if value is not None)
     return dataclasses.replace(resolved, command_line=given)
 
 
