@@ -56,7 +56,10 @@ def parse_rate(value: str | int) -> int:
         raise ConfigError(f"rate {exc}") from None
 
 
-SCRIPT_LEVEL = ("voice", "rate", "photo_voice", "photo_rate")
+PAUSES = ("sentence_pause_ms", "paragraph_pause_ms", "chapter_pause_ms")
+"""The pause settings (milliseconds)."""
+
+SCRIPT_LEVEL = ("voice", "rate", "photo_voice", "photo_rate", *PAUSES)
 """Settings a script's front matter can also give (``docs/script-format.md``)."""
 
 PRECEDENCE = ("the command line", "the script's front matter", "briefing.toml", "the default")

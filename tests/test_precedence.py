@@ -12,11 +12,17 @@ from typing import Any
 
 import pytest
 
-from briefing.build.voices import chapter_voices, override_notes, photo_voice, script_voice
+from briefing.build.voices import (
+    chapter_voices,
+    override_notes,
+    photo_voice,
+    script_gaps,
+    script_voice,
+)
 from briefing.build.workspace import Workspace
 from briefing.chapters import ChapterKind
 from briefing.cli.common import resolve_settings
-from briefing.config import RATE_PRESETS, Given, Settings
+from briefing.config import PAUSES, RATE_PRESETS, Given, Settings
 from briefing.errors import ScriptError
 from briefing.text.script_read import Script, parse_script
 from tests.conftest import Cli, SeedBuild
@@ -63,12 +69,22 @@ LAYERS = [
     ("photo_rate", "photo_rate = 150", "slow", "faster", (175, 150, 140, 300)),
     ("photo_voice", 'photo_voice = "toml-photo"', "fm-photo", "cli-photo",
      (None, "toml-photo", "fm-photo", "cli-photo")),
+    ("sentence_pause_ms", "sentence_pause_ms = 300", "0", "100", (250, 300, 0, 100)),
+    ("paragraph_pause_ms", "paragraph_pause_ms = 900", "1500", "2000", (650, 900, 1500, 2000)),
+    ("chapter_pause_ms", "chapter_pause_ms = 0", "2500", "3000", (1200, 0, 2500, 3000)),
 ]
 
 
 def value(settings: Settings, s: Script, name: str) -> Any:
+    if name in PAUSES:
+        return getattr(script_gaps(settings, s), name.replace("_pause", ""))
     chosen = photo_voice(settings, s) if name.startswith("photo_") else script_voice(settings, s)
     return getattr(chosen, name.removeprefix("photo_"))
+
+
+def as_set(name: str, typed: str) -> Any:
+    """A command-line value as resolve_settings stores it."""
+    return int(typed) if name in PAUSES else RATE_PRESETS.get(typed, typed)
 
 
 @pytest.mark.parametrize(("name", "line", "front", "typed", "expected"), LAYERS)
@@ -81,12 +97,12 @@ def test_each_layer_wins_over_the_ones_after_it(tmp_path: Path, name: str, line:
     assert value(with_toml, script(), name) == from_toml
     assert value(with_toml, script(**{name: front}), name) == from_front
     # the command line over both (briefing.toml still there, front matter still there)
-    given = dataclasses.replace(with_toml, **{name: RATE_PRESETS.get(typed, typed)},
+    given = dataclasses.replace(with_toml, **{name: as_set(name, typed)},
                                 command_line=(Given(name, typed, getattr(with_toml, name)),))
     assert value(given, script(**{name: front}), name) == from_cli
     notes = override_notes(given, script(**{name: front}))
     assert notes == (f"2024-05-14: --{name.replace('_', '-')} {typed} overrides the script's "
-                     f"{name}: {RATE_PRESETS.get(front, front)}",)
+                     f"{name}: {as_set(name, front)}",)
     assert override_notes(given, script()) == ()  # nothing of the script's is overridden
 
 
@@ -226,3 +242,29 @@ def test_build_rate_fast_reads_the_scripts_fast_without_rewriting_them(
     written = cli("script", seed_path, "-w", ws, "--rate", "fast", "--force", "--json")
     assert written.exit_code == 0, written.stderr
     assert "\nrate: 240\n" in path.read_text(encoding="utf-8")
+
+
+def test_pauses_from_the_command_line_and_front_matter_reach_the_audio_and_the_estimate(
+        seed_copy: SeedBuild, cli: Cli) -> None:
+    ws = seed_copy.ws
+    path = _edited(seed_copy)
+    base = cli("render", DAY, "-w", ws, "--engine", "fake", "--json").json()["dates"][0]
+    wide = cli("render", DAY, "-w", ws, "--engine", "fake", "--paragraph-pause-ms", "2000",
+               "--json")
+    assert wide.exit_code == 0, wide.stderr
+    assert wide.json()["notes"] == []  # the script gives no pause of its own: nothing overridden
+    longer = wide.json()["dates"][0]["duration_ms"] - base["duration_ms"]
+    gaps = round(longer / 1350)  # whole paragraph gaps, 2000 ms each for 650
+    assert gaps > 0 and abs(longer - gaps * 1350) < 30
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nrate: 175\n", "\nrate: 175\nparagraph_pause_ms: 2000\n"),
+                    encoding="utf-8")
+    estimate = cli("status", "-w", ws, "--engine", "fake", "--json").json()["dates"][0]
+    own = cli("render", DAY, "-w", ws, "--engine", "fake", "--json").json()["dates"][0]
+    assert own["duration_ms"] == wide.json()["dates"][0]["duration_ms"]
+    assert estimate["estimated_duration_ms"] == pytest.approx(own["duration_ms"], rel=0.10)
+    narrow = cli("render", DAY, "-w", ws, "--engine", "fake", "--paragraph-pause-ms", "650",
+                 "--json")
+    assert narrow.json()["notes"] == [f"{DAY}: --paragraph-pause-ms 650 overrides the "
+                                      "script's paragraph_pause_ms: 2000"]
+    assert narrow.json()["dates"][0]["duration_ms"] == base["duration_ms"]

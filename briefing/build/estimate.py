@@ -141,7 +141,7 @@ def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: 
 
 
 def estimate_date(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
-                  voice: VoiceSettings) -> tuple[int, ...]:
+                  voice: VoiceSettings, gaps: Gaps | None = None) -> tuple[int, ...]:
     """Each chapter's estimated duration for a date's planned ``segments``, calibrating the
     build's engine first for each voice and rate they are read in (``voice``, the script's,
     and any photo or chapter voice) whose speed is not cached.  An engine that cannot be
@@ -154,7 +154,8 @@ def estimate_date(ctx: BuildContext, script: Script, segments: Sequence[PlannedS
     except (BriefingError, OSError) as exc:
         log.warning("no duration estimate: calibrating %s failed: %s", ctx.engine.name, exc)
         return ()
-    gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
+    if gaps is None:  # the settings' pauses (a script's own are the plan's: DatePlan.gaps)
+        gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
     return estimate_chapters(script, segments, gaps, speeds)
 
 

@@ -10,6 +10,8 @@ listener knows without a word that a description has started.  The order, most s
 3. ``voice``/``rate``: the command line's (``--voice``, ``--rate``), else the script's front
    matter, else briefing.toml's, else the defaults.
 
+The pauses (``sentence_pause_ms``, ...) follow the same order (:func:`script_gaps`).
+
 Each setting follows one order, :data:`briefing.config.PRECEDENCE`: the command line, the
 script's front matter, briefing.toml, the default.  A command-line value that overrides a
 value the front matter gives is reported (:func:`override_notes`), never silently ignored.
@@ -29,8 +31,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from briefing.audio.assemble import Gaps
 from briefing.chapters import ChapterKind
-from briefing.config import CONFIG_NAME, Settings
+from briefing.config import CONFIG_NAME, PAUSES, Settings
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, ScriptError
@@ -59,6 +62,21 @@ def photo_voice(settings: Settings, script: Script) -> VoiceSettings:
     voice = _value(settings, script, "photo_voice")
     return VoiceSettings(voice=voice if voice is not None else base.voice,
                          rate=_value(settings, script, "photo_rate") or base.rate)
+
+
+def script_gaps(settings: Settings, script: Script) -> Gaps:
+    """The pauses of a script's audio: each of :data:`briefing.config.PAUSES` by
+    :data:`briefing.config.PRECEDENCE` (the command line, front matter, briefing.toml,
+    default)."""
+    return Gaps(*(_value(settings, script, name) for name in PAUSES))
+
+
+def gaps_shape(settings: Settings, gaps: Gaps) -> list[list[Any]]:
+    """What a chapter's assembly key adds for ``gaps``: nothing when they are the settings'
+    own (already in the assembly stage's key), else the three lengths."""
+    if gaps == Gaps(*(getattr(settings, name) for name in PAUSES)):
+        return []
+    return [["gaps", gaps.sentence_ms, gaps.paragraph_ms, gaps.chapter_ms]]
 
 
 def override_notes(settings: Settings, script: Script) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from briefing.build.run import article_paths
 from briefing.build.workspace import Workspace
 from briefing.cli.common import (
     BaseUrlOpt,
+    ChapterPauseOpt,
     EngineOpt,
     ExecutorOpt,
     FormatOpt,
@@ -20,11 +21,13 @@ from briefing.cli.common import (
     JsonOpt,
     LoudnessOpt,
     NoWaitOpt,
+    ParagraphPauseOpt,
     PathsArg,
     PhotoRateOpt,
     PhotoVoiceOpt,
     QuietOpt,
     RateOpt,
+    SentencePauseOpt,
     VerboseOpt,
     VoiceOpt,
     WorkspaceOpt,
@@ -49,6 +52,9 @@ def build(
     rate: RateOpt = None,
     photo_voice: PhotoVoiceOpt = None,
     photo_rate: PhotoRateOpt = None,
+    sentence_pause: SentencePauseOpt = None,
+    paragraph_pause: ParagraphPauseOpt = None,
+    chapter_pause: ChapterPauseOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -78,7 +84,8 @@ def build(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats, photo_voice=photo_voice, photo_rate=photo_rate)
+                                    formats, photo_voice=photo_voice, photo_rate=photo_rate,
+                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
         if dry_run:
             finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
                    quiet)
@@ -127,6 +134,9 @@ def render(
     rate: RateOpt = None,
     photo_voice: PhotoVoiceOpt = None,
     photo_rate: PhotoRateOpt = None,
+    sentence_pause: SentencePauseOpt = None,
+    paragraph_pause: ParagraphPauseOpt = None,
+    chapter_pause: ChapterPauseOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -146,7 +156,8 @@ def render(
     with errors():
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats, photo_voice=photo_voice, photo_rate=photo_rate)
+                                    formats, photo_voice=photo_voice, photo_rate=photo_rate,
+                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:
             report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,

@@ -39,7 +39,7 @@ from briefing.cli.signals import (
     sigterm_as_interrupt,
     terminated,
 )
-from briefing.config import Given, Settings, load_settings, parse_rate
+from briefing.config import PAUSES, Given, Settings, load_settings, parse_rate
 from briefing.engines.registry import choose_voice, load_engine
 from briefing.errors import BriefingError, InputError
 from briefing.publish.formatting import short_duration
@@ -86,6 +86,15 @@ PhotoVoiceOpt = Annotated[str | None, typer.Option(
 PhotoRateOpt = Annotated[str | None, typer.Option(
     "--photo-rate", help="Rate of photo descriptions, as --rate. Default: photo_rate in "
                          "briefing.toml, else the rate. " + _ORDER)]
+SentencePauseOpt = Annotated[int | None, typer.Option(
+    "--sentence-pause-ms", help="Silence between the sentences of a paragraph, in ms "
+                                "(default 250). " + _ORDER, min=0, max=10_000)]
+ParagraphPauseOpt = Annotated[int | None, typer.Option(
+    "--paragraph-pause-ms", help="Silence between paragraphs, in ms (default 650). " + _ORDER,
+    min=0, max=10_000)]
+ChapterPauseOpt = Annotated[int | None, typer.Option(
+    "--chapter-pause-ms", help="Silence at the end of each chapter, in ms (default 1200). "
+                               + _ORDER, min=0, max=10_000)]
 JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
     max=256)]
@@ -200,7 +209,9 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      base_url: str | None = None,
                      formats: list[str] | None = None, *,
                      photo_voice: str | None = None,
-                     photo_rate: str | None = None) -> Settings:
+                     photo_rate: str | None = None,
+                     pauses: tuple[int | None, int | None, int | None] = (None, None, None)
+                     ) -> Settings:
     """Settings from briefing.toml with the command line's overrides; the voices and rates
     given are recorded (``Settings.command_line``): they also win over a script's front
     matter."""
@@ -208,7 +219,9 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
     settings = load_settings(ws.root)
-    typed = {"voice": voice, "rate": rate, "photo_voice": photo_voice, "photo_rate": photo_rate}
+    typed = {"voice": voice, "rate": rate, "photo_voice": photo_voice, "photo_rate": photo_rate,
+             **{name: None if ms is None else str(ms)
+                for name, ms in zip(PAUSES, pauses, strict=True)}}
     if voice is not None:  # refused (exit 2) before any script is written with it
         voice = _checked_voice(engine or settings.engine, voice)
     if photo_voice is not None:
@@ -218,7 +231,7 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
         photo_voice=photo_voice,
         photo_rate=parse_rate(photo_rate) if photo_rate is not None else None,
         jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
-        formats=chosen)
+        formats=chosen, **dict(zip(PAUSES, pauses, strict=True)))
     given = tuple(Given(name, value.strip(), getattr(settings, name))
                   for name, value in typed.items() if value is not None)
     return dataclasses.replace(resolved, command_line=given)

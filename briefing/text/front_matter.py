@@ -72,6 +72,16 @@ def _rate(value: object, info: ValidationInfo) -> int | None:
     return value
 
 
+def _pause(value: object, info: ValidationInfo) -> int | None:
+    """Milliseconds of silence, 0 to 10000 (as briefing.toml's pauses)."""
+    _single(value, info)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+        raise ValueError(f"{info.field_name} {value!r} must be 0 to 10000 milliseconds")
+    return value
+
+
 def _lang(value: object, info: ValidationInfo) -> str:
     _single(value, info)
     lang = value or "en"
@@ -95,6 +105,10 @@ class FrontMatter(BaseModel):
     photo_rate: Annotated[int | None, BeforeValidator(_rate)] = None
     """The rate photo descriptions are read at (``None``: briefing.toml's, else ``rate``)."""
     lang: Annotated[str, BeforeValidator(_lang)] = "en"
+    sentence_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    """The pauses of this script (``None``: briefing.toml's, else the default)."""
+    paragraph_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    chapter_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
 
     @property
     def full_title(self) -> str:

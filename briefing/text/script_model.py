@@ -95,3 +95,8 @@ class Script:
 
     photo_rate: int | None = None
     """The rate of photo chapters (front matter ``photo_rate``; ``None``: not given)."""
+
+    sentence_pause_ms: int | None = None
+    """Front matter ``sentence_pause_ms`` (``None``: not given); also the two below."""
+    paragraph_pause_ms: int | None = None
+    chapter_pause_ms: int | None = None

@@ -259,7 +259,8 @@ def parse_script(text: str, path: Path) -> Script:
     for offset, (line, own) in enumerate(zip(body, comments, strict=True)):
         reader.line(line, own, body_start + 1 + offset)
     return Script(front.date, front.full_title, front.voice, front.rate, front.lang,
-                  renumber(reader.chapters()), front.photo_voice, front.photo_rate)
+                  renumber(reader.chapters()), front.photo_voice, front.photo_rate,
+                  front.sentence_pause_ms, front.paragraph_pause_ms, front.chapter_pause_ms)
 
 
 def without_silent(script: Script, path: Path) -> Script:
