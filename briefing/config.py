@@ -56,6 +56,28 @@ def parse_rate(value: str | int) -> int:
         raise ConfigError(f"rate {exc}") from None
 
 
+PAUSES = ("sentence_pause_ms", "paragraph_pause_ms", "chapter_pause_ms")
+"""The pause settings (milliseconds)."""
+
+SCRIPT_LEVEL = ("voice", "rate", "photo_voice", "photo_rate", *PAUSES)
+"""Settings a script's front matter can also give (``docs/script-format.md``)."""
+
+PRECEDENCE = ("the command line", "the script's front matter", "briefing.toml", "the default")
+"""Where a value of :data:`SCRIPT_LEVEL` comes from, first found wins (a chapter's own
+``<!-- voice: ... rate: ... -->`` heading comment is above all of them, for its chapter)."""
+
+
+@dataclass(frozen=True)
+class Given:
+    """A setting of :data:`SCRIPT_LEVEL` given on the command line."""
+
+    name: str
+    typed: str
+    """As typed (``fast``), for the report."""
+    configured: Any
+    """Its value without the command line (briefing.toml's, else the default)."""
+
+
 def _opt(default: Any, invalidates: str) -> Any:
     return field(default=default, metadata={"invalidates": invalidates})
 
@@ -183,6 +205,22 @@ class Settings:
 
     feed: FeedSettings = field(default=DEFAULT_FEED, metadata={"invalidates": "site"})
     """The ``[feed]`` table: title, author, owner, email, copyright, image."""
+
+    command_line: tuple[Given, ...] = field(default=(), metadata={"invalidates": "none"})
+    """Not a setting (``briefing.toml`` cannot set it): the settings of :data:`SCRIPT_LEVEL`
+    given on the command line.  They win over a script's front matter (:data:`PRECEDENCE`)
+    for the run, and are not written into the scripts a build generates (:meth:`configured`)."""
+
+    def given(self, name: str) -> bool:
+        """Whether setting ``name`` was given on the command line."""
+        return any(g.name == name for g in self.command_line)
+
+    def configured(self) -> Settings:
+        """These settings without the command line's :data:`SCRIPT_LEVEL` values: what
+        briefing.toml (else the default) says, which a build writes into the scripts it
+        generates (``briefing script --rate`` writes the command line's)."""
+        return dataclasses.replace(self, command_line=(),
+                                   **{g.name: g.configured for g in self.command_line})
 
     def overridden(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""

@@ -35,8 +35,9 @@ _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 # --------------------------------------------------------------------------------------------
 # Validation: one pydantic model of briefing.toml, also applied to the command line's overrides.
 #
-# The model mirrors Settings field for field (a test says so) and holds every check, so the
-# file and the command line are refused with the same words.  It is strict (a number is not
+# The model mirrors Settings field for field (a test says so; but command_line, which is not
+# a setting) and holds every check, so the file and the command line are refused with the
+# same words.  It is strict (a number is not
 # text, ``true`` is not a number) and forbids unknown keys; each check raises ValueError with
 # the problem alone, and _message adds the field's dotted name (``feed.email``).
 
@@ -235,10 +236,11 @@ def _validated(data: dict[str, Any], source: Path | None) -> Settings:
 def validate_settings(settings: Settings, source: Path | None = None) -> Settings:
     """``settings`` checked (and normalised); raise :class:`ConfigError` naming the setting and
     the problem."""
-    data = {f.name: getattr(settings, f.name) for f in dataclasses.fields(Settings)}
+    data = {f.name: getattr(settings, f.name) for f in dataclasses.fields(Settings)
+            if f.name != "command_line"}
     data["feed"] = dataclasses.asdict(settings.feed)
     data["formats"] = list(settings.formats)
-    return _validated(data, source)
+    return dataclasses.replace(_validated(data, source), command_line=settings.command_line)
 
 
 def load_settings_file(workspace: Path) -> Settings:

@@ -70,3 +70,46 @@ def test_check_refuses_a_typo_and_a_broken_lexicon(tmp_path: Path, cli: Cli) -> 
     result = cli("check", "-w", ws)
     assert result.exit_code == 2
     assert "pronunciations.toml" in result.stderr and "Xinhua" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Say [[k@m'pju:t@ now.", r"'\[\[' is never closed"),
+    ("Say [[a]] and [[b now.", r"'\[\[' is never closed"),
+    ("Say k@m'pju:t@]] now.", r"'\]\]' closes no '\[\['"),
+    ("Say ]] [[ now.", r"never closed|closes no"),
+])
+def test_unbalanced_phoneme_brackets_are_refused_with_their_line(text: str, message: str) -> None:
+    with pytest.raises(ScriptError, match=message) as caught:
+        parse_script(FRONT + text + "\n", Path("s.md"))
+    assert f"line {LINE}:" in str(caught.value)
+
+
+def test_unbalanced_brackets_in_a_heading_are_refused() -> None:
+    with pytest.raises(ScriptError, match=r"line \d+: '\[\[' is never closed"):
+        parse_script(FRONT + "Hello.\n\n## Story [[x\n\nText.\n", Path("s.md"))
+
+
+@pytest.mark.parametrize("article_text", ["x]] y", "a ]]] b", "[[open", "close]]", "]]"])
+def test_article_brackets_are_escaped_so_they_read_back(article_text: str) -> None:
+    script = parse_script(FRONT + escape(article_text) + "\n", Path("s.md"))
+    assert " ".join(script.chapters[0].sentences) == article_text
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("Pashinyan = \"[[paSIn'jan\"", r"line 2: the pronunciation of 'Pashinyan' has '\[\['"),
+    ("\"New York\" = \"nu jOrk]]\"", r"line 2: the pronunciation of 'New York' has '\]\]'"),
+    ("Kyiv = \"[[kiiv]] [[x\"", r"line 2: .*'Kyiv' has '\[\['"),
+])
+def test_check_refuses_an_unclosed_phoneme_entry_in_the_lexicon(
+        tmp_path: Path, cli: Cli, entry: str, message: str) -> None:
+    ws = tmp_path / "ws"
+    (ws / "scripts").mkdir(parents=True)
+    (ws / "articles").mkdir()
+    shutil.copy(REPO / "articles" / "2024-05-14-night-trains.txt", ws / "articles")
+    (ws / "scripts" / "2024-05-14.md").write_text(FRONT + "Hello.\n", encoding="utf-8")
+    (ws / "pronunciations.toml").write_text(f'Kornidzor = "Kor-nid-zor"\n{entry}\n',
+                                            encoding="utf-8")
+    result = cli("check", "-w", ws)
+    assert result.exit_code == 2
+    assert "pronunciations.toml" in result.stderr
+    assert re.search(message, result.stderr), result.stderr

@@ -24,7 +24,7 @@ from briefing.build.keys import (
 from briefing.config import FeedSettings, Settings, invalidates
 from briefing.errors import ConfigError
 
-FIELDS = [f.name for f in dataclasses.fields(Settings)]
+FIELDS = [f.name for f in dataclasses.fields(Settings) if f.name != "command_line"]
 
 
 def _candidates(value: Any) -> list[Any]:

@@ -37,7 +37,7 @@ def test_bad_lexicon_is_one_line(ws: Path, cli: Cli) -> None:
     (ws / "pronunciations.toml").write_text('Kornidzor = 3\n', encoding="utf-8")
     result = cli("say", "x", "-w", ws, "--engine", "fake", "-o", ws / "x.wav")
     assert result.exit_code == 2
-    assert result.stderr == (f"error: {ws / 'pronunciations.toml'}: the pronunciation of "
+    assert result.stderr == (f"error: {ws / 'pronunciations.toml'}: line 1: the pronunciation of "
                              "'Kornidzor' must be text such as \"Kor-nid-zor\" or "
                              "\"[[paSIn'jan]]\", not a number\n")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,30 +127,40 @@ def pauses_ms(chapter: Chapter, gaps: Gaps, last: bool) -> int:
 
 
 def estimate_chapters(script: Script, segments: Sequence[PlannedSegment], gaps: Gaps,
-                      speed: SpeakingSpeed) -> tuple[int, ...]:
-    """Each chapter's estimated duration in milliseconds, in order."""
+                      speed: SpeakingSpeed | Mapping[VoiceSettings, SpeakingSpeed]
+                      ) -> tuple[int, ...]:
+    """Each chapter's estimated duration in milliseconds, in order.  ``speed`` is one speed for
+    every segment, or each segment's voice's (a photo chapter read at ``photo_rate`` or in
+    ``photo_voice`` is estimated at its own speed)."""
     speech = [0.0] * len(script.chapters)
     for seg in segments:  # a sound insert plays for its decoded length
-        speech[seg.chapter] += seg.insert.duration_ms if seg.insert is not None \
-            else speed.sentence_ms(seg.spoken)
+        if seg.insert is not None:
+            speech[seg.chapter] += seg.insert.duration_ms
+            continue
+        own = speed if isinstance(speed, SpeakingSpeed) else speed[seg.voice]
+        speech[seg.chapter] += own.sentence_ms(seg.spoken)
     last = len(script.chapters) - 1
     return tuple(round(speech[c] + pauses_ms(ch, gaps, c == last))
                  for c, ch in enumerate(script.chapters))
 
 
 def estimate_date(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
-                  voice: VoiceSettings) -> tuple[int, ...]:
+                  voice: VoiceSettings, gaps: Gaps | None = None) -> tuple[int, ...]:
     """Each chapter's estimated duration for a date's planned ``segments``, calibrating the
-    build's engine for ``voice`` first if its speed is not cached.  An engine that cannot be
+    build's engine first for each voice and rate they are read in (``voice``, the script's,
+    and any photo or chapter voice) whose speed is not cached.  An engine that cannot be
     calibrated (or a cache that cannot be written) gives no estimate, not a failed plan."""
     s = ctx.settings
+    voices = dict.fromkeys([voice, *(seg.voice for seg in segments)])
     try:
-        speed = speaking_speed(ctx.engine, voice, ctx.ws.state_dir / "calibration")
+        speeds = {v: speaking_speed(ctx.engine, v, ctx.ws.state_dir / "calibration")
+                  for v in voices}
     except (BriefingError, OSError) as exc:
         log.warning("no duration estimate: calibrating %s failed: %s", ctx.engine.name, exc)
         return ()
-    gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
-    return estimate_chapters(script, segments, gaps, speed)
+    if gaps is None:  # the settings' pauses (a script's own are the plan's: DatePlan.gaps)
+        gaps = Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms)
+    return estimate_chapters(script, segments, gaps, speeds)
 
 
 def over_target(day: str, duration_ms: int, target_ms: int, estimated: bool) -> str | None:

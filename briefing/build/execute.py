@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.audio.assemble import Gaps, SegmentTiming
+from briefing.audio.assemble import SegmentTiming
 from briefing.audio.id3 import TagInfo
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
@@ -145,7 +145,7 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
                               "build again")
         wavs.append(wav)
     args = (plan.script.chapters[chapter.index], wavs,
-            Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms),
+            plan.gaps,
             chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
             s.loudness_lufs, s.true_peak_dbtp)
     return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,

@@ -55,6 +55,8 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         # carries its chapter marker (``<!-- kind: story 1 -->``); 4: the editor's wording
         # (photos "taken today", a rundown that does not repeat the first sentence, the
         # closing without the date and with the credits grouped by agency, a programme name)
+        # and the second ``]`` of an article's ``]]`` escaped (the reader refuses a ``]]``
+        # that closes no ``[[``)
         "version": 4,
     },
     Stage.SYNTHESIS: {

@@ -215,7 +215,7 @@ def noop_form(report: BuildReport) -> BuildReport | None:
             segments_reused=d.segments_total, chapters_encoded=0, audio=AudioStatus.UP_TO_DATE,
             reason="up to date", changed=(), stages=stages, written=(), estimated_ms=(),
             files=_as_recorded(d.files)))
-    return BuildReport(tuple(dates), (), (), (), report.warnings, ())
+    return BuildReport(tuple(dates), (), (), (), report.warnings, (), notes=report.notes)
 
 
 def _as_recorded(files: Mapping[str, object]) -> dict[str, Any]:
@@ -306,7 +306,8 @@ def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
             return None
         report = doc["report"]
         built = BuildReport(tuple(date_from_json(d) for d in report["dates"]),
-                            warnings=tuple(str(w) for w in report["warnings"]))
+                            warnings=tuple(str(w) for w in report["warnings"]),
+                            notes=tuple(str(n) for n in report["notes"]))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         log.info("%s is damaged (%s); planning the build", _snapshot_path(ws), exc)
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing.audio.assemble import Gaps
 from briefing.build.causes import SOUND, input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
@@ -29,21 +30,19 @@ from briefing.build.keys import (
     summary_key,
 )
 from briefing.build.report import DateState
-from briefing.build.scripts import (
-    ScriptResult,
-    ScriptStatus,
-    decide,
-    new_path_for,
-    offers_on_disk,
-)
+from briefing.build.scripts import ScriptResult, ScriptStatus, decide, new_path_for, offers_on_disk
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
 from briefing.build.voices import (
     chapter_voices,
     check_settings_voice,
     check_voices,
+    gaps_shape,
+    override_notes,
+    script_gaps,
     script_voice,
 )
 from briefing.chapters import ChapterKind
+from briefing.config import Settings
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
@@ -133,6 +132,10 @@ class DatePlan:
     """Stages whose key differs from the last build's."""
     outputs_current: bool
     reason: str
+    gaps: Gaps
+    """Its pauses (:func:`briefing.build.voices.script_gaps`)."""
+    notes: tuple[str, ...] = ()
+    """A command-line value overriding the script's own (:func:`override_notes`)."""
 
     @property
     def to_encode(self) -> tuple[ChapterPlan, ...]:
@@ -178,11 +181,6 @@ def _chapter_shape(chapter: Chapter) -> list[Any]:
             if isinstance(b, Sound) else ["para", len(b.sentences)] for b in chapter.blocks]
 
 
-def voice_settings(ctx: BuildContext, script: Script) -> VoiceSettings:
-    """Voice and rate for a script: its front matter, else the settings."""
-    return script_voice(ctx.settings, script)
-
-
 def _outputs_on_disk(ctx: BuildContext, label: str, key: str) -> bool:
     recorded = ctx.state.outputs.get(label)
     if recorded is None or recorded.key != key:
@@ -197,12 +195,13 @@ def _outputs_on_disk(ctx: BuildContext, label: str, key: str) -> bool:
     return True
 
 
-def _chapters(ctx: BuildContext, script: Script,
-              segments: Sequence[PlannedSegment]) -> list[ChapterPlan]:
+def _chapters(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
+              gaps: Gaps) -> list[ChapterPlan]:
     chapters = []
     for index, chapter in enumerate(script.chapters):
         own = tuple(p for p in segments if p.chapter == index)
-        assembly = assembly_key(ctx.keys, [p.digest for p in own], _chapter_shape(chapter),
+        shape = _chapter_shape(chapter) + gaps_shape(ctx.settings, gaps)
+        assembly = assembly_key(ctx.keys, [p.digest for p in own], shape,
                                 index == len(script.chapters) - 1)
         key = encoding_key(ctx.keys, assembly)
         chapters.append(ChapterPlan(index, chapter.title, assembly, key, own,
@@ -235,14 +234,14 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     script = without_silent(script, path)
     if script.date != day:
         raise InputError(f"front matter date {script.date} does not match the file name", path)
-    voice = voice_settings(ctx, script)
+    voice, gaps = script_voice(ctx.settings, script), script_gaps(ctx.settings, script)
     check_voices(ctx.engine, ctx.settings, script, path)
     script, inserts = resolve_inserts(script, ctx.ws.root, path, ctx.segments.cached_path)
     segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
                              stage=ctx.keys[Stage.SYNTHESIS],
                              voices=chapter_voices(ctx.settings, script), inserts=inserts)
     missing = missing_segments(segments, ctx.segments)
-    chapters = _chapters(ctx, script, segments)
+    chapters = _chapters(ctx, script, segments, gaps)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
                       {**fingerprint(options_for(ctx.settings, ctx.ws.root)),
@@ -274,13 +273,14 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
                   f"{to_encode} chapter(s) to encode")
     log.info("%s: %s", label, reason)
     return DatePlan(day, path, script, voice, tuple(segments), tuple(missing), tuple(chapters),
-                    key, stages, state, changed, current, reason)
+                    key, stages, state, changed, current, reason, gaps,
+                    override_notes(ctx.settings, script))
 
 
-def _script_plans(ctx: BuildContext, read: Articles,
-                  force: bool) -> tuple[list[ScriptPlan], list[BriefingError]]:
-    """Articles → each date's generated script and what writing it would do."""
-    s = ctx.settings
+def _script_plans(ctx: BuildContext, read: Articles, force: bool,
+                  s: Settings) -> tuple[list[ScriptPlan], list[BriefingError]]:
+    """Articles → each date's generated script (with the voice and rate of ``s``) and what
+    writing it would do."""
     plans: list[ScriptPlan] = []
     errors: list[BriefingError] = []
     for day, group in group_by_date(read.articles).items():
@@ -365,7 +365,10 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         read = read_articles(paths, ctx.settings)
         errors.extend(read.errors)
         warnings = read.warnings
-        scripts, failed = _script_plans(ctx, read, force)
+        # a build reads the scripts at the command line's voice and rate without writing
+        # them in; 'briefing script --rate' (no audio) writes them
+        written = ctx.settings.configured() if audio else ctx.settings
+        scripts, failed = _script_plans(ctx, read, force, written)
         errors.extend(failed)
         default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
         removed = _removed(ctx, read, {p.day for p in scripts}, default)
@@ -391,4 +394,4 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
 
 
 __all__ = ["PIPELINE", "WRITES", "BuildPlan", "ChapterPlan", "DatePlan", "RemovedDate",
-           "ScriptPlan", "open_conflicts", "plan", "plan_date", "voice_settings"]
+           "ScriptPlan", "open_conflicts", "plan", "plan_date"]

@@ -143,6 +143,8 @@ class BuildReport:
     """Edited scripts merged with their regenerated text."""
     dry_run: bool = False
     """Only planned (``--dry-run``, ``status``): merges and ``.new.md`` files were not written."""
+    notes: tuple[str, ...] = ()
+    """What the reader should know: a command-line value that overrides a script's own."""
 
     def stage_totals(self) -> dict[Stage, int]:
         """Items each stage made over all dates (the script: scripts written; the site: files
@@ -201,6 +203,7 @@ def report_json(report: BuildReport) -> dict[str, Any]:
         ],
         "site": list(report.site),
         "warnings": list(report.warnings),
+        "notes": list(report.notes),
         "errors": [
             {"path": str(e.path) if e.path else None, "message": e.message}
             for e in report.errors

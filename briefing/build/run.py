@@ -177,13 +177,14 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
             fields.update(_audio(ctx, dp, None if result is None else result.dates.get(day),
                                  dry))
             if dry:
-                fields["estimated_ms"] = estimate_date(ctx, dp.script, dp.segments, dp.voice)
+                fields["estimated_ms"] = estimate_date(ctx, dp.script, dp.segments, dp.voice,
+                                                       dp.gaps)
         entries.append(DateReport(day.isoformat(), **fields))  # type: ignore[arg-type]
     entries.extend(_removed(ctx, built, result))
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
                        conflicts, built.warnings + _long(ctx, entries), _merged(built, result),
-                       dry_run=dry)
+                       dry_run=dry, notes=tuple(n for dp in built.dates for n in dp.notes))
 
 
 def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:

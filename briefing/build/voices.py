@@ -5,9 +5,16 @@ listener knows without a word that a description has started.  The order, most s
 
 1. a ``<!-- voice: ... rate: ... -->`` comment on the chapter's heading line (``voice:
    default`` is the script's voice of step 3);
-2. for a photo chapter, the script's ``photo_voice``/``photo_rate`` front matter, then
-   briefing.toml's ``photo_voice``/``photo_rate``;
-3. the script's ``voice``/``rate`` front matter, then briefing.toml's ``voice``/``rate``.
+2. for a photo chapter, ``photo_voice``/``photo_rate``: the command line's
+   (``--photo-voice``), else the script's front matter, else briefing.toml's;
+3. ``voice``/``rate``: the command line's (``--voice``, ``--rate``), else the script's front
+   matter, else briefing.toml's, else the defaults.
+
+The pauses (``sentence_pause_ms``, ...) follow the same order (:func:`script_gaps`).
+
+Each setting follows one order, :data:`briefing.config.PRECEDENCE`: the command line, the
+script's front matter, briefing.toml, the default.  A command-line value that overrides a
+value the front matter gives is reported (:func:`override_notes`), never silently ignored.
 
 Each segment's cache key carries its chapter's voice and rate (:mod:`briefing.build.segment_plan`),
 so changing the photo voice synthesises the photo chapters again and reuses every other segment.
@@ -22,9 +29,11 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from briefing.audio.assemble import Gaps
 from briefing.chapters import ChapterKind
-from briefing.config import CONFIG_NAME, Settings
+from briefing.config import CONFIG_NAME, PAUSES, Settings
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, ScriptError
@@ -32,18 +41,54 @@ from briefing.text.chapter_voice import DEFAULT
 from briefing.text.script_read import Chapter, Script
 
 
+def _value(settings: Settings, script: Script, name: str) -> Any:
+    """Setting ``name`` for ``script``: the command line's, else the front matter's, else the
+    settings' (briefing.toml's or the default); ``None`` where none is set."""
+    if settings.given(name):
+        return getattr(settings, name)
+    own = getattr(script, name)
+    return own if own is not None else getattr(settings, name)
+
+
 def script_voice(settings: Settings, script: Script) -> VoiceSettings:
-    """Voice and rate for a script: its front matter, else the settings."""
-    return VoiceSettings(voice=script.voice if script.voice is not None else settings.voice,
-                         rate=script.rate or settings.rate)
+    """Voice and rate for a script (:data:`briefing.config.PRECEDENCE`)."""
+    return VoiceSettings(voice=_value(settings, script, "voice"),
+                         rate=_value(settings, script, "rate") or settings.rate)
 
 
 def photo_voice(settings: Settings, script: Script) -> VoiceSettings:
     """Voice and rate of a script's photo chapters (the script's voice where none is set)."""
     base = script_voice(settings, script)
-    voice = script.photo_voice if script.photo_voice is not None else settings.photo_voice
+    voice = _value(settings, script, "photo_voice")
     return VoiceSettings(voice=voice if voice is not None else base.voice,
-                         rate=script.photo_rate or settings.photo_rate or base.rate)
+                         rate=_value(settings, script, "photo_rate") or base.rate)
+
+
+def script_gaps(settings: Settings, script: Script) -> Gaps:
+    """The pauses of a script's audio: each of :data:`briefing.config.PAUSES` by
+    :data:`briefing.config.PRECEDENCE` (the command line, front matter, briefing.toml,
+    default)."""
+    return Gaps(*(_value(settings, script, name) for name in PAUSES))
+
+
+def gaps_shape(settings: Settings, gaps: Gaps) -> list[list[Any]]:
+    """What a chapter's assembly key adds for ``gaps``: nothing when they are the settings'
+    own (already in the assembly stage's key), else the three lengths."""
+    if gaps == Gaps(*(getattr(settings, name) for name in PAUSES)):
+        return []
+    return [["gaps", gaps.sentence_ms, gaps.paragraph_ms, gaps.chapter_ms]]
+
+
+def override_notes(settings: Settings, script: Script) -> tuple[str, ...]:
+    """One note per command-line value that overrides a different value of ``script``'s front
+    matter: ``2024-05-14: --rate fast overrides the script's rate: 175``."""
+    notes = []
+    for given in settings.command_line:
+        own = getattr(script, given.name, None)
+        if own is not None and own != getattr(settings, given.name):
+            notes.append(f"{script.date.isoformat()}: --{given.name.replace('_', '-')} "
+                         f"{given.typed} overrides the script's {given.name}: {own}")
+    return tuple(notes)
 
 
 def chapter_voice(chapter: Chapter, base: VoiceSettings, photo: VoiceSettings) -> VoiceSettings:

@@ -8,20 +8,6 @@ from typing import Annotated
 import typer
 
 from briefing.cli.common import (
-    BaseUrlOpt,
-    EngineOpt,
-    ExecutorOpt,
-    FormatOpt,
-    JobsOpt,
-    JsonOpt,
-    LoudnessOpt,
-    NoWaitOpt,
-    PathsArg,
-    QuietOpt,
-    RateOpt,
-    VerboseOpt,
-    VoiceOpt,
-    WorkspaceOpt,
     app,
     errors,
     finish,
@@ -30,6 +16,27 @@ from briefing.cli.common import (
     resolve_settings,
     setup_logging,
     waiting,
+)
+from briefing.cli.options import (
+    BaseUrlOpt,
+    ChapterPauseOpt,
+    EngineOpt,
+    ExecutorOpt,
+    FormatOpt,
+    JobsOpt,
+    JsonOpt,
+    LoudnessOpt,
+    NoWaitOpt,
+    ParagraphPauseOpt,
+    PathsArg,
+    PhotoRateOpt,
+    PhotoVoiceOpt,
+    QuietOpt,
+    RateOpt,
+    SentencePauseOpt,
+    VerboseOpt,
+    VoiceOpt,
+    WorkspaceOpt,
 )
 
 
@@ -40,6 +47,11 @@ def build(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
+    sentence_pause: SentencePauseOpt = None,
+    paragraph_pause: ParagraphPauseOpt = None,
+    chapter_pause: ChapterPauseOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -75,7 +87,9 @@ def build(
         ws = Workspace(workspace)
         request = noop.Request(tuple(paths) if paths else (ws.articles,), {
             "engine": engine, "voice": voice, "rate": rate, "jobs": jobs, "executor": executor,
-            "loudness": loudness, "base_url": base_url, "formats": formats})
+            "loudness": loudness, "base_url": base_url, "formats": formats,
+            "photo_voice": photo_voice, "photo_rate": photo_rate,
+            "pauses": [sentence_pause, paragraph_pause, chapter_pause]})
         if not dry_run and not force:  # nothing changed: the recorded answer, no planning
             recorded = noop.up_to_date(ws, request)
             if recorded is not None:
@@ -85,7 +99,9 @@ def build(
         from briefing.build.run import article_paths
 
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats, quiet)
+                                    formats, quiet, photo_voice=photo_voice,
+                                    photo_rate=photo_rate,
+                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
         if dry_run:
             finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
                    quiet)
@@ -102,6 +118,8 @@ def script(
     workspace: WorkspaceOpt = Path(),
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Regenerate scripts even when edited by hand (a backup is kept).")] = False,
     as_json: JsonOpt = False,
@@ -121,7 +139,8 @@ def script(
         from briefing.build.workspace import Workspace
 
         ws = Workspace(workspace)
-        settings = resolve_settings(ws, None, voice, rate)
+        settings = resolve_settings(ws, None, voice, rate, photo_voice=photo_voice,
+                                    photo_rate=photo_rate)
         report = run.scripts(ws, settings, paths, force=force, on_wait=waiting(ws))
         finish(report, as_json, quiet)
 
@@ -135,6 +154,11 @@ def render(
     engine: EngineOpt = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
+    photo_voice: PhotoVoiceOpt = None,
+    photo_rate: PhotoRateOpt = None,
+    sentence_pause: SentencePauseOpt = None,
+    paragraph_pause: ParagraphPauseOpt = None,
+    chapter_pause: ChapterPauseOpt = None,
     jobs: JobsOpt = None,
     executor: ExecutorOpt = None,
     loudness: LoudnessOpt = None,
@@ -160,7 +184,9 @@ def render(
 
         ws = Workspace(workspace)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats, quiet)
+                                    formats, quiet, photo_voice=photo_voice,
+                                    photo_rate=photo_rate,
+                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:
             report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,

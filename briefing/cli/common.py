@@ -5,6 +5,7 @@ The ``briefing.cli`` package is the only place that prints."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -12,7 +13,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -71,47 +71,6 @@ class _Stderr:
 
 err = _Stderr()
 
-WorkspaceOpt = Annotated[Path, typer.Option(
-    "--workspace", "-w", help="Workspace folder holding articles/, scripts/ and audio/.",
-    file_okay=False)]
-EngineOpt = Annotated[str | None, typer.Option(
-    "--engine", help="Speech engine (see 'briefing engines'). Default: pyttsx3 (espeak-ng).")]
-VoiceOpt = Annotated[str | None, typer.Option(
-    "--voice", help="Voice id (see 'briefing voices'), e.g. gmw/en-us.")]
-RateOpt = Annotated[str | None, typer.Option(
-    "--rate", help="Speaking rate: words per minute (40-900) or slow (140), normal (175), "
-                   "fast (240), faster (300), fastest (380). Default 175.")]
-JobsOpt = Annotated[int | None, typer.Option(
-    "--jobs", "-j", help="Worker processes for synthesis (default: one per core).", min=1,
-    max=256)]
-ExecutorOpt = Annotated[str | None, typer.Option(
-    "--executor", help="Run synthesis and encoding on a Dask cluster: the scheduler's address, "
-                       "e.g. tcp://10.0.0.5:8786 (needs pip install 'briefing[dask]').")]
-BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="Public URL of the audio/ folder, e.g. https://example.org/briefings/; "
-                       "with it a podcast feed (audio/feed.xml) is written.")]
-LoudnessOpt = Annotated[float | None, typer.Option(
-    "--loudness", help="Integrated loudness of the MP3s (and M4B, books) in LUFS: -16 "
-                       "(default, podcasts) or -23 (EBU R128), for this run only: the next "
-                       "build or render without it re-encodes them at loudness_lufs of "
-                       "briefing.toml, so set that to keep a level. The broadcast WAV has "
-                       "its own, broadcast_loudness_lufs (default -23).", min=-60, max=-5)]
-FormatOpt = Annotated[list[str] | None, typer.Option(
-    "--format", help="Format of each date, repeatable: mp3 (always built), m4b (an AAC "
-                     "audiobook with chapters and cover), daisy (a DAISY 2.02 talking book in "
-                     "audio/<date>/daisy/), epub (an EPUB 3 with the text synchronised to the "
-                     "audio) and wav (a 48 kHz broadcast WAV at broadcast_loudness_lufs with "
-                     "chapter cue points, and its cue sheets). Default: formats in "
-                     "briefing.toml, else mp3.",
-    show_default=False, metavar="FORMAT")]
-JsonOpt = Annotated[bool, typer.Option(
-    "--json", help="Print one JSON document describing the result on stdout.")]
-VerboseOpt = Annotated[int, typer.Option(
-    "--verbose", "-v", count=True, help="Say more (-v: progress details, -vv: debug).")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")]
-PathsArg = Annotated[list[Path] | None, typer.Argument(
-    help="Article files (.txt, .json, .yaml) or folders of them. Default: <workspace>/articles.",
-    show_default=False)]
 
 
 class _Fail(Exception):
@@ -198,25 +157,41 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      rate: str | None, jobs: int | None = None,
                      executor: str | None = None, loudness: float | None = None,
                      base_url: str | None = None,
-                     formats: list[str] | None = None, quiet: bool = False) -> Settings:
+                     formats: list[str] | None = None, quiet: bool = False, *,
+                     photo_voice: str | None = None,
+                     photo_rate: str | None = None,
+                     pauses: tuple[int | None, int | None, int | None] = (None, None, None)
+                     ) -> Settings:
     """Settings from briefing.toml with the command line's overrides (a note on stderr, unless
-    ``quiet``, when ``--loudness`` differs from the lasting ``loudness_lufs``)."""
+    ``quiet``, when ``--loudness`` differs from the lasting ``loudness_lufs``); the voices and
+    rates given are recorded (``Settings.command_line``): they also win over a script's front
+    matter."""
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))
-    from briefing.config import CONFIG_NAME, load_settings, parse_rate
+    from briefing.config import CONFIG_NAME, PAUSES, Given, load_settings, parse_rate
 
     settings = load_settings(ws.root)
     if loudness is not None and loudness != settings.loudness_lufs and not quiet:
         err.print(f"note: --loudness {loudness:g} is for this run only; the next build without "
                   f"it re-encodes at {settings.loudness_lufs:g} LUFS (set loudness_lufs = "
                   f"{loudness:g} in {CONFIG_NAME} to keep it)", markup=False)
+    typed = {"voice": voice, "rate": rate, "photo_voice": photo_voice, "photo_rate": photo_rate,
+             **{name: None if ms is None else str(ms)
+                for name, ms in zip(PAUSES, pauses, strict=True)}}
     if voice is not None:  # refused (exit 2) before any script is written with it
         voice = _checked_voice(engine or settings.engine, voice)
-    return settings.overridden(
+    if photo_voice is not None:
+        photo_voice = _checked_voice(engine or settings.engine, photo_voice)
+    resolved = settings.overridden(
         engine=engine, voice=voice, rate=parse_rate(rate) if rate is not None else None,
+        photo_voice=photo_voice,
+        photo_rate=parse_rate(photo_rate) if photo_rate is not None else None,
         jobs=jobs, executor=executor, loudness_lufs=loudness, base_url=base_url,
-        formats=chosen)
+        formats=chosen, **dict(zip(PAUSES, pauses, strict=True)))
+    given = tuple(Given(name, value.strip(), getattr(settings, name))
+                  for name, value in typed.items() if value is not None)
+    return dataclasses.replace(resolved, command_line=given)
 
 
 def _checked_voice(engine_name: str, voice: str) -> str:
@@ -336,14 +311,14 @@ def print_report(report: BuildReport, as_json: bool, quiet: bool) -> None:
             if d.estimated_ms:
                 parts.append(f"estimated {short_duration(d.estimated_duration_ms)}")
             print(" — ".join(parts))
+    if not quiet:
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False)
     _print_scripts(report)
     for e in report.errors:
         err.print(f"error: {_one_line(e)}", markup=False)
 
 
-NoWaitOpt = Annotated[bool, typer.Option(
-    "--no-wait", help="Fail at once if another build is using the workspace, instead of "
-                      "waiting for it.")]
 
 
 @contextmanager

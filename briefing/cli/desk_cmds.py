@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from briefing.cli.common import WorkspaceOpt, app, err, errors, locked, parse_dates, setup_logging
+from briefing.cli.common import (
+    app,
+    err,
+    errors,
+    locked,
+    parse_dates,
+    setup_logging,
+)
+from briefing.cli.options import (
+    WorkspaceOpt,
+)
 from briefing.errors import InputError
 
 DateArg = Annotated[str, typer.Argument(help="The date (YYYY-MM-DD) of the script.",

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefing.cli.common import (
-    JsonOpt,
-    VerboseOpt,
-    WorkspaceOpt,
     app,
     errors,
     progress_bar,
     setup_logging,
+)
+from briefing.cli.options import (
+    JsonOpt,
+    VerboseOpt,
+    WorkspaceOpt,
 )
 from briefing.errors import InputError
 

@@ -16,15 +16,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefing.cli.common import (
-    EngineOpt,
-    ExecutorOpt,
-    JobsOpt,
-    JsonOpt,
-    PathsArg,
-    RateOpt,
-    VerboseOpt,
-    VoiceOpt,
-    WorkspaceOpt,
     app,
     err,
     errors,
@@ -33,6 +24,19 @@ from briefing.cli.common import (
     print_report,
     resolve_settings,
     setup_logging,
+)
+from briefing.cli.options import (
+    EngineOpt,
+    ExecutorOpt,
+    JobsOpt,
+    JsonOpt,
+    PathsArg,
+    RateOpt,
+    SayRateOpt,
+    SayVoiceOpt,
+    VerboseOpt,
+    VoiceOpt,
+    WorkspaceOpt,
 )
 from briefing.errors import BriefingError, InputError
 
@@ -150,8 +154,8 @@ def say(
         dir_okay=False)] = None,
     workspace: WorkspaceOpt = Path(),
     engine: EngineOpt = None,
-    voice: VoiceOpt = None,
-    rate: RateOpt = None,
+    voice: SayVoiceOpt = None,
+    rate: SayRateOpt = None,
 ) -> None:
     """Speak TEXT as a briefing would, with the workspace's lexicon applied.
 

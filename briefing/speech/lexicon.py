@@ -101,11 +101,19 @@ def _word(value: str) -> str:
 
 
 def _spoken(value: object) -> object:
-    """A pronunciation with its whitespace folded to single spaces; not empty."""
+    """A pronunciation with its whitespace folded to single spaces; not empty; every ``[[``
+    closed by ``]]`` (an unclosed phoneme entry would be read out as text, bracket by
+    bracket)."""
     if isinstance(value, str):
         value = " ".join(value.split())
         if not value:
             raise ValueError("must not be empty")
+        rest = PHONEMES.sub(" ", value)
+        if "[[" in rest:
+            raise ValueError("has '[[' never closed by ']]': phonemes are written "
+                             "\"[[paSIn'jan]]\"")
+        if "]]" in rest:
+            raise ValueError("has ']]' that closes no '[['")
     return value
 
 
@@ -135,6 +143,20 @@ def _message(error: Any) -> str:
     return f"{where} must be text such as \"Kor-nid-zor\" or \"[[paSIn'jan]]\", not {kind}"
 
 
+def _line_of(raw: str, word: object) -> int | None:
+    """The line of ``raw`` (a lexicon's TOML) that sets ``word``: each line that is a whole
+    ``key = value`` on its own is read as TOML; ``None`` if no line is (a multi-line value)."""
+    for number, line in enumerate(raw.splitlines(), 1):
+        if "=" not in line:
+            continue
+        try:
+            if word in tomllib.loads(line):
+                return number
+        except tomllib.TOMLDecodeError:
+            continue
+    return None
+
+
 def _parse_entries(raw: str, path: Path) -> dict[str, str]:
     try:
         data = tomllib.loads(raw)
@@ -145,7 +167,10 @@ def _parse_entries(raw: str, path: Path) -> dict[str, str]:
     except ValidationError as exc:
         errors = exc.errors()
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise ConfigError(_message(errors[0]) + more, path) from None
+        loc = tuple(errors[0]["loc"])
+        line = _line_of(raw, loc[0]) if loc else None
+        where = f"line {line}: " if line is not None else ""
+        raise ConfigError(where + _message(errors[0]) + more, path) from None
 
 
 @functools.cache

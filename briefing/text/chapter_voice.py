@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.config import RATE_PRESETS
 from briefing.errors import ScriptError
 
 MIN_RATE, MAX_RATE = 40, 900
@@ -65,10 +66,14 @@ def parse_voice_comment(comment: str) -> ChapterVoice:
     rate: int | None = None
     if "rate" in pairs:
         value = pairs["rate"]
-        if not value.isascii() or not value.isdigit() or not MIN_RATE <= int(value) <= MAX_RATE:
+        words = RATE_PRESETS.get(value.lower())
+        if words is None and value.isascii() and value.isdigit():
+            words = int(value)
+        if words is None or not MIN_RATE <= words <= MAX_RATE:
             raise ValueError(f"voice comment rate {value!r} must be words per minute between "
-                             f"{MIN_RATE} and {MAX_RATE}")
-        rate = int(value)
+                             f"{MIN_RATE} and {MAX_RATE} or a preset "
+                             f"({', '.join(RATE_PRESETS)})")
+        rate = words
     voice = pairs.get("voice")
     return ChapterVoice(DEFAULT if voice is not None and voice.lower() == DEFAULT else voice,
                         rate)

@@ -9,6 +9,7 @@ from briefing.text.article import Photo
 from briefing.text.credit_words import CONNECTORS, INSTITUTIONS, TITLE_CASED
 from briefing.text.credits import Credit, CreditRole, is_acronym
 from briefing.text.dates import resolve_mentions, say_day
+from briefing.text.numbering import photo_position
 from briefing.text.titles import chapter_title
 
 _LEADING_SHOWS = re.compile(
@@ -132,13 +133,10 @@ def describe_photo(photo: Photo, number: int, total: int, today: dt.date | None 
     credit are still said, so the listener keeps their bearings).
     """
     kind = photo.kind
-    noun = kind[:1].upper() + kind[1:]
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    # "out of", not "of": a synthetic voice reduces "1 of 13" to "1 on 13" (measured with a
-    # recogniser: every photo's position was misheard with espeak-ng; see
-    # docs/intelligibility-notes.md).
-    position = f"{noun} {number} out of {total}" if kind == "photo" else (
-        f"Photo {number} out of {total}, {article} {kind}")
+    position = photo_position(number, total)  # the reader renumbers it (text.numbering)
+    if kind != "photo":
+        position += f", {article} {kind}"
     if photo.alt_text:
         return f"{position}. {adapt_caption(photo.alt_text)} {say_credit(photo.credit, kind)}."
     when = ""

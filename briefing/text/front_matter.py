@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
+from briefing.config import RATE_PRESETS, rate_words
 from briefing.errors import ScriptError
 from briefing.text.dates import parse_iso_date
 from briefing.text.markup import plain
@@ -55,11 +56,29 @@ def _voice(value: object, info: ValidationInfo) -> str | None:
 
 
 def _rate(value: object, info: ValidationInfo) -> int | None:
+    """Words per minute, or a preset name (``fast``) as everywhere a rate is given."""
     _single(value, info)
     if value is None:
         return None
+    key = info.field_name
+    if isinstance(value, str):
+        try:
+            value = rate_words(value)
+        except ValueError as exc:
+            raise ValueError(f"{key} {exc}") from None
     if not isinstance(value, int) or isinstance(value, bool) or not 40 <= value <= 900:
-        raise ValueError(f"rate {value!r} must be words per minute between 40 and 900")
+        raise ValueError(f"{key} {value!r} must be words per minute between 40 and 900 or "
+                         f"a preset ({', '.join(RATE_PRESETS)})")
+    return value
+
+
+def _pause(value: object, info: ValidationInfo) -> int | None:
+    """Milliseconds of silence, 0 to 10000 (as briefing.toml's pauses)."""
+    _single(value, info)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+        raise ValueError(f"{info.field_name} {value!r} must be 0 to 10000 milliseconds")
     return value
 
 
@@ -86,6 +105,10 @@ class FrontMatter(BaseModel):
     photo_rate: Annotated[int | None, BeforeValidator(_rate)] = None
     """The rate photo descriptions are read at (``None``: briefing.toml's, else ``rate``)."""
     lang: Annotated[str, BeforeValidator(_lang)] = "en"
+    sentence_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    """The pauses of this script (``None``: briefing.toml's, else the default)."""
+    paragraph_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    chapter_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
 
     @property
     def full_title(self) -> str:

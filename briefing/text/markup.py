@@ -12,7 +12,8 @@ read back as exactly that text: a caption ``[PAUSE 45s]``, ``## Injected``, ``*s
   escape into a private-use character first (:func:`protect`), so no markup rule can see it,
   and back at the end (:func:`read_inline`);
 * :func:`escape` escapes every character that could start markup where it stands: ``\\``, ``[``
-  (links, images, pauses in any case), backticks, ``*``/``_`` unless after a literal word
+  (links, images, pauses in any case), the second ``]`` of ``]]`` (which the reader refuses
+  when it closes no ``[[``), backticks, ``*``/``_`` unless after a literal word
   character (where emphasis cannot open), the ``!`` of
   ``<!``, and a leading ``#``, ``-``, ``+`` or the ``.``/``)`` of a leading ``12.``;
 * both sides fold whitespace and drop control characters (and the private-use characters the
@@ -84,7 +85,8 @@ def escape(text: str) -> str:
     word_before = False  # the character before is a literal word character: no emphasis opens
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else ""
-        special = ch in "\\[`" or (ch in "*_" and not word_before) or (ch == "!" and prev == "<")
+        special = (ch in "\\[`" or (ch in "*_" and not word_before) or (ch == "!" and prev == "<")
+                   or (ch == "]" and prev == "]"))
         out.append("\\" + ch if special else ch)
         word_before = not special and _word(ch)
     escaped = "".join(out)

@@ -11,15 +11,13 @@ whose :func:`~briefing.text.markup.escape` is the exact inverse of this reader.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.chapters import (
-    ChapterKind,
     Marker,
     infer_roles,
     is_marker,
@@ -32,7 +30,14 @@ from briefing.text.article import split_sentences
 from briefing.text.chapter_voice import ChapterVoice, heading_voice, refuse_voice_comment
 from briefing.text.front_matter import read_front_matter
 from briefing.text.markup import protect, read_inline, restore
-from briefing.text.sound import Sound, read_sound
+from briefing.text.numbering import renumber
+from briefing.text.script_checks import check_brackets, check_markup
+from briefing.text.script_model import Block as Block
+from briefing.text.script_model import Chapter as Chapter
+from briefing.text.script_model import Paragraph as Paragraph
+from briefing.text.script_model import Pause as Pause
+from briefing.text.script_model import Script as Script
+from briefing.text.sound import read_sound
 
 log = logging.getLogger(__name__)
 
@@ -44,100 +49,14 @@ in ``<date>.new.md``; a script holding one is refused, so a conflict is never sp
 
 _CONFLICT_LINE = re.compile(r"(<{7}|>{7})(?:\s.*)?|={7}\s*")
 
-
-@dataclass(frozen=True)
-class Pause:
-    """An explicit pause written as ``[pause 1.5s]``."""
-
-    ms: int  # length in milliseconds
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A spoken paragraph."""
-
-    sentences: tuple[str, ...]
-    """Its sentences, each one synthesised as one segment."""
-
-    line: int = field(default=0, compare=False)  # its first line (for error messages)
-
-
-Block = Paragraph | Pause | Sound
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A chapter: a ``## `` heading and what follows it."""
-
-    title: str
-    """The heading text."""
-
-    blocks: tuple[Block, ...]
-    """Paragraphs, pauses and sound inserts, in order."""
-
-    line: int = field(default=0, compare=False)
-    """The line of its heading (for error messages)."""
-
-    kind: ChapterKind = ChapterKind.OTHER
-    """What the chapter is: its heading's marker (``<!-- kind: story 1 -->``), or for a script
-    without markers what its title says (:func:`briefing.chapters.infer_roles`)."""
-
-    story: int | None = None
-    """The story it is, or is a photo of (numbered from 1)."""
-
-    voice: str | None = None
-    """The voice of a ``<!-- voice: ... -->`` comment on its heading (``None``: none given;
-    ``default``: the script's voice)."""
-
-    rate: int | None = None
-    """The rate of a ``<!-- rate: ... -->`` comment on its heading (``None``: none given)."""
-
-    @property
-    def sentences(self) -> tuple[str, ...]:
-        """Every spoken sentence of the chapter, in order."""
-        return tuple(s for b in self.blocks if isinstance(b, Paragraph) for s in b.sentences)
-
-
-@dataclass(frozen=True)
-class Script:
-    """A parsed narration script."""
-
-    date: dt.date
-    """The briefing's date (front matter ``date``)."""
-
-    title: str
-    """The briefing's title (front matter ``title``)."""
-
-    voice: str | None
-    """The voice (front matter ``voice``; ``None`` for the engine default)."""
-
-    rate: int | None
-    """Speaking rate in words per minute (front matter ``rate``; ``None``: the setting)."""
-
-    lang: str
-    """Language code (front matter ``lang``)."""
-
-    chapters: tuple[Chapter, ...]
-    """The chapters, in order."""
-
-    photo_voice: str | None = None
-    """The voice of photo chapters (front matter ``photo_voice``; ``None``: not given)."""
-
-    photo_rate: int | None = None  # of photo chapters (front matter ``photo_rate``)
-
-
 _PAUSE = re.compile(r"\[pause\s+([^\]]*)\]", re.I)
-_TAG = re.compile(r"(?<!\[)\[(?!\[)\s*([A-Za-z][\w-]*)\b[^\]\[]*\](?!\()")
-"""A bracket tag ``[word ...]`` that is not a link ``[text](url)`` nor ``[[``: the script's
-tags are ``[pause ...]`` and ``[sound ...]``, so any other is a typo (``[puase 2s]``)."""
-_BAD_COMMENT = re.compile(r"<!(?!--)")
-"""``<!`` that does not open a comment (``<!- note ->``)."""
 _PAUSE_VALUE = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*(ms|s)\s*$", re.I | re.ASCII)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 MAX_PAUSE_MS = 60_000
 MAX_CHAPTERS = 255
 """Most chapters in one briefing: an ID3 table of contents (CTOC) lists at most 255."""
-MAX_SCRIPT_BYTES = 64_000_000  # scripts larger than this are refused
+MAX_SCRIPT_BYTES = 64_000_000
+"""Scripts larger than this are refused."""
 
 
 def _pause_ms(spec: str, path: Path, lineno: int) -> int:
@@ -155,18 +74,6 @@ def _pause_ms(spec: str, path: Path, lineno: int) -> int:
         raise ScriptError(f"line {lineno}: a pause of {ms} ms is longer than 60 s", path)
     return ms
 
-
-def _check_markup(text: str, path: Path, lineno: int) -> None:
-    """Refuse markup that looks meant but is not the script's: it would be read out on air."""
-    tag = _TAG.search(text)
-    if tag:
-        raise ScriptError(f"line {lineno}: unknown tag {restore(tag.group(0))!r}: the script's "
-                          "tags are [pause 1.5s] and [sound FILE] (write \\[ for a bracket "
-                          "that is text)", path)
-    bad = _BAD_COMMENT.search(text)
-    if bad:
-        raise ScriptError(f"line {lineno}: '<!' does not open a comment: a note is written "
-                          "<!-- like this --> (write <\\! for text)", path)
 
 
 def is_silent(text: str) -> bool:
@@ -276,6 +183,7 @@ class _BodyReader:
         if len(self.headings) == MAX_CHAPTERS:
             raise self.error(lineno, f"more than {MAX_CHAPTERS} chapters; an MP3's chapter "
                                      f"table holds at most {MAX_CHAPTERS}")
+        check_brackets(stripped, self.path, lineno)
         title = read_inline(stripped[2:])
         if not title:
             raise self.error(lineno, "a chapter heading has no title")
@@ -300,7 +208,7 @@ class _BodyReader:
             self.flush_para()
             self.blocks.append(sound)
             return
-        _check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
+        check_markup(_PAUSE.sub(" ", stripped), self.path, lineno)
         pos = 0
         for m in _PAUSE.finditer(stripped):
             before = stripped[pos : m.start()].strip()
@@ -357,7 +265,8 @@ def parse_script(text: str, path: Path) -> Script:
     for offset, (line, own) in enumerate(zip(body, comments, strict=True)):
         reader.line(line, own, body_start + 1 + offset)
     return Script(front.date, front.full_title, front.voice, front.rate, front.lang,
-                  reader.chapters(), front.photo_voice, front.photo_rate)
+                  renumber(reader.chapters()), front.photo_voice, front.photo_rate,
+                  front.sentence_pause_ms, front.paragraph_pause_ms, front.chapter_pause_ms)
 
 
 def without_silent(script: Script, path: Path) -> Script:

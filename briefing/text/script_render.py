@@ -24,6 +24,7 @@ from briefing.text.dates import say_date
 from briefing.text.describe import describe_photo, short_title
 from briefing.text.editorial import credits_sentence, rundown_headline
 from briefing.text.markup import escape, escape_comment, plain
+from briefing.text.numbering import photos_intro, summary_sentence
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +130,6 @@ class BriefingView:
     closing_marker: str = CLOSING_MARKER
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _unique(title: str, taken: set[str]) -> str:
     title = plain(title)  # as the reader will see it, so titles it compares are unique
     candidate, n = title, 2
@@ -178,14 +175,11 @@ def build_view(day: dt.date, articles: Sequence[Article], *, voice: str, rate: i
             for i, p in enumerate(article.photos, start=1)
         )
         all_photos.extend(article.photos)
-        intro = (f"{_plural(total, 'photo description')} for this story follow."
-                 if total else "")
+        intro = photos_intro(total) if total else ""
         stories.append(StoryView(number, article.headline, story_title, article.paragraphs,
                                  photos, intro,
                                  format_marker(ChapterRole(ChapterKind.STORY, number))))
-    n_photos = len(all_photos)
-    summary = f"It has {_plural(len(stories), 'story', 'stories')}"
-    summary += f" and {_plural(n_photos, 'photo description')}." if n_photos else "."
+    summary = summary_sentence(len(stories), len(all_photos))
     said = say_date(day)
     return BriefingView(
         date=day.isoformat(),
