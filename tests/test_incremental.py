@@ -160,7 +160,8 @@ def test_bitrate_change_reencodes_without_synthesis(nine: Path, cli: Cli) -> Non
     for day in days:
         assert day["segments"]["synthesized"] == 0
         assert day["audio"] == "built"
-        assert MP3(nine / day["files"]["mp3"]).info.bitrate == 48000
+        # mutagen averages bytes over the audio: units restart the padding pattern, +-1 b/s
+        assert round(MP3(nine / day["files"]["mp3"]).info.bitrate / 1000) == 48
     # the first date encodes every chapter; later dates share the chapters that are identical
     assert days[0]["chapters_encoded"] == len(days[0]["chapters"])
 

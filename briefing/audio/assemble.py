@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefing.audio.units import FRAME, SEAM_SAMPLES
 from briefing.text.script_read import Chapter, Paragraph, Pause
 
 if TYPE_CHECKING:
@@ -163,14 +164,19 @@ def chapter_layout(chapter: Chapter, gaps: Gaps,
 
 
 def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
-                   last: bool = False,
-                   timings: list[SegmentTiming] | None = None) -> Iterator[bytes]:
+                   last: bool = False, timings: list[SegmentTiming] | None = None,
+                   cuts: list[int] | None = None) -> Iterator[bytes]:
     """A chapter's PCM in pieces (a sentence or a pause each), laid out by
     :func:`chapter_layout`.
 
     ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th sentence in reading order; it
     is asked for one sentence at a time, so no more than one sentence is held.  Each sentence's
     timing is appended to ``timings`` as it is produced.
+
+    With ``cuts``, the chapter is laid out for encoding in units
+    (:mod:`briefing.audio.units`): each pause between sentences long enough to hold
+    ``2 * SEAM_SAMPLES`` of silence is lengthened by less than one MP3 frame so that its middle
+    falls on a frame boundary, and that boundary (in samples) is appended to ``cuts``.
     """
     length = 0
     for number, (gap, sentence) in enumerate(chapter_layout(chapter, gaps, last)):
@@ -179,6 +185,13 @@ def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps:
             break
         if gap:
             silence = _silence(gap)
+            if cuts is not None and len(silence) >= 4 * SEAM_SAMPLES:
+                half = len(silence) // 4  # samples
+                before = half + (-(length + half)) % FRAME
+                yield b"\x00\x00" * before
+                cuts.append(length + before)
+                silence = silence[2 * half :]
+                length += before
             yield silence
             length += len(silence) // 2
         pcm = trimmed_pcm(sentence_wav(number))

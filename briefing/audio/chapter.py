@@ -5,19 +5,30 @@ The chapter's audio is never held whole: the assembly
 is replayed for each pass the loudness normalisation makes
 (:func:`~briefing.audio.loudness.normalized`),
 reading one sentence's WAV at a time, and the encoder takes the normalised audio block by block.
-Memory is bounded by a block of audio and the chapter's MP3, whatever the chapter's length.
+Memory is bounded by a block of audio, one unit's PCM and the chapter's MP3.
+
+The chapter is encoded in units (:mod:`briefing.audio.units`): a re-encode after an edit
+keeps the chapter's gain while it stays within :data:`GAIN_TOLERANCE_DB` and takes the frames
+of every unit whose PCM is unchanged from the previous MP3, so only the edited sentence's
+unit goes through the encoder again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing.audio import mp3encode as encode
 from briefing.audio.assemble import SAMPLE_RATE, Gaps, SegmentTiming, chapter_pieces
+from briefing.audio.units import SeamError, UnitFrames, join_units, split_unit, unit_blocks
 from briefing.errors import EncoderError
 from briefing.text.script_read import Chapter
+
+log = logging.getLogger(__name__)
 
 MP3_LOUDNESS_LOSS_LU = 0.4
 """How much quieter an MP3 measures than the PCM it was encoded from (LAME at 22.05 kHz mono
@@ -42,25 +53,125 @@ def _reader(wavs: Sequence[Wav]) -> Any:
     return read
 
 
+GAIN_TOLERANCE_DB = 0.5
+"""An edited chapter keeps the gain it had while its measured gain stays within this (0.5 dB:
+half the smallest loudness step a listener notices), so its unchanged units give the same PCM
+and their frames are reused; a cold build of the edited script may differ by up to this."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What an earlier encode of the same chapter left to reuse."""
+
+    memo: dict[str, Any]
+    """Its :func:`render_chapter` memo (gain and units)."""
+
+    mp3: bytes | str
+    """Its MP3 (bytes or the path of the cache file)."""
+
+
+def _unit_digest(pcm: bytes, first: bool, last: bool, bitrate_kbps: int, quality: int) -> str:
+    head = f"unit1/{bitrate_kbps}/{quality}/{int(first)}{int(last)}/".encode()
+    return hashlib.sha256(head + pcm).hexdigest()
+
+
+class _Reuse:
+    """The units of a previous encode, by digest."""
+
+    def __init__(self, previous: Previous | None) -> None:
+        self.units: dict[str, dict[str, Any]] = {}
+        self._mp3 = previous.mp3 if previous is not None else b""
+        if previous is not None:
+            self.units = {u["digest"]: u for u in previous.memo.get("units", [])}
+
+    def get(self, digest: str) -> UnitFrames | None:
+        entry = self.units.get(digest)
+        if entry is None:
+            return None
+        if isinstance(self._mp3, str):
+            try:
+                self._mp3 = Path(self._mp3).read_bytes()
+            except OSError:
+                self.units.clear()
+                return None
+        frames = self._mp3[entry["offset"] : entry["offset"] + entry["size"]]
+        try:
+            return UnitFrames.from_bytes(UnitFrames(frames, entry["frames"], entry["samples"],
+                                                    bytes.fromhex(entry["borrow"]),
+                                                    entry["free"]).to_bytes())
+        except ValueError:  # the file changed under us: encode again
+            return None
+
+
+def _encode_units(blocks: Iterator[bytes], bounds: list[int], reuse: _Reuse, bitrate_kbps: int,
+                  quality: int, memo: list[dict[str, Any]]) -> bytes:
+    units: list[UnitFrames] = []
+    digests: list[str] = []
+    total = len(bounds) + 1
+    for i, pcm in enumerate(unit_blocks(blocks, bounds)):
+        first, last = i == 0, i == total - 1
+        digest = _unit_digest(pcm, first, last, bitrate_kbps, quality)
+        unit = reuse.get(digest)
+        if unit is None:
+            stream, samples = encode.encode_raw((pcm,), bitrate_kbps, quality)
+            unit = split_unit(stream, samples, first, last)
+        units.append(unit)
+        digests.append(digest)
+    entries = [{"digest": d, "size": len(u.frames), "frames": u.frame_count,
+                "samples": u.samples, "borrow": u.borrow.hex(), "free": u.free}
+               for d, u in zip(digests, units, strict=True)]
+
+    def drain() -> Iterator[UnitFrames]:  # each unit's frames let go once joined
+        while units:
+            yield units.pop(0)
+
+    mp3, offsets = join_units(drain())
+    memo[:] = [{**entry, "offset": offset}
+               for entry, offset in zip(entries, offsets, strict=True)]
+    return mp3
+
+
 def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool,
                    bitrate_kbps: int, quality: int, loudness_lufs: float,
-                   true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
-    """Assemble, normalise and encode one chapter; returns its MP3 and its sentences' timings
-    (``[text, start_ms, end_ms]``)."""
-    from briefing.audio.loudness import LoudnessTarget, normalized
+                   true_peak_dbtp: float, previous: Previous | None = None,
+                   ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
+    """Assemble, normalise and encode one chapter in units (:mod:`briefing.audio.units`),
+    reusing ``previous``'s units whose PCM is unchanged; returns its MP3, its sentences'
+    timings (``[text, start_ms, end_ms]``) and the memo a later encode reuses."""
+    from briefing.audio.loudness import KeptGain, LoudnessTarget, normalized
 
     read = _reader(wavs)
     timings: list[SegmentTiming] = []
+    cuts: list[int] = []
 
     def source() -> Iterator[bytes]:
-        timings.clear()  # every pass replays the assembly, with the same timings
-        return chapter_pieces(chapter, read, gaps, last, timings)
+        timings.clear()  # every pass replays the assembly, with the same timings and cuts
+        cuts.clear()
+        return chapter_pieces(chapter, read, gaps, last, timings, cuts)
 
     target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
+    keep = None
+    if previous is not None and isinstance(previous.memo.get("gain_db"), float):
+        keep = KeptGain(previous.memo["gain_db"], GAIN_TOLERANCE_DB)
+    reuse = _Reuse(previous)
+    chosen: list[float] = []
+    units: list[dict[str, Any]] = []
+
+    def consume(blocks: Iterator[bytes]) -> bytes:
+        bounds = list(cuts)  # complete: the measuring pass has replayed the whole chapter
+        return _encode_units(blocks, bounds, reuse, bitrate_kbps, quality, units)
+
     try:
-        mp3 = normalized(source, SAMPLE_RATE, target,
-                         lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality))
+        try:
+            mp3 = normalized(source, SAMPLE_RATE, target, consume, keep, chosen)
+        except SeamError as exc:  # never seen with LAME; one pass cannot miss
+            log.warning("chapter %r encoded in one pass: %s", chapter.title, exc)
+            units.clear()
+            mp3 = normalized(source, SAMPLE_RATE, target,
+                             lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality),
+                             keep)
     except OSError as exc:  # the limiter's temporary file
         raise EncoderError(f"no room for a temporary file while normalising: "
                            f"{exc.strerror or exc}") from exc
-    return mp3, [[t.text, t.start_ms, t.end_ms] for t in timings]
+    memo = {"gain_db": chosen[0] if chosen else 0.0, "units": units}
+    return mp3, [[t.text, t.start_ms, t.end_ms] for t in timings], memo

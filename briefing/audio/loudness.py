@@ -53,7 +53,7 @@ from briefing.audio.meter import (
     step_energies,
 )
 
-__all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "measure", "normalize",
+__all__ = ["LOUDNESS_VERSION", "KeptGain", "Loudness", "LoudnessTarget", "measure", "normalize",
            "normalized"]
 
 LOUDNESS_VERSION = 2
@@ -133,12 +133,27 @@ def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None
     return normalized(lambda: (pcm,), sample_rate, target or LoudnessTarget(), b"".join)
 
 
+@dataclass(frozen=True)
+class KeptGain:
+    """A gain to keep when the measured one is near it (an edited chapter keeps its gain, so
+    its unchanged parts give the same PCM)."""
+
+    gain_db: float
+    """The gain applied before (after the limiting make-up), in dB."""
+
+    tolerance_db: float
+    """Kept while the measured gain is within this of it."""
+
+
 def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
-               consume: Callable[[Iterator[bytes]], T]) -> T:
+               consume: Callable[[Iterator[bytes]], T], keep: KeptGain | None = None,
+               chosen: list[float] | None = None) -> T:
     """``consume`` applied to the normalised PCM of ``source``, block by block.
 
     ``consume`` may be called more than once (each time on the whole chapter afresh): only the
-    result of the last call counts.  PCM with no gated loudness is passed on unchanged.  Raises
+    result of the last call counts.  PCM with no gated loudness is passed on unchanged.  The
+    gain found first (or ``keep``'s, when within its tolerance of it) is appended to ``chosen``
+    (``0.0`` for PCM passed on unchanged).  Raises
     :class:`ValueError` for PCM of odd length or a sample rate below 8000 Hz, and
     :class:`OSError` when the temporary file for the limiter cannot be written.
     """
@@ -150,12 +165,19 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
             steps, _ = _analyse(source, sample_rate, store)
             loudness = integrated_lufs(steps, grid)
             if not math.isfinite(loudness):
+                if chosen is not None:
+                    chosen.append(0.0)
                 return consume(iter(source()))
             shape = Shape.of(grid)
             ceiling = 10 ** ((target.true_peak_dbtp - PCM_PEAK_MARGIN_DB) / 20)
             gain_db = target.integrated_lufs - loudness
-            for _ in range(_PEAK_ATTEMPTS):
+            for attempt in range(_PEAK_ATTEMPTS):
                 gain_db = _search(store, grid, shape, gain_db, target.integrated_lufs, ceiling)
+                if attempt == 0:
+                    if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
+                        gain_db = keep.gain_db
+                    if chosen is not None:
+                        chosen.append(gain_db)
                 limiter = Limiter(store, shape, 10 ** (gain_db / 20), ceiling)
                 watch = _PeakWatch(grid.knot, ceiling * _PEAK_SLACK)
                 result = consume(_apply_pass(source, grid, limiter, limiter.gain, watch))

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import Gaps
 from briefing.build.cache import check_wav
@@ -39,6 +39,9 @@ from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
 from briefing.text.script_read import Chapter
+
+if TYPE_CHECKING:
+    from briefing.audio.chapter import Previous
 
 log = logging.getLogger(__name__)
 
@@ -297,13 +300,15 @@ class Task:
 
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
-                        true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
+                        true_peak_dbtp: float, previous: Previous | None = None,
+                        ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
     """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
-    WAV is given as bytes or as the path of a cache file."""
+    WAV is given as bytes or as the path of a cache file; ``previous``: an earlier encode of the
+    chapter whose unchanged units are reused."""
     from briefing.audio.chapter import render_chapter
 
     return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
-                          true_peak_dbtp)
+                          true_peak_dbtp, previous)
 
 
 WATCH_INTERVAL_S = 0.5
