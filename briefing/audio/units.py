@@ -87,15 +87,6 @@ class UnitFrames:
         return cls(frames, count, samples, data[_HEAD.size : _HEAD.size + borrow], free)
 
 
-def check_unit(data: bytes) -> bool:
-    """Whether ``data`` is a complete unit cache entry."""
-    try:
-        UnitFrames.from_bytes(data)
-    except ValueError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class _Frame:
     offset: int
