@@ -20,7 +20,7 @@ from briefing.audio.chapter import (
     _reader,
     render_chapter,
 )
-from briefing.audio.loudness import KeptGain, LoudnessTarget, normalized
+from briefing.audio.loudness import LoudnessTarget, chapter_gain, limited
 from briefing.audio.mp3frames import parse_header, read_stream
 from briefing.audio.units import (
     FRAME,
@@ -30,6 +30,7 @@ from briefing.audio.units import (
     _frames,
     join_units,
     split_unit,
+    unit_blocks,
 )
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine
@@ -50,9 +51,9 @@ TEXTS = [[f"Sentence {i} of paragraph {p} with {'many ' * (i + p)}words." for i 
          for p in range(3)]
 
 
-def _pcm_and_cuts(chapter: Chapter, wavs: list[bytes | str], keep: KeptGain | None = None,
-                  ) -> tuple[bytes, list[int]]:
-    """The chapter's normalised PCM as render_chapter lays it out, and its cuts."""
+def _pcm_and_cuts(chapter: Chapter, wavs: list[bytes | str]) -> tuple[bytes, list[int]]:
+    """The chapter's normalised PCM as render_chapter makes it (each unit limited alone), and
+    its cuts."""
     cuts: list[int] = []
 
     def source() -> Iterator[bytes]:
@@ -60,8 +61,10 @@ def _pcm_and_cuts(chapter: Chapter, wavs: list[bytes | str], keep: KeptGain | No
         return chapter_pieces(chapter, _reader(wavs), GAPS, False, None, cuts)
 
     target = LoudnessTarget(-16.0 + MP3_LOUDNESS_LOSS_LU, -1.0)
-    pcm = normalized(source, SAMPLE_RATE, target, b"".join, keep)
-    return pcm, list(cuts)
+    gain = chapter_gain(source, SAMPLE_RATE, target)
+    assert gain is not None
+    units = list(unit_blocks(source(), list(cuts)))
+    return b"".join(limited(u, SAMPLE_RATE, target, gain) for u in units), list(cuts)
 
 
 def _decode(mp3: bytes, tmp: Path) -> np.ndarray:

@@ -16,8 +16,9 @@ unit goes through the encoder again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,9 @@ class Previous:
     """Its MP3 (bytes or the path of the cache file)."""
 
 
-def _unit_digest(pcm: bytes, first: bool, last: bool, bitrate_kbps: int, quality: int) -> str:
-    head = f"unit1/{bitrate_kbps}/{quality}/{int(first)}{int(last)}/".encode()
-    return hashlib.sha256(head + pcm).hexdigest()
+def _unit_digest(pcm: bytes, first: bool, last: bool, settings: tuple[Any, ...]) -> str:
+    head = json.dumps([1, first, last, *settings]).encode()
+    return hashlib.sha256(head + b"\0" + pcm).hexdigest()
 
 
 class _Reuse:
@@ -103,19 +104,21 @@ class _Reuse:
             return None
 
 
-def _encode_units(blocks: Iterator[bytes], bounds: list[int], reuse: _Reuse, bitrate_kbps: int,
-                  quality: int, memo: list[dict[str, Any]]) -> bytes:
+def _encode_units(pieces: Iterator[bytes], bounds: list[int], reuse: _Reuse,
+                  encode_unit: Callable[[bytes, bool, bool], UnitFrames],
+                  settings: tuple[Any, ...]) -> tuple[bytes, list[dict[str, Any]]]:
+    """The chapter's MP3 from its assembled (not yet normalised) PCM, unit by unit, and the
+    memo of its units: a unit is found in ``reuse`` by the digest of its assembled PCM and of
+    everything else its frames depend on (``settings``: the gain, the target, the encoder's
+    settings), or made by ``encode_unit``."""
     units: list[UnitFrames] = []
     digests: list[str] = []
     total = len(bounds) + 1
-    for i, pcm in enumerate(unit_blocks(blocks, bounds)):
+    for i, pcm in enumerate(unit_blocks(pieces, bounds)):
         first, last = i == 0, i == total - 1
-        digest = _unit_digest(pcm, first, last, bitrate_kbps, quality)
+        digest = _unit_digest(pcm, first, last, settings)
         unit = reuse.get(digest)
-        if unit is None:
-            stream, samples = encode.encode_raw((pcm,), bitrate_kbps, quality)
-            unit = split_unit(stream, samples, first, last)
-        units.append(unit)
+        units.append(unit if unit is not None else encode_unit(pcm, first, last))
         digests.append(digest)
     entries = [{"digest": d, "size": len(u.frames), "frames": u.frame_count,
                 "samples": u.samples, "borrow": u.borrow.hex(), "free": u.free}
@@ -126,9 +129,8 @@ def _encode_units(blocks: Iterator[bytes], bounds: list[int], reuse: _Reuse, bit
             yield units.pop(0)
 
     mp3, offsets = join_units(drain())
-    memo[:] = [{**entry, "offset": offset}
-               for entry, offset in zip(entries, offsets, strict=True)]
-    return mp3
+    return mp3, [{**entry, "offset": offset}
+                 for entry, offset in zip(entries, offsets, strict=True)]
 
 
 def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool,
@@ -137,8 +139,14 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
                    ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
     """Assemble, normalise and encode one chapter in units (:mod:`briefing.audio.units`),
     reusing ``previous``'s units whose PCM is unchanged; returns its MP3, its sentences'
-    timings (``[text, start_ms, end_ms]``) and the memo a later encode reuses."""
-    from briefing.audio.loudness import KeptGain, LoudnessTarget, normalized
+    timings (``[text, start_ms, end_ms]``) and the memo a later encode reuses.
+
+    The gain is the chapter's (:func:`~briefing.audio.loudness.chapter_gain`, measured on the
+    whole chapter, ``previous``'s kept within :data:`GAIN_TOLERANCE_DB`); the true-peak
+    limiter is computed on each unit alone (:func:`~briefing.audio.loudness.limited`), so a
+    unit's frames depend on its own audio and the gain only.
+    """
+    from briefing.audio.loudness import KeptGain, LoudnessTarget, chapter_gain, limited
 
     read = _reader(wavs)
     timings: list[SegmentTiming] = []
@@ -153,25 +161,35 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
     keep = None
     if previous is not None and isinstance(previous.memo.get("gain_db"), float):
         keep = KeptGain(previous.memo["gain_db"], GAIN_TOLERANCE_DB)
-    reuse = _Reuse(previous)
-    chosen: list[float] = []
-    units: list[dict[str, Any]] = []
 
-    def consume(blocks: Iterator[bytes]) -> bytes:
-        bounds = list(cuts)  # complete: the measuring pass has replayed the whole chapter
-        return _encode_units(blocks, bounds, reuse, bitrate_kbps, quality, units)
+    def encode_unit(pcm: bytes, first: bool, last: bool) -> UnitFrames:
+        if gain_db is not None:
+            pcm = limited(pcm, SAMPLE_RATE, target, gain_db)
+        stream, samples = encode.encode_raw((pcm,), bitrate_kbps, quality)
+        return split_unit(stream, samples, first, last)
 
     try:
+        gain_db = chapter_gain(source, SAMPLE_RATE, target, keep)
+        settings = (gain_db, loudness_lufs, true_peak_dbtp, bitrate_kbps, quality)
+        bounds = list(cuts)  # complete: the measuring pass has replayed the whole chapter
         try:
-            mp3 = normalized(source, SAMPLE_RATE, target, consume, keep, chosen)
+            mp3, units = _encode_units(source(), bounds, _Reuse(previous), encode_unit,
+                                       settings)
         except SeamError as exc:  # never seen with LAME; one pass cannot miss
             log.warning("chapter %r encoded in one pass: %s", chapter.title, exc)
-            units.clear()
-            mp3 = normalized(source, SAMPLE_RATE, target,
-                             lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality),
-                             keep)
+            units = []
+            mp3 = normalized_mp3(source, target, bitrate_kbps, quality)
     except OSError as exc:  # the limiter's temporary file
         raise EncoderError(f"no room for a temporary file while normalising: "
                            f"{exc.strerror or exc}") from exc
-    memo = {"gain_db": chosen[0] if chosen else 0.0, "units": units}
+    memo = {"gain_db": gain_db, "units": units}
     return mp3, [[t.text, t.start_ms, t.end_ms] for t in timings], memo
+
+
+def normalized_mp3(source: Callable[[], Iterator[bytes]], target: Any, bitrate_kbps: int,
+                   quality: int) -> bytes:
+    """A chapter normalised as a whole and encoded in one pass (the fallback of units)."""
+    from briefing.audio.loudness import normalized
+
+    return normalized(source, SAMPLE_RATE, target,
+                      lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality))
