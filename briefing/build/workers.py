@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import Gaps
 from briefing.build.cache import check_wav
-from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
 from briefing.text.script_read import Chapter
@@ -88,8 +88,15 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(parent: int) -> None:
-    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
+def _worker_threads(jobs: int) -> int | None:
+    """Each worker's share of the cores (``None``, the engine's default, for one worker)."""
+    return None if jobs <= 1 else max(1, (os.cpu_count() or 1) // jobs)
+
+
+def _init_worker(parent: int, threads: int | None = None) -> None:
+    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed; give
+    the engine its share of the cores (``threads``,
+    :func:`~briefing.engines.base.set_thread_budget`).
 
     Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
     workers), so workers ignore SIGINT rather than print tracebacks.  SIGTERM ends a worker
@@ -99,6 +106,7 @@ def _init_worker(parent: int) -> None:
     itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
     watches the parent.
     """
+    set_thread_budget(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
     # stops workers with SIGTERM and they must simply end.
@@ -170,7 +178,8 @@ class Workers:
             self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
                                                     mp_context=_context(),
                                                     initializer=_init_worker,
-                                                    initargs=(os.getpid(),))
+                                                    initargs=(os.getpid(),
+                                                              _worker_threads(self.jobs)))
         return self._executor
 
     def __enter__(self) -> Workers:
