@@ -230,3 +230,18 @@ def test_a_unit_starting_with_sound_takes_its_reservoir_along(tmp_path: Path) ->
     # past the overlap with the frame before (silence here, the delay frame alone), the same
     # bits decode to the same samples
     assert np.array_equal(joined[10 * FRAME + FRAME :], alone[FRAME:])
+
+
+def test_a_chapter_too_long_to_cut_is_streamed_in_one_pass(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefing.audio.chapter as chapter_module
+
+    chapter, wavs = _chapter(TEXTS)
+    short = Gaps(100, 100, 1200)  # no pause long enough for a seam: one unit
+    mp3, timings, memo = render_chapter(chapter, wavs, short, False, 64, 5, -16.0, -1.0)
+    assert len(memo["units"]) == 1
+    monkeypatch.setattr(chapter_module, "MAX_UNIT_SECONDS", 1)
+    streamed, timings2, memo2 = render_chapter(chapter, wavs, short, False, 64, 5, -16.0, -1.0)
+    assert memo2 == {"gain_db": None, "units": []}
+    assert timings2 == timings
+    assert read_stream(streamed).samples == read_stream(mp3).samples

@@ -60,6 +60,11 @@ half the smallest loudness step a listener notices), so its unchanged units give
 and their frames are reused; a cold build of the edited script may differ by up to this."""
 
 
+MAX_UNIT_SECONDS = 120
+"""A unit is held whole (as PCM) while it is limited and encoded; a chapter whose pauses are too
+short to cut it into units this long is normalised and encoded as one stream instead."""
+
+
 @dataclass(frozen=True)
 class Previous:
     """What an earlier encode of the same chapter left to reuse."""
@@ -172,12 +177,17 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
         gain_db = chapter_gain(source, SAMPLE_RATE, target, keep)
         settings = (gain_db, loudness_lufs, true_peak_dbtp, bitrate_kbps, quality)
         bounds = list(cuts)  # complete: the measuring pass has replayed the whole chapter
+        end = round((timings[-1].end_ms if timings else 0.0) * SAMPLE_RATE / 1000)
+        longest = max(b - a for a, b in zip([0, *bounds], [*bounds, end], strict=True))
         try:
+            if longest > MAX_UNIT_SECONDS * SAMPLE_RATE:
+                raise SeamError(f"a unit of {longest / SAMPLE_RATE:.0f} s (pauses too short to "
+                                "cut)")
             mp3, units = _encode_units(source(), bounds, _Reuse(previous), encode_unit,
                                        settings)
-        except SeamError as exc:  # never seen with LAME; one pass cannot miss
-            log.warning("chapter %r encoded in one pass: %s", chapter.title, exc)
-            units = []
+        except SeamError as exc:
+            log.info("chapter %r encoded in one pass, streamed: %s", chapter.title, exc)
+            gain_db, units = None, []
             mp3 = normalized_mp3(source, target, bitrate_kbps, quality)
     except OSError as exc:  # the limiter's temporary file
         raise EncoderError(f"no room for a temporary file while normalising: "
