@@ -291,3 +291,47 @@ def test_piper_voice_file_replaced_at_the_same_path_changes_the_cache_key(tmp_pa
     os.utime(model, ns=(1, 2))
     assert engine.voice_key(str(model)) != first
     assert engine.voice_key(None) is None and engine.voice_key("joe") == "joe"
+
+
+# --------------------------------------------------------------------------------------------
+# Threads: each worker's onnxruntime gets its share of the cores.
+
+
+def test_workers_give_the_engine_its_share_of_the_cores() -> None:
+    from briefing.build.workers import Task, Workers, _worker_threads
+    from briefing.engines.base import thread_budget
+
+    cores = os.cpu_count() or 1
+    assert _worker_threads(1) is None  # one worker: the engine's own default (every core)
+    assert _worker_threads(2) == max(1, cores // 2)
+    assert _worker_threads(4 * cores) == 1
+    with Workers("fake", jobs=2) as workers:
+        tasks = [Task(f"t{i}", thread_budget, ()) for i in range(4)]
+        budgets = {result for _, result in workers.run(tasks)}
+    assert budgets == {max(1, cores // 2)}
+    assert thread_budget() is None  # the build's own process keeps its default
+
+
+PIPER_THREADS = PIPER_SCRIPT_PRELUDE + """
+from briefing.engines.base import set_thread_budget
+results = []
+for budget in (None, 1):
+    set_thread_budget(budget)
+    engine = PiperEngine()
+    wav = engine.synthesize(TEXT, VoiceSettings())
+    loaded = next(iter(engine._loaded.values()))
+    options = loaded.voice.session.get_session_options()
+    results.append([options.intra_op_num_threads, frames(wav)])
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.real_engine
+def test_piper_runs_onnxruntime_on_its_thread_budget(tmp_path: Path) -> None:
+    if extra_missing("piper"):
+        pytest.skip(extra_missing("piper") or "")
+    done = run_python(["-c", PIPER_THREADS], dict(os.environ), tmp_path, timeout=150)
+    assert done.returncode == 0, done.stderr
+    (default, _), (one, frames) = json.loads(done.stdout)
+    assert default != 1 or (os.cpu_count() or 1) == 1  # onnxruntime's own default
+    assert one == 1 and frames > 22050  # and it still speaks the sentence

@@ -88,11 +88,11 @@ def test_encoder_failure(ws: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) ->
     from briefing.audio import mp3encode as encode
     from briefing.errors import EncoderError
 
-    def broken(*args: object) -> bytes:
+    def broken(*args: object) -> tuple[bytes, int]:
         raise EncoderError("MP3 encoding failed: out of memory")
 
     workspace_with_article(ws)
-    monkeypatch.setattr(encode, "encode_stream", broken)
+    monkeypatch.setattr(encode, "encode_raw", broken)  # what every encode goes through
     result = cli("build", "-w", ws, "--engine", "fake")
     assert result.exit_code == 1
     assert re.fullmatch(r"error: 2024-03-08, chapter \d+: MP3 encoding failed: out of memory\n",

@@ -134,8 +134,8 @@ def test_rendering_a_long_chapter_holds_one_block_and_its_mp3() -> None:
 
         def run(chapter: Chapter = chapter, shared: list[bytes | str] = shared,
                 minutes: int = minutes) -> None:
-            mp3, timings = render_chapter(chapter, shared, Gaps(400, 800, 1200), True, 64, 5,
-                                          -16.0, -1.0)
+            mp3, timings, _ = render_chapter(chapter, shared, Gaps(400, 800, 1200), True, 64, 5,
+                                            -16.0, -1.0)
             sizes[minutes] = len(mp3)
             assert len(timings) == len(chapter.sentences)
 

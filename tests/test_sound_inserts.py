@@ -153,7 +153,8 @@ def test_the_cue_is_in_the_transcripts_and_the_page(cli: Cli, sound_ws: Path) ->
     # in its place in the reading order: after the opening's two sentences, a pause later
     opening = [c for c in cues if c["chapter"] == 0]
     assert [c.get("sound", False) for c in opening] == [False, False, True]
-    assert cue["start_ms"] - opening[1]["end_ms"] == pytest.approx(PAUSE_AROUND_MS, abs=2)
+    # (a pause cut for encoding in units is lengthened by less than one 26 ms MP3 frame)
+    assert PAUSE_AROUND_MS - 2 <= cue["start_ms"] - opening[1]["end_ms"] <= PAUSE_AROUND_MS + 27
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
@@ -226,7 +227,7 @@ def test_an_insert_too_peaky_to_raise_takes_the_speech_down_instead() -> None:
     levels = insert_levels(chapter, wavs.__getitem__, gaps, last=True)
     assert levels.speech_db < -3.0  # the speech is taken down
     timings: list[SegmentTiming] = []
-    pcm = b"".join(chapter_pieces(chapter, wavs.__getitem__, gaps, True, timings, levels))
+    pcm = b"".join(chapter_pieces(chapter, wavs.__getitem__, gaps, True, timings, levels=levels))
     samples = np.frombuffer(pcm, dtype="<i2")
     assert int(np.abs(samples.astype(np.int32)).max()) < 32767 * 10 ** (-0.9 / 20)
     spoken, insert = timings

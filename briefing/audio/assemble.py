@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefing.audio.units import FRAME, SEAM_SAMPLES
 from briefing.text.script_read import Chapter, Pause
 from briefing.text.sound import Sound
 
@@ -213,13 +214,19 @@ def _item_pcm(item: str | Sound, wav: bytes, levels: Levels, inserts: int) -> by
 
 def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps: Gaps,
                    last: bool = False, timings: list[SegmentTiming] | None = None,
-                   levels: Levels | None = None) -> Iterator[bytes]:
+                   *, levels: Levels | None = None, cuts: list[int] | None = None
+                   ) -> Iterator[bytes]:
     """A chapter's PCM in pieces (a sentence, an insert or a pause each), laid out by
     :func:`chapter_layout`.
 
     ``sentence_wav(n)`` returns the WAV of the chapter's ``n``-th item (a sentence's or an
     insert's) in reading order; it is asked for one at a time, so no more than one is held.
     Each item's timing is appended to ``timings`` as it is produced; ``levels`` sets gains.
+
+    With ``cuts``, the chapter is laid out for encoding in units
+    (:mod:`briefing.audio.units`): each pause between items long enough to hold
+    ``2 * SEAM_SAMPLES`` of silence is lengthened by less than one MP3 frame so that its middle
+    falls on a frame boundary, and that boundary (in samples) is appended to ``cuts``.
     """
     length = 0
     inserts = 0
@@ -230,6 +237,13 @@ def chapter_pieces(chapter: Chapter, sentence_wav: Callable[[int], bytes], gaps:
             break
         if gap:
             silence = _silence(gap)
+            if cuts is not None and len(silence) >= 4 * SEAM_SAMPLES:
+                half = len(silence) // 4  # samples
+                before = half + (-(length + half)) % FRAME
+                yield b"\x00\x00" * before
+                cuts.append(length + before)
+                silence = silence[2 * half :]
+                length += before
             yield silence
             length += len(silence) // 2
         pcm = _item_pcm(item, sentence_wav(number), levels, inserts)

@@ -5,20 +5,32 @@ The chapter's audio is never held whole: the assembly
 is replayed for each pass the loudness normalisation makes
 (:func:`~briefing.audio.loudness.normalized`),
 reading one sentence's WAV at a time, and the encoder takes the normalised audio block by block.
-Memory is bounded by a block of audio and the chapter's MP3, whatever the chapter's length.
+Memory is bounded by a block of audio, one unit's PCM and the chapter's MP3.
+
+The chapter is encoded in units (:mod:`briefing.audio.units`): a re-encode after an edit
+keeps the chapter's gain while it stays within :data:`GAIN_TOLERANCE_DB` and takes the frames
+of every unit whose PCM is unchanged from the previous MP3, so only the edited sentence's
+unit goes through the encoder again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing.audio import mp3encode as encode
 from briefing.audio.assemble import SAMPLE_RATE, Gaps, SegmentTiming, chapter_pieces
+from briefing.audio.units import SeamError, UnitFrames, join_units, split_unit, unit_blocks
 from briefing.errors import EncoderError
 from briefing.text.script_read import Chapter
 from briefing.text.sound import Sound
+
+log = logging.getLogger(__name__)
 
 MP3_LOUDNESS_LOSS_LU = 0.4
 """How much quieter an MP3 measures than the PCM it was encoded from (LAME at 22.05 kHz mono
@@ -43,16 +55,110 @@ def _reader(wavs: Sequence[Wav]) -> Any:
     return read
 
 
+GAIN_TOLERANCE_DB = 0.5
+"""An edited chapter keeps the gain it had while its measured gain stays within this (0.5 dB:
+half the smallest loudness step a listener notices), so its unchanged units give the same PCM
+and their frames are reused; a cold build of the edited script may differ by up to this."""
+
+
+MAX_UNIT_SECONDS = 120
+"""A unit is held whole (as PCM) while it is limited and encoded; a chapter whose pauses are too
+short to cut it into units this long is normalised and encoded as one stream instead."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What an earlier encode of the same chapter left to reuse."""
+
+    memo: dict[str, Any]
+    """Its :func:`render_chapter` memo (gain and units)."""
+
+    mp3: bytes | str
+    """Its MP3 (bytes or the path of the cache file)."""
+
+
+def _unit_digest(pcm: bytes, first: bool, last: bool, settings: tuple[Any, ...]) -> str:
+    head = json.dumps([1, first, last, *settings]).encode()
+    return hashlib.sha256(head + b"\0" + pcm).hexdigest()
+
+
+class _Reuse:
+    """The units of a previous encode, by digest."""
+
+    def __init__(self, previous: Previous | None) -> None:
+        self.units: dict[str, dict[str, Any]] = {}
+        self._mp3 = previous.mp3 if previous is not None else b""
+        if previous is not None:
+            self.units = {u["digest"]: u for u in previous.memo.get("units", [])}
+
+    def get(self, digest: str) -> UnitFrames | None:
+        entry = self.units.get(digest)
+        if entry is None:
+            return None
+        if isinstance(self._mp3, str):
+            try:
+                self._mp3 = Path(self._mp3).read_bytes()
+            except OSError:
+                self.units.clear()
+                return None
+        frames = self._mp3[entry["offset"] : entry["offset"] + entry["size"]]
+        try:
+            return UnitFrames.from_bytes(UnitFrames(frames, entry["frames"], entry["samples"],
+                                                    bytes.fromhex(entry["borrow"]),
+                                                    entry["free"]).to_bytes())
+        except ValueError:  # the file changed under us: encode again
+            return None
+
+
+def _encode_units(pieces: Iterator[bytes], bounds: list[int], reuse: _Reuse,
+                  encode_unit: Callable[[bytes, bool, bool], UnitFrames],
+                  settings: tuple[Any, ...]) -> tuple[bytes, list[dict[str, Any]]]:
+    """The chapter's MP3 from its assembled (not yet normalised) PCM, unit by unit, and the
+    memo of its units: a unit is found in ``reuse`` by the digest of its assembled PCM and of
+    everything else its frames depend on (``settings``: the gain, the target, the encoder's
+    settings), or made by ``encode_unit``."""
+    units: list[UnitFrames] = []
+    digests: list[str] = []
+    total = len(bounds) + 1
+    for i, pcm in enumerate(unit_blocks(pieces, bounds)):
+        first, last = i == 0, i == total - 1
+        digest = _unit_digest(pcm, first, last, settings)
+        unit = reuse.get(digest)
+        units.append(unit if unit is not None else encode_unit(pcm, first, last))
+        digests.append(digest)
+    entries = [{"digest": d, "size": len(u.frames), "frames": u.frame_count,
+                "samples": u.samples, "borrow": u.borrow.hex(), "free": u.free}
+               for d, u in zip(digests, units, strict=True)]
+
+    def drain() -> Iterator[UnitFrames]:  # each unit's frames let go once joined
+        while units:
+            yield units.pop(0)
+
+    mp3, offsets = join_units(drain())
+    return mp3, [{**entry, "offset": offset}
+                 for entry, offset in zip(entries, offsets, strict=True)]
+
+
 def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool,
                    bitrate_kbps: int, quality: int, loudness_lufs: float,
-                   true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
-    """Assemble, normalise and encode one chapter; returns its MP3 and its sentences' timings
-    (``[text, start_ms, end_ms]``, and ``true`` after an insert's).  A chapter with sound
-    inserts is measured first, to bring each insert to its speech's loudness."""
-    from briefing.audio.loudness import LoudnessTarget, normalized
+                   true_peak_dbtp: float, previous: Previous | None = None,
+                   ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
+    """Assemble, normalise and encode one chapter in units (:mod:`briefing.audio.units`),
+    reusing ``previous``'s units whose PCM is unchanged; returns its MP3, its sentences'
+    timings (``[text, start_ms, end_ms]``, and ``true`` after an insert's) and the memo a later
+    encode reuses.
+
+    The gain is the chapter's (:func:`~briefing.audio.loudness.chapter_gain`, measured on the
+    whole chapter, ``previous``'s kept within :data:`GAIN_TOLERANCE_DB`); the true-peak
+    limiter is computed on each unit alone (:func:`~briefing.audio.loudness.limited`), so a
+    unit's frames depend on its own audio and the gain only.  A chapter with sound inserts is
+    measured first, to bring each insert to its speech's loudness.
+    """
+    from briefing.audio.loudness import KeptGain, LoudnessTarget, chapter_gain, limited
 
     read = _reader(wavs)
     timings: list[SegmentTiming] = []
+    cuts: list[int] = []
     target = LoudnessTarget(loudness_lufs + MP3_LOUDNESS_LOSS_LU, true_peak_dbtp)
     levels = None
     if any(isinstance(b, Sound) for b in chapter.blocks):
@@ -61,14 +167,48 @@ def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool
         levels = matched_levels(chapter, read, gaps, last, target)
 
     def source() -> Iterator[bytes]:
-        timings.clear()  # every pass replays the assembly, with the same timings
-        return chapter_pieces(chapter, read, gaps, last, timings, levels)
+        timings.clear()  # every pass replays the assembly, with the same timings and cuts
+        cuts.clear()
+        return chapter_pieces(chapter, read, gaps, last, timings, levels=levels, cuts=cuts)
+
+    keep = None
+    if previous is not None and isinstance(previous.memo.get("gain_db"), float):
+        keep = KeptGain(previous.memo["gain_db"], GAIN_TOLERANCE_DB)
+
+    def encode_unit(pcm: bytes, first: bool, last: bool) -> UnitFrames:
+        if gain_db is not None:
+            pcm = limited(pcm, SAMPLE_RATE, target, gain_db)
+        stream, samples = encode.encode_raw((pcm,), bitrate_kbps, quality)
+        return split_unit(stream, samples, first, last)
 
     try:
-        mp3 = normalized(source, SAMPLE_RATE, target,
-                         lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality))
+        gain_db = chapter_gain(source, SAMPLE_RATE, target, keep)
+        settings = (gain_db, loudness_lufs, true_peak_dbtp, bitrate_kbps, quality)
+        bounds = list(cuts)  # complete: the measuring pass has replayed the whole chapter
+        end = round((timings[-1].end_ms if timings else 0.0) * SAMPLE_RATE / 1000)
+        longest = max(b - a for a, b in zip([0, *bounds], [*bounds, end], strict=True))
+        try:
+            if longest > MAX_UNIT_SECONDS * SAMPLE_RATE:
+                raise SeamError(f"a unit of {longest / SAMPLE_RATE:.0f} s (pauses too short to "
+                                "cut)")
+            mp3, units = _encode_units(source(), bounds, _Reuse(previous), encode_unit,
+                                       settings)
+        except SeamError as exc:
+            log.info("chapter %r encoded in one pass, streamed: %s", chapter.title, exc)
+            gain_db, units = None, []
+            mp3 = normalized_mp3(source, target, bitrate_kbps, quality)
     except OSError as exc:  # the limiter's temporary file
         raise EncoderError(f"no room for a temporary file while normalising: "
                            f"{exc.strerror or exc}") from exc
+    memo = {"gain_db": gain_db, "units": units}
     return mp3, [[t.text, t.start_ms, t.end_ms, *([True] if t.sound else [])]
-                 for t in timings]
+                 for t in timings], memo
+
+
+def normalized_mp3(source: Callable[[], Iterator[bytes]], target: Any, bitrate_kbps: int,
+                   quality: int) -> bytes:
+    """A chapter normalised as a whole and encoded in one pass (the fallback of units)."""
+    from briefing.audio.loudness import normalized
+
+    return normalized(source, SAMPLE_RATE, target,
+                      lambda blocks: encode.encode_stream(blocks, bitrate_kbps, quality))

@@ -140,7 +140,7 @@ def insert_levels(chapter: Chapter, read: Callable[[int], bytes], gaps: Gaps,
     from briefing.audio.loudness import measure_stream
 
     speech = measure_stream(
-        lambda: chapter_pieces(chapter, read, gaps, last, None, Levels(mute_inserts=True)),
+        lambda: chapter_pieces(chapter, read, gaps, last, None, levels=Levels(mute_inserts=True)),
         SAMPLE_RATE).integrated_lufs
     wanted: list[float] = []
     missing = 0.0
@@ -197,7 +197,7 @@ def matched_levels(chapter: Chapter, read: Callable[[int], bytes], gaps: Gaps, l
 
         def source(levels: Levels = levels, timings: list[SegmentTiming] = timings) -> Any:
             timings.clear()
-            return chapter_pieces(chapter, read, gaps, last, timings, levels)
+            return chapter_pieces(chapter, read, gaps, last, timings, levels=levels)
 
         misses = _misses(normalized(source, SAMPLE_RATE, target, b"".join), timings)
         if all(abs(m) <= MATCH_TOLERANCE_LU for m in misses):

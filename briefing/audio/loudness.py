@@ -53,8 +53,8 @@ from briefing.audio.meter import (
     step_energies,
 )
 
-__all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "measure", "normalize",
-           "normalized"]
+__all__ = ["LOUDNESS_VERSION", "KeptGain", "Loudness", "LoudnessTarget", "chapter_gain",
+           "limited", "measure", "normalize", "normalized"]
 
 LOUDNESS_VERSION = 2
 """This module's version, part of the assembly stage's fingerprint (:mod:`briefing.build.keys`).
@@ -141,6 +141,18 @@ def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None
     return normalized(lambda: (pcm,), sample_rate, target or LoudnessTarget(), b"".join)
 
 
+@dataclass(frozen=True)
+class KeptGain:
+    """A gain to keep when the measured one is near it (an edited chapter keeps its gain, so
+    its unchanged parts give the same PCM)."""
+
+    gain_db: float
+    """The gain applied before (after the limiting make-up), in dB."""
+
+    tolerance_db: float
+    """Kept while the measured gain is within this of it."""
+
+
 def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
                consume: Callable[[Iterator[bytes]], T]) -> T:
     """``consume`` applied to the normalised PCM of ``source``, block by block.
@@ -159,22 +171,73 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
             loudness = integrated_lufs(steps, grid)
             if not math.isfinite(loudness):
                 return consume(iter(source()))
-            shape = Shape.of(grid)
-            ceiling = 10 ** ((target.true_peak_dbtp - PCM_PEAK_MARGIN_DB) / 20)
-            gain_db = target.integrated_lufs - loudness
-            for _ in range(_PEAK_ATTEMPTS):
-                gain_db = _search(store, grid, shape, gain_db, target.integrated_lufs, ceiling)
-                limiter = Limiter(store, shape, 10 ** (gain_db / 20), ceiling)
-                watch = _PeakWatch(grid.knot, ceiling * _PEAK_SLACK)
-                result = consume(_apply_pass(source, grid, limiter, limiter.gain, watch))
-                if watch.peak <= ceiling * _PEAK_SLACK:
-                    return result
-                ceiling *= ceiling / watch.peak  # the gain moved between knots too fast
-            # never seen; a last resort that cannot miss
-            gain = limiter.gain * ceiling / watch.peak / _PEAK_SLACK
-            return consume(_apply_pass(source, grid, limiter, gain, None))
+            return _passes(source, grid, store, target, target.integrated_lufs - loudness,
+                           consume, search=True)
     finally:
         store.close()
+
+
+def chapter_gain(source: Source, sample_rate: int, target: LoudnessTarget,
+                 keep: KeptGain | None = None) -> float | None:
+    """The gain (dB) :func:`normalized` would give ``source`` first (its loudness gain with the
+    limiter's make-up), or ``keep``'s gain when within its tolerance of it; ``None`` for PCM
+    with no gated loudness.  For :func:`limited`, one part of the chapter at a time."""
+    _check(b"", sample_rate)
+    grid = Grid.of(sample_rate)
+    store = KnotStore()
+    try:
+        with _single_threaded_blas():
+            steps, _ = _analyse(source, sample_rate, store)
+            loudness = integrated_lufs(steps, grid)
+            if not math.isfinite(loudness):
+                return None
+            gain_db = _search(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
+                              target.integrated_lufs, _ceiling(target))
+    finally:
+        store.close()
+    if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
+        return keep.gain_db
+    return gain_db
+
+
+def limited(pcm: bytes, sample_rate: int, target: LoudnessTarget, gain_db: float) -> bytes:
+    """``pcm`` (a part of a chapter, between silences) times ``gain_db``, under the true-peak
+    limiter computed on ``pcm`` alone: the same PCM and gain give the same bytes wherever the
+    part lies in its chapter."""
+    _check(pcm, sample_rate)
+    grid = Grid.of(sample_rate)
+    store = KnotStore()
+    try:
+        with _single_threaded_blas():
+            _analyse(lambda: (pcm,), sample_rate, store)
+            return _passes(lambda: (pcm,), grid, store, target, gain_db, b"".join,
+                           search=False)
+    finally:
+        store.close()
+
+
+def _ceiling(target: LoudnessTarget) -> float:
+    return float(10 ** ((target.true_peak_dbtp - PCM_PEAK_MARGIN_DB) / 20))
+
+
+def _passes(source: Source, grid: Grid, store: KnotStore, target: LoudnessTarget,
+            gain_db: float, consume: Callable[[Iterator[bytes]], T], search: bool) -> T:
+    """The apply passes: gain and limiter, again with a lower ceiling while the true peak is
+    over it; with ``search``, the make-up gain is searched again for each ceiling."""
+    shape = Shape.of(grid)
+    ceiling = _ceiling(target)
+    for _ in range(_PEAK_ATTEMPTS):
+        if search:
+            gain_db = _search(store, grid, shape, gain_db, target.integrated_lufs, ceiling)
+        limiter = Limiter(store, shape, 10 ** (gain_db / 20), ceiling)
+        watch = _PeakWatch(grid.knot, ceiling * _PEAK_SLACK)
+        result = consume(_apply_pass(source, grid, limiter, limiter.gain, watch))
+        if watch.peak <= ceiling * _PEAK_SLACK:
+            return result
+        ceiling *= ceiling / watch.peak  # the gain moved between knots too fast
+    # never seen; a last resort that cannot miss
+    gain = limiter.gain * ceiling / watch.peak / _PEAK_SLACK
+    return consume(_apply_pass(source, grid, limiter, gain, None))
 
 
 def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:

@@ -13,14 +13,9 @@ from briefing.audio.mp3frames import add_info_frame
 from briefing.errors import EncoderError
 
 
-def encode_stream(blocks: Iterable[bytes], bitrate_kbps: int, quality: int) -> bytes:
-    """Encode mono 16-bit PCM at :data:`SAMPLE_RATE`, given in blocks, to a CBR MP3 with a LAME
-    Info frame.
-
-    The Info frame records the encoder delay and padding, so decoders drop them and the decoded
-    audio has exactly the samples given; it also lets :func:`~briefing.audio.mp3frames.plan_join`
-    join encoded chapters without re-encoding.
-    """
+def encode_raw(blocks: Iterable[bytes], bitrate_kbps: int, quality: int) -> tuple[bytes, int]:
+    """Encode mono 16-bit PCM at :data:`SAMPLE_RATE`, given in blocks, to CBR MP3 frames (no
+    Info frame); returns them and the number of samples encoded."""
     import lameenc  # imported here: a build with nothing to encode skips it
 
     data = bytearray()
@@ -46,6 +41,18 @@ def encode_stream(blocks: Iterable[bytes], bitrate_kbps: int, quality: int) -> b
         data += encoder.flush()
     except (RuntimeError, ValueError) as exc:
         raise EncoderError(f"MP3 encoding failed: {exc}") from exc
+    return bytes(data), samples
+
+
+def encode_stream(blocks: Iterable[bytes], bitrate_kbps: int, quality: int) -> bytes:
+    """Encode mono 16-bit PCM at :data:`SAMPLE_RATE`, given in blocks, to a CBR MP3 with a LAME
+    Info frame.
+
+    The Info frame records the encoder delay and padding, so decoders drop them and the decoded
+    audio has exactly the samples given; it also lets :func:`~briefing.audio.mp3frames.plan_join`
+    join encoded chapters without re-encoding.
+    """
+    data, samples = encode_raw(blocks, bitrate_kbps, quality)
     try:
         return add_info_frame(data, samples)
     except ValueError as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from briefing.build.cache import ContentStore
 from briefing.build.context import BuildContext
 from briefing.build.inputs import script_dates
+from briefing.build.keys import memo_key
 from briefing.build.plan import plan_date
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,14 @@ def clean_cache(ctx: BuildContext, dry_run: bool = False) -> CleanReport:
     """
     segments: set[str] = set()
     chapters: set[str] = set()
+    memos: set[str] = set()
     for day in script_dates(ctx.ws):
         plan = plan_date(ctx, day)
         segments.update(p.digest for p in plan.segments)
         chapters.update(c.key for c in plan.chapters)
+        memos.update(memo_key(ctx.keys, day.isoformat(), c.index) for c in plan.chapters)
     seg_removed, seg_kept, seg_freed = _sweep(ctx.segments, segments, dry_run)
     ch_removed, ch_kept, ch_freed = _sweep(ctx.chapters, chapters, dry_run)
+    ch_freed += _sweep(ctx.memos, memos, dry_run)[2]  # the memos of chapters gone with them
     log.info("removed %d segment(s) and %d chapter(s)", seg_removed, ch_removed)
     return CleanReport(seg_removed, ch_removed, seg_kept, ch_kept, seg_freed + ch_freed)

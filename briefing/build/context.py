@@ -51,6 +51,7 @@ class BuildContext:
         self.segments: ContentStore = segment_store(ws.segment_cache)
         self.chapters: ContentStore = chapter_store(ws.chapter_cache)
         self.timings: ContentStore = timing_store(ws.chapter_cache)
+        self.memos: ContentStore = timing_store(ws.chapter_cache / "memo")
         self.state = State.load(ws.state_file)
         if engine_factory is None:
             from briefing.engines import load_engine

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from briefing.audio.assemble import SegmentTiming
+from briefing.audio.chapter import Previous
 from briefing.audio.id3 import TagInfo
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
 from briefing.build.inserts import decode_checked
+from briefing.build.keys import memo_key
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
 from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
@@ -147,9 +149,28 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
     args = (plan.script.chapters[chapter.index], wavs,
             plan.gaps,
             chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
-            s.loudness_lufs, s.true_peak_dbtp)
+            s.loudness_lufs, s.true_peak_dbtp, _previous(ctx, plan, chapter))
     return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
                 args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
+
+
+def _memo_key(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> str:
+    return memo_key(ctx.keys, plan.day.isoformat(), chapter.index)
+
+
+def _previous(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Previous | None:
+    """The chapter's last encode, whose unchanged units the new one reuses (local workers
+    only: they read its MP3 from the cache)."""
+    if not ctx.workers.local:
+        return None
+    data = ctx.memos.get(_memo_key(ctx, plan, chapter))
+    if data is None:
+        return None
+    memo = json.loads(data)
+    if not isinstance(memo, dict) or not isinstance(memo.get("chapter"), str):
+        return None
+    path = ctx.chapters.path(memo["chapter"])
+    return Previous(memo, str(path)) if path.is_file() else None
 
 
 def _loader(ctx: BuildContext, key: str) -> Callable[[], bytes]:
@@ -163,11 +184,15 @@ def _loader(ctx: BuildContext, key: str) -> Callable[[], bytes]:
     return load
 
 
-def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
-           timings: list[list[Any]]) -> EncodedChapter:
-    """Cache a chapter: its MP3 under the encoding key, its timings under the assembly key."""
+def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes,
+           timings: list[list[Any]], memo: dict[str, Any]) -> EncodedChapter:
+    """Cache a chapter: its MP3 under the encoding key, its timings under the assembly key, its
+    memo (gain and units) for the next encode of the same chapter."""
     with named(ctx.chapters.path(chapter.key)):
         ctx.chapters.put(chapter.key, mp3)
+    key = _memo_key(ctx, plan, chapter)
+    with named(ctx.memos.path(key)):
+        ctx.memos.put(key, json.dumps({**memo, "chapter": chapter.key}).encode("utf-8"))
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
@@ -200,9 +225,9 @@ def encode(ctx: BuildContext, plans: Sequence[DatePlan]) -> Counter[dt.date]:
         for plan, chapter in work:
             yield _encode_task(ctx, plan, chapter)
 
-    for task, (mp3, timings) in ctx.workers.run(tasks(), ctx.tick("encoding"), len(work)):
+    for task, (mp3, timings, memo) in ctx.workers.run(tasks(), ctx.tick("encoding"), len(work)):
         done: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
-        _store(ctx, done[1], mp3, timings)
+        _store(ctx, *done, mp3, timings, memo)
     return repaired
 
 
@@ -241,7 +266,7 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
         if cached is None:  # not encoded beforehand (or damaged since): encode it here
             _repair(ctx, [(plan, chapter)])
             task = _encode_task(ctx, plan, chapter)
-            cached = _store(ctx, chapter, *task.fn(*task.args))
+            cached = _store(ctx, plan, chapter, *task.fn(*task.args))
             late += 1
         encoded.append(cached)
     info = TagInfo(title=plan.script.title, album=ctx.settings.album,

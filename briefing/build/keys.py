@@ -32,8 +32,9 @@ from briefing.audio.assemble import (
     SILENCE_THRESHOLD_DBFS,
     Gaps,
 )
-from briefing.audio.chapter import MP3_LOUDNESS_LOSS_LU
+from briefing.audio.chapter import GAIN_TOLERANCE_DB, MP3_LOUDNESS_LOSS_LU
 from briefing.audio.loudness import LOUDNESS_VERSION
+from briefing.audio.units import SEAM_FRAMES
 from briefing.build.stages import PIPELINE as PIPELINE  # re-exported: defined there
 from briefing.build.stages import Stage as Stage
 from briefing.config import Settings, invalidates
@@ -64,7 +65,9 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         # (engine versions are the engines' own, the speech step's is in briefing.speech)
     },
     Stage.ASSEMBLY: {
-        "version": 4,  # trimming, pauses, normalisation: other PCM for the same segments
+        # trimming, pauses, normalisation: other PCM for the same segments; 5: pauses long
+        # enough for a seam lengthened to put their middle on an MP3 frame boundary
+        "version": 5,
         "sample_rate": SAMPLE_RATE,
         "silence_threshold_dbfs": SILENCE_THRESHOLD_DBFS,
         "onset_floor_dbfs": ONSET_FLOOR_DBFS,
@@ -75,7 +78,11 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         "mp3_loudness_loss_lu": MP3_LOUDNESS_LOSS_LU,
     },
     Stage.ENCODING: {
-        "version": 1,  # the encoder's use (frames, Info frame) for the same PCM
+        # the encoder's use (frames, Info frame) for the same PCM; 2: encoded in units joined
+        # frame by frame (briefing.audio.units), an edited chapter keeping its gain
+        "version": 2,
+        "seam_frames": SEAM_FRAMES,
+        "gain_tolerance_db": GAIN_TOLERANCE_DB,
     },
     Stage.OUTPUTS: {
         # 2: ID3 frames in time order and v2.3 dates, Xing TOC and LAME CRCs, playlist titles
@@ -157,6 +164,12 @@ def assembly_key(keys: StageKeys, segments: Sequence[str], shape: Sequence[Any],
 def encoding_key(keys: StageKeys, assembly: str) -> str:
     """A chapter's encoded (untagged) MP3: its assembly and the encoding settings."""
     return canonical_hash({"stage": keys[Stage.ENCODING], "assembly": assembly})
+
+
+def memo_key(keys: StageKeys, date: str, chapter: int) -> str:
+    """Where the memo of a date's ``chapter``-th chapter's last encode is kept (its gain and
+    units, reused by the next encode of that chapter after an edit)."""
+    return canonical_hash({"stage": keys[Stage.ENCODING], "date": date, "chapter": chapter})
 
 
 def outputs_key(keys: StageKeys, chapters: Sequence[tuple[str, str, str, int | None]], title: str,

@@ -31,14 +31,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import Gaps
 from briefing.build.cache import check_wav
-from briefing.engines.base import Engine, VoiceSettings
+from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
 from briefing.text.script_read import Chapter
+
+if TYPE_CHECKING:
+    from briefing.audio.chapter import Previous
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +91,15 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(parent: int) -> None:
-    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed.
+def _worker_threads(jobs: int) -> int | None:
+    """Each worker's share of the cores (``None``, the engine's default, for one worker)."""
+    return None if jobs <= 1 else max(1, (os.cpu_count() or 1) // jobs)
+
+
+def _init_worker(parent: int, threads: int | None = None) -> None:
+    """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed; give
+    the engine its share of the cores (``threads``,
+    :func:`~briefing.engines.base.set_thread_budget`).
 
     Ctrl-C in a terminal reaches the whole process group; the build handles it (and stops the
     workers), so workers ignore SIGINT rather than print tracebacks.  SIGTERM ends a worker
@@ -99,6 +109,7 @@ def _init_worker(parent: int) -> None:
     itself; on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread
     watches the parent.
     """
+    set_thread_budget(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
     # stops workers with SIGTERM and they must simply end.
@@ -170,7 +181,8 @@ class Workers:
             self._executor = cf.ProcessPoolExecutor(max_workers=self.jobs,
                                                     mp_context=_context(),
                                                     initializer=_init_worker,
-                                                    initargs=(os.getpid(),))
+                                                    initargs=(os.getpid(),
+                                                              _worker_threads(self.jobs)))
         return self._executor
 
     def __enter__(self) -> Workers:
@@ -300,13 +312,15 @@ class Task:
 
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
-                        true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
+                        true_peak_dbtp: float, previous: Previous | None = None,
+                        ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
     """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
-    WAV is given as bytes or as the path of a cache file."""
+    WAV is given as bytes or as the path of a cache file; ``previous``: an earlier encode of the
+    chapter whose unchanged units are reused."""
     from briefing.audio.chapter import render_chapter
 
     return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
-                          true_peak_dbtp)
+                          true_peak_dbtp, previous)
 
 
 WATCH_INTERVAL_S = 0.5

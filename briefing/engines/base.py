@@ -21,6 +21,24 @@ def dist_version(dist: str) -> str:
         return "unknown"
 
 
+_thread_budget: list[int] = []
+
+
+def set_thread_budget(threads: int | None) -> None:
+    """How many threads an engine of this process may compute on (``None``: its default).
+
+    Set in each worker process (:mod:`briefing.build.workers`) to the cores divided by the
+    workers: an engine with its own thread pool (Piper's onnxruntime) would otherwise start one
+    thread per core in every worker, and the workers' threads fight for the cores.
+    """
+    _thread_budget[:] = [] if threads is None else [max(1, threads)]
+
+
+def thread_budget() -> int | None:
+    """The threads set by :func:`set_thread_budget`, or ``None``."""
+    return _thread_budget[0] if _thread_budget else None
+
+
 def wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
     """Mono 16-bit PCM as the bytes of a WAV file: what :meth:`Engine.synthesize` returns."""
     buffer = io.BytesIO()

@@ -13,12 +13,14 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing.engines.base import thread_budget
 from briefing.engines.piper_load import joe_files
 from briefing.errors import EngineError
 
@@ -138,6 +140,35 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_keep_inherited_voices)
 
 
+def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
+    """``PiperVoice.load``, with onnxruntime limited to ``threads`` intra-op threads when given.
+
+    ``PiperVoice.load`` takes no session options, so the voice is built as it builds it (its
+    config, a CPU session of the model, its espeak-ng data), with ours; where the piper version
+    lacks one of those names, it is loaded as piper loads it.
+    """
+    if threads is None:
+        return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
+    module = sys.modules.get(piper.PiperVoice.__module__)
+    try:
+        if module is None:
+            raise AttributeError(piper.PiperVoice.__module__)
+        ort, config_type = module.onnxruntime, module.PiperConfig
+        espeak_data = Path(module.ESPEAK_DATA_DIR)
+    except AttributeError:
+        logger.debug("piper %s: loading without thread options", piper.__name__)
+        return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    config = config_type.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
+    session = ort.InferenceSession(str(files.model), sess_options=options,
+                                   providers=["CPUExecutionProvider"])
+    logger.debug("piper voice %s: onnxruntime on %d thread(s)", files.key, threads)
+    return piper.PiperVoice(config=config, session=session, espeak_data_dir=espeak_data,
+                            download_dir=Path.cwd())
+
+
 class LoadedVoice:
     """A voice's model, loaded in one process."""
 
@@ -146,7 +177,7 @@ class LoadedVoice:
         self.pid = os.getpid()
         started = time.perf_counter()
         try:
-            self.voice: Any = piper.PiperVoice.load(str(files.model), config_path=str(files.config))
+            self.voice: Any = _load(piper, files, thread_budget())
         except Exception as exc:  # onnxruntime has its own types
             raise EngineError(f"piper cannot load voice {files.key!r}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
