@@ -1,10 +1,11 @@
 """Carry out a :class:`~briefing.build.plan.BuildPlan`: write the scripts, synthesise what the
 caches lack, assemble and encode the chapters, write each date's outputs, then the site.
 
-Every date's missing segments are synthesised together (so the workers stay busy across dates),
-then every chapter to encode is encoded in the workers, then each date's files are written.
-All side effects happen here, in plain loops: the tasks handed to the worker pool are built by
-a generator that only reads (a segment's path, or its bytes for remote workers).
+The synthesis, the encoding and the writing of each date's files overlap
+(:mod:`briefing.build.pipeline`): a chapter is encoded as soon as its segments are synthesised
+and a date's files are written while the workers go on with the next dates.  All side effects
+happen here, in this process: the tasks handed to the worker pool only read (a segment's
+path, or its bytes for remote workers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from briefing.audio.assemble import Gaps, SegmentTiming
 from briefing.audio.id3 import TagInfo
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
+from briefing.build.pipeline import Steps, run_pipeline
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
 from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
@@ -92,30 +94,32 @@ def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
                f"{plan.day.isoformat()}, chapter {seg.chapter + 1}, sentence {seg.number + 1}")
 
 
+def _put(ctx: BuildContext, job: Job, wav: bytes) -> None:
+    """Store a synthesised segment in the cache."""
+    with named(ctx.segments.path(job.key)):
+        ctx.segments.put(job.key, wav)
+
+
 def synthesize(ctx: BuildContext, jobs: Sequence[Job]) -> None:
     """Synthesise ``jobs`` in the workers and store them in the cache."""
     if not jobs:
         return
     for job, wav in ctx.workers.synthesize(list(jobs), ctx.tick("synthesising")):
-        with named(ctx.segments.path(job.key)):
-            ctx.segments.put(job.key, wav)
+        _put(ctx, job, wav)
 
 
-def _repair(ctx: BuildContext, work: Sequence[tuple[DatePlan, ChapterPlan]]) -> Counter[dt.date]:
-    """Synthesise again the segments of ``work`` whose cache entry is damaged or gone (a
-    damaged one is removed as it is read); returns how many per date."""
+def _repair(ctx: BuildContext, chapter: tuple[DatePlan, ChapterPlan]) -> None:
+    """Synthesise again the segments of a chapter whose cache entry is damaged or gone (a
+    damaged one is removed as it is read)."""
+    plan, planned = chapter
     jobs: dict[str, Job] = {}
-    owner: Counter[dt.date] = Counter()
-    for plan, chapter in work:
-        for seg in chapter.segments:
-            if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
-                jobs[seg.digest] = _job(plan, seg)
-                owner[plan.day] += 1
+    for seg in planned.segments:
+        if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+            jobs[seg.digest] = _job(plan, seg)
     synthesize(ctx, list(jobs.values()))
     for job in jobs.values():
         if not ctx.segments.has(job.key):
             raise EngineError(f"{job.label}: the audio could not be stored in the cache")
-    return owner
 
 
 def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Task:
@@ -173,22 +177,6 @@ def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
                           chapter.story)
 
 
-def encode(ctx: BuildContext, plans: Sequence[DatePlan]) -> Counter[dt.date]:
-    """Assemble and encode, in the workers, every chapter the caches lack; returns how many
-    segments had to be synthesised again (damaged cache entries) per date."""
-    work = [(plan, chapter) for plan in plans for chapter in plan.to_encode]
-    repaired = _repair(ctx, work)
-
-    def tasks() -> Iterator[Task]:
-        for plan, chapter in work:
-            yield _encode_task(ctx, plan, chapter)
-
-    for task, (mp3, timings) in ctx.workers.run(tasks(), ctx.tick("encoding"), len(work)):
-        done: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
-        _store(ctx, done[1], mp3, timings)
-    return repaired
-
-
 def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]:
     label = plan.day.isoformat()
     folder = ctx.ws.audio_dir(plan.day)
@@ -219,7 +207,7 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     for chapter in plan.chapters:
         cached = _cached(ctx, chapter)
         if cached is None:  # not encoded beforehand (or damaged since): encode it here
-            _repair(ctx, [(plan, chapter)])
+            _repair(ctx, (plan, chapter))
             task = _encode_task(ctx, plan, chapter)
             cached = _store(ctx, chapter, *task.fn(*task.args))
             late += 1
@@ -265,15 +253,26 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
             if seg.digest not in jobs:
                 jobs[seg.digest] = _job(p, seg)
                 synthesized[p.day] += 1
-    synthesize(ctx, list(jobs.values()))
-    synthesized += encode(ctx, todo)
+    for p in todo:  # cached segments of chapters to encode whose entry is damaged or gone
+        for chapter in p.to_encode:
+            for seg in chapter.segments:
+                if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+                    jobs[seg.digest] = _job(p, seg)
+                    synthesized[p.day] += 1
     results: dict[dt.date, DateResult] = {}
-    for p in todo:
+
+    def date_done(p: DatePlan) -> None:
         record, written, late = write_outputs(ctx, p)
         results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
                                     len(p.to_encode) + late, record, written)
         log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
                  p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+
+    steps = Steps(encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
+                  stored=lambda job, wav: _put(ctx, job, wav),
+                  encoded=lambda p, chapter, done: _store(ctx, chapter, *done),
+                  date_done=date_done)
+    run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"), ctx.tick("encoding"))
     return results, errors
 
 

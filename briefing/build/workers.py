@@ -259,13 +259,16 @@ class Workers:
         except cf.BrokenExecutor as exc:
             raise _died(task, exc) from exc
 
+    def task(self, job: Job) -> Task:
+        """The task that synthesises ``job`` (its item is the job)."""
+        return Task(job.label, synthesize_task,
+                    (self.engine, job.text, job.voice.voice, job.voice.rate), job)
+
     def synthesize(self, jobs: Sequence[Job],
                    progress: Callable[[int, int], None] | None = None
                    ) -> Iterator[tuple[Job, bytes]]:
         """Synthesise ``jobs``, yielding each with its WAV as it completes."""
-        tasks = (Task(job.label, synthesize_task,
-                      (self.engine, job.text, job.voice.voice, job.voice.rate), job)
-                 for job in jobs)
+        tasks = (self.task(job) for job in jobs)
         for task, wav in self.run(tasks, progress, len(jobs)):
             assert isinstance(task.item, Job)
             yield task.item, wav
