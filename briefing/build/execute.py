@@ -196,12 +196,9 @@ def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]
     return files
 
 
-def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tuple[str, ...],
-                                                              int]:
-    """Write a date's files from its cached chapters (a chapter missing from the cache is
-    encoded here); records them in the state.  Returns the record, the files whose bytes
-    changed and how many chapters were encoded here."""
-    label = plan.day.isoformat()
+def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChapter], int]:
+    """A date's chapters from the cache, a chapter missing from it (or damaged since) encoded
+    here; and how many were."""
     encoded: list[EncodedChapter] = []
     late = 0
     for chapter in plan.chapters:
@@ -212,6 +209,16 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
             cached = _store(ctx, chapter, *task.fn(*task.args))
             late += 1
         encoded.append(cached)
+    return encoded, late
+
+
+def write_outputs(ctx: BuildContext, plan: DatePlan,
+                  encoded: Sequence[EncodedChapter]) -> tuple[OutputsRecord, tuple[str, ...]]:
+    """Write a date's files from its cached chapters (:func:`gather_chapters`); records them
+    in the state.  Returns the record and the files whose bytes changed.  Touches nothing but
+    the date's folder and its entry in the state, so it may run beside the workers' results
+    being stored."""
+    label = plan.day.isoformat()
     info = TagInfo(title=plan.script.title, album=ctx.settings.album,
                    artist=ctx.settings.artist, date=plan.script.date.isoformat())
     folder = ctx.ws.audio_dir(plan.day)
@@ -229,7 +236,27 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     )
     ctx.state.outputs[label] = record
     ctx.save()
-    return record, tuple(rel(ctx.ws, p) for p in outputs.written), late
+    return record, tuple(rel(ctx.ws, p) for p in outputs.written)
+
+
+def _jobs(ctx: BuildContext, todo: Sequence[DatePlan]) -> tuple[dict[str, Job], Counter[dt.date]]:
+    """The segments to synthesise, each once, and how many per date: the planned ones, and
+    the cached ones of chapters to encode whose cache entry is damaged or gone (a damaged one
+    is removed as it is read)."""
+    jobs: dict[str, Job] = {}
+    synthesized: Counter[dt.date] = Counter()
+    for p in todo:
+        for seg in p.to_synthesize:
+            if seg.digest not in jobs:
+                jobs[seg.digest] = _job(p, seg)
+                synthesized[p.day] += 1
+    for p in todo:
+        for chapter in p.to_encode:
+            for seg in chapter.segments:
+                if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+                    jobs[seg.digest] = _job(p, seg)
+                    synthesized[p.day] += 1
+    return jobs, synthesized
 
 
 def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.date, DateResult],
@@ -246,32 +273,25 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
             errors.append(exc)
             continue
         todo.append(p)
-    jobs: dict[str, Job] = {}
-    synthesized: Counter[dt.date] = Counter()
-    for p in todo:
-        for seg in p.to_synthesize:
-            if seg.digest not in jobs:
-                jobs[seg.digest] = _job(p, seg)
-                synthesized[p.day] += 1
-    for p in todo:  # cached segments of chapters to encode whose entry is damaged or gone
-        for chapter in p.to_encode:
-            for seg in chapter.segments:
-                if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
-                    jobs[seg.digest] = _job(p, seg)
-                    synthesized[p.day] += 1
+    jobs, synthesized = _jobs(ctx, todo)
     results: dict[dt.date, DateResult] = {}
 
-    def date_done(p: DatePlan) -> None:
-        record, written, late = write_outputs(ctx, p)
-        results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
-                                    len(p.to_encode) + late, record, written)
-        log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
-                 p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+    def date_ready(p: DatePlan) -> Callable[[], None]:
+        encoded, late = gather_chapters(ctx, p)
+
+        def write() -> None:
+            record, written = write_outputs(ctx, p, encoded)
+            results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
+                                        len(p.to_encode) + late, record, written)
+            log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
+                     p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+
+        return write
 
     steps = Steps(encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
                   stored=lambda job, wav: _put(ctx, job, wav),
                   encoded=lambda p, chapter, done: _store(ctx, chapter, *done),
-                  date_done=date_done)
+                  date_ready=date_ready)
     run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"), ctx.tick("encoding"))
     return results, errors
 

@@ -6,7 +6,9 @@ build), the workers idled while the build wrote the files and while the last seg
 synthesis and the last chapters of the encoding ended one by one.  Here one stream of tasks
 feeds the workers: a chapter's encoding is queued as soon as its last segment is synthesised,
 ahead of the synthesis still to do, and each date's files are written by the build, in date
-order, as soon as its chapters are encoded, while the workers go on with the next dates.
+order, as soon as its chapters are encoded, while the workers go on with the next dates: in
+a thread of the build (most of that time is spent in ``fsync`` and in numpy, without the GIL),
+so the build goes on storing the workers' results and handing them new tasks meanwhile.
 
 The outputs are the same bytes whatever order the tasks end in: each task's result depends only
 on its inputs, and the build alone writes the cache and the outputs, one date after another.
@@ -14,9 +16,11 @@ on its inputs, and the build alone writes the cache and the outputs, one date af
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 from briefing.build.plan import ChapterPlan, DatePlan
@@ -38,8 +42,9 @@ class Steps:
     encoded: Callable[[DatePlan, ChapterPlan, Any], object]
     """Put an encoded chapter (the encode task's result) in the cache."""
 
-    date_done: Callable[[DatePlan], None]
-    """Write a date's outputs (its chapters are all in the cache)."""
+    date_ready: Callable[[DatePlan], Callable[[], None]]
+    """Called once a date's chapters are all in the cache: returns what writes its outputs,
+    which runs in the build's writer thread (beside the storing of the workers' results)."""
 
 
 class _Feed:
@@ -85,33 +90,68 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
             waiting[number, chapter.index] = need
             for digest in need:
                 chapters_of[digest].append((number, chapter))
-    written = 0
+    writer = _Writer()
+    ready = 0
 
     def write_ready() -> None:
-        nonlocal written
-        while written < len(plans) and left[written] == 0:
-            steps.date_done(plans[written])
-            written += 1
+        nonlocal ready
+        writer.check()
+        while ready < len(plans) and left[ready] == 0:
+            writer.submit(steps.date_ready(plans[ready]))
+            ready += 1
 
     counts = {"synthesised": 0, "encoded": 0}
     total_encode = sum(left)
     number_of = {id(plan): n for n, plan in enumerate(plans)}
-    write_ready()
-    for task, result in workers.run(feed):
-        if isinstance(task.item, Job):
-            steps.stored(task.item, result)
-            counts["synthesised"] += 1
-            synthesis(counts["synthesised"], len(jobs))
-            for number, chapter in chapters_of.pop(task.item.key, []):
-                need = waiting[number, chapter.index]
-                need.discard(task.item.key)
-                if not need:
-                    feed.ready.append((plans[number], chapter))
-            continue
-        plan, chapter = task.item  # type: ignore[misc]
-        steps.encoded(plan, chapter, result)
-        counts["encoded"] += 1
-        encoding(counts["encoded"], total_encode)
-        left[number_of[id(plan)]] -= 1
+    with writer:
         write_ready()
-    write_ready()
+        for task, result in workers.run(feed):
+            if isinstance(task.item, Job):
+                steps.stored(task.item, result)
+                counts["synthesised"] += 1
+                synthesis(counts["synthesised"], len(jobs))
+                for number, chapter in chapters_of.pop(task.item.key, []):
+                    need = waiting[number, chapter.index]
+                    need.discard(task.item.key)
+                    if not need:
+                        feed.ready.append((plans[number], chapter))
+                writer.check()
+                continue
+            plan, chapter = task.item  # type: ignore[misc]
+            steps.encoded(plan, chapter, result)
+            counts["encoded"] += 1
+            encoding(counts["encoded"], total_encode)
+            left[number_of[id(plan)]] -= 1
+            write_ready()
+        write_ready()
+
+
+class _Writer:
+    """One thread writing the dates' outputs in turn; its first error is raised in the build.
+
+    Leaving it waits for the date being written (its files are written atomically, but the
+    state must not be saved by two threads) and drops the dates not yet begun.
+    """
+
+    def __init__(self) -> None:
+        self._pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="outputs")
+        self._futures: list[cf.Future[None]] = []
+
+    def submit(self, write: Callable[[], None]) -> None:
+        self._futures.append(self._pool.submit(write))
+
+    def check(self) -> None:
+        """Raise the error of a date that failed to be written, if one has."""
+        for future in self._futures:
+            if future.done():
+                future.result()
+        self._futures = [f for f in self._futures if not f.done()]
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=exc is not None)
+        if exc is None:
+            self.check()
