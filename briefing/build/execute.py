@@ -21,6 +21,7 @@ from typing import Any
 
 from briefing.audio.assemble import Gaps, SegmentTiming
 from briefing.audio.id3 import TagInfo
+from briefing.audio.mp3file import Mp3File, scan_file
 from briefing.build.context import BuildContext
 from briefing.build.inputs import named, rel
 from briefing.build.pipeline import Steps, run_pipeline
@@ -144,15 +145,21 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
                 args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
 
 
-def _loader(ctx: BuildContext, key: str) -> Callable[[], bytes]:
-    def load() -> bytes:
-        mp3 = ctx.chapters.get(key)
-        if mp3 is None:
-            raise EncoderError(f"the encoded chapter {key[:12]} vanished from the cache; "
-                               "build again")
-        return mp3
-
-    return load
+def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
+    """The cached chapter MP3 of ``key``, walked in blocks (never read whole); ``None`` when
+    absent or damaged (a damaged one is removed)."""
+    path = ctx.chapters.path(key)
+    try:
+        return scan_file(path)
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        log.warning("cache entry %s is damaged; it will be built again", path.name)
+        path.unlink(missing_ok=True)
+        return None
+    except OSError as exc:
+        raise EncoderError(f"{path}: the encoded chapter cannot be read "
+                           f"({exc.strerror or exc})") from exc
 
 
 def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
@@ -163,18 +170,22 @@ def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), tuple(
+    del mp3
+    scanned = _scanned(ctx, chapter.key)
+    if scanned is None:
+        raise EncoderError(f"the encoded chapter {chapter.key[:12]} is not a usable MP3")
+    return EncodedChapter(chapter.title, scanned, tuple(
         SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings), chapter.kind,
         chapter.story)
 
 
 def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
     timings = ctx.timings.get(chapter.assembly)
-    if timings is None or ctx.chapters.get(chapter.key) is None:  # checks the MP3 too
+    scanned = _scanned(ctx, chapter.key) if timings is not None else None
+    if timings is None or scanned is None:
         return None
     segments = tuple(SegmentTiming(str(t), float(a), float(b)) for t, a, b in json.loads(timings))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments, chapter.kind,
-                          chapter.story)
+    return EncodedChapter(chapter.title, scanned, segments, chapter.kind, chapter.story)
 
 
 def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]:
