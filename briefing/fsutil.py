@@ -106,6 +106,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+def write_temp_beside(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``path`` (named as briefing's temporary
+    files are), flushed to disk, for another process to rename over ``path``."""
+    fd, tmp = _mkstemp(path)
+    try:
+        with naming_target(path), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temp file + rename)."""
     with atomic_path(path) as tmp:

@@ -34,6 +34,7 @@ from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task, encode_chapter_task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
+from briefing.fsutil import TEMP_SUFFIX, is_own_temp
 from briefing.publish.books import options_for as book_options
 from briefing.publish.m4b import options_for
 from briefing.publish.outputs import EncodedChapter, write_date_outputs
@@ -140,7 +141,8 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
     args = (plan.script.chapters[chapter.index], wavs,
             Gaps(s.sentence_pause_ms, s.paragraph_pause_ms, s.chapter_pause_ms),
             chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
-            s.loudness_lufs, s.true_peak_dbtp)
+            s.loudness_lufs, s.true_peak_dbtp,
+            str(ctx.chapters.path(chapter.key)) if ctx.workers.local else None)
     return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
                 args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
 
@@ -162,11 +164,15 @@ def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
                            f"({exc.strerror or exc})") from exc
 
 
-def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes,
+def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes | str,
            timings: list[list[Any]]) -> EncodedChapter:
-    """Cache a chapter: its MP3 under the encoding key, its timings under the assembly key."""
+    """Cache a chapter: its MP3 (bytes, or the temporary file a local worker wrote) under the
+    encoding key, its timings under the assembly key."""
     with named(ctx.chapters.path(chapter.key)):
-        ctx.chapters.put(chapter.key, mp3)
+        if isinstance(mp3, str):
+            ctx.chapters.adopt(chapter.key, Path(mp3))
+        else:
+            ctx.chapters.put(chapter.key, mp3)
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
@@ -250,6 +256,19 @@ def write_outputs(ctx: BuildContext, plan: DatePlan,
     return record, tuple(rel(ctx.ws, p) for p in outputs.written)
 
 
+def _remove_worker_temps(ctx: BuildContext, todo: Sequence[DatePlan]) -> None:
+    """Remove the temporary chapter files workers wrote that the build, stopped by an error,
+    did not rename into the cache (the workers are stopped by then)."""
+    for p in todo:
+        for chapter in p.to_encode:
+            entry = ctx.chapters.path(chapter.key)
+            if not entry.parent.is_dir():
+                continue
+            for tmp in entry.parent.glob(f".{entry.name}.*{TEMP_SUFFIX}"):
+                if is_own_temp(tmp.name) and not tmp.is_symlink():
+                    tmp.unlink(missing_ok=True)
+
+
 def _jobs(ctx: BuildContext, todo: Sequence[DatePlan]) -> tuple[dict[str, Job], Counter[dt.date]]:
     """The segments to synthesise, each once, and how many per date: the planned ones, and
     the cached ones of chapters to encode whose cache entry is damaged or gone (a damaged one
@@ -303,7 +322,12 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
                   stored=lambda job, wav: _put(ctx, job, wav),
                   encoded=lambda p, chapter, done: _store(ctx, chapter, *done),
                   date_ready=date_ready)
-    run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"), ctx.tick("encoding"))
+    try:
+        run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"),
+                     ctx.tick("encoding"))
+    except BaseException:
+        _remove_worker_temps(ctx, todo)
+        raise
     return results, errors
 
 

@@ -17,6 +17,7 @@ on its inputs, and the build alone writes the cache and the outputs, one date af
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,11 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
     counts = {"synthesised": 0, "encoded": 0}
     total_encode = sum(left)
     number_of = {id(plan): n for n, plan in enumerate(plans)}
-    with writer:
+    # leaving, the workers are stopped first on any error (closing the run kills them), then
+    # the date being written is waited for
+    with writer, contextlib.closing(workers.run(feed)) as results:
         write_ready()
-        for task, result in workers.run(feed):
+        for task, result in results:
             if isinstance(task.item, Job):
                 steps.stored(task.item, result)
                 counts["synthesised"] += 1

@@ -28,8 +28,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -38,6 +39,7 @@ from briefing.build.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
+from briefing.fsutil import write_temp_beside
 from briefing.text.script_read import Chapter
 
 log = logging.getLogger(__name__)
@@ -191,7 +193,7 @@ class Workers:
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
-            total: int | None = None) -> Iterator[tuple[Task, Any]]:
+            total: int | None = None) -> Generator[tuple[Task, Any], None, None]:
         """Run ``tasks`` in the workers, yielding each with its result as it completes.
 
         At most ``2 * jobs`` tasks are in flight, so the inputs of a long briefing are never
@@ -300,13 +302,23 @@ class Task:
 
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
-                        true_peak_dbtp: float) -> tuple[bytes, list[list[Any]]]:
+                        true_peak_dbtp: float, out: str | None = None,
+                        ) -> tuple[bytes | str, list[list[Any]]]:
     """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
-    WAV is given as bytes or as the path of a cache file."""
+    WAV is given as bytes or as the path of a cache file.
+
+    With ``out`` (the cache entry's path, for local workers) the MP3 is written to a temporary
+    file beside it, whose path is returned for the build to rename into place: a long
+    chapter's MP3 is then never sent to the build, nor held there, and its ``fsync`` is done
+    here rather than in the build's loop.  Without it the MP3's bytes are returned.
+    """
     from briefing.audio.chapter import render_chapter
 
-    return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
-                          true_peak_dbtp)
+    mp3, timings = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
+                                  loudness_lufs, true_peak_dbtp)
+    if out is None:
+        return mp3, timings
+    return str(write_temp_beside(Path(out), mp3)), timings
 
 
 WATCH_INTERVAL_S = 0.5
