@@ -63,3 +63,18 @@ def test_a_damaged_file_is_refused_as_read_stream_refuses_it(tmp_path: Path, dam
         read_stream(data)
     with pytest.raises(ValueError):
         scan_file(path)
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=st.binary(min_size=0, max_size=40_000), span=st.integers(min_value=1, max_value=9000),
+       start=st.integers(min_value=0, max_value=0xFFFF))
+def test_the_crc_of_long_data_is_computed_span_by_span_with_the_same_result(
+        data: bytes, span: int, start: int) -> None:
+    """Long data goes to numpy a span at a time (its transposed copy stays small): the CRC is
+    the byte-at-a-time one whatever the span."""
+    from briefing.audio import crc16 as module
+
+    expected = module._crc16_bytes(data, start)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(module, "SPAN", span)
+        assert module.crc16(data, start) == expected
