@@ -165,7 +165,7 @@ def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
 
 
 def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes | str,
-           timings: list[list[Any]]) -> EncodedChapter:
+           timings: list[list[Any]]) -> None:
     """Cache a chapter: its MP3 (bytes, or the temporary file a local worker wrote) under the
     encoding key, its timings under the assembly key."""
     with named(ctx.chapters.path(chapter.key)):
@@ -176,13 +176,6 @@ def _store(ctx: BuildContext, chapter: ChapterPlan, mp3: bytes | str,
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-    del mp3
-    scanned = _scanned(ctx, chapter.key)
-    if scanned is None:
-        raise EncoderError(f"the encoded chapter {chapter.key[:12]} is not a usable MP3")
-    return EncodedChapter(chapter.title, scanned, tuple(
-        SegmentTiming(str(t), float(a), float(b)) for t, a, b in timings), chapter.kind,
-        chapter.story)
 
 
 def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
@@ -223,7 +216,10 @@ def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChap
         if cached is None:  # not encoded beforehand (or damaged since): encode it here
             _repair(ctx, (plan, chapter))
             task = _encode_task(ctx, plan, chapter)
-            cached = _store(ctx, chapter, *task.fn(*task.args))
+            _store(ctx, chapter, *task.fn(*task.args))
+            cached = _cached(ctx, chapter)
+            if cached is None:
+                raise EncoderError(f"{task.label}: the encoded chapter is not a usable MP3")
             late += 1
         encoded.append(cached)
     return encoded, late
