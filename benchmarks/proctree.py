@@ -34,3 +34,17 @@ def process_tree(root: int) -> list[int]:
         pids.append(pid)
         todo.extend(children.get(pid, []))
     return pids
+
+
+def pss_kb(pid: int) -> int:
+    """The proportional set size of ``pid`` in kB (``/proc/<pid>/smaps_rollup``): its resident
+    pages, each page shared with other processes counted as its share.  Summed over a process
+    tree it is the memory the tree really uses, where the sum of RSS counts every page a forked
+    worker shares with its parent once per process; 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0

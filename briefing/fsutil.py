@@ -14,8 +14,9 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".briefing.tmp"
 """How every temporary file of briefing's writes ends: ``.<target name>.<random>.briefing.tmp``."""
@@ -105,6 +106,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+def write_temp_beside(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``path`` (named as briefing's temporary
+    files are), flushed to disk, for another process to rename over ``path``."""
+    fd, tmp = _mkstemp(path)
+    try:
+        with naming_target(path), os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.chmod(0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temp file + rename)."""
     with atomic_path(path) as tmp:
@@ -142,12 +159,22 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
     compared with ``path`` and then renamed over it, or removed when they are the same.
     Returns whether the file was written.
     """
+
+    def write(fh: BinaryIO) -> None:
+        for chunk in chunks:
+            fh.write(chunk)
+
+    return write_stream_if_changed(path, write)
+
+
+def write_stream_if_changed(path: Path, write: Callable[[BinaryIO], None]) -> bool:
+    """:func:`write_chunks_if_changed` for a writer given the open (seekable) temporary file:
+    a ZIP streamed by ``zipfile``, which seeks back to complete each entry's header."""
     fd, tmp = _mkstemp(path)
     try:
         with naming_target(path):
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
+            with os.fdopen(fd, "w+b") as fh:
+                write(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             if path.is_file() and filecmp.cmp(tmp, path, shallow=False):

@@ -257,6 +257,44 @@ def test_the_bytes_are_deterministic_and_rewritten_only_on_change(tmp_path: Path
         assert {info.date_time for info in zf.infolist()} == {(2024, 5, 14, 0, 0, 0)}
 
 
+def _zip_in_memory(book: TalkingBook, audio_dir: Path) -> bytes:
+    """The EPUB as it was made before it was streamed: every MP3 read whole and stored with
+    ``writestr``, the whole ZIP in memory."""
+    when = book.date.timetuple()[:3]
+
+    def entry(zf: zipfile.ZipFile, name: str, data: bytes, compress: bool) -> None:
+        info = zipfile.ZipInfo(name, date_time=(*when, 0, 0, 0))
+        info.create_system = 3
+        info.external_attr = 0o100644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        zf.writestr(info, data, compresslevel=9 if compress else None)
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        entry(zf, "mimetype", b"application/epub+zip", False)
+        for name, data in render_epub_files(book).items():
+            entry(zf, name, data, True)
+        if book.cover is not None:
+            entry(zf, f"EPUB/{book.cover.name}", book.cover.data, False)
+        for number, chapter in enumerate(book.chapters, 1):
+            entry(zf, f"EPUB/audio/c{number:03d}.mp3", (audio_dir / chapter.audio).read_bytes(),
+                  False)
+    return buffer.getvalue()
+
+
+def test_the_streamed_epub_has_the_bytes_of_one_made_in_memory(tmp_path: Path) -> None:
+    """The MP3s are copied into the ZIP from their files block by block (the writer never holds
+    one whole), and the file is byte for byte the ZIP made from the MP3s held in memory."""
+    book = make_book(tmp_path / "audio", cover=default_cover("Briefing"))
+    path = tmp_path / "b.epub"
+    assert write_epub(book, tmp_path / "audio", path)
+    assert path.read_bytes() == _zip_in_memory(book, tmp_path / "audio")
+    assert render_epub(book, tmp_path / "audio") == path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        assert all(info.flag_bits & 0x08 == 0 for info in zf.infolist())  # no data descriptor
+
+
 @settings(max_examples=40, deadline=None)
 @given(title=printable_text, texts=st.lists(printable_text, min_size=1, max_size=3),
        author=st.sampled_from(["", "Desk & <Co>"]))

@@ -125,6 +125,11 @@ class ContentStore:
         """Store an entry atomically."""
         write_bytes_atomic(self.path(digest), data)
 
+    def adopt(self, digest: str, written: Path) -> None:
+        """Make ``written`` (a complete temporary file beside the entry, e.g. a worker's) the
+        entry, atomically."""
+        written.replace(self.path(digest))
+
     def digests(self) -> Iterator[str]:
         """Every stored digest."""
         if not self.root.is_dir():

@@ -1,10 +1,11 @@
 """Carry out a :class:`~briefing.build.plan.BuildPlan`: write the scripts, synthesise what the
 caches lack, assemble and encode the chapters, write each date's outputs, then the site.
 
-Every date's missing segments are synthesised together (so the workers stay busy across dates),
-then every chapter to encode is encoded in the workers, then each date's files are written.
-All side effects happen here, in plain loops: the tasks handed to the worker pool are built by
-a generator that only reads (a segment's path, or its bytes for remote workers).
+The synthesis, the encoding and the writing of each date's files overlap
+(:mod:`briefing.build.pipeline`): a chapter is encoded as soon as its segments are synthesised
+and a date's files are written while the workers go on with the next dates.  All side effects
+happen here, in this process: the tasks handed to the worker pool only read (a segment's
+path, or its bytes for remote workers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,13 @@ from typing import Any
 from briefing.audio.assemble import SegmentTiming
 from briefing.audio.chapter import Previous
 from briefing.audio.id3 import TagInfo
+from briefing.audio.mp3file import Mp3File, scan_file
 from briefing.build.context import BuildContext
+from briefing.build.encode_task import encode_chapter_task, remove_worker_temps
 from briefing.build.inputs import named, rel
 from briefing.build.inserts import decode_checked
 from briefing.build.keys import memo_key
+from briefing.build.pipeline import Steps, run_pipeline
 from briefing.build.plan import BuildPlan, ChapterPlan, DatePlan
 from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
@@ -32,7 +36,7 @@ from briefing.build.segment_plan import PlannedSegment
 from briefing.build.site import write_site
 from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.trash import Trash
-from briefing.build.workers import Job, Task, encode_chapter_task
+from briefing.build.workers import Job, Task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
 from briefing.publish import broadcast
 from briefing.publish.books import options_for as book_options
@@ -99,37 +103,46 @@ def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
     return Job(seg.digest, seg.spoken, seg.voice, f"{where}, sentence {seg.number + 1}")
 
 
-def synthesize(ctx: BuildContext, jobs: Sequence[Job]) -> None:
-    """Synthesise ``jobs`` in the workers and store them in the cache; a sound insert's job
-    is its file decoded here (no engine involved)."""
+def _put(ctx: BuildContext, job: Job, wav: bytes) -> None:
+    """Store a synthesised segment in the cache."""
+    with named(ctx.segments.path(job.key)):
+        ctx.segments.put(job.key, wav)
+
+
+def _decode_inserts(ctx: BuildContext, jobs: Iterable[Job]) -> list[Job]:
+    """Store the sound inserts among ``jobs`` in the cache, each its file decoded here (no
+    engine involved); returns the jobs left for the engine."""
+    spoken = []
     for job in jobs:
-        if job.source is not None:
-            wav = decode_checked(Path(job.source), job.key, job.label)
-            with named(ctx.segments.path(job.key)):
-                ctx.segments.put(job.key, wav)
-    spoken = [job for job in jobs if job.source is None]
+        if job.source is None:
+            spoken.append(job)
+        else:
+            _put(ctx, job, decode_checked(Path(job.source), job.key, job.label))
+    return spoken
+
+
+def synthesize(ctx: BuildContext, jobs: Sequence[Job]) -> None:
+    """Synthesise ``jobs`` in the workers and store them in the cache (sound inserts decoded
+    in the build: :func:`_decode_inserts`)."""
+    spoken = _decode_inserts(ctx, jobs)
     if not spoken:
         return
     for job, wav in ctx.workers.synthesize(spoken, ctx.tick("synthesising")):
-        with named(ctx.segments.path(job.key)):
-            ctx.segments.put(job.key, wav)
+        _put(ctx, job, wav)
 
 
-def _repair(ctx: BuildContext, work: Sequence[tuple[DatePlan, ChapterPlan]]) -> Counter[dt.date]:
-    """Synthesise again the segments of ``work`` whose cache entry is damaged or gone (a
-    damaged one is removed as it is read); returns how many per date."""
+def _repair(ctx: BuildContext, chapter: tuple[DatePlan, ChapterPlan]) -> None:
+    """Synthesise again the segments of a chapter whose cache entry is damaged or gone (a
+    damaged one is removed as it is read)."""
+    plan, planned = chapter
     jobs: dict[str, Job] = {}
-    owner: Counter[dt.date] = Counter()
-    for plan, chapter in work:
-        for seg in chapter.segments:
-            if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
-                jobs[seg.digest] = _job(plan, seg)
-                owner[plan.day] += 1
+    for seg in planned.segments:
+        if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+            jobs[seg.digest] = _job(plan, seg)
     synthesize(ctx, list(jobs.values()))
     for job in jobs.values():
         if not ctx.segments.has(job.key):
             raise EngineError(f"{job.label}: the audio could not be stored in the cache")
-    return owner
 
 
 def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Task:
@@ -149,7 +162,8 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
     args = (plan.script.chapters[chapter.index], wavs,
             plan.gaps,
             chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
-            s.loudness_lufs, s.true_peak_dbtp, _previous(ctx, plan, chapter))
+            s.loudness_lufs, s.true_peak_dbtp, _previous(ctx, plan, chapter),
+            str(ctx.chapters.path(chapter.key)) if ctx.workers.local else None)
     return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
                 args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
 
@@ -173,62 +187,54 @@ def _previous(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Previo
     return Previous(memo, str(path)) if path.is_file() else None
 
 
-def _loader(ctx: BuildContext, key: str) -> Callable[[], bytes]:
-    def load() -> bytes:
-        mp3 = ctx.chapters.get(key)
-        if mp3 is None:
-            raise EncoderError(f"the encoded chapter {key[:12]} vanished from the cache; "
-                               "build again")
-        return mp3
-
-    return load
-
-
-def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes,
-           timings: list[list[Any]], memo: dict[str, Any]) -> EncodedChapter:
-    """Cache a chapter: its MP3 under the encoding key, its timings under the assembly key, its
-    memo (gain and units) for the next encode of the same chapter."""
-    with named(ctx.chapters.path(chapter.key)):
-        ctx.chapters.put(chapter.key, mp3)
-    key = _memo_key(ctx, plan, chapter)
-    with named(ctx.memos.path(key)):
-        ctx.memos.put(key, json.dumps({**memo, "chapter": chapter.key}).encode("utf-8"))
-    with named(ctx.timings.path(chapter.assembly)):
-        ctx.timings.put(chapter.assembly,
-                        json.dumps(timings, ensure_ascii=False).encode("utf-8"))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key),
-                          tuple(map(_timing, timings)), chapter.kind, chapter.story)
-
-
 def _timing(row: Sequence[Any]) -> SegmentTiming:
     """A timing as cached: ``[text, start_ms, end_ms]``, ``true`` after an insert's."""
     return SegmentTiming(str(row[0]), float(row[1]), float(row[2]),
                          bool(len(row) > 3 and row[3]))
 
 
+def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
+    """The cached chapter MP3 of ``key``, walked in blocks (never read whole); ``None`` when
+    absent or damaged (a damaged one is removed)."""
+    path = ctx.chapters.path(key)
+    try:
+        return scan_file(path)
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        log.warning("cache entry %s is damaged; it will be built again", path.name)
+        path.unlink(missing_ok=True)
+        return None
+    except OSError as exc:
+        raise EncoderError(f"{path}: the encoded chapter cannot be read "
+                           f"({exc.strerror or exc})") from exc
+
+
+def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes | str,
+           timings: list[list[Any]], memo: dict[str, Any]) -> None:
+    """Cache a chapter: its MP3 (bytes, or the temporary file a local worker wrote) under the
+    encoding key, its timings under the assembly key, its memo (gain and units) for the next
+    encode of the same chapter."""
+    with named(ctx.chapters.path(chapter.key)):
+        if isinstance(mp3, str):
+            ctx.chapters.adopt(chapter.key, Path(mp3))
+        else:
+            ctx.chapters.put(chapter.key, mp3)
+    key = _memo_key(ctx, plan, chapter)
+    with named(ctx.memos.path(key)):
+        ctx.memos.put(key, json.dumps({**memo, "chapter": chapter.key}).encode("utf-8"))
+    with named(ctx.timings.path(chapter.assembly)):
+        ctx.timings.put(chapter.assembly,
+                        json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+
+
 def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
     timings = ctx.timings.get(chapter.assembly)
-    if timings is None or ctx.chapters.get(chapter.key) is None:  # checks the MP3 too
+    scanned = _scanned(ctx, chapter.key) if timings is not None else None
+    if timings is None or scanned is None:
         return None
     segments = tuple(map(_timing, json.loads(timings)))
-    return EncodedChapter(chapter.title, _loader(ctx, chapter.key), segments, chapter.kind,
-                          chapter.story)
-
-
-def encode(ctx: BuildContext, plans: Sequence[DatePlan]) -> Counter[dt.date]:
-    """Assemble and encode, in the workers, every chapter the caches lack; returns how many
-    segments had to be synthesised again (damaged cache entries) per date."""
-    work = [(plan, chapter) for plan in plans for chapter in plan.to_encode]
-    repaired = _repair(ctx, work)
-
-    def tasks() -> Iterator[Task]:
-        for plan, chapter in work:
-            yield _encode_task(ctx, plan, chapter)
-
-    for task, (mp3, timings, memo) in ctx.workers.run(tasks(), ctx.tick("encoding"), len(work)):
-        done: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
-        _store(ctx, *done, mp3, timings, memo)
-    return repaired
+    return EncodedChapter(chapter.title, scanned, segments, chapter.kind, chapter.story)
 
 
 def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]:
@@ -253,22 +259,32 @@ def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]
     return files
 
 
-def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tuple[str, ...],
-                                                              int]:
-    """Write a date's files from its cached chapters (a chapter missing from the cache is
-    encoded here); records them in the state.  Returns the record, the files whose bytes
-    changed and how many chapters were encoded here."""
-    label = plan.day.isoformat()
+def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChapter], int]:
+    """A date's chapters from the cache, a chapter missing from it (or damaged since) encoded
+    here; and how many were."""
     encoded: list[EncodedChapter] = []
     late = 0
     for chapter in plan.chapters:
         cached = _cached(ctx, chapter)
         if cached is None:  # not encoded beforehand (or damaged since): encode it here
-            _repair(ctx, [(plan, chapter)])
+            _repair(ctx, (plan, chapter))
             task = _encode_task(ctx, plan, chapter)
-            cached = _store(ctx, plan, chapter, *task.fn(*task.args))
+            _store(ctx, plan, chapter, *task.fn(*task.args))
+            cached = _cached(ctx, chapter)
+            if cached is None:
+                raise EncoderError(f"{task.label}: the encoded chapter is not a usable MP3")
             late += 1
         encoded.append(cached)
+    return encoded, late
+
+
+def write_outputs(ctx: BuildContext, plan: DatePlan,
+                  encoded: Sequence[EncodedChapter]) -> tuple[OutputsRecord, tuple[str, ...]]:
+    """Write a date's files from its cached chapters (:func:`gather_chapters`); records them
+    in the state.  Returns the record and the files whose bytes changed.  Touches nothing but
+    the date's folder and its entry in the state, so it may run beside the workers' results
+    being stored."""
+    label = plan.day.isoformat()
     info = TagInfo(title=plan.script.title, album=ctx.settings.album,
                    artist=ctx.settings.artist, date=plan.script.date.isoformat())
     folder = ctx.ws.audio_dir(plan.day)
@@ -287,7 +303,27 @@ def write_outputs(ctx: BuildContext, plan: DatePlan) -> tuple[OutputsRecord, tup
     )
     ctx.state.outputs[label] = record
     ctx.save()
-    return record, tuple(rel(ctx.ws, p) for p in outputs.written), late
+    return record, tuple(rel(ctx.ws, p) for p in outputs.written)
+
+
+def _jobs(ctx: BuildContext, todo: Sequence[DatePlan]) -> tuple[dict[str, Job], Counter[dt.date]]:
+    """The segments to synthesise, each once, and how many per date: the planned ones, and
+    the cached ones of chapters to encode whose cache entry is damaged or gone (a damaged one
+    is removed as it is read)."""
+    jobs: dict[str, Job] = {}
+    synthesized: Counter[dt.date] = Counter()
+    for p in todo:
+        for seg in p.to_synthesize:
+            if seg.digest not in jobs:
+                jobs[seg.digest] = _job(p, seg)
+                synthesized[p.day] += 1
+    for p in todo:
+        for chapter in p.to_encode:
+            for seg in chapter.segments:
+                if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
+                    jobs[seg.digest] = _job(p, seg)
+                    synthesized[p.day] += 1
+    return jobs, synthesized
 
 
 def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.date, DateResult],
@@ -304,22 +340,32 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
             errors.append(exc)
             continue
         todo.append(p)
-    jobs: dict[str, Job] = {}
-    synthesized: Counter[dt.date] = Counter()
-    for p in todo:
-        for seg in p.to_synthesize:
-            if seg.digest not in jobs:
-                jobs[seg.digest] = _job(p, seg)
-                synthesized[p.day] += 1
-    synthesize(ctx, list(jobs.values()))
-    synthesized += encode(ctx, todo)
+    jobs, synthesized = _jobs(ctx, todo)
+    jobs = {job.key: job for job in _decode_inserts(ctx, jobs.values())}  # before the pipeline
     results: dict[dt.date, DateResult] = {}
-    for p in todo:
-        record, written, late = write_outputs(ctx, p)
-        results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
-                                    len(p.to_encode) + late, record, written)
-        log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
-                 p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+
+    def date_ready(p: DatePlan) -> Callable[[], None]:
+        encoded, late = gather_chapters(ctx, p)
+
+        def write() -> None:
+            record, written = write_outputs(ctx, p, encoded)
+            results[p.day] = DateResult(p.day, synthesized[p.day], len(p.to_assemble),
+                                        len(p.to_encode) + late, record, written)
+            log.info("%s: synthesised %d segment(s), encoded %d chapter(s), wrote %d file(s)",
+                     p.day.isoformat(), synthesized[p.day], results[p.day].encoded, len(written))
+
+        return write
+
+    steps = Steps(encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
+                  stored=lambda job, wav: _put(ctx, job, wav),
+                  encoded=lambda p, chapter, done: _store(ctx, p, chapter, *done),
+                  date_ready=date_ready)
+    try:
+        run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"),
+                     ctx.tick("encoding"))
+    except BaseException:
+        remove_worker_temps(ctx.chapters.path(c.key) for p in todo for c in p.to_encode)
+        raise
     return results, errors
 
 

@@ -28,20 +28,18 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from briefing.audio.assemble import Gaps
 from briefing.build.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
-from briefing.text.script_read import Chapter
 
 if TYPE_CHECKING:
-    from briefing.audio.chapter import Previous
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +204,7 @@ class Workers:
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
-            total: int | None = None) -> Iterator[tuple[Task, Any]]:
+            total: int | None = None) -> Generator[tuple[Task, Any], None, None]:
         """Run ``tasks`` in the workers, yielding each with its result as it completes.
 
         At most ``2 * jobs`` tasks are in flight, so the inputs of a long briefing are never
@@ -274,13 +272,16 @@ class Workers:
         except cf.BrokenExecutor as exc:
             raise _died(task, exc) from exc
 
+    def task(self, job: Job) -> Task:
+        """The task that synthesises ``job`` (its item is the job)."""
+        return Task(job.label, synthesize_task,
+                    (self.engine, job.text, job.voice.voice, job.voice.rate), job)
+
     def synthesize(self, jobs: Sequence[Job],
                    progress: Callable[[int, int], None] | None = None
                    ) -> Iterator[tuple[Job, bytes]]:
         """Synthesise ``jobs``, yielding each with its WAV as it completes."""
-        tasks = (Task(job.label, synthesize_task,
-                      (self.engine, job.text, job.voice.voice, job.voice.rate), job)
-                 for job in jobs)
+        tasks = (self.task(job) for job in jobs)
         for task, wav in self.run(tasks, progress, len(jobs)):
             assert isinstance(task.item, Job)
             yield task.item, wav
@@ -309,18 +310,6 @@ class Task:
     timeout: float = 0.0
     """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
 
-
-def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
-                        bitrate_kbps: int, quality: int, loudness_lufs: float,
-                        true_peak_dbtp: float, previous: Previous | None = None,
-                        ) -> tuple[bytes, list[list[Any]], dict[str, Any]]:
-    """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
-    WAV is given as bytes or as the path of a cache file; ``previous``: an earlier encode of the
-    chapter whose unchanged units are reused."""
-    from briefing.audio.chapter import render_chapter
-
-    return render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality, loudness_lufs,
-                          true_peak_dbtp, previous)
 
 
 WATCH_INTERVAL_S = 0.5

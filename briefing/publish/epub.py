@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 
-from briefing.fsutil import write_if_changed
+from briefing.fsutil import write_stream_if_changed
 from briefing.publish.talking_book import (
     TalkingBook,
     audio_name,
@@ -258,35 +259,60 @@ def render_epub_files(book: TalkingBook) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in texts.items()}
 
 
-def _entry(zf: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...],
-           compress: bool) -> None:
+def _info(name: str, when: tuple[int, ...], compress: bool) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(when[0], when[1], when[2], 0, 0, 0))
     info.create_system = 3
     info.external_attr = 0o100644 << 16
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    zf.writestr(info, data, compresslevel=9 if compress else None)
+    return info
 
 
-def render_epub(book: TalkingBook, audio_dir: Path) -> bytes:
-    """The EPUB's bytes; the chapter MP3s are read from ``audio_dir``."""
+def _entry(zf: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...],
+           compress: bool) -> None:
+    zf.writestr(_info(name, when, compress), data, compresslevel=9 if compress else None)
+
+
+def _copy_entry(zf: zipfile.ZipFile, name: str, source: Path, when: tuple[int, ...]) -> None:
+    """Store ``source`` in the ZIP as ``name``, streamed block by block (a chapter's MP3 is
+    never read whole); the bytes are the same as :func:`_entry`'s for the same data."""
+    info = _info(name, when, compress=False)
+    info.file_size = source.stat().st_size
+    with source.open("rb") as src, zf.open(info, "w") as dst:
+        shutil.copyfileobj(src, dst, COPY_BLOCK)
+
+
+COPY_BLOCK = 256 * 1024
+"""Bytes of an MP3 copied into the EPUB at a time."""
+
+
+def stream_epub(book: TalkingBook, audio_dir: Path, out: BinaryIO) -> None:
+    """Write the EPUB to the seekable file ``out``; the chapter MP3s are streamed from
+    ``audio_dir``, so memory holds the text files and one block of audio, however long the
+    book."""
     when = book.date.timetuple()[:3]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
+    with zipfile.ZipFile(out, "w") as zf:
         _entry(zf, "mimetype", b"application/epub+zip", when, compress=False)
         for name, data in render_epub_files(book).items():
             _entry(zf, name, data, when, compress=True)
         if book.cover is not None:
             _entry(zf, f"{ROOT}/{book.cover.name}", book.cover.data, when, compress=False)
         for number, chapter in enumerate(book.chapters, 1):
-            data = (audio_dir / chapter.audio).read_bytes()
-            _entry(zf, f"{ROOT}/audio/{audio_name(number)}", data, when, compress=False)
+            _copy_entry(zf, f"{ROOT}/audio/{audio_name(number)}", audio_dir / chapter.audio,
+                        when)
+
+
+def render_epub(book: TalkingBook, audio_dir: Path) -> bytes:
+    """The EPUB's bytes (:func:`stream_epub` into memory)."""
+    buffer = io.BytesIO()
+    stream_epub(book, audio_dir, buffer)
     return buffer.getvalue()
 
 
 def write_epub(book: TalkingBook, audio_dir: Path, path: Path) -> bool:
-    """Write ``book`` as an EPUB 3 to ``path``, atomically; returns whether the file changed."""
+    """Write ``book`` as an EPUB 3 to ``path``, atomically, streamed to a temporary file
+    beside it; returns whether the file changed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    changed = write_if_changed(path, render_epub(book, audio_dir))
+    changed = write_stream_if_changed(path, lambda out: stream_epub(book, audio_dir, out))
     if changed:
         log.info("wrote the EPUB %s", path)
     return changed

@@ -10,19 +10,20 @@ playable until its replacement is complete.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.audio.assemble import SegmentTiming, samples_to_ms
-from briefing.audio.crc16 import crc16
 from briefing.audio.id3 import ChapterMark, TagInfo, is_own_chapter, tag_briefing, tag_chapter
-from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join, read_stream
+from briefing.audio.mp3file import Mp3File
+from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join
 from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
@@ -71,8 +72,9 @@ class EncodedChapter:
     sentences: what the build hands to :func:`write_date_outputs`."""
 
     title: str
-    load: Callable[[], bytes]
-    """Returns the MP3 (read when needed, so a long briefing is never all in memory)."""
+    mp3: Mp3File
+    """The MP3's file (in the cache), read block by block when written: a long briefing, or a
+    long chapter, is never in memory."""
 
     segments: tuple[SegmentTiming, ...]
     """Its sentences, timed from the start of the chapter."""
@@ -159,26 +161,25 @@ class _Files:
             self.written.append(path)
 
 
-def _write_chapter_files(files: _Files, day: str, info: TagInfo,
+def _write_chapter_files(files: _Files, info: TagInfo,
                          chapters: Sequence[EncodedChapter]) -> tuple[list[Mp3Stream], list[Path]]:
-    """Tag and write each chapter's MP3, one at a time; their streams' figures and paths."""
+    """Tag and write each chapter's MP3, streamed from its file; their streams' figures and
+    paths."""
     streams: list[Mp3Stream] = []
     paths: list[Path] = []
     total = len(chapters)
     for i, chapter in enumerate(chapters):
-        try:
-            stream = read_stream(chapter.load())
-        except ValueError as exc:
-            raise EncoderError(f"chapter {i + 1} of {day} is not a usable MP3: {exc}") from exc
-        # the Info frame is made again, so a chapter encoded by an earlier version gets the
-        # current one; the music CRC computed here also gives the full file's
-        music_crc = crc16(stream.frames)
-        streams.append(_header_only(stream, music_crc))
+        stream = chapter.mp3.stream
+        streams.append(stream)
         path = files.folder / "chapters" / f"{i + 1:02d}-{slugify(chapter.title)}.mp3"
-        files.put(path, tag_chapter(stream.with_info_frame(music_crc), info, chapter.title,
-                                    i + 1, total))
+        # the Info frame is made again, so a chapter encoded by an earlier version gets the
+        # current one; the music CRC computed as the file was read also gives the full file's
+        head = (tag_chapter(b"", info, chapter.title, i + 1, total)
+                + stream.with_info_frame(stream.music_crc))
+        files.record(path, len(head) + stream.size,
+                     write_chunks_if_changed(path, itertools.chain((head,),
+                                                                   chapter.mp3.frames())))
         paths.append(path)
-        del stream
     return streams, paths
 
 
@@ -190,7 +191,7 @@ def _write_full_mp3(files: _Files, path: Path, tag: bytes, join: JoinPlan,
         yield tag
         yield join.info
         for chapter in chapters:
-            yield read_stream(chapter.load()).frames
+            yield from chapter.mp3.frames()
 
     digest = hashlib.sha256()
     files.record(path, len(tag) + join.size,
@@ -285,7 +286,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
     files = _Files(folder)
     previous = _previous_chapter_files(folder, day, info)
     earlier = previous_manifest(folder / f"briefing-{day}.json")
-    streams, chapter_paths = _write_chapter_files(files, day, info, chapters)
+    streams, chapter_paths = _write_chapter_files(files, info, chapters)
     try:
         join = plan_join(streams)
     except ValueError as exc:
@@ -389,9 +390,3 @@ def _previous_chapter_files(folder: Path, day: str, info: TagInfo) -> set[Path]:
                      if path not in found and _CHAPTER_FILE.fullmatch(f"chapters/{path.name}")
                      and path.is_file() and not path.is_symlink() and is_own_chapter(path, info))
     return found
-
-
-def _header_only(stream: Mp3Stream, music_crc: int) -> Mp3Stream:
-    """The stream's figures without its frames (kept for every chapter of a long briefing)."""
-    return Mp3Stream(b"", stream.frame_count, stream.samples, stream.samples_per_frame,
-                     stream.header, stream.size, music_crc)

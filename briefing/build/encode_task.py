@@ -1,0 +1,53 @@
+"""The worker task that assembles, normalises and encodes one chapter.
+
+A module of its own so a worker process (or a Dask worker) imports just this and the audio
+stage to run it; the pool itself is in :mod:`briefing.build.workers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefing.fsutil import TEMP_SUFFIX, is_own_temp, write_temp_beside
+
+if TYPE_CHECKING:
+    from briefing.audio.assemble import Gaps
+    from briefing.audio.chapter import Previous
+    from briefing.text.script_read import Chapter
+
+def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
+                        bitrate_kbps: int, quality: int, loudness_lufs: float,
+                        true_peak_dbtp: float, previous: Previous | None = None,
+                        out: str | None = None,
+                        ) -> tuple[bytes | str, list[list[Any]], dict[str, Any]]:
+    """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
+    WAV is given as bytes or as the path of a cache file; ``previous``: an earlier encode of the
+    chapter whose unchanged units are reused.  Returns the MP3, the timings and the units' memo.
+
+    With ``out`` (the cache entry's path, for local workers) the MP3 is written to a temporary
+    file beside it, whose path is returned for the build to rename into place: a long
+    chapter's MP3 is then never sent to the build, nor held there, and its ``fsync`` is done
+    here rather than in the build's loop.  Without it the MP3's bytes are returned.
+    """
+    from briefing.audio.chapter import render_chapter
+
+    mp3, timings, memo = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
+                                        loudness_lufs, true_peak_dbtp, previous)
+    if out is None:
+        return mp3, timings, memo
+    return str(write_temp_beside(Path(out), mp3)), timings, memo
+
+
+
+def remove_worker_temps(entries: Iterable[Path]) -> None:
+    """Remove the temporary files that workers wrote beside these cache entries and that the
+    build, stopped by an error, did not rename into the cache (the workers are stopped by
+    then)."""
+    for entry in entries:
+        if not entry.parent.is_dir():
+            continue
+        for tmp in entry.parent.glob(f".{entry.name}.*{TEMP_SUFFIX}"):
+            if is_own_temp(tmp.name) and not tmp.is_symlink():
+                tmp.unlink(missing_ok=True)

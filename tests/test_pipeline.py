@@ -1,0 +1,60 @@
+"""The build's pipeline: a date's outputs are written while the workers still synthesise the
+next dates (not after every segment of every date), and the outputs are the same bytes as a
+build with one worker makes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATES = 6
+
+
+def _workspace(ws: Path) -> None:
+    """Six dates of the sample articles, each copy's sentences made distinct."""
+    sources = sorted((REPO / "articles").glob("*.txt"))
+    (ws / "articles").mkdir(parents=True)
+    for day in range(1, DATES + 1):
+        text = sources[day % len(sources)].read_text(encoding="utf-8")
+        text = re.sub(r"date \d{4}-\d{2}-\d{2}", f"date 2025-01-{day:02d}", text, count=1)
+        text = re.sub(r"\.(\s|$)", f" in edition {day}.\\1", text)
+        (ws / "articles" / f"{day:02d}.txt").write_text(text, encoding="utf-8")
+
+
+def _build(ws: Path, jobs: int) -> None:
+    subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "--engine", "fake",
+                    "-j", str(jobs), "-q"], cwd=REPO, check=True, capture_output=True,
+                   stdin=subprocess.DEVNULL)
+
+
+def _digests(ws: Path) -> dict[str, str]:
+    return {p.relative_to(ws).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((ws / "audio").rglob("*")) if p.is_file()}
+
+
+def test_the_first_date_is_written_before_the_last_segments_are_synthesised(
+        tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    _workspace(ws)
+    _build(ws, 2)
+    first = (ws / "audio" / "2025-01-01" / "briefing-2025-01-01.mp3").stat().st_mtime_ns
+    segments = sorted(p.stat().st_mtime_ns for p in (ws / ".briefing" / "segments").rglob("*")
+                      if p.is_file())
+    assert len(segments) > 8 * DATES
+    # a build in three phases wrote every segment before any date's MP3
+    assert first < segments[-1]
+    assert sum(1 for mtime in segments if mtime > first) >= 5
+
+
+def test_two_workers_and_one_give_the_same_bytes(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for ws, jobs in ((one, 1), (two, 2)):
+        _workspace(ws)
+        _build(ws, jobs)
+    assert _digests(one) == _digests(two)
+    assert len(_digests(one)) > 5 * DATES
+    assert not list(two.rglob("*.briefing.tmp"))
