@@ -153,6 +153,21 @@ class KeptGain:
     """Kept while the measured gain is within this of it."""
 
 
+@contextlib.contextmanager
+def _measured(source: Source, sample_rate: int) -> Iterator[tuple[Grid, KnotStore, float]]:
+    """One pass over ``source``: its grid, its limiter's knots (in a store closed on exit) and
+    its integrated loudness (LUFS; not finite when nothing is above the gate)."""
+    _check(b"", sample_rate)
+    grid = Grid.of(sample_rate)
+    store = KnotStore()
+    try:
+        with _single_threaded_blas():
+            steps, _ = _analyse(source, sample_rate, store)
+            yield grid, store, integrated_lufs(steps, grid)
+    finally:
+        store.close()
+
+
 def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
                consume: Callable[[Iterator[bytes]], T]) -> T:
     """``consume`` applied to the normalised PCM of ``source``, block by block.
@@ -162,19 +177,11 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
     :class:`ValueError` for PCM of odd length or a sample rate below 8000 Hz, and
     :class:`OSError` when the temporary file for the limiter cannot be written.
     """
-    _check(b"", sample_rate)
-    grid = Grid.of(sample_rate)
-    store = KnotStore()
-    try:
-        with _single_threaded_blas():
-            steps, _ = _analyse(source, sample_rate, store)
-            loudness = integrated_lufs(steps, grid)
-            if not math.isfinite(loudness):
-                return consume(iter(source()))
-            return _passes(source, grid, store, target, target.integrated_lufs - loudness,
-                           consume, search=True)
-    finally:
-        store.close()
+    with _measured(source, sample_rate) as (grid, store, loudness):
+        if not math.isfinite(loudness):
+            return consume(iter(source()))
+        return _passes(source, grid, store, target, target.integrated_lufs - loudness,
+                       consume, search=True)
 
 
 def chapter_gain(source: Source, sample_rate: int, target: LoudnessTarget,
@@ -182,19 +189,11 @@ def chapter_gain(source: Source, sample_rate: int, target: LoudnessTarget,
     """The gain (dB) :func:`normalized` would give ``source`` first (its loudness gain with the
     limiter's make-up), or ``keep``'s gain when within its tolerance of it; ``None`` for PCM
     with no gated loudness.  For :func:`limited`, one part of the chapter at a time."""
-    _check(b"", sample_rate)
-    grid = Grid.of(sample_rate)
-    store = KnotStore()
-    try:
-        with _single_threaded_blas():
-            steps, _ = _analyse(source, sample_rate, store)
-            loudness = integrated_lufs(steps, grid)
-            if not math.isfinite(loudness):
-                return None
-            gain_db = _search(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
-                              target.integrated_lufs, _ceiling(target))
-    finally:
-        store.close()
+    with _measured(source, sample_rate) as (grid, store, loudness):
+        if not math.isfinite(loudness):
+            return None
+        gain_db = _search(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
+                          target.integrated_lufs, _ceiling(target))
     if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
         return keep.gain_db
     return gain_db
