@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from briefing.audio.crc16 import crc16, crc16_combine
+from briefing.audio.crc16 import MAX_BLOCK, MIN_BLOCK, block_length, crc16, crc16_combine
 from briefing.audio.mp3encode import encode_mp3
 from briefing.audio.mp3frames import (
     ENCODER_DELAY,
@@ -81,6 +81,18 @@ def test_crc16_matches_the_definition() -> None:
         cut = rng.randrange(length + 1)
         assert crc16_combine(crc16(data[:cut]), crc16(data[cut:]), length - cut) == crc16(data)
         assert crc16(data[cut:], crc16(data[:cut])) == crc16(data)
+
+
+def test_crc16_of_long_data_at_every_block_length() -> None:
+    # a chapter (hundreds of kB) and a briefing (megabytes) take longer blocks than short data
+    rng = random.Random(7)
+    lengths = (300_000 + 5, 1_200_000 + 3, 20_000_000)
+    assert [block_length(n) for n in lengths] == [128, 256, MAX_BLOCK]
+    assert block_length(0) == block_length(5000) == MIN_BLOCK
+    for length in lengths[:2]:
+        data = rng.randbytes(length)
+        assert crc16(data) == reference_crc16(data), length
+        assert crc16(data, 0xBEEF) == reference_crc16(data, 0xBEEF), length
 
 
 def test_small_frames_carry_no_toc() -> None:

@@ -293,6 +293,34 @@ def _unchanged(ws: Workspace, recorded: dict[str, Any], now: dict[str, Stat],
     return True if same else None
 
 
+def _report(doc: Mapping[str, Any]) -> BuildReport:
+    report = doc["report"]
+    return BuildReport(tuple(date_from_json(d) for d in report["dates"]),
+                       warnings=tuple(str(w) for w in report["warnings"]),
+                       notes=tuple(str(n) for n in report["notes"]))
+
+
+def changed_inputs(ws: Workspace, request: Request) -> tuple[BuildReport, frozenset[str]] | None:
+    """The recorded no-op report of ``request`` and the files whose bytes changed since it
+    was recorded (call under the workspace lock); ``None`` without a usable snapshot or when
+    files were added or removed (:mod:`briefing.build.partial` plans only what changed)."""
+    doc = _load(ws, request)
+    if doc is None:
+        return None
+    try:
+        now, recorded, hashes = scan(ws, request.sources), doc["files"], doc["hashes"]
+        if recorded.keys() != now.keys():
+            return None
+        changed = frozenset(
+            name for name, stat in now.items() if tuple(recorded[name]) != stat and not (
+                stat[0] in ("f", "l") and name in hashes
+                and _sha256(_path(ws, name)) == hashes[name]))
+        return _report(doc), changed
+    except (KeyError, TypeError, ValueError, AttributeError, OSError) as exc:
+        log.debug("cannot compare with the recorded build (%s); planning every date", exc)
+        return None
+
+
 def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
     """The report of a build of ``request`` when nothing changed since the build that recorded
     it (call under the workspace lock), else ``None``: the build must be planned."""
@@ -304,10 +332,7 @@ def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
         verdict = _unchanged(ws, doc["files"], now, doc["hashes"])
         if verdict is False:
             return None
-        report = doc["report"]
-        built = BuildReport(tuple(date_from_json(d) for d in report["dates"]),
-                            warnings=tuple(str(w) for w in report["warnings"]),
-                            notes=tuple(str(n) for n in report["notes"]))
+        built = _report(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         log.info("%s is damaged (%s); planning the build", _snapshot_path(ws), exc)
         return None

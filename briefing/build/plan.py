@@ -277,13 +277,15 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
                     override_notes(ctx.settings, script))
 
 
-def _script_plans(ctx: BuildContext, read: Articles, force: bool,
-                  s: Settings) -> tuple[list[ScriptPlan], list[BriefingError]]:
+def _script_plans(ctx: BuildContext, read: Articles, force: bool, s: Settings,
+                  only: frozenset[dt.date] | None) -> tuple[list[ScriptPlan], list[BriefingError]]:
     """Articles → each date's generated script (with the voice and rate of ``s``) and what
-    writing it would do."""
+    writing it would do; ``only`` those dates when given."""
     plans: list[ScriptPlan] = []
     errors: list[BriefingError] = []
     for day, group in group_by_date(read.articles).items():
+        if only is not None and day not in only:
+            continue
         text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
                              workspace=ctx.ws.root, photo_voice=s.photo_voice,
                              photo_rate=s.photo_rate, programme=s.programme)
@@ -351,10 +353,11 @@ def open_conflicts(ctx: BuildContext, days: Sequence[dt.date]) -> list[ScriptRes
 
 def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
          dates: Sequence[dt.date] | None = None, force: bool = False,
-         audio: bool = True) -> BuildPlan:
+         audio: bool = True, only: frozenset[dt.date] | None = None) -> BuildPlan:
     """The plan of a build of the articles under ``paths`` (their scripts are generated), or,
     without ``paths``, of a render of the scripts of ``dates``; ``audio=False`` plans only
-    the scripts."""
+    the scripts.  ``only``: just these dates of the articles; the others are known to be up
+    to date, articles unchanged, none removed (:mod:`briefing.build.partial`)."""
     errors: list[BriefingError] = []
     scripts: list[ScriptPlan] = []
     removed: list[RemovedDate] = []
@@ -368,10 +371,10 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         # a build reads the scripts at the command line's voice and rate without writing
         # them in; 'briefing script --rate' (no audio) writes them
         written = ctx.settings.configured() if audio else ctx.settings
-        scripts, failed = _script_plans(ctx, read, force, written)
+        scripts, failed = _script_plans(ctx, read, force, written, only)
         errors.extend(failed)
         default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
-        removed = _removed(ctx, read, {p.day for p in scripts}, default)
+        removed = _removed(ctx, read, {p.day for p in scripts}, default) if only is None else []
         for sp in scripts:
             todo[sp.day] = sp.script_text if sp.status in WRITES else None
             if sp.status is ScriptStatus.CONFLICT:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.build import noop
+from briefing.build import noop, partial
 from briefing.build.context import BuildContext, ProgressFn, make_workers
 from briefing.build.estimate import estimate_date, over_target
 from briefing.build.execute import BuildResult, DateResult, execute
@@ -147,8 +147,10 @@ def _merged(built: BuildPlan, result: BuildResult | None) -> tuple[ScriptResult,
     return tuple(r for r in result.scripts if r.status is ScriptStatus.MERGED)
 
 
-def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None) -> BuildReport:
-    """The report of ``built`` carried out (``result``), or of the plan alone (``None``)."""
+def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None,
+                recorded: BuildReport | None = None) -> BuildReport:
+    """The report of ``built`` carried out (``result``), or of the plan alone (``None``);
+    ``recorded``: the report of the dates not planned (:mod:`briefing.build.partial`)."""
     dry = result is None
     scripts = {sp.day: sp for sp in built.scripts}
     plans = {dp.day: dp for dp in built.dates}
@@ -181,6 +183,8 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None)
                                                        dp.gaps)
         entries.append(DateReport(day.isoformat(), **fields))  # type: ignore[arg-type]
     entries.extend(_removed(ctx, built, result))
+    if recorded is not None:
+        entries = partial.merged(entries, recorded)
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
                        conflicts, built.warnings + _long(ctx, entries), _merged(built, result),
@@ -230,13 +234,25 @@ def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence
     with locked(ws, lock.no_wait, lock.on_wait):
         ctx = _context(ws, settings, progress, workers)
         try:
-            planned = plan(ctx, sources, dates=dates, force=force, audio=audio)
-            report = make_report(ctx, planned, execute(ctx, planned))
+            only = _edited_only(ctx, request, sources, dates is None and audio and not force)
+            planned = plan(ctx, sources, dates=dates, force=force, audio=audio,
+                           only=only.days if only else None)
+            report = make_report(ctx, planned, execute(ctx, planned),
+                                 only.recorded if only else None)
         finally:
             ctx.close()
         if request is not None:
             noop.record(ws, request, report)
         return report
+
+
+def _edited_only(ctx: BuildContext, request: noop.Request | None,
+                 sources: Sequence[Path] | None, allowed: bool) -> partial.Scope | None:
+    """The dates to plan when only their scripts changed since the recorded build of the
+    command line's ``request`` (:mod:`briefing.build.partial`); ``None``: plan every date."""
+    if request is None or sources is None or not allowed:
+        return None
+    return partial.scope(ctx.ws, request, ctx.state.sources)
 
 
 def build(ws: Workspace, settings: Settings, paths: Sequence[Path] | None = None, *,

@@ -1,0 +1,137 @@
+"""A build after an edit of one date's script plans that date alone (:mod:`briefing.build.partial`).
+
+Three dates are built with the fake engine; one date's script is edited.  The build must read
+back and render only that date's script, and make exactly what a build planned in full makes
+from the same files (the recorded no-op removed first): every output, every script, the
+report.  A change to anything else beside the edit (an article, the settings) plans all dates.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from briefing.build import plan as plan_module
+from briefing.build.noop import SNAPSHOT_NAME
+from tests.conftest import REPO, Cli, isolate, run_cli
+
+DATES = ("2024-05-01", "2024-05-02", "2024-05-03")
+SAMPLE = REPO / "articles" / "2024-05-14-river-cleanup.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three dates built with the fake engine (read only; tests copy it)."""
+    root = tmp_path_factory.mktemp("partial")
+    ws = root / "ws"
+    (ws / "articles").mkdir(parents=True)
+    base = SAMPLE.read_text(encoding="utf-8")
+    for i, day in enumerate(DATES):
+        text = base.replace("2024-05-14", day).replace("2,000 volunteers", f"{2000 + i} volunteers")
+        (ws / "articles" / f"{day}.txt").write_text(text, encoding="utf-8")
+    (ws / "briefing.toml").write_text('engine = "fake"\n')
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        result = run_cli("build", "-w", ws, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (ws / ".briefing" / SNAPSHOT_NAME).is_file()
+    return ws
+
+
+def copy(built: Path, to: Path) -> Path:
+    """A copy of ``built`` at ``to``, built there once (the recorded no-op names its place)."""
+    shutil.copytree(built, to, symlinks=True)
+    result = run_cli("build", "-w", to, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (to / ".briefing" / SNAPSHOT_NAME).is_file()
+    return to
+
+
+def edit(ws: Path, day: str) -> None:
+    """Add words to the first sentence of the story of ``day``'s script."""
+    script = ws / "scripts" / f"{day}.md"
+    text = script.read_text(encoding="utf-8")
+    end = text.index(".", text.index("\n\n", text.index("## Story 1")) + 2)
+    script.write_text(text[:end] + ", the producer added" + text[end:], encoding="utf-8")
+
+
+@pytest.fixture
+def spy() -> Iterator[dict[str, list[Any]]]:
+    """The scripts the plan reads back and the dates it renders from articles."""
+    seen: dict[str, list[Any]] = {"read": [], "rendered": []}
+    read, render = plan_module.read_script, plan_module.render_script
+
+    def reading(path: Path) -> Any:
+        seen["read"].append(path.name)
+        return read(path)
+
+    def rendering(day: Any, *args: Any, **kwargs: Any) -> str:
+        seen["rendered"].append(day.isoformat())
+        return render(day, *args, **kwargs)
+
+    with mock.patch.object(plan_module, "read_script", reading), \
+            mock.patch.object(plan_module, "render_script", rendering):
+        yield seen
+
+
+def files(ws: Path) -> dict[str, bytes]:
+    """Every output and script, by path in the workspace."""
+    return {p.relative_to(ws).as_posix(): p.read_bytes() for top in ("audio", "scripts")
+            for p in sorted((ws / top).rglob("*")) if p.is_file()}
+
+
+def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
+        built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]]) -> None:
+    fast, full = copy(built, tmp_path / "fast"), copy(built, tmp_path / "full")
+    spy["read"].clear()
+    spy["rendered"].clear()
+    for ws in (fast, full):
+        edit(ws, DATES[1])
+    before = {p: (fast / p).stat().st_mtime_ns for p in files(fast)}
+
+    one = cli("build", "-w", fast, "--json")
+    assert one.exit_code == 0, one.stderr
+    assert spy["read"] == [f"{DATES[1]}.md"] and spy["rendered"] == [DATES[1]]
+
+    spy["read"].clear()
+    spy["rendered"].clear()
+    (full / ".briefing" / SNAPSHOT_NAME).unlink()
+    every = cli("build", "-w", full, "--json")
+    assert every.exit_code == 0, every.stderr
+    assert sorted(spy["read"]) == [f"{d}.md" for d in DATES]  # the spy sees a full plan
+
+    assert files(fast) == files(full)
+    assert one.stdout.replace(str(fast), str(full)) == every.stdout
+    assert one.stderr.replace(str(fast), str(full)) == every.stderr
+    touched = {p for p, t in before.items() if (fast / p).stat().st_mtime_ns != t}
+    assert touched, "the edited date was not rebuilt"
+    assert all(p.startswith((f"audio/{DATES[1]}/", "scripts/")) or p == "audio/index.html"
+               for p in touched), touched  # the other dates' outputs and pages untouched
+    # and the next build is the recorded no-op, as after a full plan
+    assert (fast / ".briefing" / SNAPSHOT_NAME).is_file()
+    again = cli("build", "-w", fast, "--json")
+    assert again.exit_code == 0 and len(spy["read"]) == 3
+
+
+@pytest.mark.parametrize("other", ["article", "settings"])
+def test_an_edit_beside_another_change_plans_every_date(
+        built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]], other: str) -> None:
+    ws = copy(built, tmp_path / "ws")
+    spy["read"].clear()
+    spy["rendered"].clear()
+    edit(ws, DATES[1])
+    if other == "article":
+        article = ws / "articles" / f"{DATES[2]}.txt"
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            "volunteers", "helpers", 1), encoding="utf-8")
+    else:
+        (ws / "briefing.toml").write_text('engine = "fake"\nalbum = "Morning news"\n')
+    result = cli("build", "-w", ws, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(spy["rendered"]) == list(DATES)  # every date planned
+    assert f"{DATES[0]}.md" in spy["read"]  # an untouched date's script read back too
