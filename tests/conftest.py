@@ -221,3 +221,23 @@ def ffprobe_chapters(path: Path) -> list[dict[str, Any]]:
     """Chapters as ffprobe lists them, sorted by start time (ffprobe lists file order)."""
     chapters = ffprobe_json(path, "-show_chapters")["chapters"]
     return sorted(chapters, key=lambda c: float(c["start_time"]))
+
+
+THREE_DATES = ("2024-05-01", "2024-05-02", "2024-05-03")
+
+
+def build_three_dates(root: Path) -> Path:
+    """A workspace at ``root / "ws"`` of the sample article on :data:`THREE_DATES` (each copy's
+    volunteer count distinct), built with the fake engine (home isolated under ``root``)."""
+    ws = root / "ws"
+    (ws / "articles").mkdir(parents=True)
+    base = (REPO / "articles" / "2024-05-14-river-cleanup.txt").read_text(encoding="utf-8")
+    for i, day in enumerate(THREE_DATES):
+        text = base.replace("2024-05-14", day).replace("2,000 volunteers", f"{2000 + i} volunteers")
+        (ws / "articles" / f"{day}.txt").write_text(text, encoding="utf-8")
+    (ws / "briefing.toml").write_text('engine = "fake"\n')
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, root / "home", root)
+        result = run_cli("build", "-w", ws, "--json")
+    assert result.exit_code == 0, result.stderr
+    return ws

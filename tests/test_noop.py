@@ -20,28 +20,16 @@ import pytest
 from briefing.build.noop import SNAPSHOT_NAME, Request, noop_form
 from briefing.build.report import BuildReport, date_from_json, report_json
 from briefing.build.workspace import Workspace
-from tests.conftest import REPO, Cli, isolate, run_cli
+from tests.conftest import THREE_DATES, Cli, build_three_dates
 from tests.test_startup import HEAVY, heavy_in, imported
 
-DATES = ("2024-05-01", "2024-05-02", "2024-05-03")
-SAMPLE = REPO / "articles" / "2024-05-14-river-cleanup.txt"
+DATES = THREE_DATES
 
 
 @pytest.fixture(scope="module")
 def three_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three dates built with the fake engine (read only; tests copy it)."""
-    root = tmp_path_factory.mktemp("noop")
-    ws = root / "ws"
-    (ws / "articles").mkdir(parents=True)
-    base = SAMPLE.read_text(encoding="utf-8")
-    for i, day in enumerate(DATES):
-        text = base.replace("2024-05-14", day).replace("2,000 volunteers", f"{2000 + i} volunteers")
-        (ws / "articles" / f"{day}.txt").write_text(text, encoding="utf-8")
-    (ws / "briefing.toml").write_text('engine = "fake"\n')
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        isolate(monkeypatch, root / "home", root)
-        result = run_cli("build", "-w", ws, "--json")
-    assert result.exit_code == 0, result.stderr
+    ws = build_three_dates(tmp_path_factory.mktemp("noop"))
     assert (ws / ".briefing" / SNAPSHOT_NAME).is_file()
     return ws
 
