@@ -64,6 +64,22 @@ def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> byt
     return wav
 
 
+def _started() -> None:
+    """The first task of a pool started early (:meth:`Workers.start`): it does nothing."""
+
+
+@contextlib.contextmanager
+def early_workers(engine: str, jobs: int | None, executor: str | None,
+                  timeout: float) -> Iterator[Workers | None]:
+    """Local workers forked at once (:meth:`Workers.start`), closed on leaving (killed on an
+    error); ``None`` with a Dask ``executor``, which the build connects to itself."""
+    if executor:
+        yield None
+        return
+    with Workers(engine, jobs or None, timeout=timeout).start() as workers:
+        yield workers
+
+
 @dataclass(frozen=True)
 class Job:
     """One segment to synthesise."""
@@ -182,6 +198,18 @@ class Workers:
                                                     initargs=(os.getpid(),
                                                               _worker_threads(self.jobs)))
         return self._executor
+
+    def start(self) -> Workers:
+        """Fork the local worker processes now rather than on the first task.
+
+        A forked worker's resident memory starts as its parent's: forked before the build
+        imports its planning and output modules (templates, validation, containers), each
+        worker holds the interpreter and this module only, and imports just what its tasks
+        need.  A pool of another executor is left as it is.
+        """
+        if self._owned:
+            self._pool().submit(_started)  # a fork pool launches all its workers at once
+        return self
 
     def __enter__(self) -> Workers:
         return self
