@@ -31,15 +31,12 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from briefing.build.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +62,13 @@ def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> byt
 
 
 def _started() -> None:
-    """The first task of a pool started early (:meth:`Workers.start`): it does nothing."""
+    """The first task of a pool started early (:meth:`Workers.start`)."""
 
 
 @contextlib.contextmanager
 def early_workers(engine: str, jobs: int | None, executor: str | None,
                   timeout: float) -> Iterator[Workers | None]:
-    """Local workers forked at once (:meth:`Workers.start`), closed on leaving (killed on an
-    error); ``None`` with a Dask ``executor``, which the build connects to itself."""
+    """Local workers forked now, closed on leaving; ``None`` with a Dask ``executor``."""
     if executor:
         yield None
         return
@@ -150,7 +146,6 @@ def _init_worker(parent: int, threads: int | None = None) -> None:
 
 def dask_executor(address: str) -> tuple[cf.Executor, int]:
     """A ``concurrent.futures`` executor on a running Dask scheduler, and its thread count.
-
     Needs ``pip install 'briefing[dask]'`` here and briefing installed on every worker.
     """
     try:
@@ -200,13 +195,8 @@ class Workers:
         return self._executor
 
     def start(self) -> Workers:
-        """Fork the local worker processes now rather than on the first task.
-
-        A forked worker's resident memory starts as its parent's: forked before the build
-        imports its planning and output modules (templates, validation, containers), each
-        worker holds the interpreter and this module only, and imports just what its tasks
-        need.  A pool of another executor is left as it is.
-        """
+        """Fork the local workers now, before the build imports planning and outputs: a forked
+        worker starts with its parent's memory, then imports only what its tasks need."""
         if self._owned:
             self._pool().submit(_started)  # a fork pool launches all its workers at once
         return self
@@ -322,7 +312,6 @@ def _died(task: Task, exc: BaseException) -> EngineError:
 @dataclass(frozen=True)
 class Task:
     """A function call to run in a worker."""
-
     label: str
     """Where it comes from, for messages."""
 
@@ -337,7 +326,6 @@ class Task:
 
     timeout: float = 0.0
     """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
-
 
 
 WATCH_INTERVAL_S = 0.5
