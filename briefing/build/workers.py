@@ -65,17 +65,6 @@ def _started() -> None:
     """The first task of a pool started early (:meth:`Workers.start`)."""
 
 
-@contextlib.contextmanager
-def early_workers(engine: str, jobs: int | None, executor: str | None,
-                  timeout: float) -> Iterator[Workers | None]:
-    """Local workers forked now, closed on leaving; ``None`` with a Dask ``executor``."""
-    if executor:
-        yield None
-        return
-    with Workers(engine, jobs or None, timeout=timeout).start() as workers:
-        yield workers
-
-
 @dataclass(frozen=True)
 class Job:
     """One segment to synthesise."""
