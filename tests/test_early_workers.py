@@ -105,9 +105,10 @@ def test_the_worker_count_is_read_from_the_command_line_or_the_settings_file(
     assert early_jobs(tmp_path, None, None) == 5
     assert early_jobs(tmp_path, 1, None) == 1  # --jobs wins
     assert early_jobs(tmp_path, 1, "tcp://127.0.0.1:1") is None  # Dask: no local workers
+    assert early_jobs(tmp_path, 999, None) is None  # refused by the settings' checks
 
 
-@pytest.mark.parametrize("text", ['jobs = "two"\n', "jobs = -1\n", "jobs = [\n",
+@pytest.mark.parametrize("text", ['jobs = "two"\n', "jobs = -1\n", "jobs = 300\n", "jobs = [\n",
                                   'executor = "tcp://127.0.0.1:1"\n', "jobs = true\n"])
 def test_a_file_that_does_not_say_simply_forks_no_worker_early(tmp_path: Path,
                                                                 text: str) -> None:

@@ -23,6 +23,10 @@ from briefing.config import CONFIG_NAME, Settings
 MAX_PEEK_BYTES = 1_000_000
 """A settings file larger than this is left to the settings' own checks."""
 
+MAX_EARLY_JOBS = 256
+"""The settings' own bound on ``jobs`` (:mod:`briefing.config_model`): more is refused there,
+so no such pool is forked before."""
+
 
 def early_jobs(root: Path, jobs: int | None, executor: str | None) -> int | None:
     """How many local workers a build of the workspace at ``root`` will start (0: the
@@ -42,7 +46,7 @@ def early_jobs(root: Path, jobs: int | None, executor: str | None) -> int | None
     if "executor" in table:
         return None
     value = table.get("jobs", 0) if jobs is None else jobs
-    return value if type(value) is int and value >= 0 else None
+    return value if type(value) is int and 0 <= value <= MAX_EARLY_JOBS else None
 
 
 @contextlib.contextmanager
