@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefing.audio.units import FRAME, SEAM_SAMPLES
-from briefing.text.script_read import Chapter, Pause
+from briefing.text.script_model import Chapter, Pause
 from briefing.text.sound import Sound
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from briefing.audio import mp3encode as encode
 from briefing.audio.assemble import SAMPLE_RATE, Gaps, SegmentTiming, chapter_pieces
 from briefing.audio.units import SeamError, UnitFrames, join_units, split_unit, unit_blocks
 from briefing.errors import EncoderError
-from briefing.text.script_read import Chapter
+from briefing.text.script_model import Chapter
 from briefing.text.sound import Sound
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from briefing.audio.assemble import (
     wav_pcm,
 )
 from briefing.errors import InsertError
-from briefing.text.script_read import Chapter
+from briefing.text.script_model import Chapter
 from briefing.text.sound import Sound
 
 log = logging.getLogger(__name__)

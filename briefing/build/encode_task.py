@@ -6,6 +6,9 @@ stage to run it; the pool itself is in :mod:`briefing.build.workers`.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +18,7 @@ from briefing.fsutil import TEMP_SUFFIX, is_own_temp, write_temp_beside
 if TYPE_CHECKING:
     from briefing.audio.assemble import Gaps
     from briefing.audio.chapter import Previous
-    from briefing.text.script_read import Chapter
+    from briefing.text.script_model import Chapter
 
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
@@ -37,7 +40,22 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, l
                                         loudness_lufs, true_peak_dbtp, previous)
     if out is None:
         return mp3, timings, memo
-    return str(write_temp_beside(Path(out), mp3)), timings, memo
+    path = str(write_temp_beside(Path(out), mp3))
+    del mp3
+    release_heap()
+    return path, timings, memo
+
+
+def release_heap() -> None:
+    """Give the chapter's freed buffers back to the system (glibc's ``malloc_trim``).
+
+    A chapter's samples are tens of megabytes in many blocks; once freed, glibc keeps most of
+    them mapped, so an idle worker would go on holding its largest chapter's memory.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: musl has no malloc_trim
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 

@@ -31,15 +31,12 @@ import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from briefing.build.cache import check_wav
 from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +59,10 @@ def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> byt
     if not check_wav(wav):
         raise EngineError(f"engine {engine!r} returned an empty or invalid WAV")
     return wav
+
+
+def _started() -> None:
+    """The first task of a pool started early (:meth:`Workers.start`)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,6 @@ def _init_worker(parent: int, threads: int | None = None) -> None:
 
 def dask_executor(address: str) -> tuple[cf.Executor, int]:
     """A ``concurrent.futures`` executor on a running Dask scheduler, and its thread count.
-
     Needs ``pip install 'briefing[dask]'`` here and briefing installed on every worker.
     """
     try:
@@ -182,6 +182,13 @@ class Workers:
                                                     initargs=(os.getpid(),
                                                               _worker_threads(self.jobs)))
         return self._executor
+
+    def start(self) -> Workers:
+        """Fork the local workers now, before the build imports planning and outputs: a forked
+        worker starts with its parent's memory, then imports only what its tasks need."""
+        if self._owned:
+            self._pool().submit(_started)  # a fork pool launches all its workers at once
+        return self
 
     def __enter__(self) -> Workers:
         return self
@@ -294,7 +301,6 @@ def _died(task: Task, exc: BaseException) -> EngineError:
 @dataclass(frozen=True)
 class Task:
     """A function call to run in a worker."""
-
     label: str
     """Where it comes from, for messages."""
 
@@ -309,7 +315,6 @@ class Task:
 
     timeout: float = 0.0
     """Seconds it may take beyond the workers' stall timeout (a long chapter's encoding)."""
-
 
 
 WATCH_INTERVAL_S = 0.5

@@ -95,20 +95,25 @@ def build(
             if recorded is not None:
                 finish(recorded, as_json, quiet)
                 return
-        from briefing.build import run
-        from briefing.build.run import article_paths
+        from briefing.build.early import adopted, early_jobs, early_workers
 
-        settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
-                                    formats, quiet, photo_voice=photo_voice,
-                                    photo_rate=photo_rate,
-                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
-        if dry_run:
-            finish(run.preview(ws, settings, article_paths(ws, paths), force=force), as_json,
-                   quiet)
-            return
-        with progress_bar(not quiet and not as_json) as progress:
-            report = run.build(ws, settings, paths, force=force, progress=progress,
-                               no_wait=no_wait, on_wait=waiting(ws), request=request)
+        # The workers are forked before the settings are validated and the build imports
+        # the rest: they stay small (briefing.build.early).
+        with early_workers(None if dry_run else early_jobs(ws.root, jobs, executor)) as early:
+            settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness,
+                                        base_url, formats, quiet, photo_voice=photo_voice,
+                                        photo_rate=photo_rate,
+                                        pauses=(sentence_pause, paragraph_pause, chapter_pause))
+            from briefing.build import run
+
+            if dry_run:
+                finish(run.preview(ws, settings, run.article_paths(ws, paths), force=force),
+                       as_json, quiet)
+                return
+            with progress_bar(not quiet and not as_json) as progress:
+                report = run.build(ws, settings, paths, force=force, progress=progress,
+                                   no_wait=no_wait, on_wait=waiting(ws), request=request,
+                                   workers=adopted(early, settings))
         finish(report, as_json, quiet)
 
 
