@@ -39,16 +39,8 @@ SEED_PHOTOS = 13
 
 
 @dataclass(frozen=True)
-class Books:
+class Books(SeedBuild):
     """A workspace with the seed built with both books, and that build's report."""
-
-    ws: Path
-    report: dict[str, Any]
-
-    @property
-    def day(self) -> dict[str, Any]:
-        [day] = self.report["dates"]
-        return dict(day)
 
     @property
     def folder(self) -> Path:
