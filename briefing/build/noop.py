@@ -273,6 +273,24 @@ def _load(ws: Workspace, request: Request) -> dict[str, Any] | None:
     return doc
 
 
+def _changes(ws: Workspace, recorded: dict[str, Any], now: dict[str, Stat],
+             hashes: Mapping[str, str]) -> tuple[frozenset[str], bool]:
+    """The files (of both ``recorded`` and ``now``) whose bytes changed since they were
+    recorded: their stat changed and they are not hashed inputs, or their hash differs; and
+    whether any stat changed at all (a ``touch`` changes the stat, not the bytes)."""
+    changed: set[str] = set()
+    touched = False
+    for name, stat in now.items():
+        if tuple(recorded[name]) == stat:
+            continue
+        touched = True
+        if stat[0] not in ("f", "l") or name not in hashes or \
+                _sha256(_path(ws, name)) != hashes[name]:
+            log.debug("%s changed since the last build", name)
+            changed.add(name)
+    return frozenset(changed), touched
+
+
 def _unchanged(ws: Workspace, recorded: dict[str, Any], now: dict[str, Stat],
                hashes: Mapping[str, str]) -> bool | None:
     """Whether the files are as recorded: ``True`` by stat alone, ``None`` when some stat
@@ -281,16 +299,10 @@ def _unchanged(ws: Workspace, recorded: dict[str, Any], now: dict[str, Stat],
         log.debug("files added or removed since the last build: %s",
                   ", ".join(sorted(recorded.keys() ^ now.keys())[:5]))
         return False
-    same = True
-    for name, stat in now.items():
-        if tuple(recorded[name]) == stat:
-            continue
-        if stat[0] not in ("f", "l") or name not in hashes or \
-                _sha256(_path(ws, name)) != hashes[name]:
-            log.debug("%s changed since the last build", name)
-            return False
-        same = False
-    return True if same else None
+    changed, touched = _changes(ws, recorded, now, hashes)
+    if changed:
+        return False
+    return None if touched else True
 
 
 def _report(doc: Mapping[str, Any]) -> BuildReport:
@@ -308,13 +320,10 @@ def changed_inputs(ws: Workspace, request: Request) -> tuple[BuildReport, frozen
     if doc is None:
         return None
     try:
-        now, recorded, hashes = scan(ws, request.sources), doc["files"], doc["hashes"]
+        now, recorded = scan(ws, request.sources), doc["files"]
         if recorded.keys() != now.keys():
             return None
-        changed = frozenset(
-            name for name, stat in now.items() if tuple(recorded[name]) != stat and not (
-                stat[0] in ("f", "l") and name in hashes
-                and _sha256(_path(ws, name)) == hashes[name]))
+        changed, _ = _changes(ws, recorded, now, doc["hashes"])
         return _report(doc), changed
     except (KeyError, TypeError, ValueError, AttributeError, OSError) as exc:
         log.debug("cannot compare with the recorded build (%s); planning every date", exc)
