@@ -34,6 +34,7 @@ from briefing.audio.assemble import (
     chapter_pieces,
     wav_pcm,
 )
+from briefing.engines.base import wav_bytes
 from briefing.errors import InsertError
 from briefing.text.script_model import Chapter
 from briefing.text.sound import Sound
@@ -78,13 +79,7 @@ def decode(path: Path) -> bytes:
     audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
     if len(audio.raw_data) < 2:
         raise InsertError("holds no audio", path)
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(audio.raw_data)
-    return out.getvalue()
+    return wav_bytes(audio.raw_data, SAMPLE_RATE)
 
 
 def wav_ms(wav: bytes | Path) -> int | None:
