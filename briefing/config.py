@@ -29,6 +29,8 @@ from briefing.errors import ConfigError
 CONFIG_NAME = "briefing.toml"
 MAX_CONFIG_BYTES = 1_000_000
 """A ``briefing.toml`` larger than this is refused (it holds a few settings)."""
+MAX_JOBS = 256
+"""The most worker processes ``jobs`` (and ``--jobs``) may ask for."""
 
 RATE_PRESETS = {"slow": 140, "normal": 175, "fast": 240, "faster": 300, "fastest": 380}
 """Named speaking rates in words per minute; many blind listeners prefer fast speech."""

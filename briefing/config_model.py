@@ -21,6 +21,7 @@ from briefing.config import (
     DEFAULT_FEED,
     FORMATS,
     MAX_CONFIG_BYTES,
+    MAX_JOBS,
     FeedSettings,
     Settings,
     rate_words,
@@ -178,7 +179,8 @@ class SettingsModel(_Strict):
     max_article_bytes: Annotated[int, _check(lambda v: v > 0, "{v} must be positive")] = (
         _DEFAULTS.max_article_bytes)
     jobs: Annotated[int, _check(
-        lambda v: 0 <= v <= 256, "{v} must be 0 (one per core) to 256")] = _DEFAULTS.jobs
+        lambda v: 0 <= v <= MAX_JOBS,
+        f"{{v}} must be 0 (one per core) to {MAX_JOBS}")] = _DEFAULTS.jobs
     base_url: Annotated[str, AfterValidator(_url)] | None = None
     executor: PlainText | None = None
     segment_timeout_s: Annotated[float, _check(

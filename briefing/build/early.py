@@ -18,14 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from briefing.build.workers import Workers, default_jobs
-from briefing.config import CONFIG_NAME, Settings
-
-MAX_PEEK_BYTES = 1_000_000
-"""A settings file larger than this is left to the settings' own checks."""
-
-MAX_EARLY_JOBS = 256
-"""The settings' own bound on ``jobs`` (:mod:`briefing.config_model`): more is refused there,
-so no such pool is forked before."""
+from briefing.config import CONFIG_NAME, MAX_CONFIG_BYTES, MAX_JOBS, Settings
 
 
 def early_jobs(root: Path, jobs: int | None, executor: str | None) -> int | None:
@@ -38,7 +31,7 @@ def early_jobs(root: Path, jobs: int | None, executor: str | None) -> int | None
     table: dict[str, object] = {}
     if path.exists() or path.is_symlink():
         try:
-            if not path.is_file() or path.stat().st_size > MAX_PEEK_BYTES:
+            if not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES:
                 return None
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeError, tomllib.TOMLDecodeError):
@@ -46,7 +39,7 @@ def early_jobs(root: Path, jobs: int | None, executor: str | None) -> int | None
     if "executor" in table:
         return None
     value = table.get("jobs", 0) if jobs is None else jobs
-    return value if type(value) is int and 0 <= value <= MAX_EARLY_JOBS else None
+    return value if type(value) is int and 0 <= value <= MAX_JOBS else None
 
 
 @contextlib.contextmanager
