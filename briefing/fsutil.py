@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import hashlib
+import logging
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+log = logging.getLogger(__name__)
 
 TEMP_SUFFIX = ".briefing.tmp"
 """How every temporary file of briefing's writes ends: ``.<target name>.<random>.briefing.tmp``."""
@@ -186,3 +189,17 @@ def write_stream_if_changed(path: Path, write: Callable[[BinaryIO], None]) -> bo
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def remove_own_files(folder: Path, names: Iterable[object], own: re.Pattern[str],
+                     why: str) -> None:
+    """Remove the regular files of ``folder`` among ``names`` (what a previous manifest
+    listed) that are named as briefing names them (``own``), saying ``why``; other names,
+    symbolic links and folders are never touched."""
+    for name in names:
+        if not isinstance(name, str) or not own.fullmatch(name):
+            continue
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            log.info("removed %s (%s)", path, why)

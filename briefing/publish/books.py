@@ -25,7 +25,7 @@ from briefing.artwork import Cover
 from briefing.audio.assemble import SegmentTiming
 from briefing.chapters import PublishedChapter
 from briefing.config import Settings
-from briefing.fsutil import sha256_hex
+from briefing.fsutil import remove_own_files, sha256_hex
 from briefing.publish.cover import workspace_cover
 from briefing.publish.talking_book import BookChapter, Sentence, TalkingBook
 from briefing.text.markup import plain
@@ -36,6 +36,7 @@ BOOKS_VERSION = 1
 """Bumped when the books' making changes for the same inputs."""
 
 DAISY_FOLDER = "daisy"
+_OWN_EPUB = re.compile(r"briefing-[0-9-]+\.epub")
 _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
 _BOOK_FILE = re.compile(r"ncc\.html|content\.html|c\d{3,}\.(?:smil|mp3)")
 """The files :func:`briefing.publish.daisy.write_daisy` writes in a book's folder."""
@@ -178,10 +179,8 @@ def remove_unlisted(folder: Path, day: str, earlier: object,
     (the format was dropped); only files named as briefing names them are touched."""
     old = earlier if isinstance(earlier, dict) else {}
     if "epub" in old and "epub" not in now:
-        path = folder / f"briefing-{day}.epub"
-        if path.is_file() and not path.is_symlink():
-            path.unlink()
-            log.info("removed %s (epub is no longer among the formats)", path)
+        remove_own_files(folder, [f"briefing-{day}.epub"], _OWN_EPUB,
+                         "epub is no longer among the formats")
     daisy = folder / DAISY_FOLDER
     if "daisy" not in old or "daisy" in now or daisy.is_symlink():
         return

@@ -42,7 +42,7 @@ from briefing.audio.r128 import R128Meter, R128Stats
 from briefing.chapters import PublishedChapter
 from briefing.config import Settings
 from briefing.errors import EncoderError
-from briefing.fsutil import atomic_path
+from briefing.fsutil import atomic_path, remove_own_files
 from briefing.hashing import canonical_hash
 from briefing.publish.manifest import ManifestWav
 from briefing.publish.publication import parse_iso
@@ -242,13 +242,7 @@ def remove_unlisted(folder: Path, earlier: object, now: Broadcast | None) -> Non
     """Remove the WAV and cue sheets the previous manifest lists when this build makes none
     (``wav`` was dropped from the formats); a file briefing did not list is never touched."""
     old = earlier.get("wav") if isinstance(earlier, dict) else None
-    if now is not None or not isinstance(old, dict):
-        return
-    for name in (old.get("file"), old.get("cues_csv"), old.get("cues_txt")):
-        if not isinstance(name, str) or not _OWN.fullmatch(name):
-            continue
-        path = folder / name
-        if path.is_file() and not path.is_symlink():
-            path.unlink()
-            log.info("removed %s (wav is no longer among the formats)", path)
+    if now is None and isinstance(old, dict):
+        remove_own_files(folder, (old.get("file"), old.get("cues_csv"), old.get("cues_txt")),
+                         _OWN, "wav is no longer among the formats")
 

@@ -28,7 +28,7 @@ from briefing.artwork import Cover
 from briefing.audio.id3 import ChapterMark, TagInfo
 from briefing.config import Settings
 from briefing.errors import EncoderError
-from briefing.fsutil import atomic_path, sha256_hex
+from briefing.fsutil import atomic_path, remove_own_files, sha256_hex
 from briefing.hashing import canonical_hash
 from briefing.publish.cover import workspace_cover
 
@@ -175,14 +175,12 @@ def fingerprint(options: M4bOptions | None) -> dict[str, Any]:
     return {"m4b": [M4B_VERSION, options.bitrate_kbps, cover]}
 
 
+_OWN = re.compile(r"briefing-[0-9-]+\.m4b")
+
+
 def remove_unlisted(folder: Path, earlier: object, now: Mapping[str, Any] | None) -> None:
     """Remove the M4B the previous manifest lists when this build makes none (``m4b`` was
     dropped from the formats); a file briefing did not list is never touched."""
     old = earlier.get("m4b") if isinstance(earlier, dict) else None
-    if now is not None or not isinstance(old, dict) or not isinstance(old.get("file"), str):
-        return
-    path = folder / old["file"]
-    if re.fullmatch(r"briefing-[0-9-]+\.m4b", old["file"]) and path.is_file() \
-            and not path.is_symlink():
-        path.unlink()
-        log.info("removed %s (m4b is no longer among the formats)", path)
+    if now is None and isinstance(old, dict):
+        remove_own_files(folder, [old.get("file")], _OWN, "m4b is no longer among the formats")
