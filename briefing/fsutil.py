@@ -203,3 +203,12 @@ def remove_own_files(folder: Path, names: Iterable[object], own: re.Pattern[str]
         if path.is_file() and not path.is_symlink():
             path.unlink()
             log.info("removed %s (%s)", path, why)
+
+
+def still_current(entry: object, path: Path, key: str) -> bool:
+    """Whether a previous manifest's ``entry`` (``file``, ``bytes``, ``key``) records ``path``
+    made with ``key``, and the file is still on disk with its recorded size: it need not be
+    made again."""
+    return (isinstance(entry, dict) and entry.get("key") == key
+            and entry.get("file") == path.name and path.is_file()
+            and path.stat().st_size == entry.get("bytes"))

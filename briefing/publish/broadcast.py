@@ -42,7 +42,7 @@ from briefing.audio.r128 import R128Meter, R128Stats
 from briefing.chapters import PublishedChapter
 from briefing.config import Settings
 from briefing.errors import EncoderError
-from briefing.fsutil import atomic_path, remove_own_files
+from briefing.fsutil import atomic_path, remove_own_files, still_current
 from briefing.hashing import canonical_hash
 from briefing.publish.manifest import ManifestWav
 from briefing.publish.publication import parse_iso
@@ -176,8 +176,7 @@ def write_wav(path: Path, mp3: tuple[Path, str], timeline: Timeline,
     manifest's WAV has the same key and is still on disk with its recorded size."""
     key = wav_key(mp3[1], chapters, info, options, origination)
     old = previous.get("wav") if previous else None
-    if (isinstance(old, dict) and old.get("key") == key and old.get("file") == path.name
-            and path.is_file() and path.stat().st_size == old.get("bytes")):
+    if still_current(old, path, key):
         return Broadcast(path, cast("ManifestWav", old), False)
     target = LoudnessTarget(options.loudness_lufs,
                             min(0.0, options.true_peak_dbtp + PCM_PEAK_MARGIN_DB))

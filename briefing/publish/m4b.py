@@ -28,7 +28,7 @@ from briefing.artwork import Cover
 from briefing.audio.id3 import ChapterMark, TagInfo
 from briefing.config import Settings
 from briefing.errors import EncoderError
-from briefing.fsutil import atomic_path, remove_own_files, sha256_hex
+from briefing.fsutil import atomic_path, remove_own_files, sha256_hex, still_current
 from briefing.hashing import canonical_hash
 from briefing.publish.cover import workspace_cover
 
@@ -98,8 +98,7 @@ def write_m4b(path: Path, mp3: Path, mp3_sha256: str, marks: Sequence[ChapterMar
     and is still on disk with its recorded size."""
     key = m4b_key(mp3_sha256, marks, info, options)
     old = previous.get("m4b") if previous else None
-    if (isinstance(old, dict) and old.get("key") == key and old.get("file") == path.name
-            and path.is_file() and path.stat().st_size == old.get("bytes")):
+    if still_current(old, path, key):
         return M4bResult(path, path.stat().st_size, key, False)
     with atomic_path(path) as tmp:
         _encode(mp3, tmp, marks, options.bitrate_kbps)
