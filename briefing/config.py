@@ -34,6 +34,8 @@ MAX_JOBS = 256
 
 RATE_PRESETS = {"slow": 140, "normal": 175, "fast": 240, "faster": 300, "fastest": 380}
 """Named speaking rates in words per minute; many blind listeners prefer fast speech."""
+MIN_RATE, MAX_RATE = 40, 900
+"""The slowest and fastest rates, in words per minute, a setting or a script may ask for."""
 
 
 def rate_words(text: str) -> int:

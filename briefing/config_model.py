@@ -22,6 +22,8 @@ from briefing.config import (
     FORMATS,
     MAX_CONFIG_BYTES,
     MAX_JOBS,
+    MAX_RATE,
+    MIN_RATE,
     FeedSettings,
     Settings,
     rate_words,
@@ -82,7 +84,8 @@ def _rate(value: object) -> object:
 
 
 Rate = Annotated[int, BeforeValidator(_rate), _check(
-    lambda v: 40 <= v <= 900, "{v} must be words per minute between 40 and 900")]
+    lambda v: MIN_RATE <= v <= MAX_RATE,
+    f"{{v}} must be words per minute between {MIN_RATE} and {MAX_RATE}")]
 
 
 def _formats(value: object) -> tuple[str, ...]:

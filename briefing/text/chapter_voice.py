@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.config import RATE_PRESETS
+from briefing.config import MAX_RATE, MIN_RATE, RATE_PRESETS
 from briefing.errors import ScriptError
 
-MIN_RATE, MAX_RATE = 40, 900
 """The rates a script accepts (as the front matter's ``rate``)."""
 
 DEFAULT = "default"

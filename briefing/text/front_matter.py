@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
-from briefing.config import RATE_PRESETS, rate_words
+from briefing.config import MAX_RATE, MIN_RATE, RATE_PRESETS, rate_words
 from briefing.errors import ScriptError
 from briefing.text.dates import parse_iso_date
 from briefing.text.markup import plain
@@ -66,9 +66,9 @@ def _rate(value: object, info: ValidationInfo) -> int | None:
             value = rate_words(value)
         except ValueError as exc:
             raise ValueError(f"{key} {exc}") from None
-    if not isinstance(value, int) or isinstance(value, bool) or not 40 <= value <= 900:
-        raise ValueError(f"{key} {value!r} must be words per minute between 40 and 900 or "
-                         f"a preset ({', '.join(RATE_PRESETS)})")
+    if not isinstance(value, int) or isinstance(value, bool) or not MIN_RATE <= value <= MAX_RATE:
+        raise ValueError(f"{key} {value!r} must be words per minute between {MIN_RATE} and "
+                         f"{MAX_RATE} or a preset ({', '.join(RATE_PRESETS)})")
     return value
 
 
