@@ -62,6 +62,8 @@ def parse_rate(value: str | int) -> int:
 
 PAUSES = ("sentence_pause_ms", "paragraph_pause_ms", "chapter_pause_ms")
 """The pause settings (milliseconds)."""
+MAX_PAUSE_MS = 10_000
+"""The longest pause a setting or a script's front matter may ask for."""
 
 SCRIPT_LEVEL = ("voice", "rate", "photo_voice", "photo_rate", *PAUSES)
 """Settings a script's front matter can also give (``docs/script-format.md``)."""

@@ -22,6 +22,7 @@ from briefing.config import (
     FORMATS,
     MAX_CONFIG_BYTES,
     MAX_JOBS,
+    MAX_PAUSE_MS,
     MAX_RATE,
     MIN_RATE,
     FeedSettings,
@@ -132,7 +133,8 @@ def _programme(value: str) -> str:
 
 
 Programme = Annotated[str, AfterValidator(_plain_text), AfterValidator(_programme)]
-Pause = Annotated[int, _check(lambda v: 0 <= v <= 10_000, "{v} must be 0 to 10000 milliseconds")]
+Pause = Annotated[int, _check(lambda v: 0 <= v <= MAX_PAUSE_MS,
+                              f"{{v}} must be 0 to {MAX_PAUSE_MS} milliseconds")]
 FeedText = Annotated[str, BeforeValidator(_feed_text)]
 
 

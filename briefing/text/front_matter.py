@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
-from briefing.config import MAX_RATE, MIN_RATE, RATE_PRESETS, rate_words
+from briefing.config import MAX_PAUSE_MS, MAX_RATE, MIN_RATE, RATE_PRESETS, rate_words
 from briefing.errors import ScriptError
 from briefing.text.dates import parse_iso_date
 from briefing.text.markup import plain
@@ -73,12 +73,13 @@ def _rate(value: object, info: ValidationInfo) -> int | None:
 
 
 def _pause(value: object, info: ValidationInfo) -> int | None:
-    """Milliseconds of silence, 0 to 10000 (as briefing.toml's pauses)."""
+    """Milliseconds of silence, 0 to :data:`~briefing.config.MAX_PAUSE_MS` (as briefing.toml's
+    pauses)."""
     _single(value, info)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
-        raise ValueError(f"{info.field_name} {value!r} must be 0 to 10000 milliseconds")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PAUSE_MS:
+        raise ValueError(f"{info.field_name} {value!r} must be 0 to {MAX_PAUSE_MS} milliseconds")
     return value
 
 
