@@ -11,8 +11,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from briefing.errors import ConfigError
 
 MIN_PX = 1400
@@ -56,6 +54,8 @@ def check_cover(path: Path, source: Path | None = None, what: str = "the cover")
     except OSError as exc:
         raise ConfigError(f"{what}: {path} cannot be read ({exc.strerror or exc})",
                           source) from None
+    from PIL import Image, UnidentifiedImageError  # only when a cover is checked
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = str(image.format), image.size

@@ -24,12 +24,8 @@ from briefing.audio.id3 import TagInfo
 from briefing.audio.mp3encode import encode_mp3
 from briefing.audio.r128 import R128Meter
 from briefing.chapters import ChapterKind, PublishedChapter
-from briefing.publish.broadcast import (
-    RATE,
-    BroadcastOptions,
-    Timeline,
-    write_wav,
-)
+from briefing.publish.broadcast import RATE, Timeline, write_wav
+from briefing.publish.formats import BroadcastOptions
 from tests.conftest import needs_ffprobe
 from tests.test_loudness import speech
 

@@ -25,9 +25,10 @@ import pytest
 from mutagen.mp3 import MP3
 
 from briefing.config import DEFAULT_FEED, Settings
-from briefing.publish.books import book_language, fingerprint
-from briefing.publish.books import options_for as books_options
+from briefing.publish.books import book_language
 from briefing.publish.cover import default_cover, workspace_cover
+from briefing.publish.formats import book_fingerprint as fingerprint
+from briefing.publish.formats import book_options as books_options
 from tests.conftest import SEED, Run, SeedBuild, isolate, run_cli
 from tests.test_browser import browser, run_axe, serve_copy  # noqa: F401 (browser: a fixture)
 from tests.test_daisy import NPT, READER, daisy_python  # noqa: F401 (daisy_python: a fixture)

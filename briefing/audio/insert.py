@@ -23,8 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from briefing.audio.assemble import (
     SAMPLE_RATE,
     Gaps,
@@ -116,6 +114,8 @@ def title_tag(path: Path) -> str | None:
 
 
 def _lufs_and_peak(pcm: bytes) -> tuple[float, float]:
+    import numpy as np  # the workers' module: the planner imports this one for its keys
+
     from briefing.audio.loudness import measure
 
     samples = np.frombuffer(pcm, dtype="<i2")

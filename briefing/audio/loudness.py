@@ -52,14 +52,11 @@ from briefing.audio.meter import (
     knot_peaks,
     step_energies,
 )
+from briefing.audio.versions import LOUDNESS_VERSION
 
 __all__ = ["LOUDNESS_VERSION", "KeptGain", "Loudness", "LoudnessTarget", "chapter_gain",
            "limited", "measure", "normalize", "normalized"]
 
-LOUDNESS_VERSION = 2
-"""This module's version, part of the assembly stage's fingerprint (:mod:`briefing.build.keys`).
-2: measured and limited in blocks of 30 s (a chapter longer than one block may differ from
-version 1 by a rounding in a few samples)."""
 
 T = TypeVar("T")
 

@@ -52,6 +52,8 @@ class BuildContext:
         self.chapters: ContentStore = chapter_store(ws.chapter_cache)
         self.timings: ContentStore = timing_store(ws.chapter_cache)
         self.memos: ContentStore = timing_store(ws.chapter_cache / "memo")
+        self.scans: ContentStore = timing_store(ws.chapter_cache / "scan")
+        """What each cached chapter MP3 holds (:mod:`briefing.build.chapter_scans`)."""
         self.state = State.load(ws.state_file)
         if engine_factory is None:
             from briefing.engines import load_engine

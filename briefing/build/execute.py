@@ -22,7 +22,8 @@ from typing import Any
 from briefing.audio.assemble import SegmentTiming
 from briefing.audio.chapter import Previous
 from briefing.audio.id3 import TagInfo
-from briefing.audio.mp3file import Mp3File, scan_file
+from briefing.audio.mp3file import Mp3File
+from briefing.build.chapter_scans import scan_chapter
 from briefing.build.context import BuildContext
 from briefing.build.encode_task import encode_chapter_task, remove_worker_temps
 from briefing.build.inputs import named, rel
@@ -38,9 +39,7 @@ from briefing.build.state import FileStat, OutputsRecord
 from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
-from briefing.publish import broadcast
-from briefing.publish.books import options_for as book_options
-from briefing.publish.m4b import options_for
+from briefing.publish.formats import book_options, broadcast_options, m4b_options
 from briefing.publish.outputs import EncodedChapter, write_date_outputs
 
 log = logging.getLogger(__name__)
@@ -198,7 +197,7 @@ def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
     absent or damaged (a damaged one is removed)."""
     path = ctx.chapters.path(key)
     try:
-        return scan_file(path)
+        return scan_chapter(ctx.chapters, ctx.scans, key)
     except FileNotFoundError:
         return None
     except ValueError:
@@ -290,9 +289,9 @@ def write_outputs(ctx: BuildContext, plan: DatePlan,
     folder = ctx.ws.audio_dir(plan.day)
     with named(folder):
         outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
-                                     options_for(ctx.settings, ctx.ws.root),
+                                     m4b_options(ctx.settings, ctx.ws.root),
                                      book_options(ctx.settings, ctx.ws.root),
-                                     broadcast.options_for(ctx.settings))
+                                     broadcast_options(ctx.settings))
     record = OutputsRecord(
         key=plan.outputs_key,
         stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},

@@ -33,8 +33,8 @@ from briefing.audio.assemble import (
     Gaps,
 )
 from briefing.audio.chapter import GAIN_TOLERANCE_DB, MP3_LOUDNESS_LOSS_LU
-from briefing.audio.loudness import LOUDNESS_VERSION
 from briefing.audio.units import SEAM_FRAMES
+from briefing.audio.versions import LOUDNESS_VERSION
 from briefing.build.stages import PIPELINE as PIPELINE  # re-exported: defined there
 from briefing.build.stages import Stage as Stage
 from briefing.config import Settings, invalidates

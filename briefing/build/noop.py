@@ -50,7 +50,7 @@ from briefing.build.report import (
     report_json,
 )
 from briefing.build.script_status import ScriptStatus
-from briefing.build.workspace import Workspace
+from briefing.build.workspace import COMPILED_TEMPLATES, Workspace
 from briefing.fsutil import write_bytes_atomic
 from briefing.hashing import canonical_hash
 
@@ -59,9 +59,11 @@ log = logging.getLogger(__name__)
 SNAPSHOT_VERSION = 1
 SNAPSHOT_NAME = "noop.json"
 
-NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", "lock", SNAPSHOT_NAME})
+NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", "lock", SNAPSHOT_NAME,
+                      COMPILED_TEMPLATES})
 """Entries of ``.briefing/`` a build with nothing to do does not read: the caches (outputs
-that are current are not rebuilt from them), the trash, the lock and this snapshot."""
+that are current are not rebuilt from them; compiled templates), the trash, the lock and this
+snapshot."""
 
 OUTPUTS = ("audio/", ".briefing/")
 """Where briefing's own outputs are: checked by stat alone (a stat that changed means they

@@ -46,8 +46,7 @@ from briefing.config import Settings
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
-from briefing.publish import books, broadcast
-from briefing.publish.m4b import fingerprint, options_for
+from briefing.publish.formats import outputs_fingerprint
 from briefing.text.dates import parse_iso_date
 from briefing.text.script_read import (
     Chapter,
@@ -244,9 +243,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     chapters = _chapters(ctx, script, segments, gaps)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
-                      {**fingerprint(options_for(ctx.settings, ctx.ws.root)),
-                       **books.fingerprint(books.options_for(ctx.settings, ctx.ws.root)),
-                       **broadcast.fingerprint(broadcast.options_for(ctx.settings))})
+                      outputs_fingerprint(ctx.settings, ctx.ws.root))
     stages = {
         Stage.SCRIPT.value: sha256_hex(data),
         Stage.SYNTHESIS.value: summary_key([p.digest for p in segments]),

@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import Any
 
 from briefing.build.cache import check_wav
+from briefing.build.pool_procs import dead_worker, kill_workers, wait_for_manager
 from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
@@ -61,8 +62,16 @@ def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> byt
     return wav
 
 
-def _started() -> None:
-    """The first task of a pool started early (:meth:`Workers.start`)."""
+def warm_task() -> None:
+    """Run by an idle worker while the build plans (:meth:`Workers.warm`): import what the
+    encoding task needs (numpy and the audio stage), so that its first chapter does not wait
+    for them.  Never fails: a problem shows again, and is reported, in the task that needs it.
+    """
+    try:
+        import briefing.audio.loudness
+        import briefing.build.encode_task  # noqa: F401 (imported to have it ready)
+    except ImportError as exc:  # reported by the real task
+        log.debug("warming a worker up failed: %s", exc)
 
 
 @dataclass(frozen=True)
@@ -185,10 +194,22 @@ class Workers:
 
     def start(self) -> Workers:
         """Fork the local workers now, before the build imports planning and outputs: a forked
-        worker starts with its parent's memory, then imports only what its tasks need."""
+        worker starts with its parent's memory, then imports only what its tasks need, which
+        it does at once (:meth:`warm`) while the build reads its settings and plans."""
         if self._owned:
-            self._pool().submit(_started)  # a fork pool launches all its workers at once
+            self.warm()  # a fork pool launches all its workers at the first task
         return self
+
+    def warm(self) -> None:
+        """Have idle local workers import the audio stage now (:func:`warm_task`), rather than
+        when their first chapter comes: as many as there are cores beside the build's own, so
+        the build, which plans meanwhile, is not slowed down (one on two cores)."""
+        if self._owned:
+            pool = self._pool()
+            spare = max(1, min(self.jobs, (os.cpu_count() or 1) - 1))
+            with contextlib.suppress(cf.BrokenExecutor, RuntimeError):  # a worker died: the
+                for _ in range(spare):  # next real task reports it, naming the task
+                    pool.submit(warm_task)
 
     def __enter__(self) -> Workers:
         return self
@@ -204,10 +225,10 @@ class Workers:
         executor, self._executor = self._executor, None
         manager = getattr(executor, "_executor_manager_thread", None)  # shutdown forgets it
         if kill:
-            _kill_workers(executor)
+            kill_workers(executor)
         executor.shutdown(wait=not kill, cancel_futures=True)
         if kill and isinstance(manager, threading.Thread):
-            _wait_for_manager(manager)
+            wait_for_manager(manager)
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
@@ -264,7 +285,7 @@ class Workers:
             if done:
                 return done
             first = next(iter(pending.values()))
-            dead = _dead_worker(self._executor) if self._owned else None
+            dead = dead_worker(self._executor) if self._owned else None
             if dead is not None:
                 raise EngineError(f"{first.label}: a worker process died ({dead})")
             if left <= 0:
@@ -321,69 +342,3 @@ WATCH_INTERVAL_S = 0.5
 """How often a wait for results checks that the worker processes are alive."""
 
 
-def _dead_worker(executor: cf.Executor | None) -> str | None:
-    """How one of a process pool's workers ended, if one has (they live as long as the pool)."""
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
-        code = process.exitcode
-        if code is not None:
-            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-            return f"process {process.pid}, {how}"
-    return None
-
-
-KILL_WAIT_S = 10.0
-"""How long stopping the workers waits for each killed one to be gone."""
-
-
-def _running(process: Any) -> bool:
-    """Whether a killed worker still runs.  ``is_alive()`` alone can say so of a dead one when
-    the pool's own thread reaped it at the same moment (our ``waitpid`` then fails)."""
-    if not process.is_alive():
-        return False
-    try:
-        os.kill(process.pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def _wait_for_manager(thread: threading.Thread) -> None:
-    """Wait (bounded) for a killed pool's manager thread to finish cleaning up.
-
-    Left running, it races with the interpreter's exit handler, which wakes every pool's
-    manager thread: on Python 3.11 that write can hit the pipe the thread is closing at that
-    moment (``OSError: [Errno 9] Bad file descriptor``, printed as a traceback at exit).
-    """
-    thread.join(KILL_WAIT_S)
-    if thread.is_alive():
-        log.warning("the worker pool did not shut down within %g s", KILL_WAIT_S)
-
-
-def _kill_workers(executor: cf.Executor) -> None:
-    """Kill a process pool's workers and make sure its manager thread can end.
-
-    Python < 3.14 has no public API for either.  A worker killed while it was sending a result
-    leaves half a message in the result pipe; the pool's manager thread then waits for the rest
-    for ever, because this process holds the pipe's write end too, and the interpreter waits
-    for that thread at exit: the build never ended.  Once every worker is dead, closing our
-    copy of the write end turns the wait into end-of-file, which the pool handles as a broken
-    pool and cleans up.
-    """
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    deadline = time.monotonic() + KILL_WAIT_S
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-    if any(_running(process) for process in processes):
-        log.warning("a worker process did not stop when killed")
-        return
-    result_queue = getattr(executor, "_result_queue", None)
-    writer = getattr(result_queue, "_writer", None)
-    if writer is not None:
-        with contextlib.suppress(OSError):
-            writer.close()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from briefing.errors import OutputFolderError
 
+COMPILED_TEMPLATES = "compiled"
+"""The folder of ``.briefing/`` that holds the templates' compiled code."""
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -45,6 +48,11 @@ class Workspace:
     def chapter_cache(self) -> Path:
         """Encoded chapters, by content hash."""
         return self.state_dir / "chapters"
+
+    @property
+    def compiled_templates(self) -> Path:
+        """The templates' compiled code (:func:`briefing.templating.compiled_templates`)."""
+        return self.state_dir / COMPILED_TEMPLATES
 
     @property
     def bases(self) -> Path:

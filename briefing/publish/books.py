@@ -4,9 +4,9 @@ The writers (:mod:`briefing.publish.daisy`, :mod:`briefing.publish.epub`) take a
 :class:`~briefing.publish.talking_book.TalkingBook`; this module fills one from the date's
 outputs (the chapters with their kinds and levels, the chapter MP3s just written, their
 durations and the sentences' timings and text), so the books reuse the chapter files and never
-re-encode audio.  It also holds the books' share of the outputs key (:func:`fingerprint`): the
+re-encode audio.  The books' share of the outputs key is in :mod:`briefing.publish.formats`: the
 formats are an ``outputs`` setting already, and the EPUB's cover (the site's, as for the M4B) is
-added here, so changing the artwork remakes the EPUB.  Which files changed is read from the
+added there, so changing the artwork remakes the EPUB.  Which files changed is read from the
 folder before and after writing (every write is an atomic rename, so a changed file is a new
 inode), so a rebuild that changes nothing reports nothing written.
 """
@@ -24,31 +24,19 @@ from typing import Any
 from briefing.artwork import Cover
 from briefing.audio.assemble import SegmentTiming
 from briefing.chapters import PublishedChapter
-from briefing.config import Settings
-from briefing.fsutil import remove_own_files, sha256_hex
-from briefing.publish.cover import workspace_cover
+from briefing.fsutil import remove_own_files
+from briefing.publish.formats import BookOptions
 from briefing.publish.talking_book import BookChapter, Sentence, TalkingBook
 from briefing.text.markup import plain
 
 log = logging.getLogger(__name__)
 
-BOOKS_VERSION = 1
-"""Bumped when the books' making changes for the same inputs."""
 
 DAISY_FOLDER = "daisy"
 _OWN_EPUB = re.compile(r"briefing-[0-9-]+\.epub")
 _SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
 _BOOK_FILE = re.compile(r"ncc\.html|content\.html|c\d{3,}\.(?:smil|mp3)")
 """The files :func:`briefing.publish.daisy.write_daisy` writes in a book's folder."""
-
-
-@dataclass(frozen=True)
-class BookOptions:
-    """Which talking books a build makes, and the cover the EPUB carries."""
-
-    daisy: bool
-    epub: bool
-    cover: Cover | None = None
 
 
 @dataclass(frozen=True)
@@ -70,25 +58,6 @@ class WrittenBooks:
     paths: tuple[Path, ...]
     written: tuple[Path, ...]
     entries: Mapping[str, Mapping[str, Any]]
-
-
-def options_for(settings: Settings, workspace: Path) -> BookOptions | None:
-    """The books of a build, or ``None`` when neither ``daisy`` nor ``epub`` is a format."""
-    daisy, epub = "daisy" in settings.formats, "epub" in settings.formats
-    if not (daisy or epub):
-        return None
-    feed = settings.feed
-    cover = workspace_cover(workspace, feed.image, feed.title) if epub else None
-    return BookOptions(daisy, epub, cover)
-
-
-def fingerprint(options: BookOptions | None) -> dict[str, Any]:
-    """What of ``options`` goes into a date's outputs key (nothing without books, so builds
-    without them keep their keys)."""
-    if options is None:
-        return {}
-    cover = sha256_hex(options.cover.data) if options.cover else None
-    return {"books": [BOOKS_VERSION, options.daisy, options.epub, cover]}
 
 
 def book_language(lang: str) -> str:

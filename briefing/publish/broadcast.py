@@ -40,28 +40,18 @@ from briefing.audio.loudness import BLOCK_STEPS, PCM_PEAK_MARGIN_DB, LoudnessTar
 from briefing.audio.meter import Grid, integer_blocks
 from briefing.audio.r128 import R128Meter, R128Stats
 from briefing.chapters import PublishedChapter
-from briefing.config import Settings
 from briefing.errors import EncoderError
 from briefing.fsutil import atomic_path, remove_own_files, still_current
 from briefing.hashing import canonical_hash
+from briefing.publish.formats import WAV_VERSION, BroadcastOptions
 from briefing.publish.manifest import ManifestWav
 from briefing.publish.publication import parse_iso
 
 log = logging.getLogger(__name__)
 
-WAV_VERSION = 1
-"""Bumped when the WAV's making changes for the same inputs."""
 
 RATE = 48000
 ORIGINATOR = "briefing"
-
-
-@dataclass(frozen=True)
-class BroadcastOptions:
-    """How the broadcast master is made."""
-
-    loudness_lufs: float
-    true_peak_dbtp: float
 
 
 @dataclass(frozen=True)
@@ -95,20 +85,6 @@ class Broadcast:
     written: bool
     sheets: tuple[tuple[Path, bytes], ...] = ()
     """The cue sheets (CSV and text) and their bytes, for the caller to write if changed."""
-
-
-def options_for(settings: Settings) -> BroadcastOptions | None:
-    """The broadcast master's options, or ``None`` when ``wav`` is not among the formats."""
-    if "wav" not in settings.formats:
-        return None
-    return BroadcastOptions(settings.broadcast_loudness_lufs, settings.true_peak_dbtp)
-
-
-def fingerprint(options: BroadcastOptions | None) -> dict[str, Any]:
-    """What of ``options`` goes into a date's outputs key (nothing without a WAV)."""
-    if options is None:
-        return {}
-    return {"wav": [WAV_VERSION, options.loudness_lufs, options.true_peak_dbtp]}
 
 
 def wav_key(mp3_sha256: str, chapters: Sequence[PublishedChapter], info: TagInfo,

@@ -18,13 +18,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw, ImageFont
-
 from briefing.artwork import Cover, check_cover
 from briefing.errors import EncoderError
 from briefing.fsutil import sha256_hex, write_if_changed
 
 if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
+
     from briefing.config import FeedSettings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ ACCENT = (255, 196, 0)
 
 def _font(points: int) -> ImageFont.FreeTypeFont:
     """Pillow's own scalable font (Pillow 10.1 and later, built with FreeType)."""
+    from PIL import ImageFont
     font = ImageFont.load_default(size=points)
     if not isinstance(font, ImageFont.FreeTypeFont):
         raise EncoderError("this Pillow has no FreeType support, so the default cover cannot "
@@ -76,6 +77,8 @@ def _fitting_title(draw: ImageDraw.ImageDraw, title: str, size: int
 def default_cover(title: str, size: int = DEFAULT_SIZE) -> Cover:
     """A plain cover: ``title`` large and ``"audio news briefings"`` below it, white on
     near-black, as a PNG of ``size`` pixels square (deterministic bytes)."""
+    from PIL import Image, ImageDraw  # imported only when a cover is drawn
+
     image = Image.new("RGB", (size, size), BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = round(size * 0.08)

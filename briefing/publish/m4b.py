@@ -26,29 +26,18 @@ from typing import Any
 
 from briefing.artwork import Cover
 from briefing.audio.id3 import ChapterMark, TagInfo
-from briefing.config import Settings
 from briefing.errors import EncoderError
 from briefing.fsutil import atomic_path, remove_own_files, sha256_hex, still_current
 from briefing.hashing import canonical_hash
-from briefing.publish.cover import workspace_cover
+from briefing.publish.formats import M4B_VERSION, M4bOptions
 
 log = logging.getLogger(__name__)
 
-M4B_VERSION = 1
-"""Bumped when the M4B's making changes for the same inputs."""
 
 AAC_CODEC = "aac"
 """FFmpeg's native AAC-LC encoder (in PyAV's wheel)."""
 
 GENRE = "Audiobook"
-
-
-@dataclass(frozen=True)
-class M4bOptions:
-    """How the M4B is made."""
-
-    bitrate_kbps: int
-    cover: Cover | None
 
 
 @dataclass(frozen=True)
@@ -155,23 +144,6 @@ def _tag(path: Path, info: TagInfo, cover: Cover | None) -> None:
         kind = MP4Cover.FORMAT_PNG if cover.kind == "PNG" else MP4Cover.FORMAT_JPEG
         tags["covr"] = [MP4Cover(cover.data, imageformat=kind)]
     audio.save()
-
-
-def options_for(settings: Settings, workspace: Path) -> M4bOptions | None:
-    """The M4B options of a build, or ``None`` when ``m4b`` is not among its formats."""
-    if "m4b" not in settings.formats:
-        return None
-    feed = settings.feed
-    return M4bOptions(settings.bitrate_kbps, workspace_cover(workspace, feed.image, feed.title))
-
-
-def fingerprint(options: M4bOptions | None) -> dict[str, Any]:
-    """What of ``options`` goes into a date's outputs key (nothing without an M4B, so builds
-    without one keep their keys)."""
-    if options is None:
-        return {}
-    cover = sha256_hex(options.cover.data) if options.cover else None
-    return {"m4b": [M4B_VERSION, options.bitrate_kbps, cover]}
 
 
 _OWN = re.compile(r"briefing-[0-9-]+\.m4b")

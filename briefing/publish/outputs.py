@@ -27,15 +27,7 @@ from briefing.audio.mp3frames import JoinPlan, Mp3Stream, plan_join
 from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
-from briefing.publish.books import (
-    BookChapterInput,
-    BookOptions,
-    remove_unlisted,
-    talking_book,
-    write_books,
-)
-from briefing.publish.broadcast import remove_unlisted as remove_unlisted_wav
-from briefing.publish.m4b import remove_unlisted as remove_unlisted_m4b
+from briefing.publish.formats import remove_dropped
 from briefing.publish.manifest import (
     MANIFEST_FORMAT,
     Manifest,
@@ -49,8 +41,8 @@ from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
 if TYPE_CHECKING:
-    from briefing.publish.broadcast import Broadcast, BroadcastOptions
-    from briefing.publish.m4b import M4bOptions
+    from briefing.publish.broadcast import Broadcast
+    from briefing.publish.formats import BookOptions, BroadcastOptions, M4bOptions
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +213,8 @@ def _write_books(files: _Files, day: str, info: TagInfo, lang: str,
     their manifest entries."""
     if books is None:
         return {}
+    from briefing.publish.books import BookChapterInput, talking_book, write_books
+
     book = talking_book(info.title, day, lang, info.artist, info.album, [
         BookChapterInput(c, p.relative_to(files.folder).as_posix(), length, e.segments)
         for c, p, length, e in chapters], books.cover)
@@ -336,9 +330,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         manifest["wav"] = master.entry
     files.put(folder / f"briefing-{day}.json",
               (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    remove_unlisted_m4b(folder, earlier, m4b_entry)
-    remove_unlisted(folder, day, earlier, book_entries)
-    remove_unlisted_wav(folder, earlier, master)
+    remove_dropped(folder, day, earlier, m4b_entry, book_entries, master)
     _remove_stale(previous, files.sizes)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
                        bounds[-1], tuple(files.sizes), tuple(files.written),
