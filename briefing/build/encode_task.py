@@ -38,6 +38,10 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, l
 
     mp3, timings, memo = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
                                         loudness_lufs, true_peak_dbtp, previous)
+    from briefing.build.chapter_scans import figures
+
+    with contextlib.suppress(ValueError):  # else the build walks the file, and refuses it
+        memo = {**memo, "scan": figures(mp3)}  # remembered by the build (not walking it)
     if out is None:
         return mp3, timings, memo
     path = str(write_temp_beside(Path(out), mp3))

@@ -23,7 +23,7 @@ from briefing.audio.assemble import SegmentTiming
 from briefing.audio.chapter import Previous
 from briefing.audio.id3 import TagInfo
 from briefing.audio.mp3file import Mp3File
-from briefing.build.chapter_scans import scan_chapter
+from briefing.build.chapter_scans import remember, scan_chapter
 from briefing.build.context import BuildContext
 from briefing.build.encode_task import encode_chapter_task, remove_worker_temps
 from briefing.build.inputs import named, rel
@@ -214,11 +214,14 @@ def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes |
     """Cache a chapter: its MP3 (bytes, or the temporary file a local worker wrote) under the
     encoding key, its timings under the assembly key, its memo (gain and units) for the next
     encode of the same chapter."""
+    scan = memo.pop("scan", None)
     with named(ctx.chapters.path(chapter.key)):
         if isinstance(mp3, str):
             ctx.chapters.adopt(chapter.key, Path(mp3))
         else:
             ctx.chapters.put(chapter.key, mp3)
+    if isinstance(scan, dict):
+        remember(ctx.chapters, ctx.scans, chapter.key, scan)
     key = _memo_key(ctx, plan, chapter)
     with named(ctx.memos.path(key)):
         ctx.memos.put(key, json.dumps({**memo, "chapter": chapter.key}).encode("utf-8"))
