@@ -229,8 +229,11 @@ class Settings:
                                    **{g.name: g.configured for g in self.command_line})
 
     def overridden(self, **changes: Any) -> Settings:
-        """A copy with the given settings changed; ``None`` values are ignored."""
+        """A copy with the given settings changed (and checked); ``None`` values are ignored,
+        and without a change this (checked) settings object is returned as it is."""
         real = {k: v for k, v in changes.items() if v is not None}
+        if not real:
+            return self
         return validate(dataclasses.replace(self, **real))
 
 
@@ -251,7 +254,11 @@ def validate(settings: Settings, source: Path | None = None) -> Settings:
 
 
 def load_settings(workspace: Path) -> Settings:
-    """Defaults updated from ``<workspace>/briefing.toml`` when it exists."""
+    """Defaults updated from ``<workspace>/briefing.toml`` when it exists (the defaults need
+    no checking: without the file, the settings model and pydantic are not imported)."""
+    path = workspace / CONFIG_NAME
+    if not path.exists() and not path.is_symlink():
+        return Settings()
     from briefing.config_model import load_settings_file
 
     return load_settings_file(workspace)

@@ -29,11 +29,12 @@ quieter on speech: the round trip scales the signal by about 0.95.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -242,12 +243,23 @@ def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     The matrix products here are small: more BLAS threads only spin, and when the cores are
     busy (a build synthesising in parallel) they make it several times slower.
     """
+    controller = _blas_controller()
+    if controller is None:
+        return contextlib.nullcontext()
+    return cast("contextlib.AbstractContextManager[object]",
+                controller.limit(limits=1, user_api="blas"))
+
+
+@functools.cache
+def _blas_controller() -> Any:
+    """threadpoolctl's view of this process's thread pools, made once (making one scans the
+    loaded libraries: a third of a millisecond, for every chapter and unit); ``None`` without
+    threadpoolctl."""
     try:
         threadpoolctl = importlib.import_module("threadpoolctl")
     except ImportError:
-        return contextlib.nullcontext()
-    limits = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-    return cast("contextlib.AbstractContextManager[object]", limits)
+        return None
+    return threadpoolctl.ThreadpoolController()
 
 
 def _check(pcm: bytes, sample_rate: int) -> None:
