@@ -77,17 +77,34 @@ def decode_runs(text: str) -> tuple[tuple[int, int], ...]:
 
 
 @functools.cache
-def _table(table: str) -> dict[str, Repertoire]:
+def _table(table: str) -> tuple[dict[str, int], list[str]]:
+    """The table's voices (each the index of its set) and its sets, still encoded: a voice's
+    set is decoded when it is looked up (:func:`_repertoire`), not all of them at start-up."""
     path = TABLE_DIR / f"{table}.json"
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        sets = [decode_runs(runs) for runs in doc["sets"]]
-        return {voice: Repertoire(f"{table}/{voice}", sets[index])
-                for voice, index in doc["voices"].items()}
+        sets, voices = doc["sets"], doc["voices"]
+        if not isinstance(sets, list) or not all(isinstance(x, str) for x in sets) or \
+                not isinstance(voices, dict):
+            raise TypeError("not a repertoire table")
+        if any(type(i) is not int or not 0 <= i < len(sets) for i in voices.values()):
+            raise IndexError("a voice's set is missing")
+        return dict(voices), sets
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         logger.warning("cannot read the repertoire table %s (%s): voices say ASCII only",
                        path, exc)
-        return {}
+        return {}, []
+
+
+@functools.cache
+def _repertoire(table: str, voice: str) -> Repertoire:
+    voices, sets = _table(table)
+    try:
+        return Repertoire(f"{table}/{voice}", decode_runs(sets[voices[voice]]))
+    except ValueError as exc:
+        logger.warning("cannot read the repertoire table %s's set of %s (%s): the voice says "
+                       "ASCII only", table, voice, exc)
+        return ASCII
 
 
 def voice_candidates(voice: str) -> list[str]:
@@ -102,10 +119,10 @@ def voice_candidates(voice: str) -> list[str]:
 
 def lookup(table: str, voice: str) -> Repertoire:
     """The measured repertoire of espeak-ng ``voice`` in ``table`` (ASCII when unknown)."""
-    voices = _table(table)
+    voices, _ = _table(table)
     for key in voice_candidates(voice):
         if key in voices:
-            return voices[key]
+            return _repertoire(table, key)
     logger.warning("no measured repertoire for %s voice %r: every non-ASCII letter is"
                    " transliterated", table, voice)
     return ASCII
