@@ -109,15 +109,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
-def write_temp_beside(path: Path, data: bytes) -> Path:
+def write_temp_beside(path: Path, data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` (named as briefing's temporary
-    files are), flushed to disk, for another process to rename over ``path``."""
+    files are), flushed to disk unless not ``durable`` (a cache entry checked on every read),
+    for another process to rename over ``path``."""
     fd, tmp = _mkstemp(path)
     try:
         with naming_target(path), os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         tmp.chmod(0o644)
     except BaseException:
         tmp.unlink(missing_ok=True)

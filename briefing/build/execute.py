@@ -102,10 +102,19 @@ def _job(plan: DatePlan, seg: PlannedSegment) -> Job:
     return Job(seg.digest, seg.spoken, seg.voice, f"{where}, sentence {seg.number + 1}")
 
 
-def _put(ctx: BuildContext, job: Job, wav: bytes) -> None:
-    """Store a synthesised segment in the cache."""
+def _put(ctx: BuildContext, job: Job, wav: bytes | str) -> None:
+    """Store a synthesised segment in the cache: its WAV, or the temporary file a local
+    worker wrote beside the entry (:func:`~briefing.build.workers.synthesize_task`)."""
     with named(ctx.segments.path(job.key)):
-        ctx.segments.put(job.key, wav)
+        if isinstance(wav, str):
+            ctx.segments.adopt(job.key, Path(wav))
+        else:
+            ctx.segments.put(job.key, wav)
+
+
+def _synth_task(ctx: BuildContext, job: Job) -> Task:
+    """The task that synthesises ``job``; local workers write the WAV beside its entry."""
+    return ctx.workers.task(job, str(ctx.segments.path(job.key)) if ctx.workers.local else None)
 
 
 def _decode_inserts(ctx: BuildContext, jobs: Iterable[Job]) -> list[Job]:
@@ -358,7 +367,8 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
 
         return write
 
-    steps = Steps(encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
+    steps = Steps(synth_task=lambda job: _synth_task(ctx, job),
+                  encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
                   stored=lambda job, wav: _put(ctx, job, wav),
                   encoded=lambda p, chapter, done: _store(ctx, p, chapter, *done),
                   date_ready=date_ready)
@@ -366,7 +376,8 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
         run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"),
                      ctx.tick("encoding"))
     except BaseException:
-        remove_worker_temps(ctx.chapters.path(c.key) for p in todo for c in p.to_encode)
+        remove_worker_temps([*(ctx.chapters.path(c.key) for p in todo for c in p.to_encode),
+                             *(ctx.segments.path(key) for key in jobs)])
         raise
     return results, errors
 

@@ -34,11 +34,14 @@ Progress = Callable[[int, int], None]
 class Steps:
     """What the build does at each step of the pipeline (all in the build's own process)."""
 
+    synth_task: Callable[[Job], Task]
+    """The worker task that synthesises a segment."""
+
     encode_task: Callable[[DatePlan, ChapterPlan], Task]
     """The worker task that encodes a chapter (made only when it is about to be submitted)."""
 
-    stored: Callable[[Job, bytes], None]
-    """Put a synthesised segment in the cache."""
+    stored: Callable[[Job, Any], None]
+    """Put a synthesised segment (the synthesis task's result) in the cache."""
 
     encoded: Callable[[DatePlan, ChapterPlan, Any], object]
     """Put an encoded chapter (the encode task's result) in the cache."""
@@ -81,7 +84,7 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
     waiting: dict[tuple[int, int], set[str]] = {}
     chapters_of: dict[str, list[tuple[int, ChapterPlan]]] = defaultdict(list)
     left = [len(plan.to_encode) for plan in plans]
-    feed = _Feed((workers.task(job) for job in jobs.values()), steps.encode_task)
+    feed = _Feed((steps.synth_task(job) for job in jobs.values()), steps.encode_task)
     for number, plan in enumerate(plans):
         for chapter in plan.to_encode:
             need = {seg.digest for seg in chapter.segments if seg.digest in jobs}

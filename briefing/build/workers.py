@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -38,6 +39,7 @@ from briefing.build.pool_procs import dead_worker, kill_workers, wait_for_manage
 from briefing.engines.base import Engine, VoiceSettings, set_thread_budget
 from briefing.engines.registry import load_engine
 from briefing.errors import BriefingError, ConfigError, EngineError
+from briefing.fsutil import write_temp_beside
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +56,22 @@ def _engine(name: str) -> Engine:
     return _engines[name]
 
 
-def synthesize_task(engine: str, text: str, voice: str | None, rate: int) -> bytes:
-    """Synthesise one segment in a worker; returns a checked WAV."""
+def synthesize_task(engine: str, text: str, voice: str | None, rate: int,
+                    out: str | None = None) -> bytes | str:
+    """Synthesise one segment in a worker; returns a checked WAV.
+
+    With ``out`` (the cache entry's path, for local workers) the WAV is written to a
+    temporary file beside it, whose path is returned for the build to rename into place: the
+    audio then never goes through the pool's pipes, nor the build's memory.  It is not flushed
+    to disk: a segment is checked whenever it is read (:func:`check_wav`), so one cut short
+    by a crash is synthesised again.
+    """
     wav = _engine(engine).synthesize(text, VoiceSettings(voice, rate))
     if not check_wav(wav):
         raise EngineError(f"engine {engine!r} returned an empty or invalid WAV")
-    return wav
+    if out is None:
+        return wav
+    return str(write_temp_beside(Path(out), wav, durable=False))
 
 
 def warm_task() -> None:
@@ -300,10 +312,11 @@ class Workers:
         except cf.BrokenExecutor as exc:
             raise _died(task, exc) from exc
 
-    def task(self, job: Job) -> Task:
-        """The task that synthesises ``job`` (its item is the job)."""
-        return Task(job.label, synthesize_task,
-                    (self.engine, job.text, job.voice.voice, job.voice.rate), job)
+    def task(self, job: Job, out: str | None = None) -> Task:
+        """The task that synthesises ``job`` (its item is the job); with ``out``, local workers
+        write the WAV beside that cache entry and return the temporary file's path."""
+        args = (self.engine, job.text, job.voice.voice, job.voice.rate)
+        return Task(job.label, synthesize_task, (*args, out) if out is not None else args, job)
 
     def synthesize(self, jobs: Sequence[Job],
                    progress: Callable[[int, int], None] | None = None
