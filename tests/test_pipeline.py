@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DATES = 6
@@ -58,3 +59,34 @@ def test_two_workers_and_one_give_the_same_bytes(tmp_path: Path) -> None:
     assert _digests(one) == _digests(two)
     assert len(_digests(one)) > 5 * DATES
     assert not list(two.rglob("*.briefing.tmp"))
+
+
+def test_local_workers_hand_back_files_not_audio(tmp_path: Path) -> None:
+    """A local worker writes each segment beside its cache entry and hands back the file's
+    path, which the build renames in: no audio goes through the pool's pipes."""
+    from unittest import mock
+
+    import pytest
+
+    from briefing.build import execute
+    from tests.conftest import isolate, run_cli
+
+    ws = tmp_path / "ws"
+    _workspace(ws)
+    handed: list[type] = []
+    real = execute._put
+
+    def spy(ctx: Any, job: Any, wav: bytes | str) -> None:
+        handed.append(type(wav))
+        real(ctx, job, wav)
+
+    with pytest.MonkeyPatch.context() as monkeypatch, \
+            mock.patch.object(execute, "_put", spy):
+        isolate(monkeypatch, tmp_path / "home", tmp_path)
+        result = run_cli("build", "-w", ws, "--engine", "fake", "-j", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    synthesised = sum(d["segments"]["synthesized"] for d in result.json()["dates"])
+    assert synthesised > 8 * DATES and handed == [str] * synthesised
+    wavs = list((ws / ".briefing" / "segments").rglob("*.wav"))
+    assert len(wavs) == synthesised and all(p.read_bytes()[:4] == b"RIFF" for p in wavs)
+    assert not [p for p in ws.rglob("*") if p.name.endswith(".tmp")]

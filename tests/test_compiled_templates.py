@@ -1,0 +1,82 @@
+"""A build keeps the templates' compiled code in ``.briefing/compiled`` (jinja2's bytecode cache,
+:func:`briefing.templating.compiled_templates`), so the next build's process does not compile
+them again.  A template edited since is compiled afresh (its page shows the edit), a damaged
+entry is compiled again, and ``status`` and ``check`` write nothing there.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, THREE_DATES, build_three_dates
+
+COMPILED = Path(".briefing") / "compiled"
+
+
+def run(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``briefing`` in a process of its own, as a user runs it (nothing compiled in memory)."""
+    done = subprocess.run([sys.executable, "-m", "briefing", *args, "-w", str(ws)],
+                          capture_output=True, text=True, cwd=REPO, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_three_dates(tmp_path_factory.mktemp("compiled"))
+
+
+@pytest.fixture
+def ws(built: Path, tmp_path: Path) -> Path:
+    to = tmp_path / "ws"
+    shutil.copytree(built, to, symlinks=True)
+    return to
+
+
+def entries(ws: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((ws / COMPILED).glob("*.cache"))}
+
+
+def test_a_build_keeps_each_template_compiled(ws: Path) -> None:
+    # the script template and the two page templates (the date pages and the index)
+    assert len(entries(ws)) >= 3
+
+
+def test_status_and_check_write_nothing_there(ws: Path) -> None:
+    shutil.rmtree(ws / COMPILED)
+    run(ws, "status")
+    run(ws, "check")
+    assert not (ws / COMPILED).exists()
+
+
+def test_an_edited_template_is_compiled_again_and_used(ws: Path) -> None:
+    before = entries(ws)
+    templates = ws / "templates"
+    templates.mkdir()
+    original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
+    assert "</footer>" in original
+    (templates / "player.html.j2").write_text(
+        original.replace("</footer>", "<p>Produced by the newsroom.</p></footer>"),
+        encoding="utf-8")
+    run(ws, "build")
+    page = ws / "audio" / THREE_DATES[0] / "index.html"
+    assert "Produced by the newsroom." in page.read_text(encoding="utf-8")
+    after = entries(ws)
+    assert set(before) < set(after)  # the workspace's template has an entry of its own
+    assert all(after[name] == data for name, data in before.items())
+
+
+def test_a_damaged_entry_is_compiled_again(ws: Path) -> None:
+    pages = {p: p.read_bytes() for p in sorted((ws / "audio").rglob("index.html"))}
+    for name in entries(ws):
+        (ws / COMPILED / name).write_bytes(b"not compiled code")
+    for page in pages:
+        page.unlink()
+    run(ws, "build")
+    assert {p: p.read_bytes() for p in pages} == pages
+    assert all(data != b"not compiled code" for data in entries(ws).values())
