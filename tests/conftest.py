@@ -241,3 +241,31 @@ def build_three_dates(root: Path) -> Path:
         result = run_cli("build", "-w", ws, "--json")
     assert result.exit_code == 0, result.stderr
     return ws
+
+
+def edit_story(ws: Path, day: str, words: str = ", the producer added") -> None:
+    """Add ``words`` to the first sentence of the story of ``day``'s script (a producer's
+    one-sentence edit)."""
+    script = ws / "scripts" / f"{day}.md"
+    text = script.read_text(encoding="utf-8")
+    end = text.index(".", text.index("\n\n", text.index("## Story 1")) + 2)
+    script.write_text(text[:end] + words + text[end:], encoding="utf-8")
+
+
+NEWSROOM_FOOTER = "Produced by the newsroom."
+
+
+def add_footer_template(ws: Path) -> None:
+    """A workspace copy of the page template with :data:`NEWSROOM_FOOTER` in its footer."""
+    templates = ws / "templates"
+    templates.mkdir(exist_ok=True)
+    original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
+    assert "</footer>" in original
+    (templates / "player.html.j2").write_text(
+        original.replace("</footer>", f"<p>{NEWSROOM_FOOTER}</p></footer>"), encoding="utf-8")
+
+
+def copy_tree(built: Path, to: Path) -> Path:
+    """A copy of the workspace ``built`` at ``to`` (links kept as links)."""
+    shutil.copytree(built, to, symlinks=True)
+    return to

@@ -19,7 +19,7 @@ from briefing.audio import mp3file
 from briefing.build import chapter_scans
 from briefing.build.cache import chapter_store, timing_store
 from briefing.build.noop import SNAPSHOT_NAME
-from tests.conftest import THREE_DATES, Cli, build_three_dates
+from tests.conftest import THREE_DATES, Cli, build_three_dates, copy_tree, edit_story
 
 DATES = THREE_DATES
 
@@ -31,8 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def ws(built: Path, tmp_path: Path) -> Path:
-    to = tmp_path / "ws"
-    shutil.copytree(built, to, symlinks=True)
+    to = copy_tree(built, tmp_path / "ws")
     (to / ".briefing" / SNAPSHOT_NAME).unlink()  # recorded for the other place
     return to
 
@@ -49,13 +48,6 @@ def walked() -> Any:
 
     with mock.patch.object(chapter_scans, "scan_file", spy):
         yield seen
-
-
-def edit(ws: Path, day: str) -> None:
-    script = ws / "scripts" / f"{day}.md"
-    text = script.read_text(encoding="utf-8")
-    end = text.index(".", text.index("\n\n", text.index("## Story 1")) + 2)
-    script.write_text(text[:end] + ", the producer added" + text[end:], encoding="utf-8")
 
 
 def chapters(ws: Path) -> list[Path]:
@@ -79,7 +71,7 @@ def test_figures_of_fresh_bytes_are_those_a_walk_finds(built: Path) -> None:
 def test_an_edit_walks_no_chapter_file(ws: Path, cli: Cli, walked: list[str]) -> None:
     first = cli("build", "-w", ws, "--engine", "fake", "--force", "--json")  # scans remembered
     assert first.exit_code == 0, first.stderr
-    edit(ws, DATES[1])
+    edit_story(ws, DATES[1])
     walked.clear()
     result = cli("build", "-w", ws, "--json")
     assert result.exit_code == 0, result.stderr

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, THREE_DATES, build_three_dates
+from tests.conftest import (
+    NEWSROOM_FOOTER,
+    REPO,
+    THREE_DATES,
+    add_footer_template,
+    build_three_dates,
+    copy_tree,
+)
 
 COMPILED = Path(".briefing") / "compiled"
 
@@ -33,8 +40,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def ws(built: Path, tmp_path: Path) -> Path:
-    to = tmp_path / "ws"
-    shutil.copytree(built, to, symlinks=True)
+    """A copy of ``built`` whose pages were written by a build in a process of its own (an
+    in-process build may have found the templates compiled in memory by another test)."""
+    to = copy_tree(built, tmp_path / "ws")
+    shutil.rmtree(to / COMPILED, ignore_errors=True)
+    for page in (to / "audio").rglob("index.html"):
+        page.unlink()
+    run(to, "build")
     return to
 
 
@@ -56,16 +68,10 @@ def test_status_and_check_write_nothing_there(ws: Path) -> None:
 
 def test_an_edited_template_is_compiled_again_and_used(ws: Path) -> None:
     before = entries(ws)
-    templates = ws / "templates"
-    templates.mkdir()
-    original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
-    assert "</footer>" in original
-    (templates / "player.html.j2").write_text(
-        original.replace("</footer>", "<p>Produced by the newsroom.</p></footer>"),
-        encoding="utf-8")
+    add_footer_template(ws)
     run(ws, "build")
     page = ws / "audio" / THREE_DATES[0] / "index.html"
-    assert "Produced by the newsroom." in page.read_text(encoding="utf-8")
+    assert NEWSROOM_FOOTER in page.read_text(encoding="utf-8")
     after = entries(ws)
     assert set(before) < set(after)  # the workspace's template has an entry of its own
     assert all(after[name] == data for name, data in before.items())

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from tests.conftest import REPO, Cli, ffprobe_json, isolate, needs_ffprobe, run_cli
+from tests.conftest import (
+    REPO,
+    Cli,
+    add_footer_template,
+    ffprobe_json,
+    isolate,
+    needs_ffprobe,
+    run_cli,
+)
 
 DATES = [f"2024-05-{d:02d}" for d in range(1, 10)]
 
@@ -257,13 +265,7 @@ def test_clean_refuses_when_a_script_is_broken(nine: Path, cli: Cli) -> None:
 
 
 def test_page_template_change_rewrites_every_page_and_nothing_else(nine: Path, cli: Cli) -> None:
-    templates = nine / "templates"
-    templates.mkdir()
-    original = (REPO / "templates" / "player.html.j2").read_text(encoding="utf-8")
-    assert "</footer>" in original
-    (templates / "player.html.j2").write_text(
-        original.replace("</footer>", "<p>Produced by the newsroom.</p></footer>"),
-        encoding="utf-8")
+    add_footer_template(nine)
     before = snapshot(nine)
     result = cli("build", "-w", nine, "--json")
     assert result.exit_code == 0

@@ -18,7 +18,7 @@ import pytest
 
 from briefing.build import plan as plan_module
 from briefing.build.noop import SNAPSHOT_NAME
-from tests.conftest import THREE_DATES, Cli, build_three_dates, run_cli
+from tests.conftest import THREE_DATES, Cli, build_three_dates, edit_story, run_cli
 
 DATES = THREE_DATES
 
@@ -40,12 +40,7 @@ def copy(built: Path, to: Path) -> Path:
     return to
 
 
-def edit(ws: Path, day: str) -> None:
-    """Add words to the first sentence of the story of ``day``'s script."""
-    script = ws / "scripts" / f"{day}.md"
-    text = script.read_text(encoding="utf-8")
-    end = text.index(".", text.index("\n\n", text.index("## Story 1")) + 2)
-    script.write_text(text[:end] + ", the producer added" + text[end:], encoding="utf-8")
+edit = edit_story
 
 
 @pytest.fixture
