@@ -17,16 +17,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefing.audio.assemble import SegmentTiming
 from briefing.audio.chapter import Previous
-from briefing.audio.id3 import TagInfo
-from briefing.audio.mp3file import Mp3File
-from briefing.build.chapter_scans import remember, scan_chapter
+from briefing.build.chapter_scans import remember
 from briefing.build.context import BuildContext
+from briefing.build.date_outputs import cached_chapter, prepare_outputs, write_outputs
 from briefing.build.encode_task import encode_chapter_task, remove_worker_temps
-from briefing.build.inputs import named, rel
+from briefing.build.inputs import named
 from briefing.build.inserts import decode_checked
 from briefing.build.keys import memo_key
 from briefing.build.pipeline import Steps, run_pipeline
@@ -35,12 +33,13 @@ from briefing.build.remove import remove_dates
 from briefing.build.scripts import ScriptResult, ScriptStatus, write_script
 from briefing.build.segment_plan import PlannedSegment
 from briefing.build.site import write_site
-from briefing.build.state import FileStat, OutputsRecord
+from briefing.build.state import OutputsRecord
 from briefing.build.trash import Trash
 from briefing.build.workers import Job, Task
 from briefing.errors import BriefingError, EncoderError, EngineError, InputError
-from briefing.publish.formats import book_options, broadcast_options, m4b_options
-from briefing.publish.outputs import EncodedChapter, write_date_outputs
+
+if TYPE_CHECKING:
+    from briefing.publish.outputs import EncodedChapter
 
 log = logging.getLogger(__name__)
 
@@ -195,29 +194,6 @@ def _previous(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Previo
     return Previous(memo, str(path)) if path.is_file() else None
 
 
-def _timing(row: Sequence[Any]) -> SegmentTiming:
-    """A timing as cached: ``[text, start_ms, end_ms]``, ``true`` after an insert's."""
-    return SegmentTiming(str(row[0]), float(row[1]), float(row[2]),
-                         bool(len(row) > 3 and row[3]))
-
-
-def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
-    """The cached chapter MP3 of ``key``, walked in blocks (never read whole); ``None`` when
-    absent or damaged (a damaged one is removed)."""
-    path = ctx.chapters.path(key)
-    try:
-        return scan_chapter(ctx.chapters, ctx.scans, key)
-    except FileNotFoundError:
-        return None
-    except ValueError:
-        log.warning("cache entry %s is damaged; it will be built again", path.name)
-        path.unlink(missing_ok=True)
-        return None
-    except OSError as exc:
-        raise EncoderError(f"{path}: the encoded chapter cannot be read "
-                           f"({exc.strerror or exc})") from exc
-
-
 def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes | str,
            timings: list[list[Any]], memo: dict[str, Any]) -> None:
     """Cache a chapter: its MP3 (bytes, or the temporary file a local worker wrote) under the
@@ -239,82 +215,23 @@ def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes |
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
 
 
-def _cached(ctx: BuildContext, chapter: ChapterPlan) -> EncodedChapter | None:
-    timings = ctx.timings.get(chapter.assembly)
-    scanned = _scanned(ctx, chapter.key) if timings is not None else None
-    if timings is None or scanned is None:
-        return None
-    segments = tuple(map(_timing, json.loads(timings)))
-    return EncodedChapter(chapter.title, scanned, segments, chapter.kind, chapter.story)
-
-
-def _files(ctx: BuildContext, plan: DatePlan, outputs: Any) -> dict[str, object]:
-    label = plan.day.isoformat()
-    folder = ctx.ws.audio_dir(plan.day)
-    files: dict[str, object] = {
-        "mp3": rel(ctx.ws, outputs.mp3),
-        "chapters": [rel(ctx.ws, path) for path in outputs.chapter_files],
-        "playlist": rel(ctx.ws, outputs.playlist),
-        "vtt": rel(ctx.ws, folder / f"briefing-{label}.vtt"),
-        "srt": rel(ctx.ws, folder / f"briefing-{label}.srt"),
-        "chapters_json": rel(ctx.ws, folder / "chapters.json"),
-        "manifest": rel(ctx.ws, folder / f"briefing-{label}.json"),
-    }
-    for name in ("m4b", "daisy", "epub", "wav"):
-        path = getattr(outputs, name)
-        if path is not None:
-            files[name] = rel(ctx.ws, path)
-    if outputs.wav is not None:
-        files["cues_csv"] = rel(ctx.ws, folder / f"briefing-{label}.cues.csv")
-        files["cues_txt"] = rel(ctx.ws, folder / f"briefing-{label}.cues.txt")
-    return files
-
-
 def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChapter], int]:
     """A date's chapters from the cache, a chapter missing from it (or damaged since) encoded
     here; and how many were."""
     encoded: list[EncodedChapter] = []
     late = 0
     for chapter in plan.chapters:
-        cached = _cached(ctx, chapter)
+        cached = cached_chapter(ctx, chapter)
         if cached is None:  # not encoded beforehand (or damaged since): encode it here
             _repair(ctx, (plan, chapter))
             task = _encode_task(ctx, plan, chapter)
             _store(ctx, plan, chapter, *task.fn(*task.args))
-            cached = _cached(ctx, chapter)
+            cached = cached_chapter(ctx, chapter)
             if cached is None:
                 raise EncoderError(f"{task.label}: the encoded chapter is not a usable MP3")
             late += 1
         encoded.append(cached)
     return encoded, late
-
-
-def write_outputs(ctx: BuildContext, plan: DatePlan,
-                  encoded: Sequence[EncodedChapter]) -> tuple[OutputsRecord, tuple[str, ...]]:
-    """Write a date's files from its cached chapters (:func:`gather_chapters`); records them
-    in the state.  Returns the record and the files whose bytes changed.  Touches nothing but
-    the date's folder and its entry in the state, so it may run beside the workers' results
-    being stored."""
-    label = plan.day.isoformat()
-    info = TagInfo(title=plan.script.title, album=ctx.settings.album,
-                   artist=ctx.settings.artist, date=plan.script.date.isoformat())
-    folder = ctx.ws.audio_dir(plan.day)
-    with named(folder):
-        outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
-                                     m4b_options(ctx.settings, ctx.ws.root),
-                                     book_options(ctx.settings, ctx.ws.root),
-                                     broadcast_options(ctx.settings))
-    record = OutputsRecord(
-        key=plan.outputs_key,
-        stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},
-        chapters=tuple(outputs.chapters),
-        duration_ms=round(outputs.duration_ms),
-        files=_files(ctx, plan, outputs),
-        stages=plan.stages,
-    )
-    ctx.state.outputs[label] = record
-    ctx.save()
-    return record, tuple(rel(ctx.ws, p) for p in outputs.written)
 
 
 def _jobs(ctx: BuildContext, todo: Sequence[DatePlan]) -> tuple[dict[str, Job], Counter[dt.date]]:
@@ -371,7 +288,7 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
                   encode_task=lambda p, chapter: _encode_task(ctx, p, chapter),
                   stored=lambda job, wav: _put(ctx, job, wav),
                   encoded=lambda p, chapter, done: _store(ctx, p, chapter, *done),
-                  date_ready=date_ready)
+                  date_ready=date_ready, prepare=prepare_outputs)
     try:
         run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"),
                      ctx.tick("encoding"))

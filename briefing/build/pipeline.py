@@ -50,6 +50,11 @@ class Steps:
     """Called once a date's chapters are all in the cache: returns what writes its outputs,
     which runs in the build's writer thread (beside the storing of the workers' results)."""
 
+    prepare: Callable[[], None] | None = None
+    """Run first in the writer thread, while the workers start: what writing the outputs
+    needs that takes time once (importing their modules), done before the first date is
+    ready rather than then."""
+
 
 class _Feed:
     """The tasks for the workers: chapters ready to encode first, then synthesis in date order.
@@ -95,6 +100,8 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
             for digest in need:
                 chapters_of[digest].append((number, chapter))
     writer = _Writer()
+    if steps.prepare is not None:
+        writer.submit(steps.prepare)
     ready = 0
 
     def write_ready() -> None:
