@@ -51,9 +51,9 @@ class Steps:
     which runs in the build's writer thread (beside the storing of the workers' results)."""
 
     prepare: Callable[[], None] | None = None
-    """Run first in the writer thread, while the workers start: what writing the outputs
-    needs that takes time once (importing their modules), done before the first date is
-    ready rather than then."""
+    """Run in the writer thread once the first tasks are handed out (at the first result),
+    while the workers go on: what writing the outputs needs that takes time once (importing
+    their modules), done before the first date is ready rather than then."""
 
 
 class _Feed:
@@ -100,8 +100,6 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
             for digest in need:
                 chapters_of[digest].append((number, chapter))
     writer = _Writer()
-    if steps.prepare is not None:
-        writer.submit(steps.prepare)
     ready = 0
 
     def write_ready() -> None:
@@ -116,9 +114,13 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
     number_of = {id(plan): n for n, plan in enumerate(plans)}
     # leaving, the workers are stopped first on any error (closing the run kills them), then
     # the date being written is waited for
+    prepare = steps.prepare
     with writer, contextlib.closing(workers.run(feed)) as results:
         write_ready()
         for task, result in results:
+            if prepare is not None:  # the first tasks are all handed out by now
+                writer.submit(prepare)
+                prepare = None
             if isinstance(task.item, Job):
                 steps.stored(task.item, result)
                 counts["synthesised"] += 1
