@@ -9,10 +9,12 @@ nothing changed.  When the only files whose bytes changed since then are scripts
 that build recorded (nothing added or removed, no article, setting, template, lexicon, sound,
 output, code or installed package changed, the same command line and environment), the other
 dates' plans are known: up to date, as recorded.  The build then reads the articles as always
-(their warnings are the report's), plans just those dates, executes that plan (the site's index
-and feed are made from every date's recorded outputs, as always) and reports the recorded
-entries of the other dates beside the new ones, in the recorded order; the warnings of dates
-over the target duration are made from all of them.  Anything else, and every date is planned,
+(their warnings are the report's), plans just those dates (each script merged with the text
+last generated for it, which is what rendering its unchanged articles would give: no template
+is loaded), executes that plan (the site's index and feed are made from every date's recorded
+outputs, as always) and reports the recorded entries of the other dates beside the new ones,
+in the recorded order; the warnings of dates over the target duration are made from all of
+them.  Anything else, and every date is planned,
 as before.  A recorded report with notes (of scripts that override settings; not attributed to
 a date) is not reused: such a build is planned in full.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.audio.assemble import Gaps
+from briefing.build.bases import base_text
 from briefing.build.causes import SOUND, input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
@@ -29,6 +30,7 @@ from briefing.build.keys import (
     outputs_key,
     summary_key,
 )
+from briefing.build.removed_dates import RemovedDate, removed_dates
 from briefing.build.report import DateState
 from briefing.build.scripts import ScriptResult, ScriptStatus, decide, new_path_for, offers_on_disk
 from briefing.build.segment_plan import PlannedSegment, missing_segments, plan_segments
@@ -47,7 +49,6 @@ from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
 from briefing.publish.formats import outputs_fingerprint
-from briefing.text.dates import parse_iso_date
 from briefing.text.script_read import (
     Chapter,
     Pause,
@@ -56,7 +57,6 @@ from briefing.text.script_read import (
     read_script,
     without_silent,
 )
-from briefing.text.script_render import render_script
 from briefing.text.sound import Sound
 
 log = logging.getLogger(__name__)
@@ -145,18 +145,6 @@ class DatePlan:
     def to_assemble(self) -> tuple[ChapterPlan, ...]:
         """Chapters whose assembly is not cached."""
         return tuple(c for c in self.chapters if not c.assembled)
-
-
-@dataclass(frozen=True)
-class RemovedDate:
-    """A date built before whose articles are all gone; nothing of it is deleted."""
-
-    day: dt.date
-    script: str
-    """Its script (relative to the workspace)."""
-    edited: bool = False
-    """The script was edited by hand: it is kept and rendered; otherwise the script and the
-    date's outputs go to the trash."""
 
 
 @dataclass(frozen=True)
@@ -283,9 +271,12 @@ def _script_plans(ctx: BuildContext, read: Articles, force: bool, s: Settings,
     for day, group in group_by_date(read.articles).items():
         if only is not None and day not in only:
             continue
-        text = render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
-                             workspace=ctx.ws.root, photo_voice=s.photo_voice,
-                             photo_rate=s.photo_rate, programme=s.programme)
+        # with ``only`` nothing the script is made from changed since it was last generated,
+        # so the text generated then is the text (not rendered again: no templates to load)
+        text = (base_text(ctx.ws, ctx.state, day) if only is not None else None) or \
+            render_script(day, group, voice=s.voice or "default", rate=s.rate, lang=s.lang,
+                          workspace=ctx.ws.root, photo_voice=s.photo_voice,
+                          photo_rate=s.photo_rate, programme=s.programme)
         try:
             decision = decide(ctx.ws, day, text, ctx.state, force)
         except InputError as exc:  # the script there is not a file we can read
@@ -298,42 +289,17 @@ def _script_plans(ctx: BuildContext, read: Articles, force: bool, s: Settings,
     return plans, errors
 
 
+def render_script(day: dt.date, group: Sequence[Any], **options: Any) -> str:
+    """:func:`briefing.text.script_render.render_script`, imported when first needed."""
+    from briefing.text.script_render import render_script as render
+
+    return render(day, group, **options)
+
+
 def _source_name(ctx: BuildContext, path: Path) -> str:
     """An article's path as the state records it: relative to the workspace when inside it."""
     full, root = path.resolve(), ctx.ws.root.resolve()
     return full.relative_to(root).as_posix() if full.is_relative_to(root) else str(full)
-
-
-def _removed(ctx: BuildContext, read: Articles, generated: set[dt.date],
-             default_sources: bool) -> list[RemovedDate]:
-    """Dates generated before from articles none of which gives that date any more."""
-    dates: dict[Path, dt.date] = {a.source.resolve(): a.date for a in read.articles}
-    labels = set(ctx.state.sources) | (set(ctx.state.generated) if default_sources else set())
-    removed = []
-    for label in sorted(labels):
-        try:
-            day = parse_iso_date(label)
-        except ValueError:
-            continue
-        if day in generated:
-            continue
-        root = ctx.ws.root.resolve()
-        sources = [(root / p).resolve() for p in ctx.state.sources.get(label, ())]
-        if all(not p.exists() or (p in dates and dates[p] != day) for p in sources) and \
-                not any(p in read.unreadable for p in sources):
-            removed.append(RemovedDate(day, rel(ctx.ws, ctx.ws.script_path(day)),
-                                       _edited(ctx, day)))
-    return removed
-
-
-def _edited(ctx: BuildContext, day: dt.date) -> bool:
-    """Whether ``day``'s script is there and differs from what briefing generated."""
-    path = ctx.ws.script_path(day)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return False
-    return sha256_hex(data) != ctx.state.generated.get(day.isoformat())
 
 
 def open_conflicts(ctx: BuildContext, days: Sequence[dt.date]) -> list[ScriptResult]:
@@ -371,7 +337,8 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         scripts, failed = _script_plans(ctx, read, force, written, only)
         errors.extend(failed)
         default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
-        removed = _removed(ctx, read, {p.day for p in scripts}, default) if only is None else []
+        removed = ([] if only is not None else
+                   removed_dates(ctx, read, {p.day for p in scripts}, default))
         for sp in scripts:
             todo[sp.day] = sp.script_text if sp.status in WRITES else None
             if sp.status is ScriptStatus.CONFLICT:

@@ -1,10 +1,11 @@
 """A date whose articles are all gone: its unedited script and its outputs go to the trash.
 
 The script is the producer's source of truth, so an edited one is never touched (the plan
-keeps rendering it, :class:`~briefing.build.plan.RemovedDate`).  An unedited one was only ever
-briefing's, and so are the files the state recorded as the date's outputs and page: those are
-moved (never deleted) to the build's trash folder, the state forgets the date, and the site
-written after this no longer lists it.  Files in ``audio/<date>/`` briefing did not write stay.
+keeps rendering it, :class:`~briefing.build.removed_dates.RemovedDate`).  An unedited one was
+only ever briefing's, and so are the files the state recorded as the date's outputs and page:
+those are moved (never deleted) to the build's trash folder, the state forgets the date, and
+the site written after this no longer lists it.  Files in ``audio/<date>/`` briefing did not
+write stay.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from briefing.build.bases import forget
 from briefing.build.context import BuildContext
-from briefing.build.plan import RemovedDate
+from briefing.build.removed_dates import RemovedDate
 from briefing.build.trash import Trash
 
 log = logging.getLogger(__name__)
