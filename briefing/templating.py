@@ -21,35 +21,40 @@ import contextvars
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from briefing.fsutil import write_bytes_atomic
+
+if TYPE_CHECKING:
+    import jinja2
 
 _COMPILED: contextvars.ContextVar[Path | None] = contextvars.ContextVar("compiled", default=None)
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in the folder :func:`compiled_templates` names (none outside it)."""
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """The compiled templates of the folder :func:`compiled_templates` names (none outside
+    it): made when the first environment is, so importing this module imports no jinja2."""
+    import jinja2
 
-    def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        folder = _COMPILED.get()
-        return folder / f"{bucket.key}.cache" if folder is not None else None
+    class CompiledTemplates(jinja2.BytecodeCache):
+        def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
+            folder = _COMPILED.get()
+            return folder / f"{bucket.key}.cache" if folder is not None else None
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._file(bucket)
-        if path is not None:
-            with contextlib.suppress(OSError):
-                bucket.bytecode_from_string(path.read_bytes())  # a stale one is ignored
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            path = self._file(bucket)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    bucket.bytecode_from_string(path.read_bytes())  # a stale one is ignored
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._file(bucket)
-        if path is not None:
-            with contextlib.suppress(OSError):  # the cache only saves time
-                write_bytes_atomic(path, bucket.bytecode_to_string())
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            path = self._file(bucket)
+            if path is not None:
+                with contextlib.suppress(OSError):  # the cache only saves time
+                    write_bytes_atomic(path, bucket.bytecode_to_string())
 
-
-_CACHE = _CompiledTemplates()
+    return CompiledTemplates()
 
 
 @contextlib.contextmanager
@@ -104,6 +109,8 @@ def environment(workspace: Path | None, *, autoescape: bool,
 @functools.lru_cache(maxsize=16)
 def _environment(dirs: tuple[Path, ...], autoescape: bool,
                  filters: tuple[tuple[str, Callable[..., str]], ...]) -> jinja2.Environment:
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
@@ -111,7 +118,7 @@ def _environment(dirs: tuple[Path, ...], autoescape: bool,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_CACHE,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(dict(filters))
     return env
