@@ -22,6 +22,7 @@ from typing import Any
 
 from briefing.engines.base import thread_budget
 from briefing.engines.piper_load import joe_files
+from briefing.engines.piper_seed import seeded_model
 from briefing.errors import EngineError
 
 logger = logging.getLogger(__name__)
@@ -141,14 +142,13 @@ if hasattr(os, "register_at_fork"):
 
 
 def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
-    """``PiperVoice.load``, with onnxruntime limited to ``threads`` intra-op threads when given.
+    """The voice as ``PiperVoice.load`` builds it (its config, a CPU session of the model, its
+    espeak-ng data), but with its noise fixed (:func:`~briefing.engines.piper_seed.seeded_model`)
+    and onnxruntime limited to ``threads`` intra-op threads when given.
 
-    ``PiperVoice.load`` takes no session options, so the voice is built as it builds it (its
-    config, a CPU session of the model, its espeak-ng data), with ours; where the piper version
-    lacks one of those names, it is loaded as piper loads it.
+    Where the piper version lacks one of the names this needs, it is loaded as piper loads it,
+    and its speech is not reproducible (a warning says so).
     """
-    if threads is None:
-        return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
     module = sys.modules.get(piper.PiperVoice.__module__)
     try:
         if module is None:
@@ -156,15 +156,19 @@ def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
         ort, config_type = module.onnxruntime, module.PiperConfig
         espeak_data = Path(module.ESPEAK_DATA_DIR)
     except AttributeError:
-        logger.debug("piper %s: loading without thread options", piper.__name__)
+        logger.warning("piper %s: voice %s loaded without a fixed noise seed; its speech is not"
+                       " reproducible", piper.__name__, files.key)
         return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        logger.debug("piper voice %s: onnxruntime on %d thread(s)", files.key, threads)
     config = config_type.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
-    session = ort.InferenceSession(str(files.model), sess_options=options,
+    model, replaced = seeded_model(files.model)
+    logger.debug("piper voice %s: %d noise node(s) seeded", files.key, replaced)
+    session = ort.InferenceSession(model, sess_options=options,
                                    providers=["CPUExecutionProvider"])
-    logger.debug("piper voice %s: onnxruntime on %d thread(s)", files.key, threads)
     return piper.PiperVoice(config=config, session=session, espeak_data_dir=espeak_data,
                             download_dir=Path.cwd())
 
