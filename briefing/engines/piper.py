@@ -75,6 +75,7 @@ from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version
 from briefing.engines.piper_load import INSTALL_HINT, check_installed, import_piper
 from briefing.engines.piper_rate import RATE_CURVE, RATE_MAPPING, REFERENCE_WPM, length_scale_for
 from briefing.engines.piper_seed import NOISE_SEED
+from briefing.engines.piper_text import PIPER_TEXT_VERSION
 from briefing.engines.piper_voices import (
     DEFAULT_VOICE,
     JOE_ALIASES,
@@ -130,7 +131,7 @@ class PiperEngine(Engine):
         everything that changes how a segment sounds.
         """
         return (f"piper-tts-{dist_version('piper-tts')}/{self._own.identity}"
-                f"/noise{NOISE_FACTOR:g}/seed{NOISE_SEED}/rate{RATE_MAPPING}")
+                f"/noise{NOISE_FACTOR:g}/seed{NOISE_SEED}/text{PIPER_TEXT_VERSION}/rate{RATE_MAPPING}")
 
     def _files(self, voice: str | None) -> VoiceFiles:
         return self._own if voice is None else resolve_voice(voice)

@@ -23,6 +23,7 @@ from typing import Any
 from briefing.engines.base import thread_budget
 from briefing.engines.piper_load import joe_files
 from briefing.engines.piper_seed import seeded_model
+from briefing.engines.piper_text import for_piper
 from briefing.errors import EngineError
 
 logger = logging.getLogger(__name__)
@@ -186,13 +187,25 @@ class LoadedVoice:
             raise EngineError(f"piper cannot load voice {files.key!r}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
         self._synthesis_config: Any = piper.SynthesisConfig
+        self._letters: dict[str, str] = {}
         _live_voices.add(self)
         logger.debug(
             "loaded piper voice %s in %.2f s (process %d)", files.key, self.load_seconds, self.pid
         )
 
+    def letter(self, char: str) -> str:
+        """The phonemes the voice's espeak-ng says for the letter ``char`` alone."""
+        said = self._letters.get(char)
+        if said is None:
+            sentences = self.voice.phonemize(f"{char}.")
+            said = "".join(sentences[0] if sentences else char).rstrip(" .")
+            self._letters[char] = said
+        return said
+
     def synthesize(self, text: str, length_scale: float) -> tuple[bytes, int]:
         """Raw mono 16-bit PCM of ``text`` and its sample rate."""
+        if self.files.espeak_voice is not None:
+            text = for_piper(text, self.letter)
         config = self._synthesis_config(
             length_scale=length_scale,
             noise_scale=round(self.files.noise_scale * NOISE_FACTOR, 4),
