@@ -20,7 +20,8 @@ def _letter(char: str) -> str:
 @pytest.mark.parametrize(("text", "said"), [
     ("Photo by Alain Jocard, A.F.P, via Getty Images.",
      "Photo by Alain Jocard, [[<a> <f> <p>,]] via Getty Images."),
-    ("of A.F.P via Getty Images; and A.P.", "of [[<a> <f> <p>]] via Getty Images; and [[<a> <p>.]]"),
+    ("of A.F.P via Getty Images; and A.P.",
+     "of [[<a> <f> <p>]] via Getty Images; and [[<a> <p>.]]"),
     ("at eight A.M. on Monday", "at eight [[<a> <m>]] on Monday"),  # the initialism's own dot
     ("at eight ten A.M.", "at eight ten [[<a> <m>.]]"),  # ... or the full stop
     ("the U.S Agency", "the [[<u> <s>]] Agency"),
