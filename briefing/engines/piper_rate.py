@@ -36,7 +36,8 @@ The corpus: the benchmark seed, the three articles in ``articles/`` and the thre
 whitespace-separated words of the text sent to the engine (``briefing.speech.spoken.spoken_text``,
 numbers spelt out: 1005 words), over the summed segment durations after the assembler's
 edge-silence trimming (-50 dBFS, 20 ms margins).  Without trimming the rates are 2-3 % lower.
-Repeated runs at 1.0 agree within 0.2 % (piper's output varies slightly run to run).  The
+Repeated runs at 1.0 agreed within 0.2 % (measured while piper's noise was still random;
+it is a fixed draw now, :mod:`briefing.engines.piper_seed`).  The
 whole curve was first measured on the text before numbers were spelt out (963 words), then
 scaled by the ratio measured again at 0.6, 1.0 and 2.0 (1.048-1.050).  Per article the pace
 varies by about ±12 % (names and long words are slower); the curve is for the average.

@@ -22,6 +22,8 @@ from typing import Any
 
 from briefing.engines.base import thread_budget
 from briefing.engines.piper_load import joe_files
+from briefing.engines.piper_seed import seeded_model
+from briefing.engines.piper_text import for_piper
 from briefing.errors import EngineError
 
 logger = logging.getLogger(__name__)
@@ -141,14 +143,13 @@ if hasattr(os, "register_at_fork"):
 
 
 def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
-    """``PiperVoice.load``, with onnxruntime limited to ``threads`` intra-op threads when given.
+    """The voice as ``PiperVoice.load`` builds it (its config, a CPU session of the model, its
+    espeak-ng data), but with its noise fixed (:func:`~briefing.engines.piper_seed.seeded_model`)
+    and onnxruntime limited to ``threads`` intra-op threads when given.
 
-    ``PiperVoice.load`` takes no session options, so the voice is built as it builds it (its
-    config, a CPU session of the model, its espeak-ng data), with ours; where the piper version
-    lacks one of those names, it is loaded as piper loads it.
+    Where the piper version lacks one of the names this needs, it is loaded as piper loads it,
+    and its speech is not reproducible (a warning says so).
     """
-    if threads is None:
-        return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
     module = sys.modules.get(piper.PiperVoice.__module__)
     try:
         if module is None:
@@ -156,15 +157,19 @@ def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
         ort, config_type = module.onnxruntime, module.PiperConfig
         espeak_data = Path(module.ESPEAK_DATA_DIR)
     except AttributeError:
-        logger.debug("piper %s: loading without thread options", piper.__name__)
+        logger.warning("piper %s: voice %s loaded without a fixed noise seed; its speech is not"
+                       " reproducible", piper.__name__, files.key)
         return piper.PiperVoice.load(str(files.model), config_path=str(files.config))
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        logger.debug("piper voice %s: onnxruntime on %d thread(s)", files.key, threads)
     config = config_type.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
-    session = ort.InferenceSession(str(files.model), sess_options=options,
+    model, replaced = seeded_model(files.model)
+    logger.debug("piper voice %s: %d noise node(s) seeded", files.key, replaced)
+    session = ort.InferenceSession(model, sess_options=options,
                                    providers=["CPUExecutionProvider"])
-    logger.debug("piper voice %s: onnxruntime on %d thread(s)", files.key, threads)
     return piper.PiperVoice(config=config, session=session, espeak_data_dir=espeak_data,
                             download_dir=Path.cwd())
 
@@ -182,13 +187,25 @@ class LoadedVoice:
             raise EngineError(f"piper cannot load voice {files.key!r}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
         self._synthesis_config: Any = piper.SynthesisConfig
+        self._letters: dict[str, str] = {}
         _live_voices.add(self)
         logger.debug(
             "loaded piper voice %s in %.2f s (process %d)", files.key, self.load_seconds, self.pid
         )
 
+    def letter(self, char: str) -> str:
+        """The phonemes the voice's espeak-ng says for the letter ``char`` alone."""
+        said = self._letters.get(char)
+        if said is None:
+            sentences = self.voice.phonemize(f"{char}.")
+            said = "".join(sentences[0] if sentences else char).rstrip(" .")
+            self._letters[char] = said
+        return said
+
     def synthesize(self, text: str, length_scale: float) -> tuple[bytes, int]:
         """Raw mono 16-bit PCM of ``text`` and its sample rate."""
+        if self.files.espeak_voice is not None:
+            text = for_piper(text, self.letter)
         config = self._synthesis_config(
             length_scale=length_scale,
             noise_scale=round(self.files.noise_scale * NOISE_FACTOR, 4),

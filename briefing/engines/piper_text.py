@@ -1,0 +1,48 @@
+"""What piper is asked to say: the spoken text, with initialisms as letters said one by one.
+
+Why this exists: briefing's normaliser writes an initialism for the ear as dotted letters
+("AFP" as "A.F.P", "the US" as "the U.S"), which espeak-ng (the ``pyttsx3`` engine) reads as
+separate letters.  Piper phonemises with espeak-ng too, but runs the letters into one word
+(/ˌeɪˌɛfpˈiː/), and its neural voice then slurs them: an offline recogniser heard
+"AFP via" as "AFD by" or "AFB by" in nearly every credit of built briefings.  So for piper
+only, every dotted initialism is sent as phonemes, each letter a word of its own with its own
+stress (/ˈeɪ ˈɛf pˈiː/), the letters' phonemes being what the voice's own espeak-ng says for
+each letter alone.  Punctuation right after it (the comma before "via", a full stop) goes
+inside the phonemes, where piper keeps it as a pause; in text right after a phoneme block
+piper's espeak-ng would drop it.
+
+The lexicon's own ``[[phonemes]]`` are left alone.  The version (:data:`PIPER_TEXT_VERSION`)
+is part of :attr:`~briefing.engines.piper.PiperEngine.version`, so a change re-synthesises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+PIPER_TEXT_VERSION = 1
+"""Bumped whenever :func:`for_piper` changes what piper is asked to say."""
+
+INITIALISM = re.compile(r"(?<![\w.])((?:[A-Z]\.)+[A-Z])(?![\w])(\.?[,;:.!?]*)")
+"""A dotted initialism as the normaliser writes it ("A.F.P", "U.S", "A.M."), two letters at
+least, then any punctuation right after it."""
+
+_PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])")
+
+
+def for_piper(text: str, letter: Callable[[str], str]) -> str:
+    """``text`` with each dotted initialism outside ``[[...]]`` as ``[[letters]]``.
+
+    ``letter`` gives the phonemes of one letter said alone (the voice's espeak-ng's).
+    """
+
+    def letters(match: re.Match[str]) -> str:
+        said = " ".join(letter(c) for c in match.group(1).split("."))
+        tail = match.group(2)
+        if tail == "." and match.string[match.end():].strip():
+            tail = ""  # "A.M. on Monday": the initialism's own dot, not a full stop
+        return f"[[{said}{tail}]]"
+
+    parts = _PHONEME_BLOCK.split(text)
+    return "".join(part if i % 2 else INITIALISM.sub(letters, part)
+                   for i, part in enumerate(parts))

@@ -1,0 +1,83 @@
+"""What piper is asked to say (briefing.engines.piper_text): dotted initialisms as one phoneme
+word per letter, punctuation kept inside, everything else (and the lexicon's phonemes) as it is."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+
+import pytest
+
+from briefing.engines.piper_text import INITIALISM, for_piper
+from briefing.speech.spoken import spoken_text
+from tests.test_engine_contract import extra_missing
+
+
+def _letter(char: str) -> str:
+    return f"<{char.lower()}>"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Photo by Alain Jocard, A.F.P, via Getty Images.",
+     "Photo by Alain Jocard, [[<a> <f> <p>,]] via Getty Images."),
+    ("of A.F.P via Getty Images; and A.P.",
+     "of [[<a> <f> <p>]] via Getty Images; and [[<a> <p>.]]"),
+    ("at eight A.M. on Monday", "at eight [[<a> <m>]] on Monday"),  # the initialism's own dot
+    ("at eight ten A.M.", "at eight ten [[<a> <m>.]]"),  # ... or the full stop
+    ("the U.S Agency", "the [[<u> <s>]] Agency"),
+    ("Vasily Krestyaninov of A.P; Astrig", "Vasily Krestyaninov of [[<a> <p>;]] Astrig"),
+    ("N.T.B, A.F.P", "[[<n> <t> <b>,]] [[<a> <f> <p>]]"),
+])
+def test_initialisms_are_said_letter_by_letter(text: str, said: str) -> None:
+    assert for_piper(text, _letter) == said
+
+
+@pytest.mark.parametrize("text", [
+    "Photo one out of three.",
+    "I. A single letter is a word.",  # one letter: not an initialism
+    "e.g. lower case is not an initialism",
+    "AFP written without dots stays as it is",
+    "[[ˈeɪ.ɛf.pˈiː]] and [[A.F.P]] from the lexicon",  # phonemes: never touched
+    "a.b.C.D",
+    "",
+])
+def test_other_text_is_left_alone(text: str) -> None:
+    assert for_piper(text, _letter) == text
+
+
+def test_every_initialism_the_normaliser_writes_is_said_letter_by_letter() -> None:
+    """The class, not the examples: what briefing's normaliser makes of initialisms, whatever
+    they are, reaches piper with no dotted letters left and every letter in order."""
+    text = ("The BBC, the UN and NATO met the IMF, the EU and the US at 8 AM; AFP, AP and dpa "
+            "reported for CNN and the NYT.")
+    spoken = spoken_text(text)
+    dotted = [m.group(1) for m in INITIALISM.finditer(spoken)]
+    assert len(dotted) >= 8, spoken
+    said = for_piper(spoken, _letter)
+    outside = re.sub(r"\[\[.*?\]\]", " ", said)
+    assert not INITIALISM.search(outside), said
+    blocks = re.findall(r"\[\[(.*?)\]\]", said)
+    assert [re.sub(r"[^a-z ]", "", b).replace("  ", " ").strip() for b in blocks] == [
+        " ".join(d.lower().split(".")) for d in dotted]
+
+
+def _real_letters(text: str) -> str:
+    from briefing.engines import load_engine
+
+    engine = load_engine("piper")
+    loaded = engine._voice(engine._own)  # type: ignore[attr-defined]
+    return for_piper(text, loaded.letter)
+
+
+@pytest.mark.real_engine
+def test_piper_says_each_letter_with_its_own_stress() -> None:
+    missing = extra_missing("piper")
+    if missing:
+        pytest.skip(missing)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        said = pool.apply(_real_letters, ("Photo by Diego Ramos, A.F.P, via Getty Images.",))
+    block = re.search(r"\[\[(.*?)\]\]", said)
+    assert block is not None, said
+    words = block.group(1).rstrip(",").split()
+    assert len(words) == 3 and all("ˈ" in w for w in words), said  # three stressed letters
+    assert said.endswith("]] via Getty Images.") and block.group(1).endswith(",")
