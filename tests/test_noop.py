@@ -219,3 +219,18 @@ def test_busy_workspace_is_planned_and_waits(three: Path) -> None:
     out, _ = build.communicate(timeout=300)
     assert build.returncode == 0
     assert [d["audio"] for d in json.loads(out)["dates"]] == ["up to date"] * 3
+
+
+def test_watch_and_build_with_the_same_options_share_the_recorded_answer(
+        tmp_path: Path) -> None:
+    """``watch`` records and reads the no-op answer (and plans an edit of scripts alone) as
+    ``build`` does: with the same options, the same request; with another option, another."""
+    from briefing.cli.common import build_request
+
+    ws = Workspace(tmp_path)
+    plain = build_request(ws, None)
+    assert plain.key(ws) == build_request(ws, None, engine=None, jobs=None).key(ws)
+    assert build_request(ws, None, rate="fast").key(ws) != plain.key(ws)
+    assert build_request(ws, [tmp_path / "a.txt"]).key(ws) != plain.key(ws)
+    with pytest.raises(TypeError):
+        build_request(ws, None, colour="red")

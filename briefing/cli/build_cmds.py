@@ -9,6 +9,7 @@ import typer
 
 from briefing.cli.common import (
     app,
+    build_request,
     errors,
     finish,
     parse_dates,
@@ -85,11 +86,10 @@ def build(
         from briefing.build.workspace import Workspace
 
         ws = Workspace(workspace)
-        request = noop.Request(tuple(paths) if paths else (ws.articles,), {
-            "engine": engine, "voice": voice, "rate": rate, "jobs": jobs, "executor": executor,
-            "loudness": loudness, "base_url": base_url, "formats": formats,
-            "photo_voice": photo_voice, "photo_rate": photo_rate,
-            "pauses": [sentence_pause, paragraph_pause, chapter_pause]})
+        request = build_request(
+            ws, paths, engine=engine, voice=voice, rate=rate, jobs=jobs, executor=executor,
+            loudness=loudness, base_url=base_url, formats=formats, photo_voice=photo_voice,
+            photo_rate=photo_rate, pauses=[sentence_pause, paragraph_pause, chapter_pause])
         if not dry_run and not force:  # nothing changed: the recorded answer, no planning
             recorded = noop.up_to_date(ws, request)
             if recorded is not None:

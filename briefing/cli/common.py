@@ -11,8 +11,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,6 +29,7 @@ from briefing.errors import BriefingError, InputError
 
 if TYPE_CHECKING:
     from briefing.build.context import ProgressFn
+    from briefing.build.noop import Request
     from briefing.build.report import BuildReport, DateReport
     from briefing.build.workspace import Workspace
     from briefing.config import Settings
@@ -192,6 +194,21 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
     given = tuple(Given(name, value.strip(), getattr(settings, name))
                   for name, value in typed.items() if value is not None)
     return dataclasses.replace(resolved, command_line=given)
+
+
+def build_request(ws: Workspace, paths: Sequence[Path] | None, **options: object) -> Request:
+    """What ``briefing build`` (or ``watch``) was asked, for the no-op answer and the partial
+    plan (:mod:`briefing.build.noop`): the options a build takes, ``None`` where not given, so
+    ``watch`` and ``build`` with the same options share the recorded answer."""
+    from briefing.build.noop import Request
+
+    given = {"engine": None, "voice": None, "rate": None, "jobs": None, "executor": None,
+             "loudness": None, "base_url": None, "formats": None, "photo_voice": None,
+             "photo_rate": None, "pauses": [None, None, None]}
+    unknown = set(options) - set(given)
+    if unknown:
+        raise TypeError(f"not build options: {sorted(unknown)}")
+    return Request(tuple(paths) if paths else (ws.articles,), {**given, **options})
 
 
 def _checked_voice(engine_name: str, voice: str) -> str:

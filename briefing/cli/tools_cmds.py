@@ -17,6 +17,7 @@ import typer
 
 from briefing.cli.common import (
     app,
+    build_request,
     err,
     errors,
     locked,
@@ -283,10 +284,15 @@ def watch(
 
         ws = Workspace(workspace)
         sources = article_paths(ws, paths)
+        # as 'briefing build' with these options: an edit of scripts alone plans just their
+        # dates (briefing.build.partial), and a build after the watch answers from its record
+        request = build_request(ws, paths, engine=engine, voice=voice, rate=rate, jobs=jobs,
+                                executor=executor)
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor)
         workers = make_workers(settings)  # kept across rebuilds: no start-up per change
         try:
-            print_report(run.build(ws, settings, paths, workers=workers), False, False)
+            print_report(run.build(ws, settings, paths, workers=workers, request=request),
+                         False, False)
             err.print(f"{_now()} watching {ws.root} for changes (Ctrl-C to stop)", markup=False)
             for changed in watch_inputs(ws, sources):
                 names = ", ".join(str(p) for p in changed)
@@ -297,7 +303,7 @@ def watch(
                     if settings.engine != workers.engine:
                         workers.close()
                         workers = make_workers(settings)
-                    report = run.build(ws, settings, paths, workers=workers)
+                    report = run.build(ws, settings, paths, workers=workers, request=request)
                 except BriefingError as exc:
                     err.print(f"error: {exc}", markup=False)
                     continue
