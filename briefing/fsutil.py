@@ -89,8 +89,9 @@ def _mkstemp(path: Path) -> tuple[int, Path]:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it is renamed over ``path``.
+def atomic_path(path: Path, *, durable: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it is flushed to disk (unless not
+    ``durable``: a cache entry checked whenever it is read) and renamed over ``path``.
 
     On any exception the temporary file is removed and ``path`` is left as it was; an
     ``OSError`` names ``path``, not the temporary file.
@@ -100,8 +101,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         with naming_target(path):
             yield tmp
-            with tmp.open("rb+") as fh:
-                os.fsync(fh.fileno())
+            if durable:
+                with tmp.open("rb+") as fh:
+                    os.fsync(fh.fileno())
             tmp.chmod(0o644)
             tmp.replace(path)
     except BaseException:
@@ -127,9 +129,10 @@ def write_temp_beside(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return tmp
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + rename)."""
-    with atomic_path(path) as tmp:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (temp file + rename; flushed to disk first unless
+    not ``durable``)."""
+    with atomic_path(path, durable=durable) as tmp:
         tmp.write_bytes(data)
 
 

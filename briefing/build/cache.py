@@ -122,8 +122,9 @@ class ContentStore:
         return path if path.is_file() else None
 
     def put(self, digest: str, data: bytes) -> None:
-        """Store an entry atomically."""
-        write_bytes_atomic(self.path(digest), data)
+        """Store an entry atomically.  It is not flushed to disk: every entry is checked
+        when it is read, so one that a crash cut short is built again."""
+        write_bytes_atomic(self.path(digest), data, durable=False)
 
     def adopt(self, digest: str, written: Path) -> None:
         """Make ``written`` (a complete temporary file beside the entry, e.g. a worker's) the
