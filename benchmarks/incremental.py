@@ -62,14 +62,17 @@ def run_in_process(ws: Path) -> tuple[float, dict[str, Any]]:
     from briefing.build import run
     from briefing.build.report import report_json
     from briefing.build.workspace import Workspace
+    from briefing.cli.common import build_request
     from briefing.config import load_settings
 
     logging.getLogger("briefing").setLevel(logging.ERROR)  # warnings are not what we time
     settings = load_settings(ws)
     if _WORKERS is None:
         _WORKERS = run.make_workers(settings)
+    workspace = Workspace(ws)
     start = time.perf_counter()
-    report = run.build(Workspace(ws), settings, None, workers=_WORKERS)
+    report = run.build(workspace, settings, None, workers=_WORKERS,
+                       request=build_request(workspace, None))  # as 'briefing watch' does
     return time.perf_counter() - start, report_json(report)
 
 
