@@ -81,3 +81,39 @@ def test_piper_says_each_letter_with_its_own_stress() -> None:
     words = block.group(1).rstrip(",").split()
     assert len(words) == 3 and all("ˈ" in w for w in words), said  # three stressed letters
     assert said.endswith("]] via Getty Images.") and block.group(1).endswith(",")
+
+
+def test_the_lexicons_mnemonics_go_to_piper_in_ipa() -> None:
+    """A lexicon block of espeak-ng mnemonics is converted; one already in IPA is not, nor is
+    anything without the converter."""
+    seen: list[str] = []
+
+    def ipa(block: str) -> str:
+        seen.append(block)
+        return f"<ipa of {block}>"
+
+    text = "Nikol [[paSIn'jan]] met [[ˈkiːv]] officials from A.F.P."
+    said = for_piper(text, _letter, ipa)
+    assert said == ("Nikol [[<ipa of paSIn'jan>]] met [[ˈkiːv]] officials from "
+                    "[[<a> <f> <p>.]]")
+    assert seen == ["paSIn'jan"]  # our own letter blocks are made after, never converted
+    assert for_piper(text, _letter) == ("Nikol [[paSIn'jan]] met [[ˈkiːv]] officials from "
+                                        "[[<a> <f> <p>.]]")
+
+
+@pytest.mark.real_engine
+def test_espeak_ng_mnemonics_become_the_ipa_it_says() -> None:
+    """The conversion is espeak-ng's own: the mnemonics of a name give the IPA espeak-ng says
+    for the written name, and none of the mnemonics' ASCII letters is left over."""
+    missing = extra_missing("pyttsx3")
+    if missing:
+        pytest.skip(missing)
+    from briefing.engines.espeak_ipa import to_ipa
+    from briefing.errors import EngineError
+
+    said = to_ipa("gmw/en-us", "paSIn'jan")
+    assert said.replace("ˈ", "") == "pæʃɪnjæn", said  # S → ʃ, I → ɪ; the stress kept
+    assert "ˈ" in said and "S" not in said and "'" not in said
+    assert to_ipa("gmw/en-us", "k'i:v") == "kˈiːv"
+    with pytest.raises(EngineError):
+        to_ipa("no-such-voice-at-all", "")

@@ -11,8 +11,12 @@ each letter alone.  Punctuation right after it (the comma before "via", a full s
 inside the phonemes, where piper keeps it as a pause; in text right after a phoneme block
 piper's espeak-ng would drop it.
 
-The lexicon's own ``[[phonemes]]`` are left alone.  The version (:data:`PIPER_TEXT_VERSION`)
-is part of :attr:`~briefing.engines.piper.PiperEngine.version`, so a change re-synthesises.
+The lexicon's own ``[[phonemes]]`` are written in espeak-ng's mnemonics, which piper would read
+as IPA (dropping ``S``, ``I``, ``'`` ... without a word): they are converted to the IPA espeak-ng
+says for them (:mod:`briefing.engines.espeak_ipa`); a block already in IPA (any character
+beyond ASCII, which the mnemonics never use) is left alone.  The version
+(:data:`PIPER_TEXT_VERSION`) is part of :attr:`~briefing.engines.piper.PiperEngine.version`, so
+a change re-synthesises.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-PIPER_TEXT_VERSION = 1
+PIPER_TEXT_VERSION = 2
 """Bumped whenever :func:`for_piper` changes what piper is asked to say."""
 
 INITIALISM = re.compile(r"(?<![\w.])((?:[A-Z]\.)+[A-Z])(?![\w])(\.?[,;:.!?]*)")
@@ -30,11 +34,21 @@ least, then any punctuation right after it."""
 _PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])")
 
 
-def for_piper(text: str, letter: Callable[[str], str]) -> str:
-    """``text`` with each dotted initialism outside ``[[...]]`` as ``[[letters]]``.
+def for_piper(text: str, letter: Callable[[str], str],
+              ipa: Callable[[str], str] | None = None) -> str:
+    """``text`` with each dotted initialism outside ``[[...]]`` as ``[[letters]]``, and each
+    ``[[...]]`` of espeak-ng mnemonics in IPA.
 
-    ``letter`` gives the phonemes of one letter said alone (the voice's espeak-ng's).
+    ``letter`` gives the phonemes of one letter said alone (the voice's espeak-ng's); ``ipa``
+    the IPA of a block of mnemonics (none: blocks are left as they are).
     """
+
+    def block(part: str) -> str:
+        inner = part[2:-2]
+        if ipa is None or not inner.strip() or not inner.isascii():
+            return part
+        return f"[[{ipa(inner)}]]"
+
 
     def letters(match: re.Match[str]) -> str:
         said = " ".join(letter(c) for c in match.group(1).split("."))
@@ -44,5 +58,5 @@ def for_piper(text: str, letter: Callable[[str], str]) -> str:
         return f"[[{said}{tail}]]"
 
     parts = _PHONEME_BLOCK.split(text)
-    return "".join(part if i % 2 else INITIALISM.sub(letters, part)
+    return "".join(block(part) if i % 2 else INITIALISM.sub(letters, part)
                    for i, part in enumerate(parts))

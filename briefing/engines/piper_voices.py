@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.engines.base import thread_budget
+from briefing.engines.espeak_ipa import to_ipa
 from briefing.engines.piper_load import joe_files
 from briefing.engines.piper_seed import seeded_model
 from briefing.engines.piper_text import for_piper
@@ -205,7 +206,8 @@ class LoadedVoice:
     def synthesize(self, text: str, length_scale: float) -> tuple[bytes, int]:
         """Raw mono 16-bit PCM of ``text`` and its sample rate."""
         if self.files.espeak_voice is not None:
-            text = for_piper(text, self.letter)
+            voice = self.files.espeak_voice
+            text = for_piper(text, self.letter, lambda block: to_ipa(voice, block))
         config = self._synthesis_config(
             length_scale=length_scale,
             noise_scale=round(self.files.noise_scale * NOISE_FACTOR, 4),
