@@ -17,6 +17,7 @@ from briefing.build.workers import Workers, dask_executor
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
 from briefing.engines.base import Engine
+from briefing.publish.formats import FormatOptions
 from briefing.speech.lexicon import Lexicon, load_lexicon
 
 ProgressFn = Callable[[str, int, int], None]
@@ -74,6 +75,11 @@ class BuildContext:
         if self._engine is None:
             self._engine = self._engine_factory(self.settings.engine)
         return self._engine
+
+    @cached_property
+    def formats(self) -> FormatOptions:
+        """The build's optional formats (M4B, books, broadcast WAV): found once, not per date."""
+        return FormatOptions.of(self.settings, self.ws.root)
 
     @cached_property
     def lexicon(self) -> Lexicon:

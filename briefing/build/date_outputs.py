@@ -23,7 +23,6 @@ from briefing.build.inputs import named, rel
 from briefing.build.plan import ChapterPlan, DatePlan
 from briefing.build.state import FileStat, OutputsRecord
 from briefing.errors import EncoderError
-from briefing.publish.formats import book_options, broadcast_options, m4b_options
 
 if TYPE_CHECKING:
     from briefing.publish.outputs import EncodedChapter
@@ -104,9 +103,8 @@ def write_outputs(ctx: BuildContext, plan: DatePlan,
     folder = ctx.ws.audio_dir(plan.day)
     with named(folder):
         outputs = write_date_outputs(folder, label, info, encoded, plan.script.lang,
-                                     m4b_options(ctx.settings, ctx.ws.root),
-                                     book_options(ctx.settings, ctx.ws.root),
-                                     broadcast_options(ctx.settings))
+                                     ctx.formats.m4b, ctx.formats.books,
+                                     ctx.formats.broadcast)
     record = OutputsRecord(
         key=plan.outputs_key,
         stat={rel(ctx.ws, p): FileStat.of(p) for p in outputs.paths},

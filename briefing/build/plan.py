@@ -48,7 +48,6 @@ from briefing.config import Settings
 from briefing.engines.base import VoiceSettings
 from briefing.errors import BriefingError, InputError
 from briefing.fsutil import sha256_hex
-from briefing.publish.formats import outputs_fingerprint
 from briefing.text.script_read import (
     Chapter,
     Pause,
@@ -231,7 +230,7 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     chapters = _chapters(ctx, script, segments, gaps)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
-                      outputs_fingerprint(ctx.settings, ctx.ws.root))
+                      ctx.formats.fingerprint())
     stages = {
         Stage.SCRIPT.value: sha256_hex(data),
         Stage.SYNTHESIS.value: summary_key([p.digest for p in segments]),

@@ -65,17 +65,12 @@ def _cover(settings: Settings, workspace: Path) -> Cover:
 
 def m4b_options(settings: Settings, workspace: Path) -> M4bOptions | None:
     """The M4B options of a build, or ``None`` when ``m4b`` is not among its formats."""
-    if "m4b" not in settings.formats:
-        return None
-    return M4bOptions(settings.bitrate_kbps, _cover(settings, workspace))
+    return FormatOptions.of(settings, workspace).m4b
 
 
 def book_options(settings: Settings, workspace: Path) -> BookOptions | None:
     """The books of a build, or ``None`` when neither ``daisy`` nor ``epub`` is a format."""
-    daisy, epub = "daisy" in settings.formats, "epub" in settings.formats
-    if not (daisy or epub):
-        return None
-    return BookOptions(daisy, epub, _cover(settings, workspace) if epub else None)
+    return FormatOptions.of(settings, workspace).books
 
 
 def broadcast_options(settings: Settings) -> BroadcastOptions | None:
@@ -110,11 +105,29 @@ def broadcast_fingerprint(options: BroadcastOptions | None) -> dict[str, Any]:
     return {"wav": [WAV_VERSION, options.loudness_lufs, options.true_peak_dbtp]}
 
 
-def outputs_fingerprint(settings: Settings, workspace: Path) -> dict[str, Any]:
-    """The optional formats' share of every date's outputs key."""
-    return {**m4b_fingerprint(m4b_options(settings, workspace)),
-            **book_fingerprint(book_options(settings, workspace)),
-            **broadcast_fingerprint(broadcast_options(settings))}
+@dataclass(frozen=True)
+class FormatOptions:
+    """The optional formats of one build, found once for all its dates (the cover, shared by
+    the M4B and the EPUB, is read or drawn once)."""
+
+    m4b: M4bOptions | None
+    books: BookOptions | None
+    broadcast: BroadcastOptions | None
+
+    @staticmethod
+    def of(settings: Settings, workspace: Path) -> FormatOptions:
+        formats = settings.formats
+        daisy, epub = "daisy" in formats, "epub" in formats
+        cover = _cover(settings, workspace) if "m4b" in formats or epub else None
+        return FormatOptions(
+            M4bOptions(settings.bitrate_kbps, cover) if "m4b" in formats else None,
+            BookOptions(daisy, epub, cover if epub else None) if daisy or epub else None,
+            broadcast_options(settings))
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The optional formats' share of every date's outputs key."""
+        return {**m4b_fingerprint(self.m4b), **book_fingerprint(self.books),
+                **broadcast_fingerprint(self.broadcast)}
 
 
 def remove_dropped(folder: Path, day: str, earlier: Mapping[str, Any] | None,
@@ -138,6 +151,6 @@ def remove_dropped(folder: Path, day: str, earlier: Mapping[str, Any] | None,
 
 
 __all__ = ["BOOKS_VERSION", "M4B_VERSION", "WAV_VERSION", "BookOptions", "BroadcastOptions",
-           "M4bOptions", "book_fingerprint", "book_options", "broadcast_fingerprint",
-           "broadcast_options", "m4b_fingerprint", "m4b_options", "outputs_fingerprint",
+           "FormatOptions", "M4bOptions", "book_fingerprint", "book_options",
+           "broadcast_fingerprint", "broadcast_options", "m4b_fingerprint", "m4b_options",
            "remove_dropped"]
