@@ -251,10 +251,9 @@ def validate_settings(settings: Settings, source: Path | None = None) -> Setting
 
 
 def load_settings_file(workspace: Path) -> Settings:
-    """Defaults updated from ``<workspace>/briefing.toml`` when it exists."""
+    """Defaults updated from ``<workspace>/briefing.toml``, which is there (without it,
+    :func:`briefing.config.load_settings` gives the defaults and imports no model)."""
     path = workspace / CONFIG_NAME
-    if not path.exists() and not path.is_symlink():
-        return Settings()
     text = read_text_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
     try:
         data = tomllib.loads(text)
