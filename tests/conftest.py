@@ -28,6 +28,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
+from briefing.build.noop import SNAPSHOT_NAME
 from briefing.cli import app
 
 # On CI, property tests use a fixed seed (derandomize) so a run is reproducible; developers'
@@ -240,6 +241,15 @@ def build_three_dates(root: Path) -> Path:
         isolate(monkeypatch, root / "home", root)
         result = run_cli("build", "-w", ws, "--json")
     assert result.exit_code == 0, result.stderr
+    return ws
+
+
+@pytest.fixture(scope="module")
+def three_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:func:`build_three_dates`, once per test module (read only: tests copy it); its build
+    recorded the no-op answer."""
+    ws = build_three_dates(tmp_path_factory.mktemp("three"))
+    assert (ws / ".briefing" / SNAPSHOT_NAME).is_file()
     return ws
 
 

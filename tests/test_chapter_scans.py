@@ -19,19 +19,14 @@ from briefing.audio import mp3file
 from briefing.build import chapter_scans
 from briefing.build.cache import chapter_store, timing_store
 from briefing.build.noop import SNAPSHOT_NAME
-from tests.conftest import THREE_DATES, Cli, build_three_dates, copy_tree, edit_story
+from tests.conftest import THREE_DATES, Cli, copy_tree, edit_story
 
 DATES = THREE_DATES
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_three_dates(tmp_path_factory.mktemp("scans"))
-
-
 @pytest.fixture
-def ws(built: Path, tmp_path: Path) -> Path:
-    to = copy_tree(built, tmp_path / "ws")
+def ws(three_built: Path, tmp_path: Path) -> Path:
+    to = copy_tree(three_built, tmp_path / "ws")
     (to / ".briefing" / SNAPSHOT_NAME).unlink()  # recorded for the other place
     return to
 
@@ -54,9 +49,9 @@ def chapters(ws: Path) -> list[Path]:
     return sorted((ws / ".briefing" / "chapters").glob("??/*.mp3"))
 
 
-def test_figures_of_fresh_bytes_are_those_a_walk_finds(built: Path) -> None:
-    store, scans = chapter_store(built / ".briefing" / "chapters"), None
-    for path in chapters(built)[:5]:
+def test_figures_of_fresh_bytes_are_those_a_walk_finds(three_built: Path) -> None:
+    store, scans = chapter_store(three_built / ".briefing" / "chapters"), None
+    for path in chapters(three_built)[:5]:
         walked = mp3file.scan_file(path)
         found = chapter_scans.figures(path.read_bytes())
         assert found["offset"] == walked.offset

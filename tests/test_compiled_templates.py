@@ -18,7 +18,6 @@ from tests.conftest import (
     REPO,
     THREE_DATES,
     add_footer_template,
-    build_three_dates,
     copy_tree,
 )
 
@@ -33,16 +32,11 @@ def run(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_three_dates(tmp_path_factory.mktemp("compiled"))
-
-
 @pytest.fixture
-def ws(built: Path, tmp_path: Path) -> Path:
-    """A copy of ``built`` whose pages were written by a build in a process of its own (an
+def ws(three_built: Path, tmp_path: Path) -> Path:
+    """A copy of ``three_built`` whose pages were written by a build in a process of its own (an
     in-process build may have found the templates compiled in memory by another test)."""
-    to = copy_tree(built, tmp_path / "ws")
+    to = copy_tree(three_built, tmp_path / "ws")
     shutil.rmtree(to / COMPILED, ignore_errors=True)
     for page in (to / "audio").rglob("index.html"):
         page.unlink()

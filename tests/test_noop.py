@@ -20,18 +20,10 @@ import pytest
 from briefing.build.noop import SNAPSHOT_NAME, Request, noop_form
 from briefing.build.report import BuildReport, date_from_json, report_json
 from briefing.build.workspace import Workspace
-from tests.conftest import THREE_DATES, Cli, build_three_dates
+from tests.conftest import THREE_DATES, Cli
 from tests.test_startup import HEAVY, heavy_in, imported
 
 DATES = THREE_DATES
-
-
-@pytest.fixture(scope="module")
-def three_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three dates built with the fake engine (read only; tests copy it)."""
-    ws = build_three_dates(tmp_path_factory.mktemp("noop"))
-    assert (ws / ".briefing" / SNAPSHOT_NAME).is_file()
-    return ws
 
 
 @pytest.fixture

@@ -18,22 +18,15 @@ import pytest
 
 from briefing.build import plan as plan_module
 from briefing.build.noop import SNAPSHOT_NAME
-from tests.conftest import THREE_DATES, Cli, build_three_dates, edit_story, run_cli
+from tests.conftest import THREE_DATES, Cli, edit_story, run_cli
 
 DATES = THREE_DATES
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three dates built with the fake engine (read only; tests copy it)."""
-    ws = build_three_dates(tmp_path_factory.mktemp("partial"))
-    assert (ws / ".briefing" / SNAPSHOT_NAME).is_file()
-    return ws
-
-
-def copy(built: Path, to: Path) -> Path:
-    """A copy of ``built`` at ``to``, built there once (the recorded no-op names its place)."""
-    shutil.copytree(built, to, symlinks=True)
+def copy(three_built: Path, to: Path) -> Path:
+    """A copy of ``three_built`` at ``to``, built there once (the recorded no-op names its
+    place)."""
+    shutil.copytree(three_built, to, symlinks=True)
     result = run_cli("build", "-w", to, "--json")
     assert result.exit_code == 0, result.stderr
     assert (to / ".briefing" / SNAPSHOT_NAME).is_file()
@@ -69,12 +62,12 @@ def files(ws: Path) -> dict[str, bytes]:
 
 
 def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
-        built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]],
+        three_built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]],
         monkeypatch: pytest.MonkeyPatch) -> None:
     # one clock for both builds: a corrected date's manifest records when its audio changed,
     # and two builds a second apart would differ there alone
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714564800")
-    fast, full = copy(built, tmp_path / "fast"), copy(built, tmp_path / "full")
+    fast, full = copy(three_built, tmp_path / "fast"), copy(three_built, tmp_path / "full")
     spy["read"].clear()
     spy["rendered"].clear()
     for ws in (fast, full):
@@ -109,8 +102,8 @@ def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
 
 @pytest.mark.parametrize("other", ["article", "settings"])
 def test_an_edit_beside_another_change_plans_every_date(
-        built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]], other: str) -> None:
-    ws = copy(built, tmp_path / "ws")
+        three_built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]], other: str) -> None:
+    ws = copy(three_built, tmp_path / "ws")
     spy["read"].clear()
     spy["rendered"].clear()
     edit(ws, DATES[1])
