@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,13 +164,20 @@ if __name__ == "__main__":
 """
 
 
+def _piper_script(script: str, tmp_path: Path) -> Any:
+    """What the Python ``script`` prints as JSON, run in a process of its own (skipped
+    without the piper extra)."""
+    missing = extra_missing("piper")
+    if missing:
+        pytest.skip(missing)
+    done = run_python(["-c", script], dict(os.environ), tmp_path, timeout=150)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 @pytest.mark.real_engine
 def test_piper_works_in_forked_workers(tmp_path: Path) -> None:
-    if extra_missing("piper"):
-        pytest.skip(extra_missing("piper") or "")
-    done = run_python(["-c", PIPER_FORK], dict(os.environ), tmp_path, timeout=150)
-    assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    results = _piper_script(PIPER_FORK, tmp_path)
     assert len(results) == 4
     for fast, slow, loaded_once in results:
         assert 0 < fast < slow and loaded_once
@@ -328,10 +336,6 @@ print(json.dumps(results))
 
 @pytest.mark.real_engine
 def test_piper_runs_onnxruntime_on_its_thread_budget(tmp_path: Path) -> None:
-    if extra_missing("piper"):
-        pytest.skip(extra_missing("piper") or "")
-    done = run_python(["-c", PIPER_THREADS], dict(os.environ), tmp_path, timeout=150)
-    assert done.returncode == 0, done.stderr
-    (default, _), (one, frames) = json.loads(done.stdout)
+    (default, _), (one, frames) = _piper_script(PIPER_THREADS, tmp_path)
     assert default != 1 or (os.cpu_count() or 1) == 1  # onnxruntime's own default
     assert one == 1 and frames > 22050  # and it still speaks the sentence
