@@ -37,8 +37,8 @@ def _timing(row: Sequence[Any]) -> SegmentTiming:
 
 
 def _scanned(ctx: BuildContext, key: str) -> Mp3File | None:
-    """The cached chapter MP3 of ``key``, walked in blocks (never read whole); ``None`` when
-    absent or damaged (a damaged one is removed)."""
+    """The cached chapter MP3 of ``key`` (its figures remembered, else walked in blocks: never
+    read whole); ``None`` when absent or damaged (a damaged one is removed)."""
     path = ctx.chapters.path(key)
     try:
         return scan_chapter(ctx.chapters, ctx.scans, key)
