@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ConfigError
-from briefing.speech.lexicon import builtin_entries, load_lexicon
+from briefing.speech.lexicon import builtin_entries, builtin_text, load_lexicon
+from briefing.speech.lexicon_file import parse_entries
 from briefing.speech.spoken import spoken_text
 
 
@@ -22,6 +23,25 @@ def test_builtin_entries_are_plain_respellings() -> None:
         assert said != written, written
         # Normalisation for the ear leaves a respelling as it is (no numeral read in it).
         assert spoken_text(said) == said, (written, said)
+
+
+def test_builtin_lexicon_passes_the_workspace_check_and_reads_the_same() -> None:
+    # A build reads the package's own lexicon without the pydantic model; the model accepts
+    # it and gives the same entries.
+    raw, path = builtin_text()
+    assert parse_entries(raw, path) == builtin_entries()
+
+
+def test_a_build_without_a_workspace_lexicon_does_not_import_pydantic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from briefing.speech.lexicon import "
+            f"load_lexicon; load_lexicon(Path({str(tmp_path / 'pronunciations.toml')!r})); "
+            "print('pydantic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_builtin_lexicon_applies_without_a_workspace_file(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from briefing.errors import OutputFolderError
 
 COMPILED_TEMPLATES = "compiled"
+CHECKED_FRONT_MATTER = "front-matter"
 """The folder of ``.briefing/`` that holds the templates' compiled code."""
 
 
@@ -53,6 +54,12 @@ class Workspace:
     def compiled_templates(self) -> Path:
         """The templates' compiled code (:func:`briefing.templating.compiled_templates`)."""
         return self.state_dir / COMPILED_TEMPLATES
+
+    @property
+    def checked_front_matter(self) -> Path:
+        """Scripts' front matter once checked
+        (:func:`briefing.text.front_matter.remembered_front_matter`)."""
+        return self.state_dir / CHECKED_FRONT_MATTER
 
     @property
     def bases(self) -> Path:

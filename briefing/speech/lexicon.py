@@ -11,8 +11,11 @@ briefing ships a lexicon of its own for the news domain, ``briefing/data/news_le
 that espeak-ng's English rules say wrongly).  It is applied first: the workspace's
 ``pronunciations.toml`` extends it and overrides any of its entries.
 
-Both files are checked by a pydantic model (:class:`LexiconFile`, strict), so a bad entry is
-refused in one line naming the file and the word.
+The workspace's file is checked by a pydantic model
+(:class:`~briefing.speech.lexicon_file.LexiconFile`, strict), so a bad entry is refused in one
+line naming the file and the word.  The built-in file is the package's own: the test suite
+checks it with the same model, and a build reads it with :mod:`tomllib` alone, so a build
+without a ``pronunciations.toml`` never imports pydantic (about 85 ms of every start).
 """
 
 from __future__ import annotations
@@ -23,9 +26,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, RootModel, ValidationError
 
 from briefing.errors import ConfigError
 from briefing.readfile import read_text_limited
@@ -93,91 +93,20 @@ BUILTIN_LEXICON = "news_lexicon.toml"
 """The built-in news lexicon, a file of the package's ``data`` folder."""
 
 
-def _word(value: str) -> str:
-    word = value.strip()
-    if not word:
-        raise ValueError("an entry has an empty word")
-    return word
-
-
-def _spoken(value: object) -> object:
-    """A pronunciation with its whitespace folded to single spaces; not empty; every ``[[``
-    closed by ``]]`` (an unclosed phoneme entry would be read out as text, bracket by
-    bracket)."""
-    if isinstance(value, str):
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("must not be empty")
-        rest = PHONEMES.sub(" ", value)
-        if "[[" in rest:
-            raise ValueError("has '[[' never closed by ']]': phonemes are written "
-                             "\"[[paSIn'jan]]\"")
-        if "]]" in rest:
-            raise ValueError("has ']]' that closes no '[['")
-    return value
-
-
-class LexiconFile(RootModel[dict[Annotated[str, AfterValidator(_word)],
-                                 Annotated[str, BeforeValidator(_spoken)]]]):
-    """A lexicon file as written: words (any, so no fixed fields to forbid) mapped to text."""
-
-    model_config = ConfigDict(strict=True, frozen=True)
-
-
-_KINDS = {dict: "a table", list: "a list", bool: "true/false", int: "a number",
-          float: "a number"}
-
-
-def _message(error: Any) -> str:
-    """One line for pydantic's first error, naming the entry."""
-    loc = tuple(error["loc"])
-    if len(loc) > 1 and loc[-1] == "[key]":
-        return str(error["ctx"]["error"])
-    where = f"the pronunciation of {loc[0]!r}" if loc else "the lexicon"
-    if error["type"] == "value_error":
-        return f"{where} {error['ctx']['error']}"
-    value = error.get("input")
-    kind = _KINDS.get(type(value), type(value).__name__)
-    if not loc:
-        return f"{where} must be a table of words, not {kind}"
-    return f"{where} must be text such as \"Kor-nid-zor\" or \"[[paSIn'jan]]\", not {kind}"
-
-
-def _line_of(raw: str, word: object) -> int | None:
-    """The line of ``raw`` (a lexicon's TOML) that sets ``word``: each line that is a whole
-    ``key = value`` on its own is read as TOML; ``None`` if no line is (a multi-line value)."""
-    for number, line in enumerate(raw.splitlines(), 1):
-        if "=" not in line:
-            continue
-        try:
-            if word in tomllib.loads(line):
-                return number
-        except tomllib.TOMLDecodeError:
-            continue
-    return None
-
-
-def _parse_entries(raw: str, path: Path) -> dict[str, str]:
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path) from None
-    try:
-        return LexiconFile.model_validate(data).root
-    except ValidationError as exc:
-        errors = exc.errors()
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        loc = tuple(errors[0]["loc"])
-        line = _line_of(raw, loc[0]) if loc else None
-        where = f"line {line}: " if line is not None else ""
-        raise ConfigError(where + _message(errors[0]) + more, path) from None
+def builtin_text() -> tuple[str, Path]:
+    """The built-in news lexicon's TOML and where it is."""
+    resource = importlib.resources.files("briefing").joinpath("data", BUILTIN_LEXICON)
+    return resource.read_text(encoding="utf-8"), Path(str(resource))
 
 
 @functools.cache
 def builtin_entries() -> dict[str, str]:
-    """The entries of briefing's built-in news lexicon (read once per process)."""
-    resource = importlib.resources.files("briefing").joinpath("data", BUILTIN_LEXICON)
-    return _parse_entries(resource.read_text(encoding="utf-8"), Path(str(resource)))
+    """The entries of briefing's built-in news lexicon (read once per process), as
+    :func:`~briefing.speech.lexicon_file.parse_entries` reads them (the tests check that it
+    accepts the file and reads it the same) but without its model: whitespace folded."""
+    raw, _ = builtin_text()
+    return {word.strip(): " ".join(str(spoken).split())
+            for word, spoken in tomllib.loads(raw).items()}
 
 
 def load_lexicon(path: Path, builtin: bool = True) -> Lexicon:
@@ -187,6 +116,8 @@ def load_lexicon(path: Path, builtin: bool = True) -> Lexicon:
     """
     entries = dict(builtin_entries()) if builtin else {}
     if path.exists() or path.is_symlink():
+        from briefing.speech.lexicon_file import parse_entries
+
         raw = read_text_limited(path, MAX_LEXICON_BYTES, ConfigError, "lexicon")
-        entries.update(_parse_entries(raw, path))
+        entries.update(parse_entries(raw, path))
     return Lexicon.from_entries(entries)

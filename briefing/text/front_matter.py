@@ -1,115 +1,57 @@
-"""The front matter of a narration script: a validated model, with one-line errors.
+"""The front matter of a narration script: checked keys, with one-line errors.
 
 The front matter is written by hand (``docs/script-format.md``), so it is checked by a pydantic
-model that forbids unknown keys; each error is one line naming the script, the line of the key
-and the key (``s.md: line 3: front matter rate 9 must be words per minute ...``).  The YAML
-itself is parsed with bounds by :mod:`briefing.text.yamlload`, which keeps dates as strings.
+model that forbids unknown keys (:mod:`briefing.text.front_matter_model`); each error is one
+line naming the script, the line of the key and the key (``s.md: line 3: front matter rate 9
+must be words per minute ...``).  The YAML itself is parsed with bounds by
+:mod:`briefing.text.yamlload`, which keeps dates as strings.
+
+Within :func:`remembered_front_matter` (a build), a front matter once checked is remembered by
+the hash of its text and of the checking code, so reading it again (after an edit of the
+script's body, in a new process) parses no YAML and imports no pydantic: about 80 ms of every
+rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import importlib.util
+import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
-from pydantic_core import ErrorDetails
-
-from briefing.config import MAX_PAUSE_MS, MAX_RATE, MIN_RATE, RATE_PRESETS, rate_words
 from briefing.errors import ScriptError
-from briefing.text.dates import parse_iso_date
-from briefing.text.markup import plain
-from briefing.text.yamlload import YamlError, load_yaml
-from briefing.values import language_tag_problem
+from briefing.fsutil import write_bytes_atomic
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+REMEMBERED_VERSION = 1
+"""The layout of a remembered front matter."""
 
 
-def _single(value: object, info: ValidationInfo) -> object:
-    """``value`` when it is one scalar without control characters."""
-    key = info.field_name
-    if isinstance(value, list | dict):
-        raise ValueError(f"{key} must be a single value, not a "
-                         f"{'list' if isinstance(value, list) else 'mapping'}")
-    if isinstance(value, str) and _CONTROL.search(value):
-        raise ValueError(f"{key} {value!r} contains a control character")
-    return value
-
-
-def _date(value: object, info: ValidationInfo) -> dt.date:
-    _single(value, info)
-    try:
-        return parse_iso_date(str(value))
-    except ValueError:
-        raise ValueError(f"date {value!r} is not a YYYY-MM-DD date") from None
-
-
-def _title(value: object, info: ValidationInfo) -> str:
-    _single(value, info)
-    return plain(str(value or ""))
-
-
-def _voice(value: object, info: ValidationInfo) -> str | None:
-    _single(value, info)
-    return None if value in (None, "", "default") else str(value)
-
-
-def _rate(value: object, info: ValidationInfo) -> int | None:
-    """Words per minute, or a preset name (``fast``) as everywhere a rate is given."""
-    _single(value, info)
-    if value is None:
-        return None
-    key = info.field_name
-    if isinstance(value, str):
-        try:
-            value = rate_words(value)
-        except ValueError as exc:
-            raise ValueError(f"{key} {exc}") from None
-    if not isinstance(value, int) or isinstance(value, bool) or not MIN_RATE <= value <= MAX_RATE:
-        raise ValueError(f"{key} {value!r} must be words per minute between {MIN_RATE} and "
-                         f"{MAX_RATE} or a preset ({', '.join(RATE_PRESETS)})")
-    return value
-
-
-def _pause(value: object, info: ValidationInfo) -> int | None:
-    """Milliseconds of silence, 0 to :data:`~briefing.config.MAX_PAUSE_MS` (as briefing.toml's
-    pauses)."""
-    _single(value, info)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PAUSE_MS:
-        raise ValueError(f"{info.field_name} {value!r} must be 0 to {MAX_PAUSE_MS} milliseconds")
-    return value
-
-
-def _lang(value: object, info: ValidationInfo) -> str:
-    _single(value, info)
-    lang = value or "en"
-    problem = language_tag_problem(lang)
-    if problem is not None:
-        raise ValueError(f"lang: {problem}")
-    return str(lang)
-
-
-class FrontMatter(BaseModel):
+@dataclass(frozen=True)
+class FrontMatter:
     """The keys of a script's front matter, checked; ``title`` empty means the default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    date: Annotated[dt.date, BeforeValidator(_date)]
-    title: Annotated[str, BeforeValidator(_title)] = ""
-    voice: Annotated[str | None, BeforeValidator(_voice)] = None
-    rate: Annotated[int | None, BeforeValidator(_rate)] = None
-    photo_voice: Annotated[str | None, BeforeValidator(_voice)] = None
+    date: dt.date
+    title: str = ""
+    voice: str | None = None
+    rate: int | None = None
+    photo_voice: str | None = None
     """The voice photo descriptions are read in (``None``: briefing.toml's, else ``voice``)."""
-    photo_rate: Annotated[int | None, BeforeValidator(_rate)] = None
+    photo_rate: int | None = None
     """The rate photo descriptions are read at (``None``: briefing.toml's, else ``rate``)."""
-    lang: Annotated[str, BeforeValidator(_lang)] = "en"
-    sentence_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    lang: str = "en"
+    sentence_pause_ms: int | None = None
     """The pauses of this script (``None``: briefing.toml's, else the default)."""
-    paragraph_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
-    chapter_pause_ms: Annotated[int | None, BeforeValidator(_pause)] = None
+    paragraph_pause_ms: int | None = None
+    chapter_pause_ms: int | None = None
 
     @property
     def full_title(self) -> str:
@@ -117,10 +59,63 @@ class FrontMatter(BaseModel):
         return self.title or f"News briefing, {self.date.isoformat()}"
 
 
-KNOWN_KEYS = tuple(FrontMatter.model_fields)
+KNOWN_KEYS = tuple(f.name for f in dataclasses.fields(FrontMatter))
+
+_REMEMBERED: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "front_matter", default=None)
 
 
-def _key_lines(lines: list[str], end: int) -> dict[str, int]:
+@contextlib.contextmanager
+def remembered_front_matter(folder: Path) -> Iterator[None]:
+    """Within, remember checked front matter in ``folder`` (made when needed) and use it."""
+    token = _REMEMBERED.set(folder)
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The checking code's identity: the source of the modules whose rules decide it."""
+    digest = hashlib.sha256(str(REMEMBERED_VERSION).encode())
+    for name in ("briefing.text.front_matter", "briefing.text.front_matter_model",
+                 "briefing.text.yamlload", "briefing.config", "briefing.values",
+                 "briefing.text.dates", "briefing.text.markup"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            return ""
+        digest.update(Path(spec.origin).read_bytes())
+    return digest.hexdigest()
+
+
+def _remembered_path(text: str) -> Path | None:
+    folder = _REMEMBERED.get()
+    code = _code_digest() if folder is not None else ""
+    if folder is None or not code:
+        return None
+    key = hashlib.sha256(f"{code}\0{text}".encode()).hexdigest()
+    return folder / key[:2] / f"{key}.json"
+
+
+def _recall(path: Path | None) -> FrontMatter | None:
+    if path is None:
+        return None
+    try:
+        doc = json.loads(path.read_bytes())
+        return FrontMatter(**{**doc, "date": dt.date.fromisoformat(doc["date"])})
+    except (OSError, ValueError, TypeError, KeyError):  # absent or damaged: checked again
+        return None
+
+
+def _remember(path: Path | None, front: FrontMatter) -> None:
+    if path is not None:
+        doc = {**dataclasses.asdict(front), "date": front.date.isoformat()}
+        with contextlib.suppress(OSError):  # remembering only saves time
+            write_bytes_atomic(path, json.dumps(doc).encode(), durable=False)
+
+
+def key_lines(lines: list[str], end: int) -> dict[str, int]:
     """The 1-based line of each top-level ``key:`` of the front matter."""
     found: dict[str, int] = {}
     for i in range(1, end):
@@ -130,47 +125,41 @@ def _key_lines(lines: list[str], end: int) -> dict[str, int]:
     return found
 
 
-def _load(lines: list[str], path: Path) -> tuple[Any, int]:
-    """The parsed YAML between the ``---`` lines and the index of the body's first line."""
+def _block(lines: list[str], path: Path) -> int:
+    """The index of the front matter's closing ``---``."""
     if not lines or lines[0].strip() != "---":
         raise ScriptError("line 1: the script must start with '---' front matter", path)
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
-            try:
-                return load_yaml("\n".join(lines[1:i])) or {}, i + 1
-            except YamlError as exc:
-                line = f" (line {exc.line + 1})" if exc.line else ""
-                problem = f": {exc.problem}" if exc.problem else ""
-                raise ScriptError(f"the front matter is not valid YAML{line}{problem}",
-                                  path) from None
+            return i
     raise ScriptError("line 1: the front matter '---' is never closed", path)
 
 
-def _message(error: ErrorDetails) -> str:
-    key = error["loc"][0] if error["loc"] else ""
-    if error["type"] == "missing":
-        return f"has no {key!r} (the briefing's date, YYYY-MM-DD)"
-    cause = error.get("ctx", {}).get("error")
-    return str(cause) if cause is not None else f"{key}: {error['msg']}"
+def _load(lines: list[str], end: int, path: Path) -> Any:
+    """The parsed YAML between the ``---`` lines."""
+    from briefing.text.yamlload import YamlError, load_yaml
+
+    try:
+        return load_yaml("\n".join(lines[1:end])) or {}
+    except YamlError as exc:
+        line = f" (line {exc.line + 1})" if exc.line else ""
+        problem = f": {exc.problem}" if exc.problem else ""
+        raise ScriptError(f"the front matter is not valid YAML{line}{problem}", path) from None
 
 
 def read_front_matter(lines: list[str], path: Path) -> tuple[FrontMatter, int]:
     """The front matter at the top of a script's ``lines`` and the index of its first body
     line; :class:`ScriptError` naming ``path``, the key's line and the key otherwise."""
-    data, body_start = _load(lines, path)
+    end = _block(lines, path)
+    remembered = _remembered_path("\n".join(lines[1:end]))
+    front = _recall(remembered)
+    if front is not None:
+        return front, end + 1
+    data = _load(lines, end, path)
     if not isinstance(data, dict):
         raise ScriptError("the front matter must be 'key: value' lines", path)
-    try:
-        return FrontMatter.model_validate(data), body_start
-    except ValidationError as exc:
-        errors = exc.errors()
-    unknown = sorted(repr(e["loc"][0]) if not isinstance(e["loc"][0], str) else e["loc"][0]
-                     for e in errors if e["type"] in ("extra_forbidden", "invalid_key"))
-    if unknown:
-        raise ScriptError(f"unknown front matter key(s): {', '.join(unknown)} "
-                          f"(known: {', '.join(sorted(KNOWN_KEYS))})", path) from None
-    order = {key: n for n, key in enumerate(data)}
-    first = min(errors, key=lambda e: order.get(e["loc"][0] if e["loc"] else "", len(order)))
-    line = _key_lines(lines, body_start - 1).get(str(first["loc"][0]) if first["loc"] else "")
-    raise ScriptError(f"{f'line {line}: ' if line else ''}front matter {_message(first)}",
-                      path) from None
+    from briefing.text.front_matter_model import checked
+
+    front = checked(data, lines, end + 1, path)
+    _remember(remembered, front)
+    return front, end + 1
