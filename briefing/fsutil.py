@@ -129,6 +129,21 @@ def write_temp_beside(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return tmp
 
 
+@contextlib.contextmanager
+def temp_file_beside(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new temporary file beside ``path`` (named as briefing's temporary files are), open
+    for writing and reading, and its path, for another process to rename over ``path``; not
+    flushed to disk (for cache entries checked when read).  Removed when the block fails."""
+    fd, tmp = _mkstemp(path)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            yield fh, tmp
+        tmp.chmod(0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (temp file + rename; flushed to disk first unless
     not ``durable``)."""

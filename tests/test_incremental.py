@@ -247,8 +247,16 @@ def test_clean_cache_removes_only_unused_entries(nine: Path, cli: Cli) -> None:
     assert result.exit_code == 0
     dry = cli("clean", "--cache", "--dry-run", "-w", nine, "--json").json()
     assert dry["segments_removed"] > 0 and dry["chapters_removed"] > 0
+    chapters = nine / ".briefing" / "chapters"
+
+    def kept() -> tuple[set[str], set[str]]:
+        return ({p.stem for p in (chapters / "analyses").glob("??/*.knots")},
+                {p.stem for p in chapters.glob("??/*.mp3")})
+
+    assert kept()[0] == kept()[1]
     done = cli("clean", "--cache", "-w", nine, "--json").json()
     assert done == dry
+    assert kept()[0] == kept()[1]  # each chapter's units' loudness goes with it
     again = cli("render", "-w", nine, "--json")
     [day] = again.json()["dates"]
     assert day["segments"]["synthesized"] == 0 and day["chapters_encoded"] == 0

@@ -55,8 +55,8 @@ from briefing.audio.meter import (
 )
 from briefing.audio.versions import LOUDNESS_VERSION
 
-__all__ = ["LOUDNESS_VERSION", "KeptGain", "Loudness", "LoudnessTarget", "chapter_gain",
-           "limited", "measure", "normalize", "normalized"]
+__all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "measure", "normalize",
+           "normalized"]
 
 
 T = TypeVar("T")
@@ -139,18 +139,6 @@ def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None
     return normalized(lambda: (pcm,), sample_rate, target or LoudnessTarget(), b"".join)
 
 
-@dataclass(frozen=True)
-class KeptGain:
-    """A gain to keep when the measured one is near it (an edited chapter keeps its gain, so
-    its unchanged parts give the same PCM)."""
-
-    gain_db: float
-    """The gain applied before (after the limiting make-up), in dB."""
-
-    tolerance_db: float
-    """Kept while the measured gain is within this of it."""
-
-
 @contextlib.contextmanager
 def _measured(source: Source, sample_rate: int) -> Iterator[tuple[Grid, KnotStore, float]]:
     """One pass over ``source``: its grid, its limiter's knots (in a store closed on exit) and
@@ -180,37 +168,6 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
             return consume(iter(source()))
         return _passes(source, grid, store, target, target.integrated_lufs - loudness,
                        consume, search=True)
-
-
-def chapter_gain(source: Source, sample_rate: int, target: LoudnessTarget,
-                 keep: KeptGain | None = None) -> float | None:
-    """The gain (dB) :func:`normalized` would give ``source`` first (its loudness gain with the
-    limiter's make-up), or ``keep``'s gain when within its tolerance of it; ``None`` for PCM
-    with no gated loudness.  For :func:`limited`, one part of the chapter at a time."""
-    with _measured(source, sample_rate) as (grid, store, loudness):
-        if not math.isfinite(loudness):
-            return None
-        gain_db = _search(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
-                          target.integrated_lufs, _ceiling(target))
-    if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
-        return keep.gain_db
-    return gain_db
-
-
-def limited(pcm: bytes, sample_rate: int, target: LoudnessTarget, gain_db: float) -> bytes:
-    """``pcm`` (a part of a chapter, between silences) times ``gain_db``, under the true-peak
-    limiter computed on ``pcm`` alone: the same PCM and gain give the same bytes wherever the
-    part lies in its chapter."""
-    _check(pcm, sample_rate)
-    grid = Grid.of(sample_rate)
-    store = KnotStore()
-    try:
-        with _single_threaded_blas():
-            _analyse(lambda: (pcm,), sample_rate, store)
-            return _passes(lambda: (pcm,), grid, store, target, gain_db, b"".join,
-                           search=False)
-    finally:
-        store.close()
 
 
 def _ceiling(target: LoudnessTarget) -> float:

@@ -194,3 +194,26 @@ def unit_blocks(blocks: Iterable[bytes], bounds: list[int]) -> Iterator[bytes]:
             done = target
             target = next(cut, None)
     yield bytes(pending)
+
+
+def units_as_cut(pieces: Iterable[bytes], cuts: list[int], max_samples: int) -> Iterator[bytes]:
+    """The PCM of each unit of a stream of ``pieces`` whose producer appends each cut to
+    ``cuts`` (a sample offset) before it yields the first piece after it, as
+    :func:`~briefing.audio.assemble.chapter_pieces` does: one pass, no bounds known before.
+    :class:`SeamError` for a unit longer than ``max_samples`` (it is not held)."""
+    pending = bytearray()
+    done = 0  # samples handed on
+    seen = 0
+    for piece in pieces:
+        while seen < len(cuts):
+            size = 2 * (cuts[seen] - done)
+            seen += 1
+            if not 0 <= size <= len(pending):
+                raise ValueError("a cut outside the audio produced so far")
+            yield bytes(pending[:size])
+            del pending[:size]
+            done += size // 2
+        pending += piece
+        if len(pending) > 2 * max_samples:
+            raise SeamError(f"a unit of over {max_samples} samples (pauses too short to cut)")
+    yield bytes(pending)

@@ -171,3 +171,14 @@ def timing_store(root: Path) -> ContentStore:
 def chapter_store(root: Path) -> ContentStore:
     """Encoded chapters (untagged MP3 with an Info frame), keyed by their assembly hash."""
     return ContentStore(root, ".mp3", check_mp3)
+
+
+def check_analyses(data: bytes) -> bool:
+    """Whether ``data`` starts as a file of units' loudness analyses does (its memo's SHA-256
+    checks the rest, :class:`~briefing.audio.unit_levels.PreviousAnalyses`)."""
+    return data.startswith(b"BRK1")
+
+
+def analyses_store(root: Path) -> ContentStore:
+    """The units' loudness analyses of encoded chapters, keyed like the chapters."""
+    return ContentStore(root, ".knots", check_analyses)

@@ -57,5 +57,6 @@ def clean_cache(ctx: BuildContext, dry_run: bool = False) -> CleanReport:
     ch_removed, ch_kept, ch_freed = _sweep(ctx.chapters, chapters, dry_run)
     ch_freed += _sweep(ctx.memos, memos, dry_run)[2]  # the memos of chapters gone with them
     ch_freed += _sweep(ctx.scans, chapters, dry_run)[2]  # and their remembered scans
+    ch_freed += _sweep(ctx.analyses, chapters, dry_run)[2]  # and their units' loudness
     log.info("removed %d segment(s) and %d chapter(s)", seg_removed, ch_removed)
     return CleanReport(seg_removed, ch_removed, seg_kept, ch_kept, seg_freed + ch_freed)

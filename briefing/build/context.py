@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
-from briefing.build.cache import ContentStore, chapter_store, segment_store, timing_store
+from briefing.build.cache import (
+    ContentStore,
+    analyses_store,
+    chapter_store,
+    segment_store,
+    timing_store,
+)
 from briefing.build.keys import StageKeys, stage_keys
 from briefing.build.state import State
 from briefing.build.workers import Workers, dask_executor
@@ -55,6 +61,8 @@ class BuildContext:
         self.memos: ContentStore = timing_store(ws.chapter_cache / "memo")
         self.scans: ContentStore = timing_store(ws.chapter_cache / "scan")
         """What each cached chapter MP3 holds (:mod:`briefing.build.chapter_scans`)."""
+        self.analyses: ContentStore = analyses_store(ws.chapter_cache / "analyses")
+        """The loudness of each cached chapter's units (:mod:`briefing.audio.unit_levels`)."""
         self.state = State.load(ws.state_file)
         if engine_factory is None:
             from briefing.engines import load_engine

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefing.fsutil import TEMP_SUFFIX, is_own_temp, write_temp_beside
+from briefing.fsutil import TEMP_SUFFIX, is_own_temp, temp_file_beside, write_temp_beside
 
 if TYPE_CHECKING:
     from briefing.audio.assemble import Gaps
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, last: bool,
                         bitrate_kbps: int, quality: int, loudness_lufs: float,
                         true_peak_dbtp: float, previous: Previous | None = None,
-                        out: str | None = None,
+                        out: str | None = None, analyses_out: str | None = None,
                         ) -> tuple[bytes | str, list[list[Any]], dict[str, Any]]:
     """Assemble, normalise and encode one chapter in a worker (:mod:`briefing.audio.chapter`); each
     WAV is given as bytes or as the path of a cache file; ``previous``: an earlier encode of the
@@ -32,12 +32,20 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, l
     With ``out`` (the cache entry's path, for local workers) the MP3 is written to a temporary
     file beside it, whose path is returned for the build to rename into place: a long
     chapter's MP3 is then never sent to the build, nor held there, and its ``fsync`` is done
-    here rather than in the build's loop.  Without it the MP3's bytes are returned.
+    here rather than in the build's loop.  Without it the MP3's bytes are returned.  With
+    ``analyses_out`` (the path of the entry of the chapter's units' loudness analyses) they
+    are written to a temporary file beside it, whose path the memo gives as
+    ``analyses_file``.
     """
     from briefing.audio.chapter import render_chapter
 
-    mp3, timings, memo = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
-                                        loudness_lufs, true_peak_dbtp, previous)
+    with contextlib.ExitStack() as stack:
+        analyses, written = (stack.enter_context(temp_file_beside(Path(analyses_out)))
+                             if analyses_out is not None else (None, None))
+        mp3, timings, memo = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
+                                            loudness_lufs, true_peak_dbtp, previous, analyses)
+    if written is not None:
+        memo = {**memo, "analyses_file": str(written)}
     from briefing.build.chapter_scans import figures
 
     with contextlib.suppress(ValueError):  # else the build walks the file, and refuses it

@@ -170,7 +170,8 @@ def _encode_task(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Tas
             plan.gaps,
             chapter.index == len(plan.chapters) - 1, s.bitrate_kbps, s.mp3_quality,
             s.loudness_lufs, s.true_peak_dbtp, _previous(ctx, plan, chapter),
-            str(ctx.chapters.path(chapter.key)) if ctx.workers.local else None)
+            str(ctx.chapters.path(chapter.key)) if ctx.workers.local else None,
+            str(ctx.analyses.path(chapter.key)) if ctx.workers.local else None)
     return Task(f"{plan.day.isoformat()}, chapter {chapter.index + 1}", encode_chapter_task,
                 args, (plan, chapter), timeout=ENCODE_SECONDS_PER_SENTENCE * len(wavs))
 
@@ -191,7 +192,9 @@ def _previous(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan) -> Previo
     if not isinstance(memo, dict) or not isinstance(memo.get("chapter"), str):
         return None
     path = ctx.chapters.path(memo["chapter"])
-    return Previous(memo, str(path)) if path.is_file() else None
+    analyses = ctx.analyses.cached_path(memo["chapter"])
+    return (Previous(memo, str(path), str(analyses) if analyses is not None else None)
+            if path.is_file() else None)
 
 
 def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes | str,
@@ -200,6 +203,7 @@ def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes |
     encoding key, its timings under the assembly key, its memo (gain and units) for the next
     encode of the same chapter."""
     scan = memo.pop("scan", None)
+    analyses = memo.pop("analyses_file", None)
     with named(ctx.chapters.path(chapter.key)):
         if isinstance(mp3, str):
             ctx.chapters.adopt(chapter.key, Path(mp3))
@@ -207,6 +211,9 @@ def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes |
             ctx.chapters.put(chapter.key, mp3)
     if isinstance(scan, dict):
         remember(ctx.chapters, ctx.scans, chapter.key, scan)
+    if isinstance(analyses, str):
+        with named(ctx.analyses.path(chapter.key)):
+            ctx.analyses.adopt(chapter.key, Path(analyses))
     key = _memo_key(ctx, plan, chapter)
     with named(ctx.memos.path(key)):
         ctx.memos.put(key, json.dumps({**memo, "chapter": chapter.key}).encode("utf-8"))
@@ -294,6 +301,7 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
                      ctx.tick("encoding"))
     except BaseException:
         remove_worker_temps([*(ctx.chapters.path(c.key) for p in todo for c in p.to_encode),
+                             *(ctx.analyses.path(c.key) for p in todo for c in p.to_encode),
                              *(ctx.segments.path(key) for key in jobs)])
         raise
     return results, errors
