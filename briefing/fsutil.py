@@ -199,10 +199,10 @@ def write_stream_if_changed(path: Path, write: Callable[[BinaryIO], None]) -> bo
             with os.fdopen(fd, "w+b") as fh:
                 write(fh)
                 fh.flush()
+                if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+                    tmp.unlink()  # the same bytes: nothing to make durable
+                    return False
                 os.fsync(fh.fileno())
-            if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
-                tmp.unlink()
-                return False
             tmp.chmod(0o644)
             tmp.replace(path)
             return True
