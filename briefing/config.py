@@ -20,6 +20,7 @@ dataclass the rest of briefing reads, whose fields carry what they invalidate.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,20 +246,76 @@ def invalidates(name: str) -> str:
     raise KeyError(name)
 
 
+_RULES = ("briefing.config", "briefing.config_model", "briefing.values", "briefing.readfile")
+"""The modules whose rules decide a settings check (:mod:`briefing.remembered`)."""
+
+
+def _as_json(settings: Settings) -> dict[str, Any]:
+    return {**{f.name: getattr(settings, f.name) for f in dataclasses.fields(Settings)
+               if f.name != "command_line"},
+            "feed": dataclasses.asdict(settings.feed), "formats": list(settings.formats)}
+
+
+def _recalled(text: str) -> Settings | None:
+    """Settings remembered as the result of checking ``text`` (:mod:`briefing.remembered`)."""
+    from briefing.remembered import recall
+
+    doc = recall("settings", _RULES, text)
+    try:
+        return Settings(**{**doc, "feed": FeedSettings(**doc["feed"]),
+                           "formats": tuple(doc["formats"])})
+    except (TypeError, KeyError):  # none, or damaged: checked again
+        return None
+
+
+def _remembered(text: str, settings: Settings) -> Settings:
+    from briefing.remembered import remember
+
+    remember("settings", _RULES, text, _as_json(settings))
+    return settings
+
+
 def validate(settings: Settings, source: Path | None = None) -> Settings:
     """``settings`` checked (and normalised) by :class:`briefing.config_model.SettingsModel`;
-    raise :class:`ConfigError` naming the setting and the problem."""
-    from briefing.config_model import validate_settings
+    raise :class:`ConfigError` naming the setting and the problem.  Within
+    :func:`briefing.remembered.remembering`, a check that passed is remembered."""
+    try:
+        text: str | None = json.dumps(["values", _as_json(settings)], sort_keys=True)
+    except TypeError:  # a value of a type a file never gives: checked, not remembered
+        text = None
+    recalled = _recalled(text) if text is not None else None
+    if recalled is None:
+        from briefing.config_model import validate_settings
 
-    return validate_settings(settings, source)
+        recalled = validate_settings(settings, source)
+        if text is not None:
+            _remembered(text, recalled)
+    return dataclasses.replace(recalled, command_line=settings.command_line)
 
 
 def load_settings(workspace: Path) -> Settings:
     """Defaults updated from ``<workspace>/briefing.toml`` when it exists (the defaults need
-    no checking: without the file, the settings model and pydantic are not imported)."""
+    no checking: without the file, the settings model and pydantic are not imported; within
+    :func:`briefing.remembered.remembering`, a file that passed once is not checked again)."""
     path = workspace / CONFIG_NAME
     if not path.exists() and not path.is_symlink():
         return Settings()
-    from briefing.config_model import load_settings_file
+    from briefing.readfile import read_limited
 
-    return load_settings_file(workspace)
+    try:
+        raw = read_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
+    except ConfigError:
+        raw = None  # the check below says why, in its words
+    text = json.dumps(["file", raw.hex()]) if raw is not None else None
+    settings = _recalled(text) if text is not None else None
+    if settings is None:
+        from briefing.config_model import load_settings_file
+
+        settings = load_settings_file(workspace)
+        if text is not None:
+            _remembered(text, settings)
+    if settings.feed.image is not None:
+        from briefing.artwork import check_cover
+
+        check_cover(workspace / settings.feed.image, path, f"feed.image {settings.feed.image!r}")
+    return settings

@@ -252,17 +252,12 @@ def validate_settings(settings: Settings, source: Path | None = None) -> Setting
 
 def load_settings_file(workspace: Path) -> Settings:
     """Defaults updated from ``<workspace>/briefing.toml``, which is there (without it,
-    :func:`briefing.config.load_settings` gives the defaults and imports no model)."""
+    :func:`briefing.config.load_settings` gives the defaults and imports no model); the feed's
+    cover is checked there, every time."""
     path = workspace / CONFIG_NAME
     text = read_text_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path) from None
-    settings = _validated(data, path)
-    image = settings.feed.image
-    if image is not None:
-        from briefing.artwork import check_cover
-
-        check_cover(workspace / image, path, f"feed.image {image!r}")
-    return settings
+    return _validated(data, path)

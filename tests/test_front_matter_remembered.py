@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import ScriptError
-from briefing.text.front_matter import read_front_matter, remembered_front_matter
+from briefing.remembered import remembering
+from briefing.text.front_matter import read_front_matter
 
 SCRIPT = ["---", "date: 2024-05-14", "title: River clean-up", "rate: fast", "lang: en-GB",
           "sentence_pause_ms: 300", "---", "", "# Story", "", "Text."]
@@ -17,9 +18,10 @@ SCRIPT = ["---", "date: 2024-05-14", "title: River clean-up", "rate: fast", "lan
 READ = """
 import sys
 from pathlib import Path
-from briefing.text.front_matter import read_front_matter, remembered_front_matter
+from briefing.remembered import remembering
+from briefing.text.front_matter import read_front_matter
 lines = {lines!r}
-with remembered_front_matter(Path({folder!r})):
+with remembering(Path({folder!r})):
     front, start = read_front_matter(lines, Path("s.md"))
 print(front.full_title, front.rate, front.lang, front.sentence_pause_ms, start,
       "pydantic" in sys.modules, "yaml" in sys.modules)
@@ -47,16 +49,16 @@ def test_second_process_reads_it_without_yaml_or_pydantic(tmp_path: Path) -> Non
 def test_same_values_remembered_or_checked(tmp_path: Path) -> None:
     checked, start = read_front_matter(SCRIPT, Path("s.md"))  # outside: nothing remembered
     assert not any(tmp_path.iterdir())
-    with remembered_front_matter(tmp_path):
+    with remembering(tmp_path):
         assert read_front_matter(SCRIPT, Path("s.md")) == (checked, start)
         assert read_front_matter(SCRIPT, Path("s.md")) == (checked, start)
-    assert len(list(tmp_path.glob("??/*.json"))) == 1
+    assert len(list(tmp_path.glob("front-matter/??/*.json"))) == 1
 
 
 def test_a_damaged_entry_is_checked_again(tmp_path: Path) -> None:
-    with remembered_front_matter(tmp_path):
+    with remembering(tmp_path):
         good = read_front_matter(SCRIPT, Path("s.md"))
-        (entry,) = tmp_path.glob("??/*.json")
+        (entry,) = tmp_path.glob("front-matter/??/*.json")
         for damage in (b"{not json", b'{"date": "2024-05-14", "surprise": 1}', b"[]"):
             entry.write_bytes(damage)
             assert read_front_matter(SCRIPT, Path("s.md")) == good
@@ -64,8 +66,8 @@ def test_a_damaged_entry_is_checked_again(tmp_path: Path) -> None:
 
 def test_a_bad_front_matter_is_refused_every_time_and_never_remembered(tmp_path: Path) -> None:
     bad = [SCRIPT[0], SCRIPT[1], "rate: 9", *SCRIPT[4:]]
-    with remembered_front_matter(tmp_path):
+    with remembering(tmp_path):
         for _ in range(2):
             with pytest.raises(ScriptError, match="line 3: front matter rate 9 must be words"):
                 read_front_matter(bad, Path("s.md"))
-    assert not list(tmp_path.glob("??/*.json"))
+    assert not list(tmp_path.glob("front-matter/??/*.json"))

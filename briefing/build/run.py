@@ -35,8 +35,8 @@ from briefing.build.workspace import Workspace
 from briefing.chapters import ChapterKind
 from briefing.config import Settings
 from briefing.errors import InputError
+from briefing.remembered import remembering
 from briefing.templating import compiled_templates
-from briefing.text.front_matter import remembered_front_matter
 from briefing.values import parse_duration
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence
     :func:`build`, :func:`scripts` and :func:`render`); then, for a ``request`` of the command
     line, record what its next run reports if nothing changes (:mod:`briefing.build.noop`)."""
     with locked(ws, lock.no_wait, lock.on_wait), compiled_templates(ws.compiled_templates), \
-            remembered_front_matter(ws.checked_front_matter):
+            remembering(ws.checked):
         ctx = _context(ws, settings, progress, workers)
         try:
             only = _edited_only(ctx, request, sources, dates is None and audio and not force)

@@ -9,7 +9,7 @@ from pathlib import Path
 from briefing.errors import OutputFolderError
 
 COMPILED_TEMPLATES = "compiled"
-CHECKED_FRONT_MATTER = "front-matter"
+CHECKED = "checked"
 """The folder of ``.briefing/`` that holds the templates' compiled code."""
 
 
@@ -56,10 +56,9 @@ class Workspace:
         return self.state_dir / COMPILED_TEMPLATES
 
     @property
-    def checked_front_matter(self) -> Path:
-        """Scripts' front matter once checked
-        (:func:`briefing.text.front_matter.remembered_front_matter`)."""
-        return self.state_dir / CHECKED_FRONT_MATTER
+    def checked(self) -> Path:
+        """The checks of the workspace's files that passed (:mod:`briefing.remembered`)."""
+        return self.state_dir / CHECKED
 
     @property
     def bases(self) -> Path:

@@ -103,7 +103,8 @@ def build(
             settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness,
                                         base_url, formats, quiet, photo_voice=photo_voice,
                                         photo_rate=photo_rate,
-                                        pauses=(sentence_pause, paragraph_pause, chapter_pause))
+                                        pauses=(sentence_pause, paragraph_pause, chapter_pause),
+                                        remember=not dry_run)
             from briefing.build import run
 
             if dry_run:
@@ -191,7 +192,8 @@ def render(
         settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
                                     formats, quiet, photo_voice=photo_voice,
                                     photo_rate=photo_rate,
-                                    pauses=(sentence_pause, paragraph_pause, chapter_pause))
+                                    pauses=(sentence_pause, paragraph_pause, chapter_pause),
+                                    remember=True)
         days = parse_dates(ws, dates)
         with progress_bar(not quiet and not as_json) as progress:
             report = run.render(ws, settings, days, progress=progress, no_wait=no_wait,

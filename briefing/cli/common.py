@@ -162,12 +162,20 @@ def resolve_settings(ws: Workspace, engine: str | None, voice: str | None,
                      formats: list[str] | None = None, quiet: bool = False, *,
                      photo_voice: str | None = None,
                      photo_rate: str | None = None,
-                     pauses: tuple[int | None, int | None, int | None] = (None, None, None)
-                     ) -> Settings:
+                     pauses: tuple[int | None, int | None, int | None] = (None, None, None),
+                     remember: bool = False) -> Settings:
     """Settings from briefing.toml with the command line's overrides (a note on stderr, unless
     ``quiet``, when ``--loudness`` differs from the lasting ``loudness_lufs``); the voices and
     rates given are recorded (``Settings.command_line``): they also win over a script's front
-    matter."""
+    matter.  With ``remember`` (a command that writes the workspace), the checks that pass are
+    remembered in its state (:mod:`briefing.remembered`)."""
+    if remember:
+        from briefing.remembered import remembering
+
+        with remembering(ws.checked):
+            return resolve_settings(ws, engine, voice, rate, jobs, executor, loudness, base_url,
+                                    formats, quiet, photo_voice=photo_voice,
+                                    photo_rate=photo_rate, pauses=pauses)
     chosen = None
     if formats:  # mp3 is always built; --format m4b adds the audiobook
         chosen = tuple(dict.fromkeys(["mp3", *(f.strip().lower() for f in formats)]))

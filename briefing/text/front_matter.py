@@ -6,33 +6,23 @@ line naming the script, the line of the key and the key (``s.md: line 3: front m
 must be words per minute ...``).  The YAML itself is parsed with bounds by
 :mod:`briefing.text.yamlload`, which keeps dates as strings.
 
-Within :func:`remembered_front_matter` (a build), a front matter once checked is remembered by
-the hash of its text and of the checking code, so reading it again (after an edit of the
-script's body, in a new process) parses no YAML and imports no pydantic: about 80 ms of every
-rebuild.
+Within :func:`briefing.remembered.remembering` (a build), a front matter once checked is
+remembered by the hash of its text and of the checking code, so reading it again (after an
+edit of the script's body, in a new process) parses no YAML and imports no pydantic: about
+80 ms of every rebuild.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
-import importlib.util
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import ScriptError
-from briefing.fsutil import write_bytes_atomic
-
-REMEMBERED_VERSION = 1
-"""The layout of a remembered front matter."""
+from briefing.remembered import recall, remember
 
 
 @dataclass(frozen=True)
@@ -61,58 +51,23 @@ class FrontMatter:
 
 KNOWN_KEYS = tuple(f.name for f in dataclasses.fields(FrontMatter))
 
-_REMEMBERED: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
-    "front_matter", default=None)
+_RULES = ("briefing.text.front_matter", "briefing.text.front_matter_model",
+          "briefing.text.yamlload", "briefing.config", "briefing.values", "briefing.text.dates",
+          "briefing.text.markup")
+"""The modules whose rules decide a front matter's check (:mod:`briefing.remembered`)."""
 
 
-@contextlib.contextmanager
-def remembered_front_matter(folder: Path) -> Iterator[None]:
-    """Within, remember checked front matter in ``folder`` (made when needed) and use it."""
-    token = _REMEMBERED.set(folder)
+def _recall(text: str) -> FrontMatter | None:
+    doc = recall("front-matter", _RULES, text)
     try:
-        yield
-    finally:
-        _REMEMBERED.reset(token)
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The checking code's identity: the source of the modules whose rules decide it."""
-    digest = hashlib.sha256(str(REMEMBERED_VERSION).encode())
-    for name in ("briefing.text.front_matter", "briefing.text.front_matter_model",
-                 "briefing.text.yamlload", "briefing.config", "briefing.values",
-                 "briefing.text.dates", "briefing.text.markup"):
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.origin is None:
-            return ""
-        digest.update(Path(spec.origin).read_bytes())
-    return digest.hexdigest()
-
-
-def _remembered_path(text: str) -> Path | None:
-    folder = _REMEMBERED.get()
-    code = _code_digest() if folder is not None else ""
-    if folder is None or not code:
-        return None
-    key = hashlib.sha256(f"{code}\0{text}".encode()).hexdigest()
-    return folder / key[:2] / f"{key}.json"
-
-
-def _recall(path: Path | None) -> FrontMatter | None:
-    if path is None:
-        return None
-    try:
-        doc = json.loads(path.read_bytes())
         return FrontMatter(**{**doc, "date": dt.date.fromisoformat(doc["date"])})
-    except (OSError, ValueError, TypeError, KeyError):  # absent or damaged: checked again
+    except (TypeError, ValueError, KeyError):  # none, or damaged: checked again
         return None
 
 
-def _remember(path: Path | None, front: FrontMatter) -> None:
-    if path is not None:
-        doc = {**dataclasses.asdict(front), "date": front.date.isoformat()}
-        with contextlib.suppress(OSError):  # remembering only saves time
-            write_bytes_atomic(path, json.dumps(doc).encode(), durable=False)
+def _remember(text: str, front: FrontMatter) -> None:
+    remember("front-matter", _RULES, text,
+             {**dataclasses.asdict(front), "date": front.date.isoformat()})
 
 
 def key_lines(lines: list[str], end: int) -> dict[str, int]:
@@ -151,8 +106,8 @@ def read_front_matter(lines: list[str], path: Path) -> tuple[FrontMatter, int]:
     """The front matter at the top of a script's ``lines`` and the index of its first body
     line; :class:`ScriptError` naming ``path``, the key's line and the key otherwise."""
     end = _block(lines, path)
-    remembered = _remembered_path("\n".join(lines[1:end]))
-    front = _recall(remembered)
+    text = "\n".join(lines[1:end])
+    front = _recall(text)
     if front is not None:
         return front, end + 1
     data = _load(lines, end, path)
@@ -161,5 +116,5 @@ def read_front_matter(lines: list[str], path: Path) -> tuple[FrontMatter, int]:
     from briefing.text.front_matter_model import checked
 
     front = checked(data, lines, end + 1, path)
-    _remember(remembered, front)
+    _remember(text, front)
     return front, end + 1
