@@ -70,7 +70,7 @@ def test_workers_started_early_do_not_see_later_imports() -> None:
 
         with Workers("fake", jobs=2, timeout=30).start() as early, \\
                 Workers("fake", jobs=2, timeout=30) as late:
-            import briefing.build.run, jinja2, PIL.Image, mutagen, yaml  # the build's own
+            import briefing.build.run, jinja2, PIL.Image, mutagen, pydantic, yaml  # the build's
             print([r for _, r in early.run([Task("early", held, ())])][0])
             print([r for _, r in late.run([Task("late", held, ())])][0])
     """)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import ctypes
+import importlib
 import logging
 import multiprocessing
 import os
@@ -116,6 +117,23 @@ def _worker_threads(jobs: int) -> int | None:
     return None if jobs <= 1 else max(1, (os.cpu_count() or 1) // jobs)
 
 
+def _single_threaded_blas() -> None:
+    """numpy's BLAS on one thread in this worker, for good.
+
+    The audio stage's matrix products are small.  A BLAS pool of several threads only spins
+    (OpenBLAS's threads busy-wait for about 0.1 s after each call, and again each time a
+    per-call limit is lifted): measured during a chapter's MP3 encode, the spinning thread took
+    30-40 ms of a core, which the other worker and the build needed.  Set before numpy loads
+    (a forked worker starts without it), or through threadpoolctl when it is loaded already.
+    """
+    if "numpy" not in sys.modules:
+        for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+        return
+    with contextlib.suppress(ImportError):
+        importlib.import_module("threadpoolctl").threadpool_limits(limits=1, user_api="blas")
+
+
 def _init_worker(parent: int, threads: int | None = None) -> None:
     """Pool initializer: leave Ctrl-C to the build, and end with it when it is killed; give
     the engine its share of the cores (``threads``,
@@ -130,6 +148,7 @@ def _init_worker(parent: int, threads: int | None = None) -> None:
     watches the parent.
     """
     set_thread_budget(threads)
+    _single_threaded_blas()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
     # stops workers with SIGTERM and they must simply end.
