@@ -40,6 +40,7 @@ from figures import (
     Figure,
     import_breakdown,
     interpreter_seconds,
+    median,
     ratio_figure,
     version_seconds,
     write_readme,
@@ -233,7 +234,28 @@ def jobs_speedup(tmp: Path, engine: str, repeat: int, dates: int = 9, name: str 
                                            "--jobs", jobs)
         pairs.append((timings[1], timings[2]))
     return ratio_figure(name, f"{engine} --jobs 2 speed-up over --jobs 1, {dates} dates", goal,
-                        "x", pairs)
+                        "x", pairs, details={"machine_ceiling": machine_ceiling(repeat)})
+
+
+_CPU_LOOP = "x = 0\nfor i in range(6_000_000):\n    x += i * i\n"
+
+
+def machine_ceiling(repeat: int) -> dict[str, float]:
+    """What this machine gives two CPU-bound processes at once against one alone: a pure
+    Python loop run alone, then two at once (2 x alone / the pair's wall time).  The ceiling of
+    any ``--jobs 2`` speed-up here, before a build's own serial start and end."""
+    alone, pair = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", _CPU_LOOP], check=True)
+        alone.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _CPU_LOOP]) for _ in range(2)]
+        for proc in procs:
+            proc.wait()
+        pair.append(time.perf_counter() - start)
+    return {"alone_seconds": round(median(alone), 3), "pair_seconds": round(median(pair), 3),
+            "speedup": round(2 * median(alone) / median(pair), 3)}
 
 
 def long_briefing_memory(tmp: Path, engine: str, count: int) -> Figure:
@@ -328,6 +350,12 @@ def main() -> int:
     print(context)
     for f in figures:
         print(f.line())
+    for f in figures:
+        ceiling = f.details.get("machine_ceiling")
+        if ceiling:
+            print(f"  {f.name}: two CPU-bound processes at once run {ceiling['speedup']:.2f}x "
+                  f"one alone on this machine ({ceiling['alone_seconds']} s alone, "
+                  f"{ceiling['pair_seconds']} s for two): the ceiling of --jobs 2 here")
     imports = figures[0].details["imports"]["--version"]
     print(f"  --version imports {imports['modules']} modules, {imports['total_ms']} ms: "
           + ", ".join(f"{name} {ms} ms" for name, ms in imports["top"].items()))
