@@ -37,18 +37,21 @@ _PROTECTED = re.compile("[\ue000-\ue07f]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(?<![\\\w])(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _WORD = re.compile(r"\w")
+_MAY_START = re.compile(r"[\\\[`*_!\]]")
+"""The characters that can start markup where they stand (:func:`escape` decides which do)."""
 _LEADING_LIST = re.compile(r"^(\d+)([.)])(?=\s|$)")
 
 
-def _is_dropped(ch: str) -> bool:
-    return (unicodedata.category(ch) == "Cc" and not ch.isspace()) or bool(_RESERVED.match(ch))
+_DROPPED = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in range(0xA0)  # every Cc character is below U+00A0
+    if unicodedata.category(chr(c)) == "Cc" and not chr(c).isspace()) + "\ue000-\ue07f]")
+"""What :func:`plain` drops: control characters that are not whitespace, and the private-use
+characters the reader uses."""
 
 
 def plain(text: str) -> str:
     """``text`` as the script keeps it: whitespace folded, control characters dropped."""
-    if any(_is_dropped(ch) for ch in text):
-        text = "".join(ch for ch in text if not _is_dropped(ch))
-    return " ".join(text.split())
+    return " ".join(_DROPPED.sub("", text).split())
 
 
 def protect(line: str) -> str:
@@ -82,14 +85,21 @@ def escape(text: str) -> str:
     """
     text = plain(text)
     out: list[str] = []
-    word_before = False  # the character before is a literal word character: no emphasis opens
-    for i, ch in enumerate(text):
+    done = 0
+    escaped_underscore = -2  # where the last escaped "_" is
+    for m in _MAY_START.finditer(text):
+        i, ch = m.start(), m.group()
         prev = text[i - 1] if i else ""
-        special = (ch in "\\[`" or (ch in "*_" and not word_before) or (ch == "!" and prev == "<")
-                   or (ch == "]" and prev == "]"))
-        out.append("\\" + ch if special else ch)
-        word_before = not special and _word(ch)
-    escaped = "".join(out)
+        if ch in "*_":  # emphasis cannot open after a literal word character
+            special = not (_word(prev) and not (prev == "_" and escaped_underscore == i - 1))
+        else:
+            special = ch in "\\[`" or (ch == "!" and prev == "<") or (ch == "]" and prev == "]")
+        if special:
+            out += (text[done:i], "\\")
+            done = i
+            if ch == "_":
+                escaped_underscore = i
+    escaped = "".join(out) + text[done:]
     if escaped[:1] in ("#", "-", "+"):
         return "\\" + escaped
     return _LEADING_LIST.sub(r"\1\\\2", escaped, count=1)
