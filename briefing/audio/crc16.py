@@ -75,9 +75,21 @@ def _zeros(length: int) -> tuple[int, ...]:
     return matrix
 
 
+def _shift(value: int, length: int) -> int:
+    """``value`` fed ``length`` zero bytes: the maps of the powers of two in ``length``
+    applied in turn (they commute), each tabulated once, so a length costs no new map."""
+    power = 0
+    while length:
+        if length & 1:
+            value = _apply(_zeros(1 << power), value)
+        length >>= 1
+        power += 1
+    return value
+
+
 def crc16_combine(crc_a: int, crc_b: int, length_b: int) -> int:
     """The CRC of ``a + b`` from the CRCs of ``a`` and ``b`` and the length of ``b``."""
-    return (_apply(_zeros(length_b), crc_a) if length_b else crc_a) ^ crc_b
+    return _shift(crc_a, length_b) ^ crc_b
 
 
 @functools.lru_cache(maxsize=8)
