@@ -311,7 +311,7 @@ def load_settings(workspace: Path) -> Settings:
     if settings is None:
         from briefing.config_model import load_settings_file
 
-        settings = load_settings_file(workspace)
+        settings = load_settings_file(workspace, raw)
         if text is not None:
             _remembered(text, settings)
     if settings.feed.image is not None:

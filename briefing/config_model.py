@@ -30,7 +30,7 @@ from briefing.config import (
     rate_words,
 )
 from briefing.errors import ConfigError
-from briefing.readfile import read_text_limited
+from briefing.readfile import decode_text, read_text_limited
 from briefing.values import language_tag_problem, parse_duration, url_problem
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -250,12 +250,14 @@ def validate_settings(settings: Settings, source: Path | None = None) -> Setting
     return dataclasses.replace(_validated(data, source), command_line=settings.command_line)
 
 
-def load_settings_file(workspace: Path) -> Settings:
+def load_settings_file(workspace: Path, raw: bytes | None = None) -> Settings:
     """Defaults updated from ``<workspace>/briefing.toml``, which is there (without it,
-    :func:`briefing.config.load_settings` gives the defaults and imports no model); the feed's
-    cover is checked there, every time."""
+    :func:`briefing.config.load_settings` gives the defaults and imports no model), or from
+    ``raw``, its bytes as already read (so what is checked is what the caller remembers it
+    by).  The feed's cover is checked by :func:`briefing.config.load_settings`, every time."""
     path = workspace / CONFIG_NAME
-    text = read_text_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
+    text = (read_text_limited(path, MAX_CONFIG_BYTES, ConfigError, "settings file")
+            if raw is None else decode_text(raw, path, ConfigError, "settings file"))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -254,8 +254,10 @@ def test_clean_cache_removes_only_unused_entries(nine: Path, cli: Cli) -> None:
                 {p.stem for p in chapters.glob("??/*.mp3")})
 
     assert kept()[0] == kept()[1]
+    assert list((nine / ".briefing" / "checked").glob("*/??/*.json"))  # front matter checked
     done = cli("clean", "--cache", "-w", nine, "--json").json()
     assert done == dry
+    assert not list((nine / ".briefing" / "checked").glob("*/??/*.json"))  # and forgotten
     assert kept()[0] == kept()[1]  # each chapter's units' loudness goes with it
     again = cli("render", "-w", nine, "--json")
     [day] = again.json()["dates"]

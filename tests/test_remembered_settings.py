@@ -29,6 +29,7 @@ def _settings_in_new_process(root: Path, jobs: int | None = None) -> str:
 
 
 def test_a_checked_file_and_override_are_remembered(tmp_path: Path) -> None:
+    (tmp_path / ".briefing").mkdir()  # a workspace built before (a first run remembers nothing)
     (tmp_path / "briefing.toml").write_text('rate = "slow"\nbitrate_kbps = 96\n'
                                             '[feed]\ntitle = "Morning desk"\n',
                                             encoding="utf-8")
@@ -51,9 +52,11 @@ def test_a_bad_file_is_refused_every_time(tmp_path: Path) -> None:
 
 
 def test_a_damaged_entry_is_checked_again(tmp_path: Path) -> None:
+    (tmp_path / ".briefing").mkdir()
     (tmp_path / "briefing.toml").write_text("bitrate_kbps = 96\n", encoding="utf-8")
     ws = Workspace(tmp_path)
     first = resolve_settings(ws, None, None, None, remember=True)
+    assert list((tmp_path / ".briefing" / "checked" / "settings").rglob("*.json"))
     for entry in (tmp_path / ".briefing" / "checked" / "settings").rglob("*.json"):
         entry.write_text('{"bitrate_kbps": 8, "unknown": 1}', encoding="utf-8")
     assert resolve_settings(ws, None, None, None, remember=True) == first

@@ -55,8 +55,9 @@ from briefing.audio.meter import (
 )
 from briefing.audio.versions import LOUDNESS_VERSION
 
-__all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "measure", "normalize",
-           "normalized"]
+__all__ = ["LOUDNESS_VERSION", "Loudness", "LoudnessTarget", "analyse_knots", "apply_passes",
+           "check_pcm", "measure", "normalize", "normalized", "peak_ceiling", "search_gain",
+           "single_threaded_blas"]
 
 
 T = TypeVar("T")
@@ -114,18 +115,18 @@ def measure(pcm: bytes, sample_rate: int) -> Loudness:
 
     Raises :class:`ValueError` for PCM of odd length or a sample rate below 8000 Hz.
     """
-    _check(pcm, sample_rate)
+    check_pcm(pcm, sample_rate)
     grid = Grid.of(sample_rate)
-    with _single_threaded_blas():
-        steps, peak = _analyse(lambda: (pcm,), sample_rate, None)
+    with single_threaded_blas():
+        steps, peak = analyse_knots(lambda: (pcm,), sample_rate, None)
     return Loudness(integrated_lufs(steps, grid), dbtp(peak))
 
 
 def measure_stream(source: Source, sample_rate: int) -> Loudness:
     """:func:`measure` of the PCM ``source()`` yields, block by block (any length)."""
-    _check(b"", sample_rate)
-    with _single_threaded_blas():
-        steps, peak = _analyse(source, sample_rate, None)
+    check_pcm(b"", sample_rate)
+    with single_threaded_blas():
+        steps, peak = analyse_knots(source, sample_rate, None)
     return Loudness(integrated_lufs(steps, Grid.of(sample_rate)), dbtp(peak))
 
 
@@ -135,7 +136,7 @@ def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None
     PCM with no gated loudness (silence, or less than 400 ms) is returned unchanged.  Raises
     :class:`ValueError` for PCM of odd length or a sample rate below 8000 Hz.
     """
-    _check(pcm, sample_rate)
+    check_pcm(pcm, sample_rate)
     return normalized(lambda: (pcm,), sample_rate, target or LoudnessTarget(), b"".join)
 
 
@@ -143,12 +144,12 @@ def normalize(pcm: bytes, sample_rate: int, target: LoudnessTarget | None = None
 def _measured(source: Source, sample_rate: int) -> Iterator[tuple[Grid, KnotStore, float]]:
     """One pass over ``source``: its grid, its limiter's knots (in a store closed on exit) and
     its integrated loudness (LUFS; not finite when nothing is above the gate)."""
-    _check(b"", sample_rate)
+    check_pcm(b"", sample_rate)
     grid = Grid.of(sample_rate)
     store = KnotStore()
     try:
-        with _single_threaded_blas():
-            steps, _ = _analyse(source, sample_rate, store)
+        with single_threaded_blas():
+            steps, _ = analyse_knots(source, sample_rate, store)
             yield grid, store, integrated_lufs(steps, grid)
     finally:
         store.close()
@@ -166,23 +167,25 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
     with _measured(source, sample_rate) as (grid, store, loudness):
         if not math.isfinite(loudness):
             return consume(iter(source()))
-        return _passes(source, grid, store, target, target.integrated_lufs - loudness,
+        return apply_passes(source, grid, store, target, target.integrated_lufs - loudness,
                        consume, search=True)
 
 
-def _ceiling(target: LoudnessTarget) -> float:
+def peak_ceiling(target: LoudnessTarget) -> float:
+    """The linear true-peak ceiling the PCM is limited to (:data:`PCM_PEAK_MARGIN_DB` below
+    the target's limit)."""
     return float(10 ** ((target.true_peak_dbtp - PCM_PEAK_MARGIN_DB) / 20))
 
 
-def _passes(source: Source, grid: Grid, store: KnotStore, target: LoudnessTarget,
-            gain_db: float, consume: Callable[[Iterator[bytes]], T], search: bool) -> T:
+def apply_passes(source: Source, grid: Grid, store: KnotStore, target: LoudnessTarget,
+                 gain_db: float, consume: Callable[[Iterator[bytes]], T], search: bool) -> T:
     """The apply passes: gain and limiter, again with a lower ceiling while the true peak is
     over it; with ``search``, the make-up gain is searched again for each ceiling."""
     shape = Shape.of(grid)
-    ceiling = _ceiling(target)
+    ceiling = peak_ceiling(target)
     for _ in range(_PEAK_ATTEMPTS):
         if search:
-            gain_db = _search(store, grid, shape, gain_db, target.integrated_lufs, ceiling)
+            gain_db = search_gain(store, grid, shape, gain_db, target.integrated_lufs, ceiling)
         limiter = Limiter(store, shape, 10 ** (gain_db / 20), ceiling)
         watch = _PeakWatch(grid.knot, ceiling * _PEAK_SLACK)
         result = consume(_apply_pass(source, grid, limiter, limiter.gain, watch))
@@ -194,7 +197,7 @@ def _passes(source: Source, grid: Grid, store: KnotStore, target: LoudnessTarget
     return consume(_apply_pass(source, grid, limiter, gain, None))
 
 
-def _single_threaded_blas() -> contextlib.AbstractContextManager[object]:
+def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
     """numpy's BLAS on one thread meanwhile, where threadpoolctl is installed.
 
     The matrix products here are small: more BLAS threads only spin, and when the cores are
@@ -219,7 +222,8 @@ def _blas_controller() -> Any:
     return threadpoolctl.ThreadpoolController()
 
 
-def _check(pcm: bytes, sample_rate: int) -> None:
+def check_pcm(pcm: bytes, sample_rate: int) -> None:
+    """:class:`ValueError` for PCM of odd length or a sample rate below 8000 Hz."""
     if len(pcm) % 2:
         raise ValueError(f"16-bit PCM must have an even length, not {len(pcm)} bytes")
     if sample_rate < 8000:
@@ -230,7 +234,8 @@ def _blocks(source: Source, grid: Grid) -> Iterator[Int16]:
     return integer_blocks(source(), BLOCK_STEPS * grid.step)
 
 
-def _analyse(source: Source, sample_rate: int, store: KnotStore | None) -> tuple[Float, float]:
+def analyse_knots(source: Source, sample_rate: int,
+                  store: KnotStore | None) -> tuple[Float, float]:
     """Energy per 100 ms step and the true peak; each knot's peak and energy into ``store``."""
     grid = Grid.of(sample_rate)
     weighting = KWeighting(sample_rate)
@@ -266,8 +271,8 @@ def _loudness_at(store: KnotStore, grid: Grid, shape: Shape, gain: float,
     return integrated_lufs(np.concatenate(steps) if steps else np.zeros(0), grid)
 
 
-def _search(store: KnotStore, grid: Grid, shape: Shape, start_db: float, target_lufs: float,
-            ceiling: float) -> float:
+def search_gain(store: KnotStore, grid: Grid, shape: Shape, start_db: float,
+                target_lufs: float, ceiling: float) -> float:
     """Make-up gain (dB) whose limited result is nearest ``target_lufs``.
 
     Secant steps on the gain, kept inside the bracket once the target is bracketed: the limited

@@ -7,14 +7,15 @@ peak and K-weighted energy of every ~1 ms knot, as :mod:`briefing.audio.loudness
 and the chapter's gain is searched on the units' analyses laid end to end
 (:func:`chapter_gain`).  The same analysis then serves the unit's limiter, so a unit is
 analysed once per encode instead of twice; and an analysis is remembered with the chapter
-(:func:`write_analyses` / :func:`read_analyses`, a file beside its MP3), so after an edit only
+(:class:`AnalysisFile` / :class:`PreviousAnalyses`, a file beside its MP3), so after an edit only
 the edited unit is analysed again: measuring an unchanged chapter's loudness was 60 % of the
 re-encode of its one edited sentence.
 
-The units' analyses differ from one over the whole chapter only where a unit's last partial
-100 ms step is left out of the gating and each unit is padded with silence to whole steps;
-units are cut in silence, so that is mostly silence measured a little differently (a few
-hundredths of a LU, checked by the tests): far below the 0.5 dB a kept gain allows
+The units' analyses laid end to end differ from one over the whole chapter only in where the
+knots fall (each unit's last knot is partial, so the chapter's knots drift by less than a knot,
+1 ms, per unit) and in the K-weighting filter starting afresh on each unit, in the silence
+where units are cut: a few hundredths of a dB at most, with units of one word as with whole
+paragraphs (checked by the tests), far below the 0.5 dB a kept gain allows
 (:data:`~briefing.audio.chapter.GAIN_TOLERANCE_DB`).
 """
 
@@ -33,12 +34,12 @@ import numpy.typing as npt
 from briefing.audio.limiter import KnotStore, Shape
 from briefing.audio.loudness import (
     LoudnessTarget,
-    _analyse,
-    _ceiling,
-    _check,
-    _passes,
-    _search,
-    _single_threaded_blas,
+    analyse_knots,
+    apply_passes,
+    check_pcm,
+    peak_ceiling,
+    search_gain,
+    single_threaded_blas,
 )
 from briefing.audio.meter import Float, Grid, integrated_lufs, step_energies
 
@@ -61,13 +62,13 @@ class KeptGain:
 
 @dataclass(frozen=True)
 class UnitAnalysis:
-    """One unit's knots, as :func:`~briefing.audio.loudness._analyse` measures them alone."""
+    """One unit's knots, as :func:`~briefing.audio.loudness.analyse_knots` measures them alone."""
 
     peaks: F32
     """True peak of every knot, the last knot possibly partial."""
 
     energies: F32
-    """K-weighted energy of the knots of the unit's whole 100 ms steps."""
+    """K-weighted energy of every knot (the last one's measured with silence after it)."""
 
 
 class _MemoryKnots(KnotStore):
@@ -97,7 +98,7 @@ class _MemoryKnots(KnotStore):
 
 
 class _Collect(KnotStore):
-    """Takes what :func:`~briefing.audio.loudness._analyse` measures, in memory."""
+    """Takes what :func:`~briefing.audio.loudness.analyse_knots` measures, in memory."""
 
     def __init__(self) -> None:
         self.parts: tuple[list[F32], list[F32]] = ([], [])
@@ -112,12 +113,16 @@ class _Collect(KnotStore):
 
 
 def analyse_unit(pcm: bytes, sample_rate: int) -> UnitAnalysis:
-    """The analysis of ``pcm`` (a unit) alone."""
-    _check(pcm, sample_rate)
+    """The analysis of ``pcm`` (a unit) alone: a peak and an energy for each of its knots, the
+    last one partial (measured as if silence followed, as it does: units are cut in silence)."""
+    check_pcm(pcm, sample_rate)
+    grid = Grid.of(sample_rate)
+    knots = -(-len(pcm) // (2 * grid.knot))
+    padded = pcm + bytes(-len(pcm) % (2 * grid.step))  # the last step whole, so it is measured
     collect = _Collect()
-    with _single_threaded_blas():
-        _analyse(lambda: (pcm,), sample_rate, collect)
-    peaks, energies = (np.concatenate(p) if p else np.zeros(0, np.float32)
+    with single_threaded_blas():
+        analyse_knots(lambda: (padded,), sample_rate, collect)
+    peaks, energies = (np.concatenate(p)[:knots] if p else np.zeros(0, np.float32)
                        for p in collect.parts)
     return UnitAnalysis(peaks, energies)
 
@@ -126,25 +131,27 @@ def chapter_gain(units: Iterable[UnitAnalysis], sample_rate: int, target: Loudne
                  keep: KeptGain | None = None) -> float | None:
     """The gain (dB, with the limiter's make-up) that brings the chapter made of ``units`` to
     ``target``, or ``keep``'s gain when within its tolerance of it; ``None`` when nothing in it
-    is above the gate.  Each unit is padded with silence to whole 100 ms steps."""
+    is above the gate.  The units' knots are laid end to end (each unit's last knot is
+    partial: the chapter's knots drift by less than a knot per unit) and cut into 100 ms steps
+    as one chapter's are, its last partial step left out."""
     grid = Grid.of(sample_rate)
     per_step = grid.knots_per_step
     store = KnotStore()
     steps: list[Float] = []
+    pending = np.zeros(0)
     try:
         for unit in units:
-            size = -(-max(unit.peaks.size, unit.energies.size) // per_step) * per_step
-            peaks, energies = np.zeros(size), np.zeros(size)
-            peaks[: unit.peaks.size] = unit.peaks
-            energies[: unit.energies.size] = unit.energies
-            store.append(peaks, energies)
-            steps.append(step_energies(energies, grid))
+            energies = np.concatenate([pending, unit.energies.astype(np.float64)])
+            whole = energies.size - energies.size % per_step
+            pending = energies[whole:]
+            store.append(unit.peaks.astype(np.float64), energies[:whole])
+            steps.append(step_energies(energies[:whole], grid))
         loudness = integrated_lufs(np.concatenate(steps) if steps else np.zeros(0), grid)
         if not math.isfinite(loudness):
             return None
-        with _single_threaded_blas():
-            gain_db = _search(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
-                              target.integrated_lufs, _ceiling(target))
+        with single_threaded_blas():
+            gain_db = search_gain(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
+                              target.integrated_lufs, peak_ceiling(target))
     finally:
         store.close()
     if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
@@ -157,10 +164,10 @@ def limited(pcm: bytes, sample_rate: int, target: LoudnessTarget, gain_db: float
     """``pcm`` (a unit, between silences) times ``gain_db``, under the true-peak limiter
     computed on ``pcm`` alone (``analysis``: its :func:`analyse_unit`, measured when not
     given): the same PCM and gain give the same bytes wherever the unit lies in its chapter."""
-    _check(pcm, sample_rate)
+    check_pcm(pcm, sample_rate)
     store = _MemoryKnots(analysis or analyse_unit(pcm, sample_rate))
-    with _single_threaded_blas():
-        return _passes(lambda: (pcm,), Grid.of(sample_rate), store, target, gain_db,
+    with single_threaded_blas():
+        return apply_passes(lambda: (pcm,), Grid.of(sample_rate), store, target, gain_db,
                        b"".join, search=False)
 
 
@@ -188,7 +195,7 @@ class AnalysisFile:
 
     @property
     def sha256(self) -> str:
-        """The file's SHA-256 so far (:func:`previous_analyses` checks it)."""
+        """The file's SHA-256 so far (:class:`PreviousAnalyses` checks it)."""
         return self._digest.hexdigest()
 
     def get(self, index: int) -> UnitAnalysis:

@@ -44,15 +44,24 @@ def encode_chapter_task(chapter: Chapter, wavs: list[bytes | str], gaps: Gaps, l
                              if analyses_out is not None else (None, None))
         mp3, timings, memo = render_chapter(chapter, wavs, gaps, last, bitrate_kbps, quality,
                                             loudness_lufs, true_peak_dbtp, previous, analyses)
-    if written is not None:
-        memo = {**memo, "analyses_file": str(written)}
-    from briefing.build.chapter_scans import figures
+    try:
+        if written is not None and "analyses" in memo:  # none for a chapter made in one pass
+            memo = {**memo, "analyses_file": str(written)}
+            written = None  # the build's to rename into place now
+        from briefing.build.chapter_scans import figures
 
-    with contextlib.suppress(ValueError):  # else the build walks the file, and refuses it
-        memo = {**memo, "scan": figures(mp3)}  # remembered by the build (not walking it)
-    if out is None:
-        return mp3, timings, memo
-    path = str(write_temp_beside(Path(out), mp3))
+        with contextlib.suppress(ValueError):  # else the build walks the file, and refuses it
+            memo = {**memo, "scan": figures(mp3)}  # remembered by the build (not walking it)
+        if out is None:
+            return mp3, timings, memo
+        path = str(write_temp_beside(Path(out), mp3))
+    except BaseException:
+        if "analyses_file" in memo:
+            Path(memo["analyses_file"]).unlink(missing_ok=True)
+        raise
+    finally:
+        if written is not None:
+            written.unlink(missing_ok=True)
     del mp3
     release_heap()
     return path, timings, memo

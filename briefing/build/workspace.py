@@ -9,8 +9,10 @@ from pathlib import Path
 from briefing.errors import OutputFolderError
 
 COMPILED_TEMPLATES = "compiled"
-CHECKED = "checked"
 """The folder of ``.briefing/`` that holds the templates' compiled code."""
+
+CHECKED = "checked"
+"""The folder of ``.briefing/`` that holds the checks of users' files that passed."""
 
 
 @dataclass(frozen=True)
