@@ -117,7 +117,7 @@ def _worker_threads(jobs: int) -> int | None:
     return None if jobs <= 1 else max(1, (os.cpu_count() or 1) // jobs)
 
 
-def _single_threaded_blas() -> None:
+def _blas_on_one_thread() -> None:
     """numpy's BLAS on one thread in this worker, for good.
 
     The audio stage's matrix products are small.  A BLAS pool of several threads only spins
@@ -148,7 +148,7 @@ def _init_worker(parent: int, threads: int | None = None) -> None:
     watches the parent.
     """
     set_thread_budget(threads)
-    _single_threaded_blas()
+    _blas_on_one_thread()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the build's SIGTERM handler (briefing.cli.signals); the pool
     # stops workers with SIGTERM and they must simply end.
