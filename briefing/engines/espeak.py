@@ -319,7 +319,7 @@ class Pyttsx3Engine(Engine):
     def version(self) -> str:
         """``pyttsx3-<version>/espeak-ng-<version>/<origin>``, e.g.
 
-        ``pyttsx3-2.99/espeak-ng-1.52.0+reset+phonemes+text1/espeakng-loader/wordgap5/range25``;
+        ``pyttsx3-2.99/espeak-ng-1.52.0+phonemes+text1+reset/espeakng-loader/wordgap5/range25``;
         ``+phonemes`` says a lexicon's ``[[...]]`` is spoken as phonemes (before, as letters)
         and ``+text1`` is :data:`~briefing.engines.espeak_text.ESPEAK_TEXT_VERSION` (what
         English voices are asked to say); *origin* is
@@ -331,8 +331,8 @@ class Pyttsx3Engine(Engine):
         """
         library = load_library()
         reset = "+reset" if library.state is not None else ""
-        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}{reset}"
-                f"+phonemes+text{ESPEAK_TEXT_VERSION}/"
+        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}"
+                f"+phonemes+text{ESPEAK_TEXT_VERSION}{reset}/"
                 f"{library.origin}/wordgap{WORD_GAP}/range{PITCH_RANGE}")
 
     def _runtime_for_process(self) -> _Runtime:
