@@ -11,8 +11,8 @@ sent as espeak-ng phonemes, one word per letter, each letter as the voice says i
 (:data:`LETTERS`), with an /h/ after the /p/ of "P", the /t/ of "T" and the /k/ of "K" and "Q":
 "[['eI]] [['Ef]] [[ph'i:]]".  In screening, "AFP" was then heard right in 4 of 4 photo
 credits (none before), and built briefings lost most of their misheard initialisms
-(docs/intelligibility-notes.md, fourth round).  Other languages' voices spell letters their own way and are
-left alone; a lexicon's own ``[[...]]`` is passed as it is.  The version
+(docs/intelligibility-notes.md, fourth round).  Other languages' voices spell letters their
+own way and are left alone; a lexicon's own ``[[...]]`` is passed as it is.  The version
 (:data:`ESPEAK_TEXT_VERSION`) is part of the engine's version, so a change re-synthesises.
 """
 
