@@ -20,6 +20,13 @@ load of about 9, mostly Whisper listening to some 8,000 words (about 45 minutes)
 piper synthesising; ``--sets`` and ``--engines`` narrow it.
 
     .venv/bin/python benchmarks/intelligibility.py [--engines pyttsx3,piper] [--sets corpus]
+
+A one-run figure moves by about a point when the pauses move by a few milliseconds (the
+recogniser's decoding of a whole chapter shifts; docs/intelligibility-notes.md).  ``--jitter N``
+builds and recognises each set N times, with the sentence pause spread evenly over
+default-15 .. default+15 ms (always the same N values), in one workspace (only the assembly is
+redone), and reports the median errors and their spread (min..max); with N=1 (the default) one
+build at the default pause, as before.
 """
 
 from __future__ import annotations
@@ -50,12 +57,65 @@ SETS = {
 GOALS = {"pyttsx3": 0.17, "piper": 0.10}
 RESULTS = REPO / "benchmarks" / "results" / "intelligibility.json"
 GAP_S = 0.4
+JITTER_MS = 15
+PAUSE_KEY = "sentence_pause_ms"
 
 
 def usable_engines() -> list[str]:
     out = subprocess.run([sys.executable, "-m", "briefing", "engines", "--json"],
                          capture_output=True, text=True, check=True).stdout
     return [e["name"] for e in json.loads(out) if e["usable"] and e["name"] != "fake"]
+
+
+def jitter_pauses(n: int, base: int, spread: int = JITTER_MS) -> list[int]:
+    """``n`` sentence pauses evenly spaced over base-spread .. base+spread ms (base alone if 1)."""
+    if n < 1:
+        raise ValueError(f"--jitter must be at least 1, not {n}")
+    if n == 1:
+        return [base]
+    return [base + round(-spread + 2 * spread * i / (n - 1)) for i in range(n)]
+
+
+def base_pause(settings: tuple[str, ...]) -> int:
+    """The sentence pause the settings ask for (a ``--setting`` line), else briefing's default."""
+    for line in settings:
+        key, _, value = line.partition("=")
+        if key.strip() == PAUSE_KEY:
+            return int(value.strip())
+    from briefing.config import Settings
+
+    return Settings().sentence_pause_ms
+
+
+def with_pause(settings: tuple[str, ...], ms: int) -> tuple[str, ...]:
+    """The settings with the sentence pause set to ``ms`` (replacing one already given)."""
+    kept = tuple(line for line in settings if line.partition("=")[0].strip() != PAUSE_KEY)
+    return (*kept, f"{PAUSE_KEY} = {ms}")
+
+
+def median_run(runs: list[dict[str, Any]], pauses: list[int]) -> dict[str, Any]:
+    """One figure from the runs of a jitter: the run with the median errors, plus the spread.
+
+    The median run (the lower middle one for an even count) keeps its details (chapters,
+    misheard words); ``jitter`` lists every run's errors and the misheard words counted over
+    all runs, so a frequent error is told from one run's accident.
+    """
+    order = sorted(range(len(runs)), key=lambda i: (runs[i]["errors"], i))
+    middle = dict(runs[order[(len(runs) - 1) // 2]])
+    errors = [r["errors"] for r in runs]
+    words = middle["words"]
+    pairs: Counter[str] = Counter()
+    for run in runs:
+        for line in run.get("misheard", []):
+            count, _, pair = line.partition("x ")
+            pairs[pair] += int(count)
+    if len(runs) > 1:
+        middle["jitter"] = {
+            "pauses_ms": pauses, "errors": errors,
+            "min": min(errors), "max": max(errors),
+            "wer_min": round(min(errors) / words, 4), "wer_max": round(max(errors) / words, 4),
+            "misheard": [f"{n}x {pair}" for pair, n in pairs.most_common(40)]}
+    return middle
 
 
 def raw_lines(path: Path) -> list[str]:
@@ -115,19 +175,31 @@ def raw_anchor(engine: str, files: list[Path], recognizer: Any, tmp: Path) -> di
 
 
 def built(engine: str, files: list[Path], recognizer: Any, tmp: Path,
-          settings: tuple[str, ...] = ()) -> dict[str, Any]:
+          settings: tuple[str, ...] = (), jitter: int = 1) -> dict[str, Any]:
+    """The built briefing's figures: one build, or the median of ``jitter`` pause variants."""
     from briefing.build.workspace import Workspace
     from briefing.proof.listen import proof
 
     ws = tmp / f"ws-{engine}"
     (ws / "articles").mkdir(parents=True)
-    if settings:  # e.g. voice = "gmw/en-us": tried as a producer would, in briefing.toml
-        (ws / "briefing.toml").write_text("".join(f"{s}\n" for s in settings), encoding="utf-8")
     for path in files:
         shutil.copy(path, ws / "articles" / path.name)
-    subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "--engine",
-                    engine, "-q"], check=True)
-    results = proof(Workspace(ws), None, recognizer)
+    pauses = jitter_pauses(jitter, base_pause(settings))
+    runs = []
+    for ms in pauses:
+        lines = settings if jitter == 1 else with_pause(settings, ms)
+        if lines:  # e.g. voice = "gmw/en-us": tried as a producer would, in briefing.toml
+            (ws / "briefing.toml").write_text("".join(f"{s}\n" for s in lines),
+                                              encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "--engine",
+                        engine, "-q"], check=True)
+        runs.append(_figures(proof(Workspace(ws), None, recognizer)))
+        if jitter > 1:
+            print(f"        pause {ms} ms: {runs[-1]['errors']}/{runs[-1]['words']}", flush=True)
+    return median_run(runs, pauses)
+
+
+def _figures(results: list[Any]) -> dict[str, Any]:
     words = sum(d.words for d in results)
     errors = sum(d.errors for d in results)
     worst = sorted(((c.wer, f"{d.date} {c.title}") for d in results for c in d.chapters),
@@ -151,6 +223,11 @@ def main() -> int:
     parser.add_argument("--setting", action="append", default=[], metavar="TOML",
                         help="a briefing.toml line for the built workspaces, e.g. "
                              "'sentence_pause_ms = 400' (repeatable)")
+    parser.add_argument("--jitter", type=_positive, default=1, metavar="N",
+                        help="build and recognise each set N times, the sentence pause spread "
+                             f"over default±{JITTER_MS} ms; report the median and min..max")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help="where to write the JSON (default: %(default)s)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from briefing.errors import RecognizerUnavailableError
@@ -163,7 +240,7 @@ def main() -> int:
         return 1
     engines = args.engines.split(",") if args.engines else usable_engines()
     results: dict[str, Any] = {"recognizer": recognizer.name, "goals": GOALS,
-                               "settings": args.setting, "sets": {}}
+                               "settings": args.setting, "jitter": args.jitter, "sets": {}}
     for name in args.sets.split(","):
         files = sorted(p for p in SETS[name].glob("*.txt")) if SETS[name].is_dir() else []
         if not files:
@@ -175,7 +252,7 @@ def main() -> int:
             start = time.perf_counter()
             with tempfile.TemporaryDirectory(prefix="intelligibility-") as tmp:
                 figures = {"built": built(engine, files, recognizer, Path(tmp),
-                                         tuple(args.setting))}
+                                         tuple(args.setting), args.jitter)}
                 if not args.no_raw:
                     figures["raw"] = raw_anchor(engine, files, recognizer, Path(tmp))
             figures["seconds"] = round(time.perf_counter() - start, 1)
@@ -184,8 +261,11 @@ def main() -> int:
             goal = GOALS.get(engine)
             verdict = "" if goal is None or name != "corpus" else (
                 f", goal ≤ {goal:.2f} {'met' if figures['built']['wer'] <= goal else 'NOT met'}")
+            spread = figures["built"].get("jitter")
             print(f"{name:7} {engine:8} built {figures['built']['wer']:.3f} "
-                  f"({figures['built']['errors']}/{figures['built']['words']} words)"
+                  f"({figures['built']['errors']}/{figures['built']['words']} words"
+                  + (f", median of {args.jitter}, spread {spread['min']}..{spread['max']}"
+                     if spread else "") + ")"
                   + (f", raw engine {raw['wer']:.3f} ({raw['errors']}/{raw['words']})"
                      if raw else "") + f"{verdict}  [{figures['seconds']:.0f} s]", flush=True)
     for engine in engines:  # pooled over every set
@@ -193,11 +273,21 @@ def main() -> int:
         w = sum(p["built"]["words"] for p in pooled)
         e = sum(p["built"]["errors"] for p in pooled)
         results.setdefault("pooled", {})[engine] = round(e / w, 4) if w else None
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    print(f"wrote {args.out}")
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 if __name__ == "__main__":

@@ -204,7 +204,7 @@ def test_credits_are_grouped_by_agency_in_order_of_first_appearance(tmp_path: Pa
     first = article(tmp_path, "a", photos=photos[:6])
     second = article(tmp_path, "b", photos=photos[6:])
     said = _closing_credits(script([first, second]))
-    assert said == ("Images by Ann Lee and Cy Dahl of Reuters; Bo Kim and Dee Ray of AFP via "
+    assert said == ("Images by Ann Lee and Cy Dahl, Reuters; Bo Kim and Dee Ray, AFP, via "
                     "Getty Images; and AP, Maxar Technologies and Kyodo.")
     for word in ("Handout", "handout", "Pool", "File", "Family"):
         assert word not in said

@@ -119,8 +119,8 @@ def test_the_seed_is_unchanged(seed_path: Path) -> None:
     assert len(article.photos) == 13 and article.warnings == ()
     text = render_script(article.date, [article], voice="default", rate=175)
     assert text.rstrip().endswith(
-        "Images by Alain Jocard and Emmanuel Dunand of AFP via Getty Images; Irakli Gedenidze of "
-        "Reuters; Vasily Krestyaninov of AP; Astrig Agopian of Getty Images; and Maxar "
+        "Images by Alain Jocard and Emmanuel Dunand, AFP, via Getty Images; Irakli Gedenidze, "
+        "Reuters; Vasily Krestyaninov, AP; Astrig Agopian, Getty Images; and Maxar "
         "Technologies.")
 
 

@@ -57,8 +57,9 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
         # (photos "taken today", a rundown that does not repeat the first sentence, the
         # closing without the date and with the credits grouped by agency, a programme name)
         # and the second ``]`` of an article's ``]]`` escaped (the reader refuses a ``]]``
-        # that closes no ``[[``)
-        "version": 4,
+        # that closes no ``[[``); 5: the closing's credits set the agency off by commas
+        # ("Ann Lee, AFP, via Getty Images", was "Ann Lee of AFP via Getty Images")
+        "version": 5,
     },
     Stage.SYNTHESIS: {
         "version": 1,  # the layout of a segment's key and its cache entry

@@ -52,6 +52,7 @@ from briefing.engines.espeak_library import (
     Library,
     load_library,
 )
+from briefing.engines.espeak_text import ESPEAK_TEXT_VERSION, for_espeak, is_english
 from briefing.errors import EngineError, EngineUnavailableError
 from briefing.speech.repertoire import Repertoire, lookup
 
@@ -318,7 +319,10 @@ class Pyttsx3Engine(Engine):
     def version(self) -> str:
         """``pyttsx3-<version>/espeak-ng-<version>/<origin>``, e.g.
 
-        ``pyttsx3-2.99/espeak-ng-1.52.0+reset/espeakng-loader/wordgap5/range25``; *origin* is
+        ``pyttsx3-2.99/espeak-ng-1.52.0+phonemes+text1+reset/espeakng-loader/wordgap5/range25``;
+        ``+phonemes`` says a lexicon's ``[[...]]`` is spoken as phonemes (before, as letters)
+        and ``+text1`` is :data:`~briefing.engines.espeak_text.ESPEAK_TEXT_VERSION` (what
+        English voices are asked to say); *origin* is
         ``espeakng-loader`` (the bundled library and data) or ``system``, and the last parts are
         :data:`WORD_GAP` and :data:`PITCH_RANGE`.  ``+reset`` says every segment is synthesised
         from espeak-ng's initial state (:mod:`briefing.engines.espeak_state`), so its audio is a
@@ -327,7 +331,8 @@ class Pyttsx3Engine(Engine):
         """
         library = load_library()
         reset = "+reset" if library.state is not None else ""
-        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}{reset}/"
+        return (f"pyttsx3-{dist_version('pyttsx3')}/espeak-ng-{library.version}"
+                f"+phonemes+text{ESPEAK_TEXT_VERSION}{reset}/"
                 f"{library.origin}/wordgap{WORD_GAP}/range{PITCH_RANGE}")
 
     def _runtime_for_process(self) -> _Runtime:
@@ -352,6 +357,8 @@ class Pyttsx3Engine(Engine):
                 _SLOWEST_RATE,
                 settings.rate,
             )
+        if is_english(settings.voice):
+            text = for_espeak(text)
         timeout = self.timeout + len(text) / 1000
         data = self._runtime_for_process().synthesize(text, settings.voice, settings.rate, timeout)
         duration = _validate_wav(data, self.sample_rate)

@@ -31,6 +31,10 @@ class BriefingEspeakDriver(stock.EspeakDriver):  # type: ignore[misc]  # pyttsx3
     * The synthesis callback never prints; it writes the file, releases the run loop and
       only then reports ``finished-utterance`` with the name of the utterance it wrote.
     * The text is forgotten once spoken, so a later ``runAndWait`` cannot speak it again.
+    * The text may hold espeak-ng phonemes in ``[[...]]`` (a lexicon entry's): pyttsx3 calls
+      ``espeak_Synth`` without ``espeakPHONEMES``, so espeak-ng read ``[[paSIn'jan]]`` as the
+      letters of a word ("pah sinjun").  Only the lexicon writes ``[[``: briefing's spoken
+      text turns any bracket of an article into a word (:mod:`briefing.speech.spoken`).
     """
 
     # Attributes of pyttsx3's EspeakDriver this class uses (declared for the type checker).
@@ -53,8 +57,18 @@ class BriefingEspeakDriver(stock.EspeakDriver):  # type: ignore[misc]  # pyttsx3
         self._utterance = getattr(self._proxy, "_name", None)
 
     def _start_synthesis(self, text: str) -> None:
+        # pyttsx3's own method, with espeakPHONEMES added to the flags.
         self._chunks = []
-        super()._start_synthesis(text)
+        self._proxy.setBusy(True)
+        self._proxy.notify("started-utterance")
+        self._speaking = True
+        try:
+            espeak.Synth(str(text).encode("utf-8"),
+                         flags=espeak.ENDPAUSE | espeak.CHARS_UTF8 | espeak.PHONEMES)
+        except Exception as exc:
+            self._proxy.setBusy(False)
+            self._proxy.notify("error", exception=exc)
+            raise
 
     def _onSynth(self, wav: Any, numsamples: int, events: Any) -> int:
         # Runs on espeak-ng's thread; an exception must not escape into ctypes.

@@ -5,7 +5,7 @@ full, in the opening, and after it the briefing's own day is "today" (the briefi
 its date: :func:`briefing.text.dates.say_day`); the opening's rundown never reads a story's first
 sentence word for word just before the story reads it again; the closing names the programme
 and credits the photographers once, grouped by agency, in the order
-they first appear ("Photos by A and B of Reuters; C of AFP; and the Associated Press.").
+they first appear ("Photos by A and B, Reuters; C, AFP; and the Associated Press.").
 """
 
 from __future__ import annotations
@@ -70,13 +70,18 @@ def _join(names: Sequence[str]) -> str:
 
 
 def _agency_phrase(credit: Credit) -> str:
-    """Whom a photographer worked for, as said after their name: "of AFP via Getty Images",
-    "for The New York Times" ("" when nobody is named)."""
+    """Whom a photographer worked for, as said after their name: ", AFP, via Getty Images",
+    " for The New York Times" ("" when nobody is named).
+
+    The agency is set off by commas, as in each photo's own credit ("Photo by Ann Lee, AFP,
+    via Getty Images"): "Lee of AFP via Getty Images" ran together, and a recogniser heard
+    the unstressed "of" as "on" and "AFP via" as "AF he via" in most closings of built
+    briefings (espeak-ng)."""
     phrase = ""
     if credit.sources:
-        phrase = " of " + _join([spoken_name(s) for s in credit.sources])
+        phrase = ", " + _join([spoken_name(s) for s in credit.sources])
     if credit.via:
-        phrase += f" via {spoken_name(credit.via)}"
+        phrase += f"{',' if credit.sources else ''} via {spoken_name(credit.via)}"
     if credit.for_org:
         phrase += f" for {credit.for_org}"
     return phrase
