@@ -118,3 +118,18 @@ def remember(kind: str, modules: Sequence[str], text: str, result: Any) -> None:
     if path is not None and folder is not None and folder.parent.is_dir():
         with contextlib.suppress(OSError):  # remembering only saves time
             write_bytes_atomic(path, json.dumps(result).encode(), durable=False)
+
+
+def forget(folder: Path, dry_run: bool = False) -> int:
+    """Remove the checks remembered in ``folder``: each is one of the files' versions ever
+    checked, and the next build checks the current ones again.  Only entries named as
+    :func:`_entry` names them (``<kind>/<2 hex>/<sha256>.json``); returns the bytes freed."""
+    freed = 0
+    for entry in folder.glob("*/??/*.json"):
+        if entry.is_symlink() or not entry.is_file() or len(entry.stem) != 64 or \
+                not entry.stem.startswith(entry.parent.name):
+            continue
+        freed += entry.stat().st_size
+        if not dry_run:
+            entry.unlink(missing_ok=True)
+    return freed

@@ -175,9 +175,9 @@ def _encode_units(pieces: Iterator[bytes], bounds: list[int], pcm_digests: list[
     units: list[UnitFrames] = []
     digests: list[str] = []
     total = len(bounds) + 1
+    if total != len(pcm_digests):
+        raise SeamError("the chapter's units changed between passes")
     for i, pcm in enumerate(unit_blocks(pieces, bounds)):
-        if total != len(pcm_digests):
-            raise SeamError("the chapter's units changed between passes")
         first, last = i == 0, i == total - 1
         digest = _unit_digest(pcm_digests[i], first, last, settings)
         unit = reuse.get(digest)

@@ -168,7 +168,7 @@ def normalized(source: Source, sample_rate: int, target: LoudnessTarget,
         if not math.isfinite(loudness):
             return consume(iter(source()))
         return apply_passes(source, grid, store, target, target.integrated_lufs - loudness,
-                       consume, search=True)
+                            consume, search=True)
 
 
 def peak_ceiling(target: LoudnessTarget) -> float:

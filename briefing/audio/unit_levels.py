@@ -151,7 +151,7 @@ def chapter_gain(units: Iterable[UnitAnalysis], sample_rate: int, target: Loudne
             return None
         with single_threaded_blas():
             gain_db = search_gain(store, grid, Shape.of(grid), target.integrated_lufs - loudness,
-                              target.integrated_lufs, peak_ceiling(target))
+                                  target.integrated_lufs, peak_ceiling(target))
     finally:
         store.close()
     if keep is not None and abs(gain_db - keep.gain_db) <= keep.tolerance_db:
@@ -168,7 +168,7 @@ def limited(pcm: bytes, sample_rate: int, target: LoudnessTarget, gain_db: float
     store = _MemoryKnots(analysis or analyse_unit(pcm, sample_rate))
     with single_threaded_blas():
         return apply_passes(lambda: (pcm,), Grid.of(sample_rate), store, target, gain_db,
-                       b"".join, search=False)
+                            b"".join, search=False)
 
 
 class AnalysisFile:

@@ -10,6 +10,7 @@ from briefing.build.context import BuildContext
 from briefing.build.inputs import script_dates
 from briefing.build.keys import memo_key
 from briefing.build.plan import plan_date
+from briefing.remembered import forget
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +60,6 @@ def clean_cache(ctx: BuildContext, dry_run: bool = False) -> CleanReport:
     ch_freed += _sweep(ctx.scans, chapters, dry_run)[2]  # and their remembered scans
     ch_freed += _sweep(ctx.analyses, chapters, dry_run)[2]  # and their units' loudness
     log.info("removed %d segment(s) and %d chapter(s)", seg_removed, ch_removed)
-    ch_freed += _forget_checks(ctx, dry_run)
+    ch_freed += forget(ctx.ws.checked, dry_run)  # the remembered checks of users' files
     return CleanReport(seg_removed, ch_removed, seg_kept, ch_kept, seg_freed + ch_freed)
 
-
-def _forget_checks(ctx: BuildContext, dry_run: bool) -> int:
-    """Remove the remembered checks (:mod:`briefing.remembered`): each is one of the files'
-    versions ever checked, and the next build checks the current ones again.  Only entries
-    named as briefing names them (``<kind>/<2 hex>/<sha256>.json``); returns the bytes freed."""
-    freed = 0
-    for entry in ctx.ws.checked.glob("*/??/*.json"):
-        if entry.is_symlink() or not entry.is_file() or len(entry.stem) != 64 or \
-                not entry.stem.startswith(entry.parent.name):
-            continue
-        freed += entry.stat().st_size
-        if not dry_run:
-            entry.unlink(missing_ok=True)
-    return freed
