@@ -12,19 +12,53 @@ quiet machine) is loaded: the version is what scripts and package managers ask f
 the answer is the same line typer's eager ``--version`` option prints.  Every other command
 line goes to typer, whose command modules import only what the command that runs needs
 (``tests/test_startup.py``).
+
+Once a command has ended (returned or called ``sys.exit``), the process ends without tearing
+the interpreter down: after every exit handler has run (the logging's flush, the worker
+pools', temporary folders'), :func:`_end_now` flushes stdout and stderr and leaves with the
+command's status by ``os._exit``.  Freeing the five hundred modules and the objects of a
+build one by one took 60 to 110 ms on a quiet two-core machine, a tenth of a one-sentence
+edit's build (issue 17), for memory the system takes back at once anyway; mypy ends the same
+way.  Any other way out (an uncaught exception, Ctrl-C's re-raised ``KeyboardInterrupt``) is
+left to Python, which reports it and exits as usual.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import signal
 import sys
 from types import FrameType
 
+_status: list[int] = []
+"""The ended command's exit status, once it has ended by returning or ``sys.exit``."""
+
 
 def _stop_now(signum: int, frame: FrameType | None) -> None:
     os.write(2, b"interrupted\n" if signum == signal.SIGINT else b"terminated\n")
     os._exit(128 + signum)
+
+
+def _end_now() -> None:
+    """Registered first, so run last of the exit handlers: end the process with the command's
+    status without the interpreter's teardown (the module docstring says why); nothing when
+    the command did not end by returning or ``sys.exit``."""
+    if not _status:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing left to say there
+            stream.flush()
+    os._exit(_status[0])
+
+
+def _exit_status(code: object) -> int:
+    """The status Python gives ``sys.exit(code)``: 0 for ``None``, the number, else 1 (a
+    message, already printed to stderr)."""
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
 
 
 def main() -> None:
@@ -38,13 +72,19 @@ def main() -> None:
              if hasattr(signal, name)]
     previous = {sig: signal.signal(sig, _stop_now) for sig in stops
                 if signal.getsignal(sig) is not signal.SIG_IGN}
+    atexit.register(_end_now)  # before any handler the command's imports register (logging's)
     from briefing.cli import main as cli_main
 
     # Ctrl-C raises KeyboardInterrupt again, for commands to clean up after; SIGTERM and
     # SIGHUP keep ending at once until a command takes them over.
     if signal.SIGINT in previous:
         signal.signal(signal.SIGINT, previous[signal.SIGINT])
-    cli_main()
+    try:
+        cli_main()
+    except SystemExit as exc:
+        _status.append(_exit_status(exc.code) & 0xFF)
+        raise
+    _status.append(0)
 
 
 if __name__ == "__main__":
