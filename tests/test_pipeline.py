@@ -90,3 +90,27 @@ def test_local_workers_hand_back_files_not_audio(tmp_path: Path) -> None:
     wavs = list((ws / ".briefing" / "segments").rglob("*.wav"))
     assert len(wavs) == synthesised and all(p.read_bytes()[:4] == b"RIFF" for p in wavs)
     assert not [p for p in ws.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_the_outputs_are_prepared_while_the_first_tasks_run_not_after_them() -> None:
+    """``handed_out`` (what starts the outputs' preparation) is called once every first task
+    is handed out and before any result comes back: here each task waits for it."""
+    import concurrent.futures as cf
+    import threading
+
+    from briefing.build.workers import Task, Workers
+
+    started = threading.Event()
+    calls: list[int] = []
+
+    def handed_out() -> None:
+        calls.append(len(calls))
+        started.set()
+
+    tasks = [Task(f"task {n}", started.wait, (30.0,), n) for n in range(5)]
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        workers = Workers("fake", 2, executor=pool)
+        results = list(workers.run(tasks, handed_out=handed_out))
+    assert sorted(task.item for task, _ in results) == [0, 1, 2, 3, 4]  # type: ignore[type-var]
+    assert all(waited is True for _, waited in results)  # none waited 30 s in vain
+    assert calls == [0]

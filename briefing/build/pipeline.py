@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import functools
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,9 +52,9 @@ class Steps:
     which runs in the build's writer thread (beside the storing of the workers' results)."""
 
     prepare: Callable[[], None] | None = None
-    """Run in the writer thread once the first tasks are handed out (at the first result),
-    while the workers go on: what writing the outputs needs that takes time once (importing
-    their modules), done before the first date is ready rather than then."""
+    """Run in the writer thread once the first tasks are handed out, while the build waits
+    for their results: what writing the outputs needs that takes time once (importing their
+    modules), done before the first date is ready rather than then."""
 
 
 class _Feed:
@@ -114,13 +115,10 @@ def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str,
     number_of = {id(plan): n for n, plan in enumerate(plans)}
     # leaving, the workers are stopped first on any error (closing the run kills them), then
     # the date being written is waited for
-    prepare = steps.prepare
-    with writer, contextlib.closing(workers.run(feed)) as results:
+    prepare = None if steps.prepare is None else functools.partial(writer.submit, steps.prepare)
+    with writer, contextlib.closing(workers.run(feed, handed_out=prepare)) as results:
         write_ready()
         for task, result in results:
-            if prepare is not None:  # the first tasks are all handed out by now
-                writer.submit(prepare)
-                prepare = None
             if isinstance(task.item, Job):
                 steps.stored(task.item, result)
                 counts["synthesised"] += 1

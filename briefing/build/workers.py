@@ -263,12 +263,16 @@ class Workers:
 
     def run(self, tasks: Iterable[Task],
             progress: Callable[[int, int], None] | None = None,
-            total: int | None = None) -> Generator[tuple[Task, Any], None, None]:
+            total: int | None = None,
+            handed_out: Callable[[], None] | None = None,
+            ) -> Generator[tuple[Task, Any], None, None]:
         """Run ``tasks`` in the workers, yielding each with its result as it completes.
 
         At most ``2 * jobs`` tasks are in flight, so the inputs of a long briefing are never
         all in memory at once.  A task's :class:`BriefingError` is re-raised naming the task; a
         stall longer than ``timeout`` seconds, or a dead worker, stops the workers.
+        ``handed_out`` is called once, when the first tasks are handed out and the wait for
+        their results begins.
         """
         pending: dict[cf.Future[Any], Task] = {}
         queue = iter(tasks)
@@ -283,6 +287,9 @@ class Workers:
                     pending[self._submit(task)] = task
                 if not pending:
                     return
+                if handed_out is not None:
+                    handed_out()
+                    handed_out = None
                 done = self._wait(pending)
                 for future in done:
                     task = pending.pop(future)
