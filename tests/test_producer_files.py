@@ -209,6 +209,33 @@ def test_clean_up_removes_only_own_temp_files_and_follows_no_link(tmp_path: Path
     assert len(list(outside.iterdir())) == 2
 
 
+
+def test_the_workspace_is_walked_for_leftovers_only_after_a_holder_that_did_not_end_cleanly(
+        tmp_path: Path) -> None:
+    """A holder of the lock that ends without an exception leaves the clean mark, and the next
+    one, finding it, does not walk the workspace; one that ends in an exception (as one
+    killed, which cannot leave the mark at all) leaves none, and the next one walks it."""
+    from briefing.build.lock import CLEAN_MARK, workspace_lock
+
+    ws = Workspace(tmp_path / "ws")
+    ws.scripts.mkdir(parents=True)
+    mark = ws.state_dir / CLEAN_MARK
+    left = ws.scripts / ".2024-03-08.md.a1b2c3d4.briefing.tmp"
+    left.write_text("partial")
+    with workspace_lock(ws):  # no mark yet: walked
+        assert not left.exists() and not mark.exists()
+    assert mark.is_file()
+    left.write_text("written after a clean end, as no build of ours does")
+    with workspace_lock(ws):  # the mark is taken: not walked
+        assert left.exists() and not mark.exists()
+    assert mark.is_file()
+    with pytest.raises(RuntimeError), workspace_lock(ws):
+        raise RuntimeError("the build failed")
+    assert not mark.exists()
+    with workspace_lock(ws):  # after a holder that failed: walked
+        assert not left.exists()
+    assert mark.is_file()
+
 # --------------------------------------------------------------------------- symlinked outputs
 
 @pytest.fixture

@@ -33,12 +33,13 @@ import logging
 import os
 import sys
 import sysconfig
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import briefing
+from briefing.build.lock import CLEAN_MARK, lock_if_free
 from briefing.build.report import (
     AudioStatus,
     BuildReport,
@@ -59,11 +60,11 @@ log = logging.getLogger(__name__)
 SNAPSHOT_VERSION = 1
 SNAPSHOT_NAME = "noop.json"
 
-NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", "lock", SNAPSHOT_NAME,
-                      COMPILED_TEMPLATES})
+NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", "lock", CLEAN_MARK,
+                      SNAPSHOT_NAME, COMPILED_TEMPLATES})
 """Entries of ``.briefing/`` a build with nothing to do does not read: the caches (outputs
-that are current are not rebuilt from them; compiled templates), the trash, the lock and this
-snapshot."""
+that are current are not rebuilt from them; compiled templates), the trash, the lock and its
+clean mark, and this snapshot."""
 
 OUTPUTS = ("audio/", ".briefing/")
 """Where briefing's own outputs are: checked by stat alone (a stat that changed means they
@@ -359,40 +360,10 @@ def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
     return built
 
 
-@contextlib.contextmanager
-def _lock_if_free(ws: Workspace) -> Iterator[bool]:
-    """Hold the workspace lock for the block when no build holds it (``True``): the same
-    ``flock`` on ``.briefing/lock`` that :mod:`briefing.build.lock` takes through filelock,
-    without importing filelock (a third of this module's start-up).  ``False`` when it is
-    held, or cannot be taken this way: the build then waits for it as always."""
-    try:
-        import fcntl
-    except ImportError:  # no flock here: the build's own lock decides
-        yield False
-        return
-    try:
-        fd = os.open(ws.state_dir / "lock", os.O_RDWR)
-    except OSError:
-        yield False
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # another build holds it (or the file system has no flock)
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
 def up_to_date(ws: Workspace, request: Request) -> BuildReport | None:
     """:func:`recorded_report` under the workspace lock, or ``None`` when no build recorded a
     no-op or another build holds the lock (the build then waits for it and is planned)."""
     if not _snapshot_path(ws).is_file():
         return None
-    with _lock_if_free(ws) as held:
+    with lock_if_free(ws) as held:
         return recorded_report(ws, request) if held else None
