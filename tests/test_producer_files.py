@@ -236,6 +236,25 @@ def test_the_workspace_is_walked_for_leftovers_only_after_a_holder_that_did_not_
         assert not left.exists()
     assert mark.is_file()
 
+
+def test_a_no_op_build_keeps_the_clean_mark_and_takes_it_away_while_it_writes(
+        tmp_path: Path) -> None:
+    from briefing.build.lock import CLEAN_MARK, lock_if_free, unmarked, workspace_lock
+
+    ws = Workspace(tmp_path / "ws")
+    with workspace_lock(ws):
+        pass
+    mark = ws.state_dir / CLEAN_MARK
+    stamp = mark.stat().st_mtime_ns
+    with lock_if_free(ws) as held:
+        assert held and mark.stat().st_mtime_ns == stamp  # a no-op build changes no file
+        with unmarked(ws):
+            assert not mark.exists()  # a kill while it writes leaves no mark
+        assert mark.is_file()
+        with pytest.raises(OSError), unmarked(ws):
+            raise OSError("disk full")
+        assert not mark.exists()
+
 # --------------------------------------------------------------------------- symlinked outputs
 
 @pytest.fixture

@@ -102,10 +102,10 @@ def workspace_lock(ws: Workspace, *, wait: bool = True,
 
 @contextlib.contextmanager
 def lock_if_free(ws: Workspace) -> Iterator[bool]:
-    """Hold the workspace lock for the block when no build holds it (``True``), tidied as a
-    build's is (:func:`tidied`); ``False`` when it is held, or cannot be taken here without
-    filelock (the no-op check, :mod:`briefing.build.noop`: the build then waits for it as
-    always)."""
+    """Hold the workspace lock for the block when no build holds it (``True``); ``False`` when
+    it is held, or cannot be taken here without filelock (the no-op check,
+    :mod:`briefing.build.noop`: the build then waits for it as always).  Not tidied (a no-op
+    build leaves every file as it was): what the block writes goes in :func:`unmarked`."""
     try:
         import fcntl
     except ImportError:
@@ -123,12 +123,26 @@ def lock_if_free(ws: Workspace) -> Iterator[bool]:
             yield False
             return
         try:
-            with tidied(ws):
-                yield True
+            yield True
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def unmarked(ws: Workspace) -> Iterator[None]:
+    """With the lock held by :func:`lock_if_free`, for a write: the clean mark is taken away
+    for the block, so a kill inside it leaves none (and the next build walks the workspace)."""
+    mark = ws.state_dir / CLEAN_MARK
+    try:
+        mark.unlink()
+    except FileNotFoundError:  # not there: nothing to put back (the last build did not end
+        yield  # cleanly, and the next one walks the workspace anyway)
+        return
+    yield
+    with contextlib.suppress(OSError):
+        mark.touch()
 
 
 @contextlib.contextmanager

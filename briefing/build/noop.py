@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import briefing
-from briefing.build.lock import CLEAN_MARK, lock_if_free
+from briefing.build.lock import CLEAN_MARK, lock_if_free, unmarked
 from briefing.build.report import (
     AudioStatus,
     BuildReport,
@@ -352,7 +352,8 @@ def recorded_report(ws: Workspace, request: Request) -> BuildReport | None:
         log.debug("cannot check the recorded no-op build (%s); planning the build", exc)
         return None
     if verdict is None:  # touched, not changed: record the new stats, skip hashing next time
-        _write(ws, {**doc, "files": now})
+        with unmarked(ws):
+            _write(ws, {**doc, "files": now})
     for warning in built.warnings:  # what planning would have logged
         log.warning("%s", warning)
     for d in built.dates:
