@@ -14,6 +14,7 @@ import argparse
 import compileall
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -102,8 +103,20 @@ def compile_bytecode() -> None:
         _COMPILED = True
 
 
+def settle_writes() -> None:
+    """Put the last build's writes on disk before the next build is timed (``os.sync``, not
+    timed).  Segments are cached without ``fsync`` (a damaged one is made again), so a cold
+    build leaves ~100 MB in the page cache; an edit timed right after it waited in its first
+    ``fsync`` for the kernel to write them (ext4 commits a file's metadata after the data of
+    every file in the same journal transaction), a cost of the cold build that a producer, who
+    edits seconds or minutes later, never sees: about a point of the edit's ratio here."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def run_build(ws: Path) -> tuple[float, dict[str, Any]]:
     compile_bytecode()
+    settle_writes()
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "briefing", "build", "-w", str(ws), "--json",
                           "-q"], capture_output=True, text=True, check=True)

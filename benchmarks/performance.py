@@ -45,7 +45,7 @@ from figures import (
     version_seconds,
     write_readme,
 )
-from incremental import edit_one_sentence, make_workspace, run_build, summary
+from incremental import edit_one_sentence, make_workspace, run_build, settle_writes, summary
 from proctree import process_tree, status_kb
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,6 +76,7 @@ def raw_pipeline(text: str, tmp: Path) -> dict[str, Any]:
         return {"skipped": "needs the espeak-ng and ffmpeg commands (make bench installs them)"}
     wav, mp3 = tmp / "raw.wav", tmp / "raw.mp3"
     (tmp / "raw.txt").write_text(text, encoding="utf-8")
+    settle_writes()
     start = time.perf_counter()
     subprocess.run([espeak, "-s", "175", "-w", str(wav), "-f", str(tmp / "raw.txt")], check=True)
     synth = time.perf_counter() - start
@@ -91,6 +92,7 @@ def briefing(*args: str | Path, sample_memory: bool = False) -> tuple[float, dic
                                                                        dict[str, float]]:
     """Run ``briefing ARGS --json``; returns wall time, the report and memory peaks (MB)."""
     cmd = [sys.executable, "-m", "briefing", *map(str, args), "--json", "-q"]
+    settle_writes()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks = {"main_mb": 0.0, "tree_mb": 0.0}
@@ -291,6 +293,7 @@ def raw_piper(text: str, tmp: Path) -> dict[str, Any]:
         return {"skipped": "needs the piper command (the piper extra) and ffmpeg"}
     model, config = joe_files()
     wav, mp3 = tmp / "piper.wav", tmp / "piper.mp3"
+    settle_writes()
     start = time.perf_counter()
     subprocess.run([str(piper_cli), "-m", str(model), "-c", str(config), "-f", str(wav)],
                    input=text, text=True, check=True, capture_output=True)
