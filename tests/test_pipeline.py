@@ -114,3 +114,29 @@ def test_the_outputs_are_prepared_while_the_first_tasks_run_not_after_them() -> 
     assert sorted(task.item for task, _ in results) == [0, 1, 2, 3, 4]  # type: ignore[type-var]
     assert all(waited is True for _, waited in results)  # none waited 30 s in vain
     assert calls == [0]
+
+
+def test_the_builds_imports_are_frozen_once_per_process_and_no_more() -> None:
+    """After its imports the build freezes what is alive (a full collection late in a build
+    walked every module's objects); a second build in the same process (``briefing watch``)
+    freezes nothing more, so what it makes stays collectable."""
+    probe = (
+        "import gc\n"
+        "from briefing.build.date_outputs import prepare_outputs\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "prepare_outputs()\n"
+        "first = gc.get_freeze_count()\n"
+        "assert first > 10000, first\n"
+        "class Node:\n"
+        "    pass\n"
+        "cycle = [Node() for _ in range(1000)]\n"
+        "for a, b in zip(cycle, cycle[1:] + cycle[:1]):\n"
+        "    a.next = b\n"
+        "prepare_outputs()\n"
+        "assert gc.get_freeze_count() == first\n"
+        "del cycle, a, b\n"
+        "assert gc.collect() >= 1000\n"  # the second build's garbage is still collected
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
