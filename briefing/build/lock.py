@@ -27,6 +27,9 @@ from briefing.fsutil import is_own_temp
 
 log = logging.getLogger(__name__)
 
+LOCK_NAME = "lock"
+"""In ``.briefing/``: the file whose ``flock`` is the workspace lock."""
+
 CLEAN_MARK = "clean"
 """In ``.briefing/``: the last build that held the lock ended cleanly (no temporary file left)."""
 
@@ -36,13 +39,14 @@ class WorkspaceBusyError(BriefingError):
 
 
 @contextlib.contextmanager
-def _flock(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> Iterator[None]:
-    """Hold an ``flock`` on ``path`` (created if missing); :class:`WorkspaceBusyError` when it
-    is held and ``wait`` is false."""
+def _flock(ws: Workspace, wait: bool, on_wait: Callable[[], None] | None) -> Iterator[None]:
+    """Hold an ``flock`` on the workspace's lock file (created if missing);
+    :class:`WorkspaceBusyError` when it is held and ``wait`` is false."""
+    path = ws.state_dir / LOCK_NAME
     try:
         import fcntl
     except ImportError:  # no flock here: filelock's own lock for this system
-        with _filelock(path, wait, on_wait):
+        with _filelock(ws, wait, on_wait):
             yield
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -50,7 +54,7 @@ def _flock(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> Iterat
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            _busy(path, wait, on_wait)
+            _busy(ws, wait, on_wait)
             fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
@@ -61,14 +65,14 @@ def _flock(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> Iterat
 
 
 @contextlib.contextmanager
-def _filelock(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> Iterator[None]:
+def _filelock(ws: Workspace, wait: bool, on_wait: Callable[[], None] | None) -> Iterator[None]:
     import filelock
 
-    lock = filelock.FileLock(str(path))
+    lock = filelock.FileLock(str(ws.state_dir / LOCK_NAME))
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
-        _busy(path, wait, on_wait)
+        _busy(ws, wait, on_wait)
         lock.acquire()
     try:
         yield
@@ -76,11 +80,11 @@ def _filelock(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> Ite
         lock.release()
 
 
-def _busy(path: Path, wait: bool, on_wait: Callable[[], None] | None) -> None:
+def _busy(ws: Workspace, wait: bool, on_wait: Callable[[], None] | None) -> None:
     """Another build holds the lock: say so and go on to wait for it, or refuse."""
     if not wait:
-        raise WorkspaceBusyError(f"another build is using the workspace {path.parent.parent}; "
-                                 "try again when it is done")
+        raise WorkspaceBusyError(f"another build is using the workspace {ws.root}; try again "
+                                 "when it is done")
     if on_wait is not None:
         on_wait()
 
@@ -96,7 +100,7 @@ def workspace_lock(ws: Workspace, *, wait: bool = True,
     build did not end cleanly: the module docstring says how that is known).
     """
     ws.state_dir.mkdir(parents=True, exist_ok=True)
-    with _flock(ws.state_dir / "lock", wait, on_wait), tidied(ws):
+    with _flock(ws, wait, on_wait), tidied(ws):
         yield
 
 
@@ -112,7 +116,7 @@ def lock_if_free(ws: Workspace) -> Iterator[bool]:
         yield False
         return
     try:
-        fd = os.open(ws.state_dir / "lock", os.O_RDWR)
+        fd = os.open(ws.state_dir / LOCK_NAME, os.O_RDWR)
     except OSError:
         yield False
         return

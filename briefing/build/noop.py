@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import briefing
-from briefing.build.lock import CLEAN_MARK, lock_if_free, unmarked
+from briefing.build.lock import CLEAN_MARK, LOCK_NAME, lock_if_free, unmarked
 from briefing.build.report import (
     AudioStatus,
     BuildReport,
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 SNAPSHOT_VERSION = 1
 SNAPSHOT_NAME = "noop.json"
 
-NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", "lock", CLEAN_MARK,
+NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", LOCK_NAME, CLEAN_MARK,
                       SNAPSHOT_NAME, COMPILED_TEMPLATES})
 """Entries of ``.briefing/`` a build with nothing to do does not read: the caches (outputs
 that are current are not rebuilt from them; compiled templates), the trash, the lock and its
