@@ -20,7 +20,9 @@ command's status by ``os._exit``.  Freeing the five hundred modules and the obje
 build one by one took 60 to 110 ms on a quiet two-core machine, a tenth of a one-sentence
 edit's build (issue 17), for memory the system takes back at once anyway; mypy ends the same
 way.  Any other way out (an uncaught exception, Ctrl-C's re-raised ``KeyboardInterrupt``) is
-left to Python, which reports it and exits as usual.
+left to Python, which reports it and exits as usual; so is every exit when some exit handler was
+registered before :func:`_end_now` could be (coverage's, started from a ``.pth`` file): it
+would not run otherwise.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def main() -> None:
              if hasattr(signal, name)]
     previous = {sig: signal.signal(sig, _stop_now) for sig in stops
                 if signal.getsignal(sig) is not signal.SIG_IGN}
-    atexit.register(_end_now)  # before any handler the command's imports register (logging's)
+    if getattr(atexit, "_ncallbacks", lambda: 1)() == 0:  # else one would be skipped
+        atexit.register(_end_now)  # before any handler the command's imports register
     from briefing.cli import main as cli_main
 
     # Ctrl-C raises KeyboardInterrupt again, for commands to clean up after; SIGTERM and

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 PROBE = textwrap.dedent("""
-    import atexit, logging, sys
-    import briefing.cli
+    import atexit, sys, types
 
     class Teardown:
         def __del__(self):
@@ -27,7 +26,8 @@ PROBE = textwrap.dedent("""
     MARK = sys.argv[1]
     HOW = sys.argv[2]
 
-    def command():
+    def command():  # imports what it needs, as a command does (logging's exit handler too)
+        import logging
         atexit.register(lambda: open(MARK, "w").write("exit handler ran"))
         log = logging.getLogger("probe")
         handler = logging.FileHandler(MARK + ".log", delay=False)
@@ -42,7 +42,8 @@ PROBE = textwrap.dedent("""
             raise RuntimeError("a bug")
         sys.exit(int(HOW))
 
-    briefing.cli.main = command
+    # the command line's module, standing in for briefing.cli (which imports logging)
+    sys.modules["briefing.cli"] = types.SimpleNamespace(main=command)
     from briefing.__main__ import main
     sys.argv = ["briefing", "build"]
     main()
@@ -86,3 +87,22 @@ def test_the_real_command_line_still_gives_exit_2_and_one_line_on_bad_input(
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_exit_handler_registered_before_the_entry_point_still_runs(tmp_path: Path) -> None:
+    """A handler registered before ``main`` (coverage's, from a ``.pth`` file) would run after
+    the early end: then the process ends as Python ends it, running it."""
+    mark = tmp_path / "early"
+    probe = textwrap.dedent(f"""
+        import atexit, sys
+        atexit.register(lambda: open({str(mark)!r}, "w").write("ran"))
+        sys.modules["briefing.cli"] = type(sys)("briefing.cli")
+        sys.modules["briefing.cli"].main = lambda: sys.exit(4)
+        from briefing.__main__ import main
+        sys.argv = ["briefing", "build"]
+        main()
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 4, done.stderr
+    assert mark.read_text() == "ran"
