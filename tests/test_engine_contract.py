@@ -93,8 +93,17 @@ def engine_names() -> list[str]:
 
 
 def test_every_built_in_engine_is_registered() -> None:
-    """pyproject's entry points name the three built-in engines (the contract runs on each)."""
+    """pyproject's entry points name the three built-in engines (the contract runs on each),
+    the same classes as the registry's own table, which loads them without the scan."""
+    from briefing.engines.registry import BUILT_IN, GROUP
+
     assert {"fake", "pyttsx3", "piper"} <= set(engine_names())
+    declared = {ep.name: ep.value for ep in importlib.metadata.entry_points(group=GROUP)
+                if ep.value.startswith("briefing.")}
+    assert declared == BUILT_IN
+    for name, where in BUILT_IN.items():
+        module, _, attr = where.partition(":")
+        assert issubclass(getattr(importlib.import_module(module), attr), Engine), name
 
 
 def extra_missing(name: str) -> str | None:
