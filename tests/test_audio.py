@@ -75,16 +75,36 @@ def test_assembly_gaps_and_boundaries() -> None:
             chapter, lambda n: engine.synthesize(chapter.sentences[n], settings), gaps)
 
     one, two = chapter_pcm(0), chapter_pcm(1)
-    # chapter 1: 1500 + 300 + 1000 + 700 + 2000 + 1200 (tail); trimming changes each by <25 ms
+    lead = gaps.lead_ms
+    # chapter 1: lead-in + 1500 + 300 + 1000 + 700 + 2000 + 1200 (tail); trimming changes each
+    # by <25 ms
     assert one.samples * 1000 / SAMPLE_RATE == pytest.approx(
-        1500 + 300 + 1000 + 700 + 2000 + 1200, abs=80)
+        lead + 1500 + 300 + 1000 + 700 + 2000 + 1200, abs=80)
     # chapter 2: its explicit pause replaces the chapter tail, the leading pause is dropped
-    assert two.samples * 1000 / SAMPLE_RATE == pytest.approx(500 + 1000, abs=30)
+    # (the lead-in stands instead)
+    assert two.samples * 1000 / SAMPLE_RATE == pytest.approx(lead + 500 + 1000, abs=30)
     first, second, third = one.segments
-    assert first.start_ms == 0
+    assert first.start_ms == lead
     assert second.start_ms - first.end_ms == pytest.approx(300, abs=0.1)
     assert third.start_ms - second.end_ms == pytest.approx(700, abs=0.1)
     assert third.end_ms == pytest.approx(one.samples * 1000 / SAMPLE_RATE - 1200, abs=0.1)
+
+
+@pytest.mark.parametrize("lead", [0, 450])
+def test_a_lead_in_silence_opens_every_chapter(lead: int) -> None:
+    script = parse_script(SCRIPT, Path("2024-01-01.md"))
+    engine = FakeEngine()
+    settings = VoiceSettings(rate=120)
+    gaps = Gaps(sentence_ms=300, paragraph_ms=700, chapter_ms=1200, lead_ms=lead)
+    for chapter in script.chapters:
+        pcm = assemble_chapter(
+            chapter, lambda n, c=chapter: engine.synthesize(c.sentences[n], settings), gaps)
+        first = pcm.segments[0]
+        assert first.start_ms == pytest.approx(lead, abs=0.1)
+        # the lead-in is digital silence, and the fake engine's tone starts at full level
+        opening = pcm.pcm[: 2 * round(first.start_ms * SAMPLE_RATE / 1000)]
+        assert not any(opening)
+        assert pcm.pcm[2 * round((first.start_ms + 25) * SAMPLE_RATE / 1000):][:200].strip(b"\0")
 
 
 @pytest.fixture
@@ -185,7 +205,8 @@ def test_ffprobe_reads_every_chapter(built: tuple[Path, dict[str, Any]]) -> None
 
 @needs_ffprobe
 def test_chapter_marks_sit_on_the_real_boundaries(built: tuple[Path, dict[str, Any]]) -> None:
-    """Decode the MP3 with ffmpeg: each chapter starts with sound right after a silent pause."""
+    """Decode the MP3 with ffmpeg: each chapter starts with its silent lead-in after a silent
+    pause, and sound right after the lead-in."""
     import struct
     import subprocess
 
@@ -200,7 +221,10 @@ def test_chapter_marks_sit_on_the_real_boundaries(built: tuple[Path, dict[str, A
         a, b = int(start_ms * SAMPLE_RATE / 1000), int(end_ms * SAMPLE_RATE / 1000)
         return max(abs(x) for x in pcm[a:b])
 
+    lead = Gaps(0, 0, 0).lead_ms
+    assert lead >= 100
     for chapter in day["chapters"][1:]:
         start = chapter["start_ms"]
         assert level(start - 1000, start - 30) < 300, chapter["title"]  # the pause before
-        assert level(start + 30, start + 80) > 2000, chapter["title"]  # speech right away
+        assert level(start + 30, start + lead - 30) < 300, chapter["title"]  # the lead-in
+        assert level(start + lead + 30, start + lead + 80) > 2000, chapter["title"]  # speech

@@ -146,12 +146,12 @@ def test_pauses_follow_the_assembly_rules() -> None:
     script = parse_script("---\ndate: 2024-01-02\n---\n"
                           "## One\n\nA b. C d.\n\nE f.\n\n[pause 3s]\n\nG h.\n\n"
                           "## Two\n\nI j.\n\n[pause 2s]\n", Path("x.md"))
-    gaps = Gaps(100, 1000, 5000, end_ms=400)
+    gaps = Gaps(100, 1000, 5000, end_ms=400, lead_ms=250)
     one, two = script.chapters
-    # one sentence gap, one paragraph gap, the explicit pause, then the chapter pause
-    assert pauses_ms(one, gaps, last=False) == 100 + 1000 + 3000 + 5000
+    # the lead-in, one sentence gap, one paragraph gap, the explicit pause, the chapter pause
+    assert pauses_ms(one, gaps, last=False) == 250 + 100 + 1000 + 3000 + 5000
     # a pause that ends the chapter replaces the end pause
-    assert pauses_ms(two, gaps, last=True) == 2000
+    assert pauses_ms(two, gaps, last=True) == 250 + 2000
 
 
 def test_the_fit_recovers_a_linear_speed_and_never_goes_negative() -> None:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from briefing.engines.piper_text import INITIALISM, for_piper
+from briefing.engines.piper_text import COMMA_REPEAT, INITIALISM, for_piper, longer_commas
 from briefing.speech.spoken import spoken_text
 from tests.test_engine_contract import extra_missing
 
@@ -117,3 +117,36 @@ def test_espeak_ng_mnemonics_become_the_ipa_it_says() -> None:
     assert to_ipa("gmw/en-us", "k'i:v") == "kˈiːv"
     with pytest.raises(EngineError):
         to_ipa("no-such-voice-at-all", "")
+
+
+def test_every_comma_pause_is_lengthened() -> None:
+    """A second comma phoneme after each comma, in every sentence; nothing else changes."""
+    sentences = [["h", "ˈ", "a", "ɪ", ",", " ", "j", "o", "ʊ", "."],
+                 ["æ", "f", "p", ",", " ", "v", "ˈ", "a", "ɪ", "ə", ",", " ", "ɡ", "."],
+                 ["n", "o", "ʊ", "."]]
+    longer = longer_commas(sentences)
+    assert longer[0] == ["h", "ˈ", "a", "ɪ", *[","] * (1 + COMMA_REPEAT), " ", "j", "o", "ʊ",
+                         "."]
+    assert COMMA_REPEAT >= 1
+    for plain, said in zip(sentences, longer, strict=True):
+        assert said.count(",") == plain.count(",") * (1 + COMMA_REPEAT)
+        assert [p for p in said if p != ","] == [p for p in plain if p != ","]
+    assert sentences[1].count(",") == 2  # the input is not changed
+
+
+def _real_phonemes(text: str) -> list[list[str]]:
+    from briefing.engines import load_engine
+
+    engine = load_engine("piper")
+    loaded = engine._voice(engine._own)  # type: ignore[attr-defined]
+    return list(loaded.voice.phonemize(text))
+
+
+@pytest.mark.real_engine
+def test_piper_says_each_comma_longer() -> None:
+    missing = extra_missing("piper")
+    if missing:
+        pytest.skip(missing)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        [said] = pool.apply(_real_phonemes, ("Photo by Ann Lee, via Getty Images.",))
+    assert "".join(said).count(",") == 1 + COMMA_REPEAT, said

@@ -335,5 +335,5 @@ def test_the_reader_and_the_layout_of_an_insert() -> None:
     gaps = Gaps(250, 650, 1500)
     layout = [(gap, item if isinstance(item, str | None) else item.path)
               for gap, item in chapter_layout(chapter, gaps)]
-    assert layout == [(0, "First."), (650, "clips/a]b.v2.wav"), (2000, "Second."),
+    assert layout == [(gaps.lead_ms, "First."), (650, "clips/a]b.v2.wav"), (2000, "Second."),
                       (650, "tone.ogg"), (1500, None)]

@@ -86,6 +86,18 @@ def test_cuts_fall_on_frame_boundaries_in_silence() -> None:
         assert not samples[cut - SEAM_SAMPLES : cut + SEAM_SAMPLES].any()
 
 
+def test_no_cut_in_the_lead_in() -> None:
+    chapter, wavs = _chapter(TEXTS)
+    cuts: list[int] = []
+    pieces = chapter_pieces(chapter, _reader(wavs), Gaps(250, 650, 1200, lead_ms=600), False,
+                            None, cuts=cuts)
+    first = len(next(pieces)) // 2  # the lead-in, long enough to hold a seam
+    assert first >= 4 * SEAM_SAMPLES
+    list(pieces)
+    assert len(cuts) == len(wavs) - 1  # between the sentences only
+    assert min(cuts) > first
+
+
 def test_short_pauses_are_not_cut() -> None:
     chapter, wavs = _chapter(TEXTS)
     cuts: list[int] = []

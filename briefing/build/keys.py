@@ -67,14 +67,16 @@ FINGERPRINTS: Mapping[Stage, Mapping[str, Any]] = {
     },
     Stage.ASSEMBLY: {
         # trimming, pauses, normalisation: other PCM for the same segments; 5: pauses long
-        # enough for a seam lengthened to put their middle on an MP3 frame boundary
-        "version": 5,
+        # enough for a seam lengthened to put their middle on an MP3 frame boundary; 6: a
+        # lead-in silence before a chapter's first sentence
+        "version": 6,
         "sample_rate": SAMPLE_RATE,
         "silence_threshold_dbfs": SILENCE_THRESHOLD_DBFS,
         "onset_floor_dbfs": ONSET_FLOOR_DBFS,
         "onset_max_ms": ONSET_MAX_MS,
         "edge_margin_ms": EDGE_MARGIN_MS,
         "end_ms": Gaps(0, 0, 0).end_ms,
+        "lead_ms": Gaps(0, 0, 0).lead_ms,
         "loudness": LOUDNESS_VERSION,
         "mp3_loudness_loss_lu": MP3_LOUDNESS_LOSS_LU,
     },

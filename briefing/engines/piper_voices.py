@@ -24,7 +24,7 @@ from briefing.engines.base import thread_budget
 from briefing.engines.espeak_ipa import to_ipa
 from briefing.engines.piper_load import joe_files
 from briefing.engines.piper_seed import seeded_model
-from briefing.engines.piper_text import for_piper
+from briefing.engines.piper_text import for_piper, longer_commas
 from briefing.errors import EngineError
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,18 @@ def _load(piper: Any, files: VoiceFiles, threads: int | None) -> Any:
                             download_dir=Path.cwd())
 
 
+def _with_longer_commas(voice: Any) -> None:
+    """Make ``voice`` (a ``PiperVoice``) phonemise with :func:`longer_commas`: its
+    ``synthesize`` phonemises the text itself, through this method, and says the phonemes it
+    gets (letters said alone, :meth:`LoadedVoice.letter`, have no comma)."""
+    plain = voice.phonemize
+
+    def phonemize(text: str) -> list[list[str]]:
+        return longer_commas(plain(text))
+
+    voice.phonemize = phonemize
+
+
 class LoadedVoice:
     """A voice's model, loaded in one process."""
 
@@ -189,6 +201,7 @@ class LoadedVoice:
         self.load_seconds = time.perf_counter() - started
         self._synthesis_config: Any = piper.SynthesisConfig
         self._letters: dict[str, str] = {}
+        _with_longer_commas(self.voice)
         _live_voices.add(self)
         logger.debug(
             "loaded piper voice %s in %.2f s (process %d)", files.key, self.load_seconds, self.pid
