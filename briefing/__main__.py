@@ -16,9 +16,11 @@ line goes to typer, whose command modules import only what the command that runs
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 
@@ -44,7 +46,33 @@ def main() -> None:
     # SIGHUP keep ending at once until a command takes them over.
     if signal.SIGINT in previous:
         signal.signal(signal.SIGINT, previous[signal.SIGINT])
-    cli_main()
+    try:
+        cli_main()
+    except SystemExit as exc:
+        _end(exc.code)
+    _end(0)
+
+
+def _end(code: object) -> None:
+    """Exit with ``code`` once the exit handlers ran, without the interpreter's teardown.
+
+    Freeing every object of a build's modules one by one took 0.1 s after a build's work
+    was done (0.15 s under load): time the build waits for nothing, after the workers have
+    stopped.  The ``atexit`` handlers still run (logging's flush, multiprocessing's) and the
+    standard streams are flushed; a code that is not a number, or a thread of the command
+    still running, leaves the exit to Python as usual.
+    """
+    others = [t for t in threading.enumerate()
+              if t is not threading.main_thread() and t.is_alive() and not t.daemon]
+    if not (code is None or isinstance(code, int)) or others:
+        raise SystemExit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python reports it as usual
+        raise SystemExit(code) from None
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
