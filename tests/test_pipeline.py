@@ -140,3 +140,67 @@ def test_the_builds_imports_are_frozen_once_per_process_and_no_more() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_first_date_is_synthesised_before_the_last_date_is_planned(tmp_path: Path) -> None:
+    """The dates are planned as the workers need more to do, not all before the first
+    segment is synthesised (the events themselves, in the build's order)."""
+    from unittest import mock
+
+    import pytest
+
+    from briefing.build import execute, plan
+    from tests.conftest import isolate, run_cli
+
+    ws = tmp_path / "ws"
+    _workspace(ws)
+    events: list[str] = []
+    real_plan, real_put = plan.plan_date, execute._put
+
+    def planned(ctx: Any, day: Any, *args: Any) -> Any:
+        events.append(f"planned {day}")
+        return real_plan(ctx, day, *args)
+
+    def stored(ctx: Any, job: Any, wav: bytes | str) -> None:
+        events.append(f"stored {job.label}")
+        real_put(ctx, job, wav)
+
+    with pytest.MonkeyPatch.context() as monkeypatch, \
+            mock.patch.object(plan, "plan_date", planned), \
+            mock.patch.object(execute, "_put", stored):
+        isolate(monkeypatch, tmp_path / "home", tmp_path)
+        result = run_cli("build", "-w", ws, "--engine", "fake", "-j", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    plans = [n for n, e in enumerate(events) if e.startswith("planned")]
+    stores = [n for n, e in enumerate(events) if e.startswith("stored")]
+    assert len(plans) == DATES and len(stores) > 8 * DATES
+    assert events[stores[0]].startswith("stored 2025-01-01, chapter 1")
+    assert stores[0] < plans[1] < plans[-1]  # date 1 synthesised before date 2 is planned
+    assert all(d["audio"] == "built" for d in result.json()["dates"])
+
+
+def test_a_date_planned_during_the_build_is_planned_as_the_build_began(tmp_path: Path) -> None:
+    """Dates sharing chapters: the later date, planned once the first one's chapters are in
+    the cache, still reports encoding them, as planning every date first did (what the
+    report says does not depend on how far the workers got)."""
+    import pytest
+
+    from tests.conftest import isolate, run_cli
+
+    ws = tmp_path / "ws"
+    text = sorted((REPO / "articles").glob("*.txt"))[0].read_text(encoding="utf-8")
+    (ws / "articles").mkdir(parents=True)
+    for day in (1, 2, 3):  # the same story on three dates: its chapters are the same
+        (ws / "articles" / f"{day:02d}.txt").write_text(
+            re.sub(r"date \d{4}-\d{2}-\d{2}", f"date 2025-01-{day:02d}", text, count=1),
+            encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, tmp_path / "home", tmp_path)
+        dry = run_cli("build", "-w", ws, "--engine", "fake", "--dry-run", "--json")
+        built = run_cli("build", "-w", ws, "--engine", "fake", "-j", "1", "--json")
+    assert dry.exit_code == 0 and built.exit_code == 0, built.stderr
+    would = {d["date"]: (d["chapters_encoded"], d["reason"]) for d in dry.json()["dates"]}
+    did = {d["date"]: (d["chapters_encoded"], d["reason"]) for d in built.json()["dates"]}
+    assert did == would and len(did) == 3
+    chapters = sum(len(d["chapters"]) for d in built.json()["dates"])
+    assert len(list((ws / ".briefing").rglob("*.mp3"))) < chapters  # some are shared

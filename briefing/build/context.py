@@ -64,6 +64,9 @@ class BuildContext:
         self.analyses: ContentStore = analyses_store(ws.chapter_cache / "analyses")
         """The loudness of each cached chapter's units (:mod:`briefing.audio.unit_levels`)."""
         self.state = State.load(ws.state_file)
+        self.stored: set[str] = set()
+        """The keys this build put in the segment and chapter caches: a date planned while the
+        build goes on takes them as absent (:func:`~briefing.build.plan.plan_date`)."""
         if engine_factory is None:
             from briefing.engines import load_engine
 

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,6 +109,7 @@ def _put(ctx: BuildContext, job: Job, wav: bytes | str) -> None:
             ctx.segments.adopt(job.key, Path(wav))
         else:
             ctx.segments.put(job.key, wav)
+    ctx.stored.add(job.key)
 
 
 def _synth_task(ctx: BuildContext, job: Job) -> Task:
@@ -220,6 +221,7 @@ def _store(ctx: BuildContext, plan: DatePlan, chapter: ChapterPlan, mp3: bytes |
     with named(ctx.timings.path(chapter.assembly)):
         ctx.timings.put(chapter.assembly,
                         json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+    ctx.stored.update((chapter.key, chapter.assembly))
 
 
 def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChapter], int]:
@@ -241,43 +243,48 @@ def gather_chapters(ctx: BuildContext, plan: DatePlan) -> tuple[list[EncodedChap
     return encoded, late
 
 
-def _jobs(ctx: BuildContext, todo: Sequence[DatePlan]) -> tuple[dict[str, Job], Counter[dt.date]]:
-    """The segments to synthesise, each once, and how many per date: the planned ones, and
-    the cached ones of chapters to encode whose cache entry is damaged or gone (a damaged one
-    is removed as it is read)."""
-    jobs: dict[str, Job] = {}
-    synthesized: Counter[dt.date] = Counter()
-    for p in todo:
-        for seg in p.to_synthesize:
-            if seg.digest not in jobs:
+def _date_jobs(ctx: BuildContext, p: DatePlan, jobs: dict[str, Job]) -> list[Job]:
+    """The segments of ``p`` to synthesise that ``jobs`` (those of the dates before it) lacks,
+    added to it: the planned ones, and the cached ones of chapters to encode whose cache
+    entry is damaged or gone (a damaged one is removed as it is read)."""
+    new: list[Job] = []
+    for seg in p.to_synthesize:
+        if seg.digest not in jobs:
+            jobs[seg.digest] = _job(p, seg)
+            new.append(jobs[seg.digest])
+    for chapter in p.to_encode:
+        for seg in chapter.segments:
+            if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
                 jobs[seg.digest] = _job(p, seg)
-                synthesized[p.day] += 1
-    for p in todo:
-        for chapter in p.to_encode:
-            for seg in chapter.segments:
-                if seg.digest not in jobs and ctx.segments.get(seg.digest) is None:
-                    jobs[seg.digest] = _job(p, seg)
-                    synthesized[p.day] += 1
-    return jobs, synthesized
+                new.append(jobs[seg.digest])
+    return new
 
 
-def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.date, DateResult],
-                                                                       list[BriefingError]]:
-    """Synthesise, encode and write the outputs of every date of ``plans`` not up to date."""
+def build_audio(ctx: BuildContext, plans: Iterable[DatePlan]
+                ) -> tuple[dict[dt.date, DateResult], list[BriefingError]]:
+    """Synthesise, encode and write the outputs of every date of ``plans`` not up to date.
+
+    ``plans`` is read as the pipeline needs more work (:mod:`briefing.build.pipeline`): it may
+    plan each date then (:class:`~briefing.build.date_plans.DatePlans`)."""
     errors: list[BriefingError] = []
     todo: list[DatePlan] = []
-    for p in plans:
-        if p.outputs_current:
-            continue
-        try:
-            ctx.ws.ensure_real_folder(ctx.ws.audio_dir(p.day) / "chapters")
-        except InputError as exc:
-            errors.append(exc)
-            continue
-        todo.append(p)
-    jobs, synthesized = _jobs(ctx, todo)
-    jobs = {job.key: job for job in _decode_inserts(ctx, jobs.values())}  # before the pipeline
+    jobs: dict[str, Job] = {}
+    synthesized: Counter[dt.date] = Counter()
     results: dict[dt.date, DateResult] = {}
+
+    def dates() -> Iterator[tuple[DatePlan, dict[str, Job]]]:
+        for p in plans:
+            if p.outputs_current:
+                continue
+            try:
+                ctx.ws.ensure_real_folder(ctx.ws.audio_dir(p.day) / "chapters")
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            todo.append(p)
+            new = _date_jobs(ctx, p, jobs)
+            synthesized[p.day] = len(new)
+            yield p, {job.key: job for job in _decode_inserts(ctx, new)}  # inserts: here
 
     def date_ready(p: DatePlan) -> Callable[[], None]:
         encoded, late = gather_chapters(ctx, p)
@@ -297,7 +304,7 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
                   encoded=lambda p, chapter, done: _store(ctx, p, chapter, *done),
                   date_ready=date_ready, prepare=prepare_outputs)
     try:
-        run_pipeline(ctx.workers, todo, jobs, steps, ctx.tick("synthesising"),
+        run_pipeline(ctx.workers, dates(), steps, ctx.tick("synthesising"),
                      ctx.tick("encoding"))
     except BaseException:
         remove_worker_temps([*(ctx.chapters.path(c.key) for p in todo for c in p.to_encode),
@@ -307,13 +314,16 @@ def build_audio(ctx: BuildContext, plans: Sequence[DatePlan]) -> tuple[dict[dt.d
     return results, errors
 
 
-def execute(ctx: BuildContext, plan: BuildPlan) -> BuildResult:
-    """Carry ``plan`` out: scripts, audio, removed dates, site."""
+def execute(ctx: BuildContext, plan: BuildPlan,
+            dates: Iterable[DatePlan] | None = None) -> BuildResult:
+    """Carry ``plan`` out: scripts, audio, removed dates, site.  ``dates``: its dates, when
+    they are planned as the audio is built (:func:`~briefing.build.plan.plan_streamed`),
+    rather than ``plan.dates``."""
     trash = Trash(ctx.ws)
     scripts, errors = write_scripts(ctx, plan, trash)
     failed = {e.path for e in errors}
-    dates = [p for p in plan.dates if p.script_path not in failed]
-    results, audio_errors = build_audio(ctx, dates)
+    results, audio_errors = build_audio(ctx, (p for p in (plan.dates if dates is None else dates)
+                                              if p.script_path not in failed))
     site: tuple[str, ...] = ()
     # a removed date goes to the trash whichever command saw its articles go ("script" too:
     # else its unedited script stayed until the next build); the site is rewritten when it

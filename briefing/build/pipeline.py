@@ -8,7 +8,10 @@ feeds the workers: a chapter's encoding is queued as soon as its last segment is
 ahead of the synthesis still to do, and each date's files are written by the build, in date
 order, as soon as its chapters are encoded, while the workers go on with the next dates: in
 a thread of the build (most of that time is spent in ``fsync`` and in numpy, without the GIL),
-so the build goes on storing the workers' results and handing them new tasks meanwhile.
+so the build goes on storing the workers' results and handing them new tasks meanwhile.  The
+dates themselves come one at a time, when the workers need more to do: the build plans the
+next date while the workers synthesise the ones before it, so the synthesis starts once the
+first date is planned, not the last.
 
 The outputs are the same bytes whatever order the tasks end in: each task's result depends only
 on its inputs, and the build alone writes the cache and the outputs, one date after another.
@@ -20,7 +23,7 @@ import concurrent.futures as cf
 import contextlib
 import functools
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -57,84 +60,118 @@ class Steps:
     modules), done before the first date is ready rather than then."""
 
 
-class _Feed:
-    """The tasks for the workers: chapters ready to encode first, then synthesis in date order.
+DateWork = tuple[DatePlan, Mapping[str, Job]]
+"""A date to build, and the segments to synthesise that no date before it needs."""
 
-    An iterator that may run dry for now and have more later: :meth:`Workers.run` asks it again
-    after each result, and ends once it is dry with nothing in flight.
-    """
 
-    def __init__(self, synthesis: Iterator[Task],
-                 encode_task: Callable[[DatePlan, ChapterPlan], Task]) -> None:
+class _Pipeline:
+    """What the tasks wait for: the chapters for their segments, the dates for their
+    chapters; and the tasks to hand out (:meth:`__next__`)."""
+
+    def __init__(self, dates: Iterable[DateWork], steps: Steps) -> None:
+        self._dates = iter(dates)
+        self._steps = steps
+        self.plans: list[DatePlan] = []
+        self.left: list[int] = []
+        """Per date (in order), its chapters still to encode."""
         self.ready: deque[tuple[DatePlan, ChapterPlan]] = deque()
-        self._synthesis = synthesis
-        self._encode_task = encode_task
+        self._synthesis: deque[Job] = deque()
+        self._waiting: dict[tuple[int, int], set[str]] = {}
+        self._chapters_of: dict[str, list[tuple[int, ChapterPlan]]] = defaultdict(list)
+        self._unfinished: set[str] = set()
+        self._number_of: dict[int, int] = {}
+        self.jobs = 0
+        """The segments to synthesise so far (more as dates are taken)."""
+        self.chapters = 0
+        """The chapters to encode so far."""
 
-    def __iter__(self) -> _Feed:
+    def __iter__(self) -> _Pipeline:
         return self
 
     def __next__(self) -> Task:
-        if self.ready:
-            return self._encode_task(*self.ready.popleft())
-        return next(self._synthesis)
+        """The next task: a chapter ready to encode, else a segment to synthesise, else those
+        of the next date (taken, so planned, only now).  Raises ``StopIteration`` when there
+        is nothing to hand out for now; :meth:`Workers.run` asks again after each result, and
+        ends once nothing is in flight either."""
+        while True:
+            if self.ready:
+                return self._steps.encode_task(*self.ready.popleft())
+            if self._synthesis:
+                return self._steps.synth_task(self._synthesis.popleft())
+            self._add(*next(self._dates))
 
-
-def run_pipeline(workers: Workers, plans: Sequence[DatePlan], jobs: Mapping[str, Job],
-                 steps: Steps, synthesis: Progress, encoding: Progress) -> None:
-    """Synthesise ``jobs``, encode every chapter of ``plans`` the cache lacks and write each
-    date's outputs (in the order of ``plans``), overlapped as the module says.
-
-    A chapter waits for those of its segments that are among ``jobs``; the others must be in
-    the cache.  Errors are the workers' (:meth:`Workers.run`): the first one stops them.
-    """
-    waiting: dict[tuple[int, int], set[str]] = {}
-    chapters_of: dict[str, list[tuple[int, ChapterPlan]]] = defaultdict(list)
-    left = [len(plan.to_encode) for plan in plans]
-    feed = _Feed((steps.synth_task(job) for job in jobs.values()), steps.encode_task)
-    for number, plan in enumerate(plans):
+    def _add(self, plan: DatePlan, jobs: Mapping[str, Job]) -> None:
+        number = len(self.plans)
+        self.plans.append(plan)
+        self._number_of[id(plan)] = number
+        self.left.append(len(plan.to_encode))
+        self.chapters += len(plan.to_encode)
+        self.jobs += len(jobs)
+        self._synthesis.extend(jobs.values())
+        self._unfinished.update(jobs)
         for chapter in plan.to_encode:
-            need = {seg.digest for seg in chapter.segments if seg.digest in jobs}
+            need = {seg.digest for seg in chapter.segments if seg.digest in self._unfinished}
             if not need:
-                feed.ready.append((plan, chapter))
+                self.ready.append((plan, chapter))
                 continue
-            waiting[number, chapter.index] = need
+            self._waiting[number, chapter.index] = need
             for digest in need:
-                chapters_of[digest].append((number, chapter))
+                self._chapters_of[digest].append((number, chapter))
+
+    def synthesised(self, key: str) -> None:
+        """Segment ``key`` is in the cache: queue the chapters it completes."""
+        self._unfinished.discard(key)
+        for number, chapter in self._chapters_of.pop(key, []):
+            need = self._waiting[number, chapter.index]
+            need.discard(key)
+            if not need:
+                del self._waiting[number, chapter.index]
+                self.ready.append((self.plans[number], chapter))
+
+    def encoded(self, plan: DatePlan) -> None:
+        """One more of ``plan``'s chapters is in the cache."""
+        self.left[self._number_of[id(plan)]] -= 1
+
+
+def run_pipeline(workers: Workers, dates: Iterable[DateWork], steps: Steps,
+                 synthesis: Progress, encoding: Progress) -> None:
+    """Synthesise the segments of ``dates``, encode their chapters the cache lacks and write
+    each date's outputs (in the order of ``dates``), overlapped as the module says.
+
+    ``dates`` is read one date at a time, when the workers need more to do (so a date is
+    planned while the workers synthesise the ones before it).  A chapter waits for those of
+    its segments that are among the dates' jobs; the others must be in the cache.  The totals
+    given to the progress callbacks grow as dates are read.  Errors are the workers'
+    (:meth:`Workers.run`) or those of reading ``dates``: the first one stops the workers.
+    """
+    pipeline = _Pipeline(dates, steps)
     writer = _Writer()
     ready = 0
 
     def write_ready() -> None:
         nonlocal ready
         writer.check()
-        while ready < len(plans) and left[ready] == 0:
-            writer.submit(steps.date_ready(plans[ready]))
+        while ready < len(pipeline.plans) and pipeline.left[ready] == 0:
+            writer.submit(steps.date_ready(pipeline.plans[ready]))
             ready += 1
 
     counts = {"synthesised": 0, "encoded": 0}
-    total_encode = sum(left)
-    number_of = {id(plan): n for n, plan in enumerate(plans)}
     # leaving, the workers are stopped first on any error (closing the run kills them), then
     # the date being written is waited for
     prepare = None if steps.prepare is None else functools.partial(writer.submit, steps.prepare)
-    with writer, contextlib.closing(workers.run(feed, handed_out=prepare)) as results:
-        write_ready()
+    with writer, contextlib.closing(workers.run(pipeline, handed_out=prepare)) as results:
         for task, result in results:
             if isinstance(task.item, Job):
                 steps.stored(task.item, result)
+                pipeline.synthesised(task.item.key)
                 counts["synthesised"] += 1
-                synthesis(counts["synthesised"], len(jobs))
-                for number, chapter in chapters_of.pop(task.item.key, []):
-                    need = waiting[number, chapter.index]
-                    need.discard(task.item.key)
-                    if not need:
-                        feed.ready.append((plans[number], chapter))
-                writer.check()
-                continue
-            plan, chapter = task.item  # type: ignore[misc]
-            steps.encoded(plan, chapter, result)
-            counts["encoded"] += 1
-            encoding(counts["encoded"], total_encode)
-            left[number_of[id(plan)]] -= 1
+                synthesis(counts["synthesised"], pipeline.jobs)
+            else:
+                item: tuple[DatePlan, ChapterPlan] = task.item  # type: ignore[assignment]
+                steps.encoded(*item, result)
+                pipeline.encoded(item[0])
+                counts["encoded"] += 1
+                encoding(counts["encoded"], pipeline.chapters)
             write_ready()
         write_ready()
 

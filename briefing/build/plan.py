@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from briefing.audio.assemble import Gaps
 from briefing.build.bases import base_text
 from briefing.build.causes import SOUND, input_hashes, stage_entries, what_changed
 from briefing.build.context import BuildContext
+from briefing.build.date_plans import DatePlans
 from briefing.build.inputs import Articles, group_by_date, read_articles, rel
 from briefing.build.inserts import resolve_inserts
 from briefing.build.keys import (
@@ -182,7 +183,7 @@ def _outputs_on_disk(ctx: BuildContext, label: str, key: str) -> bool:
 
 
 def _chapters(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegment],
-              gaps: Gaps) -> list[ChapterPlan]:
+              gaps: Gaps, made: Collection[str]) -> list[ChapterPlan]:
     chapters = []
     for index, chapter in enumerate(script.chapters):
         own = tuple(p for p in segments if p.chapter == index)
@@ -191,7 +192,8 @@ def _chapters(ctx: BuildContext, script: Script, segments: Sequence[PlannedSegme
                                 index == len(script.chapters) - 1)
         key = encoding_key(ctx.keys, assembly)
         chapters.append(ChapterPlan(index, chapter.title, assembly, key, own,
-                                    ctx.timings.has(assembly), ctx.chapters.has(key),
+                                    assembly not in made and ctx.timings.has(assembly),
+                                    key not in made and ctx.chapters.has(key),
                                     chapter.kind, chapter.story))
     return chapters
 
@@ -208,8 +210,15 @@ def _why(ctx: BuildContext, label: str, stages: dict[str, str],
     return DateState.CHANGED, changed
 
 
-def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DatePlan:
-    """What building ``day``'s audio takes, and why; ``text`` overrides the script file."""
+def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None,
+              made: Collection[str] = frozenset()) -> DatePlan:
+    """What building ``day``'s audio takes, and why; ``text`` overrides the script file.
+
+    ``made``: the cache keys the build under way stored, taken as absent, so that a date
+    planned while the workers go on (:class:`DatePlans`) is planned against the caches as they
+    were when the build began: its plan, and so the report, never depend on how far the
+    workers got.
+    """
     path = ctx.ws.script_path(day)
     if text is None:
         script = read_script(path)
@@ -226,8 +235,8 @@ def plan_date(ctx: BuildContext, day: dt.date, text: str | None = None) -> DateP
     segments = plan_segments(script, ctx.engine, voice, ctx.lexicon, path,
                              stage=ctx.keys[Stage.SYNTHESIS],
                              voices=chapter_voices(ctx.settings, script), inserts=inserts)
-    missing = missing_segments(segments, ctx.segments)
-    chapters = _chapters(ctx, script, segments, gaps)
+    missing = missing_segments(segments, ctx.segments, made)
+    chapters = _chapters(ctx, script, segments, gaps, made)
     key = outputs_key(ctx.keys, [(c.key, c.title, c.kind, c.story) for c in chapters], script.title,
                       script.date.isoformat(),
                       ctx.formats.fingerprint())
@@ -320,6 +329,16 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
     without ``paths``, of a render of the scripts of ``dates``; ``audio=False`` plans only
     the scripts.  ``only``: just these dates of the articles; the others are known to be up
     to date, articles unchanged, none removed (:mod:`briefing.build.partial`)."""
+    base, later = plan_streamed(ctx, paths, dates=dates, force=force, audio=audio, only=only)
+    return later.complete(base)
+
+
+def plan_streamed(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
+                  dates: Sequence[dt.date] | None = None, force: bool = False,
+                  audio: bool = True, only: frozenset[dt.date] | None = None
+                  ) -> tuple[BuildPlan, DatePlans]:
+    """:func:`plan` with its dates left to plan: the plan of the scripts (its ``dates``
+    empty), and the dates to plan one by one as a build goes (:class:`DatePlans`)."""
     errors: list[BriefingError] = []
     scripts: list[ScriptPlan] = []
     removed: list[RemovedDate] = []
@@ -347,17 +366,13 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
         todo.update((r.day, None) for r in removed if r.edited)  # kept: still rendered
     else:
         conflicts = open_conflicts(ctx, list(todo))
-    planned: list[DatePlan] = []
     if audio:
         check_settings_voice(ctx.engine, ctx.settings, ctx.ws.root)
-        for day, text in todo.items():
-            try:
-                planned.append(plan_date(ctx, day, text))
-            except InputError as exc:
-                errors.append(exc)
-    return BuildPlan(tuple(scripts), tuple(planned), tuple(removed), tuple(errors), warnings,
-                     tuple(conflicts), audio)
+    return (BuildPlan(tuple(scripts), (), tuple(removed), tuple(errors), warnings,
+                      tuple(conflicts), audio),
+            DatePlans(lambda day, text: plan_date(ctx, day, text, ctx.stored),
+                      tuple(todo.items()) if audio else ()))
 
 
-__all__ = ["PIPELINE", "WRITES", "BuildPlan", "ChapterPlan", "DatePlan", "RemovedDate",
-           "ScriptPlan", "open_conflicts", "plan", "plan_date"]
+__all__ = ["PIPELINE", "WRITES", "BuildPlan", "ChapterPlan", "DatePlan", "DatePlans",
+           "RemovedDate", "ScriptPlan", "open_conflicts", "plan", "plan_date", "plan_streamed"]

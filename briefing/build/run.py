@@ -21,7 +21,7 @@ from briefing.build.execute import BuildResult, DateResult, execute
 from briefing.build.inputs import rel, script_dates
 from briefing.build.keys import Stage
 from briefing.build.lock import remove_stale_temp_files, workspace_lock
-from briefing.build.plan import WRITES, BuildPlan, DatePlan, ScriptPlan, plan
+from briefing.build.plan import WRITES, BuildPlan, DatePlan, ScriptPlan, plan, plan_streamed
 from briefing.build.report import (
     AudioStatus,
     BuildReport,
@@ -238,9 +238,13 @@ def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence
         ctx = _context(ws, settings, progress, workers)
         try:
             only = _edited_only(ctx, request, sources, dates is None and audio and not force)
-            planned = plan(ctx, sources, dates=dates, force=force, audio=audio,
-                           only=only.days if only else None)
-            report = make_report(ctx, planned, execute(ctx, planned),
+            # the dates are planned as the workers need them (the first date's synthesis
+            # starts before the last date is planned), then reported as one plan
+            scripts_plan, date_plans = plan_streamed(ctx, sources, dates=dates, force=force,
+                                                     audio=audio,
+                                                     only=only.days if only else None)
+            result = execute(ctx, scripts_plan, date_plans)
+            report = make_report(ctx, date_plans.complete(scripts_plan), result,
                                  only.recorded if only else None)
         finally:
             ctx.close()

@@ -6,7 +6,7 @@ audio comes from its file (:mod:`briefing.build.inserts`) instead of the engine.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,10 +95,12 @@ def plan_segments(script: Script, engine: Engine, settings: VoiceSettings,
     return planned
 
 
-def missing_segments(planned: list[PlannedSegment], cache: ContentStore) -> list[PlannedSegment]:
-    """The planned segments the cache lacks, each distinct text once."""
+def missing_segments(planned: list[PlannedSegment], cache: ContentStore,
+                     made: Collection[str] = frozenset()) -> list[PlannedSegment]:
+    """The planned segments the cache lacks, each distinct text once; those of ``made``
+    (stored by the build under way) count as lacking."""
     missing: dict[str, PlannedSegment] = {}
     for seg in planned:
-        if seg.digest not in missing and not cache.has(seg.digest):
+        if seg.digest not in missing and (seg.digest in made or not cache.has(seg.digest)):
             missing[seg.digest] = seg
     return list(missing.values())
