@@ -16,6 +16,7 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
+from briefing.audio.assemble import LEAD_MS
 from briefing.publish.transcripts import MAX_LINE, MAX_LINES, Cue, caption_blocks, caption_cues
 from tests.conftest import Cli, SeedBuild
 
@@ -47,7 +48,7 @@ def test_webvtt_cues_are_monotonic_and_cover_the_audio(built: Built) -> None:
     assert len(sentences) <= len(vtt.captions) <= 3 * len(sentences)
     assert starts == sorted(starts) and all(s < e for s, e in zip(starts, ends, strict=True))
     assert all(e <= n for e, n in zip(ends, starts[1:], strict=False))
-    assert starts[0] == 0
+    assert starts[0] == LEAD_MS / 1000  # the first words, after the chapter's lead-in
     assert abs(ends[-1] - day["duration_ms"] / 1000) <= 1.0
     titles = [c.identifier for c in vtt.captions if c.identifier]
     assert titles == [c["title"] for c in day["chapters"]]
@@ -57,8 +58,8 @@ def test_cues_start_at_their_chapters(built: Built) -> None:
     ws, day = built
     vtt = webvtt.read(str(ws / day["files"]["vtt"]))
     firsts = {c.identifier: seconds(c.start) for c in vtt.captions if c.identifier}
-    for chapter in day["chapters"]:
-        assert abs(firsts[chapter["title"]] * 1000 - chapter["start_ms"]) <= 50
+    for chapter in day["chapters"]:  # its first words, after its lead-in
+        assert abs(firsts[chapter["title"]] * 1000 - chapter["start_ms"] - LEAD_MS) <= 50
 
 
 def test_srt_matches_webvtt(built: Built) -> None:
