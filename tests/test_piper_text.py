@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -69,13 +71,19 @@ def _real_letters(text: str) -> str:
     return for_piper(text, loaded.letter)
 
 
-@pytest.mark.real_engine
-def test_piper_says_each_letter_with_its_own_stress() -> None:
+def _in_a_piper_process(fn: Callable[[str], Any], text: str) -> Any:
+    """``fn(text)`` in a fresh (spawned) process, as a worker runs piper; skipped without the
+    piper extra."""
     missing = extra_missing("piper")
     if missing:
         pytest.skip(missing)
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        said = pool.apply(_real_letters, ("Photo by Diego Ramos, A.F.P, via Getty Images.",))
+        return pool.apply(fn, (text,))
+
+
+@pytest.mark.real_engine
+def test_piper_says_each_letter_with_its_own_stress() -> None:
+    said = _in_a_piper_process(_real_letters, "Photo by Diego Ramos, A.F.P, via Getty Images.")
     block = re.search(r"\[\[(.*?)\]\]", said)
     assert block is not None, said
     words = block.group(1).rstrip(",").split()
@@ -144,9 +152,5 @@ def _real_phonemes(text: str) -> list[list[str]]:
 
 @pytest.mark.real_engine
 def test_piper_says_each_comma_longer() -> None:
-    missing = extra_missing("piper")
-    if missing:
-        pytest.skip(missing)
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        [said] = pool.apply(_real_phonemes, ("Photo by Ann Lee, via Getty Images.",))
+    [said] = _in_a_piper_process(_real_phonemes, "Photo by Ann Lee, via Getty Images.")
     assert "".join(said).count(",") == 1 + COMMA_REPEAT, said
