@@ -8,7 +8,8 @@ import math
 import random
 import wave
 
-from briefing.audio.assemble import EDGE_MARGIN_MS, ONSET_MAX_MS, SAMPLE_RATE, trimmed_pcm
+from briefing.audio.assemble import SAMPLE_RATE, trimmed_pcm
+from briefing.audio.trim import EDGE_MARGIN_MS, ONSET_MAX_MS
 
 
 def _samples(ms: float) -> int:
@@ -83,3 +84,76 @@ def test_a_release_after_a_short_closure_is_kept() -> None:
     _first, end = _kept(samples)
     assert end >= burst_end
     assert end - burst_end <= _samples(EDGE_MARGIN_MS + 10)
+
+
+def _pydub_trimmed(wav: bytes) -> bytes:
+    """The trim as pydub's own silence search and slices make it (the reference)."""
+    from pydub import AudioSegment
+    from pydub.silence import detect_leading_silence
+
+    from briefing.audio.trim import ONSET_FLOOR_DBFS, SILENCE_THRESHOLD_DBFS
+
+    audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
+    audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
+
+    def soft(edge: int, step: int) -> int:
+        found = edge
+        for k in range(ONSET_MAX_MS // 10):
+            lo = edge - (k + 1) * 10 if step < 0 else edge + k * 10
+            if lo < 0 or lo + 10 > len(audio):
+                break
+            if audio[lo : lo + 10].dBFS > ONSET_FLOOR_DBFS:
+                found = lo if step < 0 else lo + 10
+        return found
+
+    start = detect_leading_silence(audio, silence_threshold=SILENCE_THRESHOLD_DBFS)
+    end = len(audio) - detect_leading_silence(audio.reverse(),
+                                              silence_threshold=SILENCE_THRESHOLD_DBFS)
+    raw = audio.raw_data
+    if end <= start:
+        return bytes(raw)
+    start, end = soft(start, -1), soft(end, +1)
+    first = max(0, round((start - EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    last = min(len(raw) // 2, round((end + EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
+    return bytes(raw[2 * first : 2 * last])
+
+
+def _random_segment(rng: random.Random) -> list[int]:
+    """Silence, soft noise, loud sound and gaps in random lengths (any sample count, so the
+    last 10 ms slice is often partial), as an engine's segment may be."""
+    samples: list[int] = [0] * rng.randrange(0, _samples(400))
+    for _ in range(rng.randrange(0, 5)):
+        kind = rng.choice(["silence", "soft", "loud", "hiss"])
+        ms = rng.uniform(1, 250)
+        if kind == "silence":
+            samples += [0] * _samples(ms)
+        elif kind == "soft":
+            samples += _noise(ms, rng.uniform(-70, -48), rng.randrange(10**6))
+        elif kind == "hiss":
+            samples += [rng.choice([-1, 0, 1]) for _ in range(_samples(ms))]
+        else:
+            samples += _vowel(ms, rng.uniform(-30, -6))
+    return samples + [0] * rng.randrange(0, _samples(400))
+
+
+def test_the_trim_is_pydubs_to_the_sample() -> None:
+    """The edge search (written with numpy for speed) keeps exactly what pydub's
+    ``detect_leading_silence`` and 10 ms slices keep, on signals of every shape and length."""
+    rng = random.Random(17)
+    for _ in range(300):
+        wav = _wav(_random_segment(rng))
+        assert trimmed_pcm(wav) == _pydub_trimmed(wav)
+
+
+def test_a_wav_of_another_format_is_converted_then_trimmed_as_pydub_does() -> None:
+    """A stereo 8-bit 16 kHz WAV goes through pydub's conversion, then the same search."""
+    rng = random.Random(5)
+    for _ in range(20):
+        mono = _random_segment(rng)
+        buf = io.BytesIO()
+        with wave.open(buf, "wb") as w:
+            w.setnchannels(2)
+            w.setsampwidth(1)
+            w.setframerate(16000)
+            w.writeframes(bytes(128 + (s >> 8) for s in mono for _ in range(2)))
+        assert trimmed_pcm(buf.getvalue()) == _pydub_trimmed(buf.getvalue())

@@ -1,9 +1,8 @@
 """Join synthesised segments into chapters with natural pauses, keeping exact boundaries.
 
 Pauses grow with the structure: sentence < paragraph < chapter.  Every segment is trimmed of
-the engine's own leading and trailing silence first, so pauses are the same whatever the engine;
-the trim finds speech at -50 dBFS, then reaches out to quieter sound near it (soft onsets such
-as "th" and final releases sit below that level), so no consonant is cut off.
+the engine's own leading and trailing silence first (:mod:`briefing.audio.trim`), so pauses are
+the same whatever the engine.
 A chapter is produced as a stream of pieces, one sentence or pause at a time, so a chapter of
 any length is never held whole (:func:`chapter_pieces`).
 """
@@ -14,34 +13,14 @@ import io
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from briefing.audio.trim import trimmed
 from briefing.audio.units import FRAME, SEAM_SAMPLES
 from briefing.text.script_model import Chapter, Pause
 from briefing.text.sound import Sound
 
-if TYPE_CHECKING:
-    from pydub import AudioSegment
-
 SAMPLE_RATE = 22050
 """Sample rate of all assembled audio (mono, 16-bit)."""
-
-SILENCE_THRESHOLD_DBFS = -50.0
-"""Audio quieter than this at a segment's edges is the engine's own silence."""
-
-ONSET_FLOOR_DBFS = -65.0
-"""Sound above this close before or after the speech found with :data:`SILENCE_THRESHOLD_DBFS`
-is part of it: a soft onset or release ("th", "f", "h", a final "s") can stay below that
-threshold for tens of milliseconds and must not be trimmed."""
-
-ONSET_MAX_MS = 200
-"""Quiet sound is looked for this far before the first and after the last loud sound, so a
-noise floor above :data:`ONSET_FLOOR_DBFS` cannot keep a whole lead-in."""
-
-EDGE_MARGIN_MS = 20
-"""Silence kept at each edge of a trimmed segment, so no consonant is clipped."""
-
-_CHUNK_MS = 10
 
 LEAD_MS = 300
 """Silence before a chapter's first sentence.  A player that jumps to a chapter clips its first
@@ -128,41 +107,10 @@ def _silence(ms: int) -> bytes:
     return b"\x00\x00" * round(ms * SAMPLE_RATE / 1000)
 
 
-def _soft_edge(audio: AudioSegment, edge: int, step: int) -> int:
-    """``edge`` (ms) moved outwards (``step`` -1: earlier, +1: later) to the farthest 10 ms
-    chunk louder than :data:`ONSET_FLOOR_DBFS` within :data:`ONSET_MAX_MS` of it.
-
-    Not only over unbroken sound: a soft onset or release can dip below the floor for a chunk
-    (a stop's closure before its burst, a breathy "h" fading in) and still be speech.
-    """
-    found = edge
-    for k in range(ONSET_MAX_MS // _CHUNK_MS):
-        lo = edge - (k + 1) * _CHUNK_MS if step < 0 else edge + k * _CHUNK_MS
-        if lo < 0 or lo + _CHUNK_MS > len(audio):
-            break
-        if audio[lo : lo + _CHUNK_MS].dBFS > ONSET_FLOOR_DBFS:
-            found = lo if step < 0 else lo + _CHUNK_MS
-    return found
-
-
 def trimmed_pcm(wav: bytes) -> bytes:
-    """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, edges' silence trimmed."""
-    from pydub import AudioSegment  # imported here: a build with nothing to assemble skips it
-    from pydub.silence import detect_leading_silence
-
-    audio = AudioSegment.from_file(io.BytesIO(wav), format="wav")
-    audio = audio.set_channels(1).set_sample_width(2).set_frame_rate(SAMPLE_RATE)
-    start = detect_leading_silence(audio, silence_threshold=SILENCE_THRESHOLD_DBFS)
-    end = len(audio) - detect_leading_silence(audio.reverse(),
-                                              silence_threshold=SILENCE_THRESHOLD_DBFS)
-    if end <= start:  # all below the threshold: keep it as it is
-        return bytes(audio.raw_data)
-    start = _soft_edge(audio, start, -1)
-    end = _soft_edge(audio, end, +1)
-    raw = audio.raw_data  # sliced by sample: pydub pads a slice past the end with silence
-    first = max(0, round((start - EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
-    last = min(len(raw) // 2, round((end + EDGE_MARGIN_MS) * SAMPLE_RATE / 1000))
-    return bytes(raw[2 * first : 2 * last])
+    """Raw mono 16-bit PCM of a WAV at :data:`SAMPLE_RATE`, the engine's silence at its edges
+    trimmed (:func:`briefing.audio.trim.trimmed`)."""
+    return trimmed(wav, SAMPLE_RATE)
 
 
 def wav_pcm(wav: bytes) -> bytes:

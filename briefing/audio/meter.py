@@ -199,6 +199,14 @@ def _chunk_responses(sample_rate: int, length: int) -> tuple[Float, Float, Float
     return responses
 
 
+def prime(sample_rate: int) -> None:
+    """Compute now the filter responses the first measurement at ``sample_rate`` needs (about
+    15 ms; cached for the process), e.g. in a worker that would otherwise sit idle."""
+    grid = Grid.of(sample_rate)
+    _chunk_responses(sample_rate, grid.step)
+    _interpolation_matrix(grid.knot)
+
+
 class KWeighting:
     """The K-weighted energy of a stream of blocks, with the filter state carried across them."""
 

@@ -24,15 +24,14 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from briefing.audio.assemble import (
+from briefing.audio.assemble import SAMPLE_RATE, Gaps
+from briefing.audio.chapter import GAIN_TOLERANCE_DB, MP3_LOUDNESS_LOSS_LU
+from briefing.audio.trim import (
     EDGE_MARGIN_MS,
     ONSET_FLOOR_DBFS,
     ONSET_MAX_MS,
-    SAMPLE_RATE,
     SILENCE_THRESHOLD_DBFS,
-    Gaps,
 )
-from briefing.audio.chapter import GAIN_TOLERANCE_DB, MP3_LOUDNESS_LOSS_LU
 from briefing.audio.units import SEAM_FRAMES
 from briefing.audio.versions import LOUDNESS_VERSION
 from briefing.build.stages import PIPELINE as PIPELINE  # re-exported: defined there

@@ -76,13 +76,16 @@ def synthesize_task(engine: str, text: str, voice: str | None, rate: int,
 
 
 def warm_task() -> None:
-    """Run by an idle worker while the build plans (:meth:`Workers.warm`): import what the
-    encoding task needs (numpy and the audio stage), so that its first chapter does not wait
-    for them.  Never fails: a problem shows again, and is reported, in the task that needs it.
+    """Run by an idle worker while the build plans (:meth:`Workers.warm`): import and prime
+    what the encoding task needs (numpy, the audio stage, the meter's filter responses:
+    :func:`briefing.audio.chapter.prepare`), so that its first chapter does not wait for them.
+    Never fails: a problem shows again, and is reported, in the task that needs it.
     """
     try:
-        import briefing.audio.loudness
         import briefing.build.encode_task  # noqa: F401 (imported to have it ready)
+        from briefing.audio.chapter import prepare
+
+        prepare()
     except ImportError as exc:  # reported by the real task
         log.debug("warming a worker up failed: %s", exc)
 

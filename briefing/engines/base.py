@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import abc
 import functools
-import importlib.metadata
 import io
 import wave
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from briefing.speech.repertoire import EVERYTHING, Repertoire
 @functools.cache
 def dist_version(dist: str) -> str:
     """The installed version of the distribution ``dist`` ("unknown" when not installed)."""
+    import importlib.metadata  # imported here: 13 ms at start-up, and a build may not need it
+
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:

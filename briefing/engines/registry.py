@@ -4,7 +4,8 @@ entry-point group.
 Built-in engines are registered in ``pyproject.toml`` exactly like third-party ones, so any
 tool reading entry points sees them; :data:`BUILT_IN` names the same classes (a test checks
 they agree), so loading one does not scan every installed distribution's entry points
-(9 ms in the test environment, on every build's way to its plan; issue 17), as llm loads its
+(9 ms in the test environment, on every build's way to its plan, and importing
+:mod:`importlib.metadata` 13 ms more; issue 17), as llm loads its
 default plugins.  A third-party engine cannot take a built-in engine's name.
 """
 
@@ -13,10 +14,13 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from briefing.engines.base import Engine
 from briefing.errors import BriefingError, ConfigError, EngineUnavailableError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ BUILT_IN = {
 
 
 def _entry_points() -> dict[str, EntryPoint]:
+    from importlib.metadata import entry_points  # imported here: 13 ms, for plug-ins only
+
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
