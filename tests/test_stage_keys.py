@@ -116,8 +116,8 @@ def test_a_fingerprint_change_changes_its_stage_and_downstream(
 def test_audio_constants_are_in_the_assembly_fingerprint() -> None:
     fp = FINGERPRINTS[Stage.ASSEMBLY]
     from briefing.audio.assemble import Gaps
-    from briefing.audio.trim import SILENCE_THRESHOLD_DBFS
     from briefing.audio.chapter import MP3_LOUDNESS_LOSS_LU
+    from briefing.audio.trim import SILENCE_THRESHOLD_DBFS
 
     assert fp["mp3_loudness_loss_lu"] == MP3_LOUDNESS_LOSS_LU
     assert fp["silence_threshold_dbfs"] == SILENCE_THRESHOLD_DBFS
