@@ -28,8 +28,8 @@ from briefing.audio.loudness import LoudnessTarget, measure, normalize, normaliz
 from briefing.audio.mp3encode import encode_mp3, encode_stream
 from briefing.engines.base import VoiceSettings
 from briefing.engines.fake import FakeEngine
-from briefing.text.article import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, split_sentences
 from briefing.text.script_read import Chapter, Paragraph
+from briefing.text.sentences import MAX_SENTENCE_CHARS, MAX_SENTENCE_WORDS, split_sentences
 from tests.test_loudness import speech
 
 PIECE_S = 10.0

@@ -2,7 +2,8 @@
 
 Each case runs the real entry point (``python -X importtime -m briefing ...``) in a fresh
 interpreter and reads the modules it imported from ``-X importtime``'s report: a property of
-what is imported, not a timing, so it holds on a loaded machine too.
+what is imported, not a timing, so it holds on a loaded machine too.  Reading scripts back (a
+rebuild after a script edit) imports no article reader either.
 """
 
 from __future__ import annotations
@@ -72,3 +73,20 @@ def test_each_command_help_imports_no_pipeline(command: str) -> None:
     names, out = imported(command, "--help")
     assert f"Usage: python -m briefing {command}" in out
     assert heavy_in(names, (*HEAVY, *PIPELINE)) == []
+
+
+ARTICLE_READER = ("briefing.text.article", "briefing.text.captions", "briefing.text.credits",
+                  "briefing.text.credit_lines")
+"""The article formats and the caption and credit analysis."""
+
+
+@pytest.mark.parametrize("module", ["briefing.text.script_read", "briefing.build.inputs"])
+def test_reading_scripts_back_imports_no_article_reader(module: str) -> None:
+    """A rebuild after a script edit reads scripts back; the article reader is imported only
+    where articles are read."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
+                          capture_output=True, text=True, check=True)
+    names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    assert module in names
+    assert heavy_in(names, ARTICLE_READER) == []

@@ -199,15 +199,18 @@ def _encode_units(pieces: Iterator[bytes], bounds: list[int], pcm_digests: list[
 
 def prepare() -> None:
     """Import and compute now what the first :func:`render_chapter` of a process would wait for
-    (its lazily imported modules, the meter's filter responses): run by an idle worker while
-    the build plans, so that an edit's one chapter does not wait for them."""
+    (its lazily imported modules, the meter's filter responses, threadpoolctl's view of the
+    BLAS): run by an idle worker while the build plans, so that an edit's one chapter does not
+    wait for them."""
     import lameenc  # noqa: F401 (imported to have it ready)
     import pydub.silence  # noqa: F401
 
     import briefing.audio.unit_levels  # noqa: F401
+    from briefing.audio.loudness import prime_blas
     from briefing.audio.meter import prime
 
     prime(SAMPLE_RATE)
+    prime_blas()
 
 
 def render_chapter(chapter: Chapter, wavs: Sequence[Wav], gaps: Gaps, last: bool,

@@ -210,6 +210,13 @@ def single_threaded_blas() -> contextlib.AbstractContextManager[object]:
                 controller.limit(limits=1, user_api="blas"))
 
 
+def prime_blas() -> None:
+    """Load threadpoolctl and scan this process's thread pools now (about 7 ms, once a
+    process), e.g. in a worker that would otherwise sit idle, rather than in its first
+    chapter."""
+    _blas_controller()
+
+
 @functools.cache
 def _blas_controller() -> Any:
     """threadpoolctl's view of this process's thread pools, made once (making one scans the

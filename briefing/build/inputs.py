@@ -1,6 +1,8 @@
 """The build's inputs: the articles of each date, the scripts in a workspace, and paths.
 
-Small helpers the planning and the running of a build share.
+Small helpers the planning and the running of a build share.  The article reader (caption and
+credit analysis, the article formats) is imported only when articles are read: a rebuild after
+a script edit reads none.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.build.workspace import Workspace
 from briefing.config import Settings
 from briefing.errors import ArticleError, InputError
-from briefing.text.article import Article, find_articles, read_article
 from briefing.text.dates import parse_iso_date
+
+if TYPE_CHECKING:
+    from briefing.text.article import Article
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Articles:
 
 def read_articles(paths: Sequence[Path], settings: Settings) -> Articles:
     """Read every article under ``paths``; bad ones are reported and skipped."""
+    from briefing.text.article import find_articles, read_article
+
     files = find_articles(list(paths))
     if not files:
         where = ", ".join(str(p) for p in paths)

@@ -26,7 +26,6 @@ from briefing.chapters import (
 )
 from briefing.errors import ScriptError
 from briefing.readfile import read_text_limited
-from briefing.text.article import split_sentences
 from briefing.text.chapter_voice import ChapterVoice, heading_voice, refuse_voice_comment
 from briefing.text.front_matter import read_front_matter
 from briefing.text.markup import protect, read_inline, restore
@@ -37,6 +36,7 @@ from briefing.text.script_model import Chapter as Chapter
 from briefing.text.script_model import Paragraph as Paragraph
 from briefing.text.script_model import Pause as Pause
 from briefing.text.script_model import Script as Script
+from briefing.text.sentences import split_sentences
 from briefing.text.sound import read_sound
 
 log = logging.getLogger(__name__)
