@@ -2,8 +2,8 @@
 
 Each case runs the real entry point (``python -X importtime -m briefing ...``) in a fresh
 interpreter and reads the modules it imported from ``-X importtime``'s report: a property of
-what is imported, not a timing, so it holds on a loaded machine too.  Reading scripts back (a
-rebuild after a script edit) imports no article reader either.
+what is imported, not a timing, so it holds on a loaded machine too.  Reading scripts back
+imports no article reader either.
 """
 
 from __future__ import annotations
@@ -32,14 +32,20 @@ def imported(*args: str | Path, cwd: Path | None = None) -> tuple[set[str], str]
                            *map(str, args)], capture_output=True, text=True, cwd=cwd,
                           check=False)
     assert done.returncode == 0, done.stderr[-2000:]
+    names = reported_modules(done.stderr)
+    assert "briefing" in names, done.stderr[-2000:]  # the report was read
+    return names, done.stdout
+
+
+def reported_modules(report: str) -> set[str]:
+    """The modules named in ``-X importtime``'s report."""
     names = set()
-    for line in done.stderr.splitlines():
+    for line in report.splitlines():
         if line.startswith("import time:") and "|" in line:
             name = line.rsplit("|", 1)[1].strip()
             if name != "package":  # the report's header line
                 names.add(name)
-    assert "briefing" in names, done.stderr[-2000:]  # the report was read
-    return names, done.stdout
+    return names
 
 
 def heavy_in(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
@@ -82,11 +88,10 @@ ARTICLE_READER = ("briefing.text.article", "briefing.text.captions", "briefing.t
 
 @pytest.mark.parametrize("module", ["briefing.text.script_read", "briefing.build.inputs"])
 def test_reading_scripts_back_imports_no_article_reader(module: str) -> None:
-    """A rebuild after a script edit reads scripts back; the article reader is imported only
-    where articles are read."""
+    """Reading scripts back (``briefing render``, a rebuild's plan of an edited script) needs
+    no article reader: it is imported only where articles are read."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
                           capture_output=True, text=True, check=True)
-    names = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
-             if line.startswith("import time:") and "|" in line}
+    names = reported_modules(done.stderr)
     assert module in names
     assert heavy_in(names, ARTICLE_READER) == []

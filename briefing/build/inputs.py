@@ -1,8 +1,8 @@
 """The build's inputs: the articles of each date, the scripts in a workspace, and paths.
 
 Small helpers the planning and the running of a build share.  The article reader (caption and
-credit analysis, the article formats) is imported only when articles are read: a rebuild after
-a script edit reads none.
+credit analysis, the article formats) is imported only when articles are read: ``briefing
+render`` reads scripts alone.
 """
 
 from __future__ import annotations
