@@ -17,7 +17,6 @@ import contextvars
 import functools
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from importlib.abc import InspectLoader
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.fsutil import write_bytes_atomic
+from briefing.installed import dist_info
 
 VERSION = 1
 """The layout of a remembered entry."""
@@ -50,20 +50,6 @@ _LIBRARIES = {"pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": 
 of every key."""
 
 
-def _installed(module: str, distribution: str) -> str:
-    """The installed distribution's ``*.dist-info`` folder name (it holds the version), found
-    beside the module without importing it or :mod:`importlib.metadata` (30 ms); '' if none."""
-    spec = find_spec(module)
-    if spec is None or spec.origin is None:
-        return ""
-    folder = Path(spec.origin).parent
-    site = folder.parent if folder.name == module else folder  # a package, or a module file
-    wanted = distribution.lower().replace("-", "_") + "-"
-    found = sorted(entry.name for entry in os.scandir(site)
-                   if entry.name.lower().startswith(wanted) and entry.name.endswith(".dist-info"))
-    return " ".join(found)
-
-
 @functools.cache
 def _code_digest(modules: tuple[str, ...]) -> str:
     """The identity of the checking code: Python's version, the libraries' installed versions
@@ -71,7 +57,7 @@ def _code_digest(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256(f"{VERSION}\0{sys.version}".encode())
     try:
         for module, distribution in _LIBRARIES.items():
-            installed = _installed(module, distribution)
+            installed = dist_info(module, distribution)
             if not installed:
                 return ""
             digest.update(f"\0{installed}".encode())

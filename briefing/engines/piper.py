@@ -130,7 +130,7 @@ class PiperEngine(Engine):
         :data:`NOISE_FACTOR`, the fixed noise's :data:`NOISE_SEED` and :data:`RATE_MAPPING`,
         everything that changes how a segment sounds.
         """
-        return (f"piper-tts-{dist_version('piper-tts')}/{self._own.identity}"
+        return (f"piper-tts-{dist_version('piper-tts', 'piper')}/{self._own.identity}"
                 f"/noise{NOISE_FACTOR:g}/seed{NOISE_SEED}/text{PIPER_TEXT_VERSION}/rate{RATE_MAPPING}")
 
     def _files(self, voice: str | None) -> VoiceFiles:

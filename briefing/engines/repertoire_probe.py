@@ -254,7 +254,7 @@ def _describe(backend: str) -> str:
     from briefing.engines.base import dist_version
 
     if backend == "piper":
-        return f"piper-tts {dist_version('piper-tts')}"
+        return f"piper-tts {dist_version('piper-tts', 'piper')}"
     return f"espeakng-loader {dist_version('espeakng-loader')}"
 
 
