@@ -38,9 +38,11 @@ edit = edit_story
 
 @pytest.fixture
 def spy() -> Iterator[dict[str, list[Any]]]:
-    """The scripts the plan reads back and the dates it renders from articles."""
-    seen: dict[str, list[Any]] = {"read": [], "rendered": []}
-    read, render = plan_module.read_script, plan_module.render_script
+    """The scripts the plan reads back, the dates it renders from articles and the article
+    sources it reads."""
+    seen: dict[str, list[Any]] = {"read": [], "rendered": [], "articles": []}
+    read, render, articles = (plan_module.read_script, plan_module.render_script,
+                              plan_module.read_articles)
 
     def reading(path: Path) -> Any:
         seen["read"].append(path.name)
@@ -50,8 +52,13 @@ def spy() -> Iterator[dict[str, list[Any]]]:
         seen["rendered"].append(day.isoformat())
         return render(day, *args, **kwargs)
 
+    def reading_articles(paths: Any, settings: Any) -> Any:
+        seen["articles"].append(paths)
+        return articles(paths, settings)
+
     with mock.patch.object(plan_module, "read_script", reading), \
-            mock.patch.object(plan_module, "render_script", rendering):
+            mock.patch.object(plan_module, "render_script", rendering), \
+            mock.patch.object(plan_module, "read_articles", reading_articles):
         yield seen
 
 
@@ -70,6 +77,7 @@ def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
     fast, full = copy(three_built, tmp_path / "fast"), copy(three_built, tmp_path / "full")
     spy["read"].clear()
     spy["rendered"].clear()
+    spy["articles"].clear()
     for ws in (fast, full):
         edit(ws, DATES[1])
     before = {p: (fast / p).stat().st_mtime_ns for p in files(fast)}
@@ -79,6 +87,9 @@ def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
     # its generated text is the one recorded as its merge base (nothing it is made from
     # changed), so no template is rendered
     assert spy["read"] == [f"{DATES[1]}.md"] and spy["rendered"] == []
+    # nor is any article read: their warnings are the recorded build's, said again
+    assert spy["articles"] == []
+    assert one.stderr.count("has no credit") == len(DATES), one.stderr
 
     spy["read"].clear()
     spy["rendered"].clear()
@@ -86,6 +97,7 @@ def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
     every = cli("build", "-w", full, "--json")
     assert every.exit_code == 0, every.stderr
     assert sorted(spy["read"]) == [f"{d}.md" for d in DATES]  # the spy sees a full plan
+    assert len(spy["articles"]) == 1
 
     assert files(fast) == files(full)
     assert one.stdout.replace(str(fast), str(full)) == every.stdout

@@ -57,7 +57,8 @@ from briefing.hashing import canonical_hash
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+"""2: the warnings of reading the articles recorded apart (``input_warnings``)."""
 SNAPSHOT_NAME = "noop.json"
 
 NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", LOCK_NAME, CLEAN_MARK,
@@ -218,7 +219,8 @@ def noop_form(report: BuildReport) -> BuildReport | None:
             segments_reused=d.segments_total, chapters_encoded=0, audio=AudioStatus.UP_TO_DATE,
             reason="up to date", changed=(), stages=stages, written=(), estimated_ms=(),
             files=_as_recorded(d.files)))
-    return BuildReport(tuple(dates), (), (), (), report.warnings, (), notes=report.notes)
+    return BuildReport(tuple(dates), (), (), (), report.warnings, (), notes=report.notes,
+                       input_warnings=report.input_warnings)
 
 
 def _as_recorded(files: Mapping[str, object]) -> dict[str, Any]:
@@ -254,7 +256,8 @@ def record(ws: Workspace, request: Request, report: BuildReport) -> None:
               if kind in ("f", "l") and _hashed(name)
               and (digest := _sha256(_path(ws, name))) is not None}
     _write(ws, {"version": SNAPSHOT_VERSION, "request": request.key(ws), "files": files,
-                "hashes": hashes, "report": report_json(noop)})
+                "hashes": hashes, "report": report_json(noop),
+                "input_warnings": list(noop.input_warnings)})
 
 
 def _write(ws: Workspace, doc: Mapping[str, Any]) -> None:
@@ -312,7 +315,8 @@ def _report(doc: Mapping[str, Any]) -> BuildReport:
     report = doc["report"]
     return BuildReport(tuple(date_from_json(d) for d in report["dates"]),
                        warnings=tuple(str(w) for w in report["warnings"]),
-                       notes=tuple(str(n) for n in report["notes"]))
+                       notes=tuple(str(n) for n in report["notes"]),
+                       input_warnings=tuple(str(w) for w in doc["input_warnings"]))
 
 
 def changed_inputs(ws: Workspace, request: Request) -> tuple[BuildReport, frozenset[str]] | None:

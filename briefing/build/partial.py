@@ -8,10 +8,11 @@ bytes' hash of every file a build reads and what the next build reports for each
 nothing changed.  When the only files whose bytes changed since then are scripts of dates
 that build recorded (nothing added or removed, no article, setting, template, lexicon, sound,
 output, code or installed package changed, the same command line and environment), the other
-dates' plans are known: up to date, as recorded.  The build then reads the articles as always
-(their warnings are the report's), plans just those dates (each script merged with the text
-last generated for it, which is what rendering its unchanged articles would give: no template
-is loaded), executes that plan (the site's index and feed are made from every date's recorded
+dates' plans are known: up to date, as recorded.  The build then plans just those dates, each
+script merged with the text last generated for it, which is what rendering its unchanged
+articles would give: no article is read and no template is loaded (the articles' warnings are
+the ones the recorded build read, logged and reported again; :func:`edited_scripts`).  It
+executes that plan (the site's index and feed are made from every date's recorded
 outputs, as always) and reports the recorded entries of the other dates beside the new ones,
 in the recorded order; the warnings of dates over the target duration are made from all of
 them.  Anything else, and every date is planned,
@@ -27,11 +28,17 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from briefing.build import noop
 from briefing.build.report import BuildReport, DateReport, DateState
 from briefing.build.workspace import Workspace
+from briefing.errors import InputError
 from briefing.text.dates import parse_iso_date
+
+if TYPE_CHECKING:
+    from briefing.build.context import BuildContext
+    from briefing.build.plan import ScriptPlan
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +91,35 @@ def scope(ws: Workspace, request: noop.Request,
     return Scope(days, recorded)
 
 
+def edited_scripts(ctx: BuildContext, scope: Scope) -> list[ScriptPlan] | None:
+    """The plans of the scripts of ``scope``'s dates, made without reading an article: their
+    generated text is the one last generated (the merge base), their sources and counts the
+    recorded ones.  ``None`` when a date has no trusted base or its script cannot be read:
+    the articles are read then, and the plan says what is wrong."""
+    from briefing.build.bases import base_text
+    from briefing.build.plan import ScriptPlan
+    from briefing.build.scripts import decide
+
+    entries = {d.date: d for d in scope.recorded.dates}
+    plans: list[ScriptPlan] = []
+    for day in sorted(scope.days):
+        text = base_text(ctx.ws, ctx.state, day)
+        sources = ctx.state.sources.get(day.isoformat())
+        entry = entries.get(day.isoformat())
+        if text is None or not sources or entry is None:
+            return None
+        try:
+            decision = decide(ctx.ws, day, text, ctx.state, False)
+        except InputError:
+            return None
+        plans.append(ScriptPlan(day, text, decision.status, ctx.ws.script_path(day), sources,
+                                entry.stories, entry.photos, decision.script,
+                                decision.conflicts))
+    for warning in scope.recorded.input_warnings:  # as reading the articles logs them
+        log.warning("%s", warning)
+    return plans
+
+
 def merged(entries: Sequence[DateReport], recorded: BuildReport) -> list[DateReport]:
     """``entries`` (of the planned dates) with the recorded entries of the others, in the
     recorded order (new dates last)."""
@@ -91,4 +127,4 @@ def merged(entries: Sequence[DateReport], recorded: BuildReport) -> list[DateRep
     return [new.pop(d.date, d) for d in recorded.dates] + list(new.values())
 
 
-__all__ = ["Scope", "merged", "scope"]
+__all__ = ["Scope", "edited_scripts", "merged", "scope"]

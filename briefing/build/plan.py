@@ -333,12 +333,32 @@ def plan(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
     return later.complete(base)
 
 
+def _from_articles(ctx: BuildContext, paths: Sequence[Path], force: bool, audio: bool,
+                   only: frozenset[dt.date] | None
+                   ) -> tuple[list[ScriptPlan], list[RemovedDate], list[BriefingError],
+                              tuple[str, ...]]:
+    """The articles under ``paths`` read: each date's script plan, the dates removed, the
+    errors and the warnings."""
+    read = read_articles(paths, ctx.settings)
+    # a build reads the scripts at the command line's voice and rate without writing them
+    # in; 'briefing script --rate' (no audio) writes them
+    written = ctx.settings.configured() if audio else ctx.settings
+    scripts, failed = _script_plans(ctx, read, force, written, only)
+    default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
+    removed = ([] if only is not None else
+               removed_dates(ctx, read, {p.day for p in scripts}, default))
+    return scripts, removed, [*read.errors, *failed], read.warnings
+
+
 def plan_streamed(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
                   dates: Sequence[dt.date] | None = None, force: bool = False,
-                  audio: bool = True, only: frozenset[dt.date] | None = None
+                  audio: bool = True, only: frozenset[dt.date] | None = None,
+                  known: tuple[Sequence[ScriptPlan], tuple[str, ...]] | None = None
                   ) -> tuple[BuildPlan, DatePlans]:
     """:func:`plan` with its dates left to plan: the plan of the scripts (its ``dates``
-    empty), and the dates to plan one by one as a build goes (:class:`DatePlans`)."""
+    empty), and the dates to plan one by one as a build goes (:class:`DatePlans`).
+    ``known``: with ``only``, the plans of its scripts and the articles' warnings, known
+    without reading the articles (:func:`briefing.build.partial.edited_scripts`)."""
     errors: list[BriefingError] = []
     scripts: list[ScriptPlan] = []
     removed: list[RemovedDate] = []
@@ -346,17 +366,10 @@ def plan_streamed(ctx: BuildContext, paths: Sequence[Path] | None = None, *,
     conflicts: list[ScriptResult] = []
     todo: dict[dt.date, str | None] = dict.fromkeys(dates or ())
     if paths is not None:
-        read = read_articles(paths, ctx.settings)
-        errors.extend(read.errors)
-        warnings = read.warnings
-        # a build reads the scripts at the command line's voice and rate without writing
-        # them in; 'briefing script --rate' (no audio) writes them
-        written = ctx.settings.configured() if audio else ctx.settings
-        scripts, failed = _script_plans(ctx, read, force, written, only)
-        errors.extend(failed)
-        default = [Path(p).resolve() for p in paths] == [ctx.ws.articles.resolve()]
-        removed = ([] if only is not None else
-                   removed_dates(ctx, read, {p.day for p in scripts}, default))
+        if only is not None and known is not None:
+            scripts, warnings = list(known[0]), known[1]
+        else:
+            scripts, removed, errors, warnings = _from_articles(ctx, paths, force, audio, only)
         for sp in scripts:
             todo[sp.day] = sp.script_text if sp.status in WRITES else None
             if sp.status is ScriptStatus.CONFLICT:

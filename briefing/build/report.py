@@ -145,6 +145,10 @@ class BuildReport:
     """Only planned (``--dry-run``, ``status``): merges and ``.new.md`` files were not written."""
     notes: tuple[str, ...] = ()
     """What the reader should know: a command-line value that overrides a script's own."""
+    input_warnings: tuple[str, ...] = ()
+    """The warnings of reading the articles (the first of :attr:`warnings`), which a build
+    that plans only edited scripts reports again without reading them
+    (:mod:`briefing.build.partial`)."""
 
     def stage_totals(self) -> dict[Stage, int]:
         """Items each stage made over all dates (the script: scripts written; the site: files

@@ -190,7 +190,8 @@ def make_report(ctx: BuildContext, built: BuildPlan, result: BuildResult | None,
     errors = built.errors + (result.errors if result is not None else ())
     return BuildReport(tuple(entries), result.site if result is not None else (), errors,
                        conflicts, built.warnings + _long(ctx, entries), _merged(built, result),
-                       dry_run=dry, notes=tuple(n for dp in built.dates for n in dp.notes))
+                       dry_run=dry, notes=tuple(n for dp in built.dates for n in dp.notes),
+                       input_warnings=built.warnings)
 
 
 def _long(ctx: BuildContext, entries: Sequence[DateReport]) -> tuple[str, ...]:
@@ -240,9 +241,11 @@ def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence
             only = _edited_only(ctx, request, sources, dates is None and audio and not force)
             # the dates are planned as the workers need them (the first date's synthesis
             # starts before the last date is planned), then reported as one plan
-            scripts_plan, date_plans = plan_streamed(ctx, sources, dates=dates, force=force,
-                                                     audio=audio,
-                                                     only=only.days if only else None)
+            known = partial.edited_scripts(ctx, only) if only else None
+            scripts_plan, date_plans = plan_streamed(
+                ctx, sources, dates=dates, force=force, audio=audio,
+                only=only.days if only else None,
+                known=(known, only.recorded.input_warnings) if only and known else None)
             result = execute(ctx, scripts_plan, date_plans)
             report = make_report(ctx, date_plans.complete(scripts_plan), result,
                                  only.recorded if only else None)
