@@ -14,8 +14,10 @@ STAGES = ("text", "speech", "engines", "audio", "publish", "build", "proof", "cl
 the shared top-level modules (``build`` runs every stage before it; ``cli`` only calls)."""
 
 SHARED = {"__init__", "__main__", "errors", "fsutil", "readfile", "values", "extras", "config",
-          "hashing", "templating", "artwork", "chapters", "config_model", "remembered"}
-"""Top-level modules every stage may use: errors, files, settings, hashing, templates, checks."""
+          "hashing", "templating", "artwork", "chapters", "config_model", "remembered",
+          "installed"}
+"""Top-level modules every stage may use: errors, files, settings, hashing, templates, checks,
+installed versions."""
 
 MAX_LINES = 400
 
