@@ -112,6 +112,29 @@ def test_an_edit_plans_its_date_alone_and_makes_what_a_full_plan_makes(
     assert again.exit_code == 0 and len(spy["read"]) == 3
 
 
+def test_an_edit_whose_merge_base_is_not_trusted_reads_the_articles(
+        three_built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the plans of the edited scripts cannot be made without the articles (no trusted
+    text last generated for one), the articles are read as in a full plan, and the build
+    makes what a full plan makes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714564800")
+    fast, full = copy(three_built, tmp_path / "fast"), copy(three_built, tmp_path / "full")
+    for ws in (fast, full):
+        edit(ws, DATES[1])
+    spy["articles"].clear()
+    with monkeypatch.context() as patched:
+        patched.setattr("briefing.build.bases.base_text", lambda ws, state, day: None)
+        one = cli("build", "-w", fast, "--json")
+    assert one.exit_code == 0, one.stderr
+    assert len(spy["articles"]) == 1
+    (full / ".briefing" / SNAPSHOT_NAME).unlink()
+    every = cli("build", "-w", full, "--json")
+    assert every.exit_code == 0, every.stderr
+    assert files(fast) == files(full)
+    assert one.stdout.replace(str(fast), str(full)) == every.stdout
+
+
 @pytest.mark.parametrize("other", ["article", "settings"])
 def test_an_edit_beside_another_change_plans_every_date(
         three_built: Path, tmp_path: Path, cli: Cli, spy: dict[str, list[Any]], other: str) -> None:
