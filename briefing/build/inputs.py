@@ -2,7 +2,7 @@
 
 Small helpers the planning and the running of a build share.  The article reader (caption and
 credit analysis, the article formats) is imported only when articles are read: ``briefing
-render`` reads scripts alone.
+render`` and a build after an edit of scripts only (:mod:`briefing.build.partial`) read none.
 """
 
 from __future__ import annotations

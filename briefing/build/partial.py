@@ -91,11 +91,13 @@ def scope(ws: Workspace, request: noop.Request,
     return Scope(days, recorded)
 
 
-def edited_scripts(ctx: BuildContext, scope: Scope) -> list[ScriptPlan] | None:
-    """The plans of the scripts of ``scope``'s dates, made without reading an article: their
-    generated text is the one last generated (the merge base), their sources and counts the
-    recorded ones.  ``None`` when a date has no trusted base or its script cannot be read:
-    the articles are read then, and the plan says what is wrong."""
+def edited_scripts(ctx: BuildContext, scope: Scope
+                   ) -> tuple[list[ScriptPlan], tuple[str, ...]] | None:
+    """The plans of the scripts of ``scope``'s dates, made without reading an article (their
+    generated text is the one last generated, the merge base; their sources and counts the
+    recorded ones), and the articles' warnings the recorded build read, logged again.
+    ``None`` when a date has no trusted base or its script cannot be read: the articles are
+    read then, and the plan says what is wrong."""
     from briefing.build.bases import base_text
     from briefing.build.plan import ScriptPlan
     from briefing.build.scripts import decide
@@ -117,7 +119,7 @@ def edited_scripts(ctx: BuildContext, scope: Scope) -> list[ScriptPlan] | None:
                                 decision.conflicts))
     for warning in scope.recorded.input_warnings:  # as reading the articles logs them
         log.warning("%s", warning)
-    return plans
+    return plans, scope.recorded.input_warnings
 
 
 def merged(entries: Sequence[DateReport], recorded: BuildReport) -> list[DateReport]:

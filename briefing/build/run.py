@@ -241,11 +241,10 @@ def _carry_out(ws: Workspace, settings: Settings, lock: _Lock, sources: Sequence
             only = _edited_only(ctx, request, sources, dates is None and audio and not force)
             # the dates are planned as the workers need them (the first date's synthesis
             # starts before the last date is planned), then reported as one plan
-            known = partial.edited_scripts(ctx, only) if only else None
             scripts_plan, date_plans = plan_streamed(
                 ctx, sources, dates=dates, force=force, audio=audio,
                 only=only.days if only else None,
-                known=(known, only.recorded.input_warnings) if only and known else None)
+                known=partial.edited_scripts(ctx, only) if only else None)
             result = execute(ctx, scripts_plan, date_plans)
             report = make_report(ctx, date_plans.complete(scripts_plan), result,
                                  only.recorded if only else None)

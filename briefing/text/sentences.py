@@ -1,9 +1,9 @@
 """A paragraph cut into sentences, each short enough to be one segment of speech.
 
 Apart from the article reader (:mod:`briefing.text.article`) because reading a script back
-(:mod:`briefing.text.script_read`) needs it too, and reading scripts alone (``briefing render``)
-then imports neither the caption and credit analysis nor the article formats.  (A build still
-reads every article, for its warnings, even when only a script changed.)
+(:mod:`briefing.text.script_read`) needs it too, and reading scripts alone (``briefing render``,
+or a build after an edit of scripts only: :mod:`briefing.build.partial`) then imports neither
+the caption and credit analysis nor the article formats.
 """
 
 from __future__ import annotations
