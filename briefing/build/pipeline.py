@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import contextvars
 import functools
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
@@ -188,7 +189,9 @@ class _Writer:
         self._futures: list[cf.Future[None]] = []
 
     def submit(self, write: Callable[[], None]) -> None:
-        self._futures.append(self._pool.submit(write))
+        """Write in the thread, within the build's context (its remembered checks:
+        :func:`briefing.remembered.remembering`)."""
+        self._futures.append(self._pool.submit(contextvars.copy_context().run, write))
 
     def check(self) -> None:
         """Raise the error of a date that failed to be written, if one has."""

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from briefing.audio.bwf import Bext, BwfWriter, CuePoint
 from briefing.audio.id3 import TagInfo
@@ -44,8 +44,10 @@ from briefing.errors import EncoderError
 from briefing.fsutil import atomic_path, remove_own_files, still_current
 from briefing.hashing import canonical_hash
 from briefing.publish.formats import WAV_VERSION, BroadcastOptions
-from briefing.publish.manifest import ManifestWav
 from briefing.publish.publication import parse_iso
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import ManifestWav
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.config import DEFAULT_FEED, FeedSettings
 from briefing.errors import ConfigError
@@ -26,9 +27,11 @@ from briefing.publish.formatting import (
     site_lang,
     whole_seconds,
 )
-from briefing.publish.manifest import Manifest
 from briefing.publish.publication import update_note, version_query
 from briefing.values import url_problem
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import Manifest
 
 FEED_TEMPLATE = "feed.xml.j2"
 

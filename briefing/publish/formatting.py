@@ -12,17 +12,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import jinja2
 
 from briefing.config import DEFAULT_FEED
-from briefing.publish.manifest import Manifest
 from briefing.publish.publication import publication_time
 from briefing.templating import environment
 from briefing.values import hms as _hms
 from briefing.values import short_duration as short_duration  # re-exported
 from briefing.values import whole_seconds as whole_seconds  # re-exported
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import Manifest
 
 DEFAULT_TITLE = DEFAULT_FEED.title
 DEFAULT_DESCRIPTION = (

@@ -1,11 +1,17 @@
-"""The manifest of a date (``audio/<date>/briefing-<date>.json``): its layout, and reading it.
+"""The manifest of a date (``audio/<date>/briefing-<date>.json``): reading it, and checking it.
 
 The build writes the manifest beside the audio (:mod:`briefing.publish.outputs`); the pages and
-the feed are made from manifests alone.  The layout is declared once, as the TypedDicts below,
-and the same declarations validate what is read back (pydantic, unknown keys forbidden, nothing
-coerced), so an error names the field (``manifest.chapters[3].file is not a plain file
-name ...``).  Rules a type cannot say (file names stay inside the date folder, a chapter ends
-after it starts, a cue's chapter exists) are checked here too.
+the feed are made from manifests alone.  Its layout is declared once, in
+:mod:`briefing.publish.manifest_model`, whose pydantic declarations validate what is read back,
+so an error names the field (``manifest.chapters[3].file is not a plain file name ...``).
+Rules a type cannot say (a chapter ends after it starts, a cue's chapter exists, a level agrees
+with its kind) are checked here too, and a manifest's date must be its folder's.
+
+Within :func:`briefing.remembered.remembering` (a build), a manifest's text that passed once is
+remembered, and so is the text of every manifest the build writes (made from its own checked
+values: ``tests/test_manifest_remembered.py`` checks each one the build writes with the model),
+so a build reading back the manifests of the dates it did not rebuild imports no pydantic.  A
+changed or damaged file, or a changed rule, is checked again.
 
 Older manifests are still read: format 1 (before chapter kinds) has its chapters' kinds and
 stories inferred from the titles, as the pages did then; formats 1 and 2 (before levels) have
@@ -16,18 +22,8 @@ level is derived data, so one that disagrees with the kinds is an error.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
 from pathlib import Path
-from typing import (
-    Annotated,
-    Any,
-    NotRequired,  # pydantic reads these on 3.11
-)
-
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError, with_config
-from pydantic_core import ErrorDetails
-from typing_extensions import TypedDict
+from typing import TYPE_CHECKING, Any
 
 from briefing.chapters import (
     ChapterKind,
@@ -37,9 +33,13 @@ from briefing.chapters import (
     infer_roles,
 )
 from briefing.errors import BriefingError
-from briefing.publish.publication import Published
-from briefing.text.dates import parse_iso_date
-from briefing.values import language_tag_problem
+from briefing.remembered import recall, remember
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import (
+        Manifest,
+        ManifestChapter,
+    )
 
 MANIFEST_FORMAT = 3
 """Version of ``briefing-<date>.json``; bumped when its layout changes.
@@ -54,143 +54,6 @@ class ManifestError(BriefingError, ValueError):
 
     Manifests are written by the build, so the remedy is to rebuild the date.
     """
-
-
-_REL_FILE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _rel_file(value: str) -> str:
-    if not _REL_FILE.match(value) or any(p in {".", ".."} for p in value.split("/")):
-        raise ValueError(f"is not a plain file name inside the date folder: {value!r}")
-    return value
-
-
-def _count(value: int) -> int:
-    if value < 0:
-        raise ValueError("must not be negative")
-    return value
-
-
-def _sha256(value: str) -> str:
-    if not _SHA256.match(value):
-        raise ValueError("is not a SHA-256 in hex")
-    return value
-
-
-def _day(value: str) -> str:
-    try:
-        parse_iso_date(value)
-    except ValueError:
-        raise ValueError(f"is not a YYYY-MM-DD date: {value!r}") from None
-    return value
-
-
-def _lang(value: str) -> str:
-    if language_tag_problem(value) is not None:
-        raise ValueError(f"is not a language tag: {value!r}")
-    return value
-
-
-RelFile = Annotated[str, AfterValidator(_rel_file)]
-Count = Annotated[int, AfterValidator(_count)]
-_FORBID = ConfigDict(extra="forbid", strict=True)
-
-
-@with_config(_FORBID)
-class ManifestFile(TypedDict):
-    """A file of the date, relative to its folder."""
-
-    file: RelFile
-    bytes: Count
-    sha256: NotRequired[Annotated[str, AfterValidator(_sha256)]]
-    """Of the file's bytes (the MP3's: its enclosure URL carries a version from it)."""
-
-
-@with_config(_FORBID)
-class ManifestM4b(TypedDict):
-    """The M4B audiobook in the manifest, with the hash of what it was made from."""
-
-    file: RelFile
-    bytes: Count
-    key: str
-
-
-@with_config(_FORBID)
-class ManifestChapter(TypedDict):
-    """A chapter in the manifest: :class:`~briefing.chapters.PublishedChapter` and its file."""
-
-    title: str
-    kind: Annotated[ChapterKind, Field(strict=False)]
-    story: int | None
-    level: int
-    start_ms: Count
-    end_ms: Count
-    file: RelFile
-    bytes: Count
-
-
-@with_config(_FORBID)
-class ManifestWav(TypedDict):
-    """The broadcast WAV in the manifest: its key (as the M4B's), format, measured loudness
-    and its cue sheets."""
-
-    file: RelFile
-    bytes: Count
-    key: str
-    sample_rate: Count
-    bits: Count
-    samples: Count
-    loudness_lufs: float | None
-    """As measured (``None`` for silence)."""
-    true_peak_dbtp: float | None
-    cues_csv: RelFile
-    cues_txt: RelFile
-
-
-@with_config(_FORBID)
-class ManifestCue(TypedDict):
-    """A spoken sentence in the manifest."""
-
-    start_ms: Count
-    end_ms: Count
-    text: str
-    chapter: Count
-    sound: NotRequired[bool]
-    """Present (true) on a sound insert's cue (``[Sound: ident]``)."""
-
-
-def _non_empty(chapters: list[ManifestChapter]) -> list[ManifestChapter]:
-    if not chapters:
-        raise ValueError("is empty")
-    return chapters
-
-
-@with_config(_FORBID)
-class Manifest(TypedDict):
-    """``audio/<date>/briefing-<date>.json``: everything pages and feeds need about a date."""
-
-    format: int
-    date: Annotated[str, AfterValidator(_day)]
-    title: str
-    lang: Annotated[str, AfterValidator(_lang)]
-    duration_ms: Count
-    mp3: ManifestFile
-    playlist: RelFile
-    vtt: RelFile
-    srt: RelFile
-    chapters_json: RelFile
-    chapters: Annotated[list[ManifestChapter], AfterValidator(_non_empty)]
-    cues: list[ManifestCue]
-    published: NotRequired[Published]
-    m4b: NotRequired[ManifestM4b]
-    daisy: NotRequired[ManifestFile]
-    """The DAISY 2.02 book: its NCC (``daisy/ncc.html``) and the bytes of all its files."""
-    epub: NotRequired[ManifestFile]
-    wav: NotRequired[ManifestWav]
-
-
-_VALIDATOR: TypeAdapter[Manifest] = TypeAdapter(Manifest)
 
 
 def published_chapters(manifest: Manifest) -> list[PublishedChapter]:
@@ -217,32 +80,6 @@ def manifest_path(folder: Path) -> Path:
 
 def _fail(path: Path, message: str) -> ManifestError:
     return ManifestError(f"{message}; rebuild this date to rewrite its manifest", path)
-
-
-def _where(loc: Sequence[int | str]) -> str:
-    return "manifest" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-
-
-_TYPES = {"int_type": "int", "string_type": "str", "dict_type": "dict", "list_type": "list",
-          "bool_type": "bool"}
-
-
-def _message(error: ErrorDetails) -> str:
-    """One line for one validation error, naming the field."""
-    loc, kind = error["loc"], error["type"]
-    if kind == "missing":
-        return f"{_where(loc[:-1])} has no {loc[-1]!r}"
-    where = _where(loc)
-    if kind == "extra_forbidden":
-        return f"{where} is not a field of a manifest"
-    if kind == "int_type" and isinstance(error["input"], bool):
-        return f"{where} must be an integer"
-    if kind in _TYPES:
-        return f"{where} must be of type {_TYPES[kind]}"
-    if kind == "enum":
-        return f"{where} must be one of: {', '.join(k.value for k in ChapterKind)}"
-    cause = error.get("ctx", {}).get("error")
-    return f"{where} {cause}" if cause is not None else f"{where}: {error['msg']}"
 
 
 def _upgrade(data: dict[str, Any], fmt: int) -> dict[str, Any]:
@@ -276,13 +113,16 @@ def _level_problem(manifest: Manifest) -> str | None:
     return None
 
 
-def check_manifest(data: object, path: Path, folder_name: str | None = None) -> Manifest:
-    """Check that ``data`` (parsed JSON read from ``path``) is a usable :class:`Manifest`.
+_RULES = ("briefing.publish.manifest", "briefing.publish.manifest_model",
+          "briefing.publish.publication", "briefing.chapters", "briefing.text.dates",
+          "briefing.values")
+"""The modules whose rules decide a manifest's check (:mod:`briefing.remembered`)."""
 
-    Besides types, file names must stay inside the date folder (they become URLs), the date
-    must be a real date (and the folder's name, when given), and ``lang`` a language tag.
-    Raises :class:`ManifestError` naming ``path`` and the field.
-    """
+
+def _checked(data: object, path: Path) -> Manifest:
+    """``data`` checked against the layout and the rules a type cannot say (not the folder)."""
+    from briefing.publish.manifest_model import LayoutError, validated
+
     if not isinstance(data, dict):
         raise _fail(path, "the manifest is not a JSON object")
     fmt = data.get("format")
@@ -292,12 +132,9 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
     if fmt in (1, 2):
         data = _upgrade(data, fmt)
     try:
-        manifest = _VALIDATOR.validate_python(data)
-    except ValidationError as exc:
-        raise _fail(path, _message(exc.errors()[0])) from None
-    if folder_name is not None and manifest["date"] != folder_name:
-        raise _fail(path, f"manifest.date {manifest['date']} does not match its folder "
-                          f"{folder_name}")
+        manifest = validated(data)
+    except LayoutError as exc:
+        raise _fail(path, str(exc)) from None
     for i, chapter in enumerate(manifest["chapters"]):
         if chapter["end_ms"] < chapter["start_ms"]:
             raise _fail(path, f"manifest.chapters[{i}] ends before it starts")
@@ -311,17 +148,64 @@ def check_manifest(data: object, path: Path, folder_name: str | None = None) -> 
     return manifest
 
 
+def _in_folder(manifest: Manifest, path: Path, folder_name: str | None) -> Manifest:
+    if folder_name is not None and manifest["date"] != folder_name:
+        raise _fail(path, f"manifest.date {manifest['date']} does not match its folder "
+                          f"{folder_name}")
+    return manifest
+
+
+def check_manifest(data: object, path: Path, folder_name: str | None = None) -> Manifest:
+    """Check that ``data`` (parsed JSON read from ``path``) is a usable :class:`Manifest`.
+
+    Besides types, file names must stay inside the date folder (they become URLs), the date
+    must be a real date (and the folder's name, when given), and ``lang`` a language tag.
+    Raises :class:`ManifestError` naming ``path`` and the field.
+    """
+    return _in_folder(_checked(data, path), path, folder_name)
+
+
+def _recalled(text: str) -> Manifest | None:
+    """The checked manifest remembered for ``text`` (its kinds as
+    :class:`~briefing.chapters.ChapterKind`), or ``None``: not remembered, or damaged."""
+    doc = recall("manifest", _RULES, text)
+    if not isinstance(doc, dict):
+        return None
+    try:
+        chapters = [{**c, "kind": ChapterKind(c["kind"])} for c in doc["chapters"]]
+        if not chapters or not isinstance(doc["date"], str) or not isinstance(doc["cues"],
+                                                                              list):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    manifest: Manifest = {**doc, "chapters": chapters}  # type: ignore[typeddict-item]
+    return manifest
+
+
+def remember_written(text: str) -> None:
+    """Remember the text of a manifest the build has just written from its own values as
+    checked, so that reading it back (the site, the next build) does not check it again."""
+    remember("manifest", _RULES, text, json.loads(text))
+
+
 def read_manifest(path: Path, folder_name: str | None = None) -> Manifest:
-    """Read and check one manifest file (:class:`ManifestError` if unreadable or malformed)."""
+    """Read and check one manifest file (:class:`ManifestError` if unreadable or malformed):
+    within :func:`~briefing.remembered.remembering`, a text that passed before (or that the
+    build wrote) is not checked again, but its date must still be its folder's."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"cannot read the manifest: {exc}", path) from exc
+    known = _recalled(text)
+    if known is not None:
+        return _in_folder(known, path, folder_name)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(path, f"the manifest is not valid JSON ({exc})") from exc
-    return check_manifest(data, path, folder_name)
+    manifest = _checked(data, path)
+    remember("manifest", _RULES, text, json.loads(json.dumps(manifest)))
+    return _in_folder(manifest, path, folder_name)
 
 
 def load_manifests(audio_root: Path) -> list[Manifest]:

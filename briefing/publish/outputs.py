@@ -28,14 +28,7 @@ from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.publish.formats import remove_dropped
-from briefing.publish.manifest import (
-    MANIFEST_FORMAT,
-    Manifest,
-    ManifestCue,
-    ManifestFile,
-    ManifestM4b,
-    manifest_chapter,
-)
+from briefing.publish.manifest import MANIFEST_FORMAT, manifest_chapter, remember_written
 from briefing.publish.publication import next_published, previous_manifest
 from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
@@ -43,6 +36,7 @@ from briefing.text.markup import plain
 if TYPE_CHECKING:
     from briefing.publish.broadcast import Broadcast
     from briefing.publish.formats import BookOptions, BroadcastOptions, M4bOptions
+    from briefing.publish.manifest_model import Manifest, ManifestCue, ManifestFile, ManifestM4b
 
 log = logging.getLogger(__name__)
 
@@ -328,8 +322,9 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
             manifest[name] = book_entries[name]
     if master is not None:
         manifest["wav"] = master.entry
-    files.put(folder / f"briefing-{day}.json",
-              (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    files.put(folder / f"briefing-{day}.json", text.encode("utf-8"))
+    remember_written(text)
     remove_dropped(folder, day, earlier, m4b_entry, book_entries, master)
     _remove_stale(previous, files.sizes)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),

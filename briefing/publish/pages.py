@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.chapters import PHOTO_LEVEL, TOP_LEVEL, ChapterKind
 from briefing.publish.formatting import (
@@ -36,7 +37,10 @@ from briefing.publish.formatting import (
     site_lang,
     spoken_duration,
 )
-from briefing.publish.manifest import Manifest, published_chapters
+from briefing.publish.manifest import published_chapters
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import Manifest
 
 PLAYER_TEMPLATE = "player.html.j2"
 INDEX_TEMPLATE = "index.html.j2"

@@ -24,14 +24,10 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import (
-    Annotated,
-    Any,
-    NotRequired,  # pydantic reads these on 3.11
-)
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AfterValidator, ConfigDict, with_config
-from typing_extensions import TypedDict
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import Published
 
 VERSION_DIGITS = 10
 """Hex digits of the MP3's SHA-256 in the enclosure URL's ``v`` query."""
@@ -39,28 +35,6 @@ VERSION_DIGITS = 10
 PUBLISH_HOUR_UTC = 12
 """Items are dated at noon UTC, so that the day shown is the briefing's date from UTC-11
 to UTC+11 (midnight UTC would show as the day before in the Americas)."""
-
-
-def _iso_time(text: str) -> str:
-    """``text`` when it is an ISO 8601 time (for the manifest's validation)."""
-    try:
-        parse_iso(text)
-    except ValueError:
-        raise ValueError(f"is not an ISO 8601 time: {text!r}") from None
-    return text
-
-
-IsoTime = Annotated[str, AfterValidator(_iso_time)]
-
-
-@with_config(ConfigDict(extra="forbid", strict=True))
-class Published(TypedDict):
-    """``published`` in the manifest: ISO 8601 UTC times."""
-
-    first: IsoTime
-    """When the date was first published: the feed's ``pubDate`` (its date at noon UTC)."""
-    updated: NotRequired[IsoTime | None]
-    """When its audio last changed after that (``None``: never)."""
 
 
 def now_utc() -> dt.datetime:
@@ -104,11 +78,14 @@ def next_published(previous: Mapping[str, Any] | None, day: str, sha256: str,
     mp3 = previous.get("mp3") if previous else None
     old_sha = mp3.get("sha256") if isinstance(mp3, dict) else None
     updated = old.get("updated") if isinstance(old, dict) else None
-    record = Published(first=iso(first), updated=updated if isinstance(updated, str) else None)
+    record: Published = {"first": iso(first),
+                         "updated": updated if isinstance(updated, str) else None}
     if not isinstance(old_sha, str) or old_sha == sha256:
         return record
     when = now or now_utc()
-    return Published(first=iso(first), updated=iso(when)) if when > first else record
+    if when <= first:
+        return record
+    return {"first": iso(first), "updated": iso(when)}
 
 
 def version_query(sha256: str | None) -> str:

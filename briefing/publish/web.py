@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.config import DEFAULT_FEED, FeedSettings
 from briefing.fsutil import write_if_changed
@@ -44,7 +45,6 @@ from briefing.publish.formatting import (
     spoken_duration,
 )
 from briefing.publish.manifest import (
-    Manifest,
     ManifestError,
     check_manifest,
     load_manifests,
@@ -59,6 +59,9 @@ from briefing.publish.pages import (
     render_index,
 )
 from briefing.templating import find_templates
+
+if TYPE_CHECKING:
+    from briefing.publish.manifest_model import Manifest
 
 __all__ = [
     "DEFAULT_AUTHOR", "DEFAULT_DESCRIPTION", "DEFAULT_TITLE", "FEED_NAME", "PAGE_NAME",
