@@ -380,3 +380,27 @@ def test_fork_after_initialising_fails_cleanly_instead_of_hanging() -> None:
     assert done.returncode == 0, done.stderr
     message = json.loads(done.stdout)
     assert "forked" in message and "each worker process" in message
+
+
+def test_the_run_loop_ends_when_the_utterance_does() -> None:
+    """pyttsx3's loop polls every 10 ms for the end of the utterance (workaround h): ours never
+    sleeps, and each utterance's end wakes it."""
+    result = run_script(f"""
+        import threading, time
+        from briefing.engines.base import VoiceSettings
+        from briefing.engines.espeak import Pyttsx3Engine
+        waits, slept, real_wait, real_sleep = [], [], threading.Event.wait, time.sleep
+        def wait(self, timeout=None):
+            woken = real_wait(self, timeout)
+            waits.append((timeout, woken))
+            return woken
+        threading.Event.wait = wait
+        import pyttsx3.drivers.espeak as stock
+        stock.time.sleep = lambda s: (slept.append(s), real_sleep(s))[1]
+        engine = Pyttsx3Engine()
+        for text in {list(SENTENCES[:3])!r}:
+            assert engine.synthesize(text, VoiceSettings(None, 175))
+        print(waits.count((0.01, True)), len(slept))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "0"]

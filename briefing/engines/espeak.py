@@ -22,6 +22,7 @@ f. forking after pyttsx3/espeak-ng was initialised leaves the child without espe
    thread, and it hangs: initialisation is lazy and bound to the process that did it.
 g. the driver writes a WAV file per utterance: ours hands the WAV over in memory (with the
    ``finished-utterance`` notification), so a killed worker leaves no temporary file.
+h. the driver's run loop polls for the end of the utterance every 10 ms: ours is woken by it.
 
 And one of espeak-ng itself: it carries state from one utterance to the next (its pitch flutter
 phase, gain and noise generators), so the same sentence sounded slightly different after a
