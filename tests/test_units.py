@@ -170,6 +170,28 @@ def test_an_edit_reencodes_only_its_unit(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(fresh) == len(second) and read_stream(fresh).samples == read_stream(second).samples
 
 
+@ffmpeg
+def test_a_previous_encode_with_damaged_frames_is_not_reused(tmp_path: Path) -> None:
+    """A unit of the previous chapter MP3 whose frames are not what its memo recorded (the
+    file changed under the build) is found when the units are joined: the chapter is
+    encoded afresh, in one pass, and decodes sample-exact all the same."""
+    chapter, wavs = _chapter(TEXTS)
+    first, _, memo = render_chapter(chapter, wavs, GAPS, False, 64, 5, -16.0, -1.0)
+    unit = memo["units"][1]
+    damaged = bytearray(first)
+    second_frame = unit["offset"] + read_stream_header_length(first[unit["offset"]:])
+    damaged[second_frame] = 0  # the sync of the unit's second frame
+    edited_texts = [list(p) for p in TEXTS]
+    edited_texts[-1][-1] = "The last sentence, as the producer rewrote it."
+    edited, new_wavs = _chapter(edited_texts)
+    mp3, _, memo2 = render_chapter(edited, new_wavs, GAPS, False, 64, 5, -16.0, -1.0,
+                                   Previous(memo, bytes(damaged)))
+    assert memo2["units"] == []  # encoded in one pass
+    pcm, _ = _pcm_and_cuts(edited, new_wavs)
+    assert read_stream(mp3).samples == len(pcm) // 2
+    assert len(_decode(mp3, tmp_path)) == len(pcm) // 2
+
+
 def _render_keeping_analyses(chapter: Chapter, wavs: list[bytes | str], path: Path,
                              previous: Previous | None = None,
                              ) -> tuple[bytes, dict[str, object]]:
@@ -286,16 +308,18 @@ def read_stream_header_length(frames: bytes) -> int:
     return header.length
 
 
-def test_unit_entries_are_checked() -> None:
+def test_units_with_damaged_frames_are_not_joined() -> None:
     pcm = np.zeros(4 * FRAME, dtype="<i2").tobytes()
+    head = split_unit(*mp3encode.encode_raw((pcm,), 64, 5), True, False)
     unit = split_unit(*mp3encode.encode_raw((pcm,), 64, 5), False, False)
-    data = unit.to_bytes()
-    assert UnitFrames.from_bytes(data) == unit
-    second = len(data) - len(unit.frames) + read_stream_header_length(unit.frames)
-    broken = data[:second] + b"\x00" + data[second + 1 :]  # the second frame's sync
-    for damaged in (data[:-1], b"XXXX" + data[4:], broken):
-        with pytest.raises(ValueError):
-            UnitFrames.from_bytes(damaged)
+    assert join_units([head, unit])[0]
+    second = read_stream_header_length(unit.frames)
+    broken = unit.frames[:second] + b"\x00" + unit.frames[second + 1 :]  # the 2nd frame's sync
+    for frames, count in ((unit.frames[:-1], unit.frame_count), (broken, unit.frame_count),
+                          (unit.frames, unit.frame_count + 1)):
+        damaged = UnitFrames(frames, count, unit.samples, unit.borrow, unit.free)
+        with pytest.raises(SeamError, match="damaged"):
+            join_units([head, damaged])
 
 
 @ffmpeg

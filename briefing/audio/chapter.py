@@ -144,11 +144,13 @@ class _Reuse:
                 return None
         frames = self._mp3[entry["offset"] : entry["offset"] + entry["size"]]
         try:
-            return UnitFrames.from_bytes(UnitFrames(frames, entry["frames"], entry["samples"],
-                                                    bytes.fromhex(entry["borrow"]),
-                                                    entry["free"]).to_bytes())
-        except ValueError:  # the file changed under us: encode again
+            borrow = bytes.fromhex(entry["borrow"])
+        except ValueError:
             return None
+        if len(frames) != entry["size"]:  # the file changed under us: encode again
+            return None
+        # its frames are walked, and their count checked, once: when joined (join_units)
+        return UnitFrames(frames, entry["frames"], entry["samples"], borrow, entry["free"])
 
 
 def _analysed_units(pieces: Iterator[bytes], cuts: list[int], reuse: _Reuse,

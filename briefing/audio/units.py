@@ -28,11 +28,11 @@ are split; other streams raise :class:`SeamError`.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from briefing.audio.mp3frames import FrameHeader, add_info_frame, iter_frames
+from briefing.audio.crc16 import crc16
+from briefing.audio.mp3frames import FrameHeader, info_frame, iter_frames
 
 FRAME = 576
 """Samples per MP3 frame (MPEG-2 layer III)."""
@@ -41,9 +41,6 @@ SEAM_FRAMES = 3
 """Frames of digital silence needed on each side of a cut between units."""
 
 SEAM_SAMPLES = SEAM_FRAMES * FRAME
-
-_MAGIC = b"BRU1"
-_HEAD = struct.Struct(">4sIIIII")
 
 
 class SeamError(ValueError):
@@ -67,24 +64,6 @@ class UnitFrames:
 
     free: int
     """Unused main-data bytes at the end of the kept frames (room for the next's borrow)."""
-
-    def to_bytes(self) -> bytes:
-        """The cache entry."""
-        return _HEAD.pack(_MAGIC, self.frame_count, self.samples, len(self.borrow), self.free,
-                          len(self.frames)) + self.borrow + self.frames
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> UnitFrames:
-        """A cache entry read back; :class:`ValueError` when it is damaged."""
-        if len(data) < _HEAD.size:
-            raise ValueError("truncated unit")
-        magic, count, samples, borrow, free, size = _HEAD.unpack_from(data)
-        if magic != _MAGIC or len(data) != _HEAD.size + borrow + size:
-            raise ValueError("damaged unit")
-        frames = data[_HEAD.size + borrow :]
-        if sum(1 for _ in iter_frames(frames)) != count:
-            raise ValueError("damaged unit frames")
-        return cls(frames, count, samples, data[_HEAD.size : _HEAD.size + borrow], free)
 
 
 @dataclass(frozen=True)
@@ -142,13 +121,23 @@ def split_unit(stream: bytes, samples: int, first: bool, last: bool) -> UnitFram
 
 def join_units(units: Iterable[UnitFrames]) -> tuple[bytes, list[int]]:
     """The chapter's MP3: the units' frames spliced at each seam, with one Info frame; and
-    where each unit's frames start in it."""
+    where each unit's frames start in it.
+
+    Each unit's frames are walked once, here (their main-data slots for the next seam, their
+    count checked against the unit's: :class:`SeamError` for a unit whose frames are not what
+    its encode recorded), and the Info frame is made from those counts.
+    """
     out = bytearray()
-    samples = 0
+    samples = frames = 0
+    first: FrameHeader | None = None
     previous: list[tuple[int, int]] = []  # main-data slots of the previous unit, in ``out``
     free = 0
     starts: list[int] = []
     for unit in units:
+        walked = _frames(unit.frames)
+        if len(walked) != unit.frame_count or not walked or \
+                walked[-1].offset + walked[-1].header.length != len(unit.frames):
+            raise SeamError("a unit's frames are damaged")
         if unit.borrow:
             if len(unit.borrow) > free:
                 raise SeamError(f"a seam needs {len(unit.borrow)} reservoir bytes, "
@@ -157,14 +146,15 @@ def join_units(units: Iterable[UnitFrames]) -> tuple[bytes, list[int]]:
         base = len(out)
         starts.append(base)
         out += unit.frames
-        previous = [(base + a, base + b) for a, b in (f.slot for f in _frames(unit.frames))]
+        previous = [(base + a, base + b) for a, b in (f.slot for f in walked)]
         free = unit.free
         samples += unit.samples
-    if not starts:
+        frames += len(walked)
+        first = first or walked[0].header
+    if first is None:
         raise SeamError("no units to join")
-    mp3 = add_info_frame(out, samples)
-    info = len(mp3) - len(out)
-    return mp3, [info + s for s in starts]
+    info = info_frame(first, frames, len(out), samples, music_crc=crc16(out))
+    return info + out, [len(info) + s for s in starts]
 
 
 def _write_back(out: bytearray, slots: list[tuple[int, int]], data: bytes) -> None:
