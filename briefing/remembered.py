@@ -32,17 +32,32 @@ VERSION = 1
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("remembered",
                                                                        default=None)
+_PENDING: contextvars.ContextVar[list[tuple[Path, bytes]] | None] = contextvars.ContextVar(
+    "remembered-pending", default=None)
+"""Results to remember once the state folder exists (a first build makes it after it has
+checked the settings)."""
 
 
 @contextlib.contextmanager
 def remembering(folder: Path) -> Iterator[None]:
     """Within, remember passed checks in ``folder`` (made when needed, inside its parent, the
-    workspace's state folder, when that exists) and use them."""
+    workspace's state folder, when that exists) and use them.  A check that passed before the
+    state folder existed is remembered on leaving, if the run made it by then, or else handed
+    to the enclosing :func:`remembering` (a command's, around the build that makes it)."""
     token = _FOLDER.set(folder)
+    pending: list[tuple[Path, bytes]] = []
+    pending_token = _PENDING.set(pending)
     try:
         yield
     finally:
+        _PENDING.reset(pending_token)
         _FOLDER.reset(token)
+        outer = _PENDING.get()
+        if pending and folder.parent.is_dir():
+            for path, data in pending:
+                _write(path, data)
+        elif outer is not None:
+            outer.extend(pending)
 
 
 _LIBRARIES = {"pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": "PyYAML"}
@@ -97,13 +112,23 @@ def recall(kind: str, modules: Sequence[str], text: str) -> Any:
 
 def remember(kind: str, modules: Sequence[str], text: str, result: Any) -> None:
     """Remember ``result`` (JSON) of the check of ``text`` (when within :func:`remembering`,
-    and only in a workspace whose state folder exists already: a run refused before it made
-    one leaves nothing behind; the next build remembers)."""
+    and only in a workspace whose state folder exists, by then or when the run ends: a run
+    refused before it made one leaves nothing behind)."""
     path = _entry(kind, modules, text)
     folder = _FOLDER.get()
-    if path is not None and folder is not None and folder.parent.is_dir():
-        with contextlib.suppress(OSError):  # remembering only saves time
-            write_bytes_atomic(path, json.dumps(result).encode(), durable=False)
+    if path is None or folder is None:
+        return
+    data = json.dumps(result).encode()
+    pending = _PENDING.get()
+    if folder.parent.is_dir():
+        _write(path, data)
+    elif pending is not None:
+        pending.append((path, data))
+
+
+def _write(path: Path, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # remembering only saves time
+        write_bytes_atomic(path, data, durable=False)
 
 
 def forget(folder: Path, dry_run: bool = False) -> int:

@@ -51,7 +51,7 @@ from briefing.build.report import (
     report_json,
 )
 from briefing.build.script_status import ScriptStatus
-from briefing.build.workspace import COMPILED_TEMPLATES, Workspace
+from briefing.build.workspace import CHECKED, COMPILED_TEMPLATES, Workspace
 from briefing.fsutil import write_bytes_atomic
 from briefing.hashing import canonical_hash
 
@@ -62,10 +62,11 @@ SNAPSHOT_VERSION = 2
 SNAPSHOT_NAME = "noop.json"
 
 NOT_READ = frozenset({"segments", "chapters", "trash", "calibration", LOCK_NAME, CLEAN_MARK,
-                      SNAPSHOT_NAME, COMPILED_TEMPLATES})
+                      SNAPSHOT_NAME, COMPILED_TEMPLATES, CHECKED})
 """Entries of ``.briefing/`` a build with nothing to do does not read: the caches (outputs
-that are current are not rebuilt from them; compiled templates), the trash, the lock and its
-clean mark, and this snapshot."""
+that are current are not rebuilt from them; compiled templates; the checks remembered, by the
+content checked, which change no output), the trash, the lock and its clean mark, and this
+snapshot."""
 
 OUTPUTS = ("audio/", ".briefing/")
 """Where briefing's own outputs are: checked by stat alone (a stat that changed means they

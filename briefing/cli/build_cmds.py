@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -96,10 +97,13 @@ def build(
                 finish(recorded, as_json, quiet)
                 return
         from briefing.build.early import adopted, early_jobs, early_workers
+        from briefing.remembered import remembering
 
         # The workers are forked before the settings are validated and the build imports
-        # the rest: they stay small (briefing.build.early).
-        with early_workers(None if dry_run else early_jobs(ws.root, jobs, executor)) as early:
+        # the rest: they stay small (briefing.build.early).  The settings' check is
+        # remembered even by a first build, which makes the state folder after it.
+        with early_workers(None if dry_run else early_jobs(ws.root, jobs, executor)) as early, \
+                remembering(ws.checked) if not dry_run else contextlib.nullcontext():
             settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness,
                                         base_url, formats, quiet, photo_voice=photo_voice,
                                         photo_rate=photo_rate,
