@@ -11,7 +11,7 @@ whole rebuild spends on its outputs, and the manifests a build reads back are th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import (
     Annotated,
     NotRequired,  # pydantic reads these on 3.11
@@ -31,14 +31,21 @@ class LayoutError(ValueError):
     """The data is not a manifest's layout; the message names the first field at fault."""
 
 
-def _iso_time(text: str) -> str:
-    """``text`` when it is an ISO 8601 time."""
-    try:
-        parse_iso(text)
-    except ValueError:
-        raise ValueError(f"is not an ISO 8601 time: {text!r}") from None
-    return text
+def _parsed_by(parse: Callable[[str], object], what: str) -> Callable[[str], str]:
+    """A validator: the value when ``parse`` takes it, else "is not <what>"."""
 
+    def check(value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"is not {what}: {value!r}") from None
+        return value
+
+    return check
+
+
+_iso_time = _parsed_by(parse_iso, "an ISO 8601 time")
+_day = _parsed_by(parse_iso_date, "a YYYY-MM-DD date")
 
 IsoTime = Annotated[str, AfterValidator(_iso_time)]
 
@@ -73,14 +80,6 @@ def _count(value: int) -> int:
 def _sha256(value: str) -> str:
     if not _SHA256.match(value):
         raise ValueError("is not a SHA-256 in hex")
-    return value
-
-
-def _day(value: str) -> str:
-    try:
-        parse_iso_date(value)
-    except ValueError:
-        raise ValueError(f"is not a YYYY-MM-DD date: {value!r}") from None
     return value
 
 
