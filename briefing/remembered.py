@@ -1,13 +1,17 @@
-"""Checks of the files users write, remembered: what passed once is not checked again.
+"""Checks of the files a build reads, remembered: what passed once is not checked again.
 
-A producer's files (``briefing.toml``, each script's front matter) are checked by pydantic
-models on every read, and importing pydantic with the models costs about 85 ms, more than a
-rebuild after a one-sentence edit spends on anything else in its process.  Within
-:func:`remembering` (a build), a check that passed is remembered in a folder of the workspace's
-state, by the SHA-256 of the text checked and of the source of the modules whose rules decided
-it; the same text read again, in any later process, gives the remembered result without the
-model.  A changed text, a changed rule or a damaged entry is checked again.  Only results are
-remembered, never errors: a bad file is refused, with its message, every time.
+A producer's files (``briefing.toml``, each script's front matter) and the dates' manifests
+are checked by pydantic models on every read, and importing pydantic with the models costs
+about 85 ms, more than a rebuild after a one-sentence edit spends on anything else in its
+process.  Within :func:`remembering` (a build), a check that passed is remembered in a folder
+of the workspace's state, by the SHA-256 of the text checked and of the source of the modules
+whose rules decided it; the same text read again, in any later process, gives the remembered
+result without the model.  A changed text, a changed rule or a damaged entry is checked again.
+Only results are remembered, never errors: a bad file is refused, with its message, every
+time.  The one result remembered without a check is a manifest the build writes itself, from
+checked values (:func:`briefing.publish.manifest.remember_written`).  A check that passed
+before the state folder exists (a first build's settings) is remembered when the build has
+made it, at the end of the command.
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ VERSION = 1
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("remembered",
                                                                        default=None)
-_PENDING: contextvars.ContextVar[list[tuple[Path, bytes]] | None] = contextvars.ContextVar(
-    "remembered-pending", default=None)
+_PENDING: contextvars.ContextVar[list[tuple[Path, Path, bytes]] | None] = \
+    contextvars.ContextVar("remembered-pending", default=None)
 """Results to remember once the state folder exists (a first build makes it after it has
 checked the settings)."""
 
@@ -45,7 +49,7 @@ def remembering(folder: Path) -> Iterator[None]:
     state folder existed is remembered on leaving, if the run made it by then, or else handed
     to the enclosing :func:`remembering` (a command's, around the build that makes it)."""
     token = _FOLDER.set(folder)
-    pending: list[tuple[Path, bytes]] = []
+    pending: list[tuple[Path, Path, bytes]] = []  # (its folder, entry, result)
     pending_token = _PENDING.set(pending)
     try:
         yield
@@ -53,11 +57,11 @@ def remembering(folder: Path) -> Iterator[None]:
         _PENDING.reset(pending_token)
         _FOLDER.reset(token)
         outer = _PENDING.get()
-        if pending and folder.parent.is_dir():
-            for path, data in pending:
-                _write(path, data)
-        elif outer is not None:
-            outer.extend(pending)
+        for entry in pending:
+            if entry[0].parent.is_dir():
+                _write(entry[1], entry[2])
+            elif outer is not None:
+                outer.append(entry)
 
 
 _LIBRARIES = {"pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": "PyYAML"}
@@ -123,7 +127,7 @@ def remember(kind: str, modules: Sequence[str], text: str, result: Any) -> None:
     if folder.parent.is_dir():
         _write(path, data)
     elif pending is not None:
-        pending.append((path, data))
+        pending.append((folder, path, data))
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -149,3 +149,23 @@ def test_an_edit_build_imports_no_pydantic(every_format: Path) -> None:
     assert sum(d["segments"]["synthesized"] for d in report["dates"]) == 1
     assert "briefing.publish.outputs" in imported  # the outputs were written
     assert not {m for m in imported if m.split(".")[0] in ("pydantic", "pydantic_core")}
+
+
+def test_a_hand_edited_previous_manifest_is_not_carried_over(every_format: Path) -> None:
+    """What a rebuild carries over from the previous manifest (the WAV's entry, the
+    publication times) is checked first: a hand-edited entry is not written, and so not
+    remembered, as part of a manifest the build made."""
+    path = _manifests(every_format)[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["wav"]["cues_csv"] = "../escape.csv"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    (path.parent / f"briefing-{path.parent.name}.vtt").unlink()  # the date's files rewritten
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(every_format)
+        result = run_cli("build", "-w", every_format)
+    assert result.exit_code == 0, result.stderr
+    assert "manifest.wav.cues_csv is not a plain file name" in result.stderr
+    assert "it is written anew, nothing of it carried over" in result.stderr
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["wav"]["cues_csv"] == f"briefing-{path.parent.name}.cues.csv"
+    validated(written)

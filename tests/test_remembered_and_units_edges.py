@@ -140,3 +140,25 @@ def test_a_worker_runs_blas_on_one_thread() -> None:
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[1]"
+
+
+def test_a_check_made_before_the_state_folder_is_remembered_once_it_exists(
+        tmp_path: Path) -> None:
+    """A first build checks its settings before it makes ``.briefing/``: the result waits for
+    the end of the command (handed from the settings' own context to the command's), and
+    only a state folder that exists by then receives it."""
+    from briefing.remembered import recall, remember, remembering
+
+    modules = ["briefing.remembered"]
+    made, never = tmp_path / "made" / ".briefing", tmp_path / "never" / ".briefing"
+    with remembering(made / "checked"):
+        with remembering(made / "checked"):
+            remember("kind", modules, "text", {"ok": 1})
+        assert not made.exists()  # nothing written before the folder exists
+        made.mkdir(parents=True)
+        with remembering(never / "checked"):
+            remember("kind", modules, "other", {"ok": 2})
+    assert not never.exists() and not never.parent.exists()
+    with remembering(made / "checked"):
+        assert recall("kind", modules, "text") == {"ok": 1}
+        assert recall("kind", modules, "other") is None

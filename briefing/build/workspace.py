@@ -12,7 +12,8 @@ COMPILED_TEMPLATES = "compiled"
 """The folder of ``.briefing/`` that holds the templates' compiled code."""
 
 CHECKED = "checked"
-"""The folder of ``.briefing/`` that holds the checks of users' files that passed."""
+"""The folder of ``.briefing/`` that holds the checks that passed, of the files users write and
+of the manifests (:mod:`briefing.remembered`)."""
 
 
 @dataclass(frozen=True)

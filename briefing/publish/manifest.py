@@ -22,6 +22,7 @@ level is derived data, so one that disagrees with the kinds is an error.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
         Manifest,
         ManifestChapter,
     )
+
+log = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 3
 """Version of ``briefing-<date>.json``; bumped when its layout changes.
@@ -78,8 +81,11 @@ def manifest_path(folder: Path) -> Path:
     return folder / f"briefing-{folder.name}.json"
 
 
+_REBUILD = "; rebuild this date to rewrite its manifest"
+
+
 def _fail(path: Path, message: str) -> ManifestError:
-    return ManifestError(f"{message}; rebuild this date to rewrite its manifest", path)
+    return ManifestError(message + _REBUILD, path)
 
 
 def _upgrade(data: dict[str, Any], fmt: int) -> dict[str, Any]:
@@ -206,6 +212,22 @@ def read_manifest(path: Path, folder_name: str | None = None) -> Manifest:
     manifest = _checked(data, path)
     remember("manifest", _RULES, text, json.loads(json.dumps(manifest)))
     return _in_folder(manifest, path, folder_name)
+
+
+def earlier_manifest(path: Path) -> Manifest | None:
+    """The manifest an earlier build wrote at ``path``, checked (as :func:`read_manifest`: the
+    text the last build wrote is remembered), whose records a rebuild carries over (the
+    publication times, the WAV's and the books' entries); ``None`` when there is none, or when
+    it is malformed (said in a warning: nothing of it is carried over, and nothing it lists is
+    removed)."""
+    if not path.is_file():
+        return None
+    try:
+        return read_manifest(path, path.parent.name)
+    except ManifestError as exc:
+        log.warning("%s: %s: it is written anew, nothing of it carried over", path,
+                    exc.message.removesuffix(_REBUILD))
+        return None
 
 
 def load_manifests(audio_root: Path) -> list[Manifest]:

@@ -28,8 +28,13 @@ from briefing.chapters import ChapterKind, PublishedChapter, with_levels
 from briefing.errors import EncoderError
 from briefing.fsutil import write_chunks_if_changed, write_if_changed
 from briefing.publish.formats import remove_dropped
-from briefing.publish.manifest import MANIFEST_FORMAT, manifest_chapter, remember_written
-from briefing.publish.publication import next_published, previous_manifest
+from briefing.publish.manifest import (
+    MANIFEST_FORMAT,
+    earlier_manifest,
+    manifest_chapter,
+    remember_written,
+)
+from briefing.publish.publication import next_published
 from briefing.publish.transcripts import Cue, chapters_json, subrip, webvtt
 from briefing.text.markup import plain
 
@@ -273,7 +278,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         raise EncoderError("a briefing needs at least one chapter")
     files = _Files(folder)
     previous = _previous_chapter_files(folder, day, info)
-    earlier = previous_manifest(folder / f"briefing-{day}.json")
+    earlier = earlier_manifest(folder / f"briefing-{day}.json")
     streams, chapter_paths = _write_chapter_files(files, info, chapters)
     try:
         join = plan_join(streams)

@@ -20,10 +20,8 @@ clock.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -48,15 +46,6 @@ def now_utc() -> dt.datetime:
 def iso(when: dt.datetime) -> str:
     """``2026-12-01T21:40:00Z``."""
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def previous_manifest(path: Path) -> Mapping[str, Any] | None:
-    """The manifest an earlier build wrote at ``path``, or ``None`` (missing or unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def publication_time(day: str) -> dt.datetime:

@@ -1,8 +1,8 @@
 """Web pages and the podcast feed of the built briefings, made only from their manifests.
 
 Data flows one way: the build writes ``audio/<date>/briefing-<date>.json`` (the manifest,
-:class:`briefing.publish.manifest.Manifest`) beside the audio, and this module reads manifests and
-writes
+:class:`briefing.publish.manifest_model.Manifest`) beside the audio, and this module reads
+manifests and writes
 
 - ``audio/<date>/index.html``: an accessible player page for the date (chapters, transcript,
   speed control, keyboard shortcuts, downloads), usable without JavaScript;
