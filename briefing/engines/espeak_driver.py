@@ -62,16 +62,14 @@ class BriefingEspeakDriver(stock.EspeakDriver):  # type: ignore[misc]  # pyttsx3
         replaced by a wait that :meth:`endLoop` ends at once."""
         self._loop_ended.clear()
         self._looping = True
-        first = True
+        self._proxy.setBusy(False)  # runs what is queued
+        if self._text_to_say:
+            self._start_synthesis(self._text_to_say)
+        self.iterate()
         while self._looping:
-            if first:
-                first = False
-                self._proxy.setBusy(False)  # runs what is queued
-                if self._text_to_say:
-                    self._start_synthesis(self._text_to_say)
-            self.iterate()
+            self._loop_ended.wait(0.01)
             if self._looping:
-                self._loop_ended.wait(0.01)
+                self.iterate()
 
     def endLoop(self) -> None:  # pyttsx3's driver protocol
         self._looping = False
