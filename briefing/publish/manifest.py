@@ -188,10 +188,11 @@ def _recalled(text: str) -> Manifest | None:
     return manifest
 
 
-def remember_written(text: str) -> None:
-    """Remember the text of a manifest the build has just written from its own values as
-    checked, so that reading it back (the site, the next build) does not check it again."""
-    remember("manifest", _RULES, text, json.loads(text))
+def remember_written(text: str, manifest: Manifest) -> None:
+    """Remember ``text``, the manifest the build has just written from its own values
+    (``manifest``), as checked, so that reading it back (the site, the next build) does not
+    check it again."""
+    remember("manifest", _RULES, text, manifest)
 
 
 def read_manifest(path: Path, folder_name: str | None = None) -> Manifest:
@@ -210,7 +211,7 @@ def read_manifest(path: Path, folder_name: str | None = None) -> Manifest:
     except json.JSONDecodeError as exc:
         raise _fail(path, f"the manifest is not valid JSON ({exc})") from exc
     manifest = _checked(data, path)
-    remember("manifest", _RULES, text, json.loads(json.dumps(manifest)))
+    remember("manifest", _RULES, text, manifest)  # a kind is a str: JSON as it is
     return _in_folder(manifest, path, folder_name)
 
 

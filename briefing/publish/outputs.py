@@ -329,7 +329,7 @@ def write_date_outputs(folder: Path, day: str, info: TagInfo,
         manifest["wav"] = master.entry
     text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
     files.put(folder / f"briefing-{day}.json", text.encode("utf-8"))
-    remember_written(text)
+    remember_written(text, manifest)
     remove_dropped(folder, day, earlier, m4b_entry, book_entries, master)
     _remove_stale(previous, files.sizes)
     return DateOutputs(folder, mp3_path, playlist, tuple(layout), tuple(chapter_paths),
