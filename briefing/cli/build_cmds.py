@@ -101,14 +101,14 @@ def build(
 
         # The workers are forked before the settings are validated and the build imports
         # the rest: they stay small (briefing.build.early).  The settings' check is
-        # remembered even by a first build, which makes the state folder after it.
+        # remembered (in this context, not one of resolve_settings' own) even by a first
+        # build, which makes the state folder after it.
         with early_workers(None if dry_run else early_jobs(ws.root, jobs, executor)) as early, \
                 remembering(ws.checked) if not dry_run else contextlib.nullcontext():
             settings = resolve_settings(ws, engine, voice, rate, jobs, executor, loudness,
                                         base_url, formats, quiet, photo_voice=photo_voice,
                                         photo_rate=photo_rate,
-                                        pauses=(sentence_pause, paragraph_pause, chapter_pause),
-                                        remember=not dry_run)
+                                        pauses=(sentence_pause, paragraph_pause, chapter_pause))
             from briefing.build import run
 
             if dry_run:
